@@ -7,10 +7,10 @@ one (checked by ``engine.domain.banks``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from collections.abc import Mapping
 
 #: Locale tags a bank may use. ``yue-jyutping`` is the registered IANA variant for
 #: Cantonese romanised in Jyutping.
