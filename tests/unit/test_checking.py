@@ -65,7 +65,14 @@ def test_true_false_takes_booleans_only():
 
 @pytest.mark.parametrize(
     "response",
-    ["國防", "国防", " 国防。", "「國防」", "National  Defence", "ＮＡＴＩＯＮＡＬ　ＤＥＦＥＮＣＥ!"],
+    [
+        "國防",
+        "国防",
+        " 国防。",
+        "「國防」",
+        "National  Defence",
+        "ＮＡＴＩＯＮＡＬ　ＤＥＦＥＮＣＥ!",
+    ],
 )
 def test_text_accepts_folded_forms(response):
     assert check_answer(TEXT, response).correct
