@@ -1,0 +1,186 @@
+"""Bank files: ``question_banks/<slug>/bank.yaml`` in and out, with line numbers.
+
+The only module that imports yaml. Loading composes the YAML node tree first and
+builds the data from it by hand, so every value keeps the line it came from, so that
+duplicate keys (which PyYAML would silently collapse) can be reported, and so that
+anchors and aliases, which a bank never needs, cannot expand into a huge document.
+Every problem is reported; nothing raises on a bad file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.domain.banks import Path as DataPath
+from engine.domain.banks import Problem, is_safe_media_path
+from engine.domain.canonical import bank_from_dict, bank_to_dict
+from engine.domain.questions import BankContent
+
+BANK_FILE = "bank.yaml"
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    file: str
+    #: 1-based; None when the problem is the file itself (unreadable).
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class LoadedBank:
+    """The bank in a file: ``content`` is set only when there are no problems."""
+
+    file: str
+    content: BankContent | None
+    problems: tuple[FileProblem, ...]
+
+
+def load_bank_file(path: str | Path) -> LoadedBank:
+    """Load a bank file, or ``bank.yaml`` in a bank folder; media paths are checked."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / BANK_FILE
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return LoadedBank(file, None, (FileProblem(file, None, f"cannot read: {error.strerror}"),))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problem = FileProblem(file, line, f"not valid UTF-8 (byte {error.start})")
+        return LoadedBank(file, None, (problem,))
+    return parse_bank_text(text, file, path.parent)
+
+
+def parse_bank_text(text: str, file: str = "<string>", folder: Path | None = None) -> LoadedBank:
+    """Parse bank YAML; media files are looked up in ``folder`` unless it is None."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as error:
+        return LoadedBank(file, None, (_syntax_problem(file, error),))
+    finally:
+        loader.dispose()
+    if root is None:
+        return LoadedBank(file, None, (FileProblem(file, 1, "the file is empty"),))
+    tree = _Tree(loader)
+    data = tree.build(root, ())
+    content, domain_problems = bank_from_dict(data)
+    if folder is not None:
+        domain_problems += _missing_media(data, folder)
+    problems = [FileProblem(file, line, message) for line, message in tree.problems]
+    problems += [
+        FileProblem(file, tree.line_of(p.path), str(p) if p.path else f"top level {p.message}")
+        for p in domain_problems
+    ]
+    problems.sort(key=lambda p: p.line or 0)
+    return LoadedBank(file, None if problems else content, tuple(problems))
+
+
+def dump_bank(content: BankContent) -> str:
+    """The bank as YAML, fields in contract order; loading it gives the same hash."""
+    return yaml.dump(
+        bank_to_dict(content),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
+    )
+
+
+def _syntax_problem(file: str, error: yaml.YAMLError) -> FileProblem:
+    if not isinstance(error, yaml.MarkedYAMLError):
+        return FileProblem(file, 1, f"YAML error: {error}")
+    mark = error.problem_mark or error.context_mark
+    message = " ".join(part for part in (error.context, error.problem) if part)
+    return FileProblem(file, mark.line + 1 if mark else 1, f"YAML syntax error: {message}")
+
+
+def _missing_media(data: Any, folder: Path) -> list[Problem]:
+    missing = []
+    questions = data.get("questions") if isinstance(data, dict) else None
+    for index, question in enumerate(questions if isinstance(questions, list) else []):
+        media = question.get("media") if isinstance(question, dict) else None
+        path = media.get("path") if isinstance(media, dict) else None
+        # An unsafe path is a rule problem already; never look outside the bank folder.
+        if isinstance(path, str) and is_safe_media_path(path) and not (folder / path).is_file():
+            message = f"media file {path!r} not found"
+            missing.append(Problem(("questions", index, "media", "path"), message))
+    return missing
+
+
+class _Tree:
+    """Plain data from a YAML node tree, remembering the line of every value."""
+
+    def __init__(self, loader: Any) -> None:
+        self._loader = loader
+        self._lines: dict[DataPath, int] = {}
+        self._seen: set[int] = set()
+        self.problems: list[tuple[int, str]] = []
+
+    def line_of(self, path: DataPath) -> int:
+        """The line of the value at ``path``, or of its closest ancestor that exists."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self._lines:
+                return self._lines[path[:end]]
+        return 1
+
+    def build(self, node: yaml.Node, path: DataPath) -> Any:
+        line = node.start_mark.line + 1
+        # A mapping entry keeps its key's line, set by the caller.
+        self._lines.setdefault(path, line)
+        if id(node) in self._seen:
+            self.problems.append((line, "anchors and aliases are not supported in bank files"))
+            return None
+        self._seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if node.tag not in _COLLECTION_TAGS:
+            self.problems.append((line, f"unsupported tag {node.tag!r}"))
+            return None
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._mapping(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[Any, Any]:
+        data: dict[Any, Any] = {}
+        first_lines: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                self.problems.append((line, "a key must be plain text"))
+                continue
+            if key in data:
+                message = f"duplicate key {key!r} (first at line {first_lines[key]})"
+                self.problems.append((line, message))
+                continue
+            first_lines[key] = line
+            key_path = (*path, key if isinstance(key, str) else str(key))
+            self._lines[key_path] = line
+            data[key] = self.build(value_node, key_path)
+        return data
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self._loader.construct_object(node)
+        except (yaml.YAMLError, ValueError) as error:
+            # An unknown tag, or a date YAML recognises but the calendar does not.
+            self.problems.append((node.start_mark.line + 1, f"cannot read value: {error}"))
+            return None
