@@ -23,7 +23,7 @@ MAX_TEXT_LENGTH = 200
 Response = str | bool | tuple[str, ...]
 
 
-class InvalidResponse(ValueError):  # noqa: N818 - named for what happened, like CannotDraw
+class InvalidResponse(ValueError):
     """A response of the wrong shape for its question; nothing is scored."""
 
 
