@@ -1,0 +1,454 @@
+"""Drawing papers: which questions a contestant gets, in which order, with which option order.
+
+A draw is a pure function of (rule, bank content, round seed, contestant): asking again
+gives the same paper, so a paper need not be stored to be trusted. Question picks use
+``random.Random`` seeded from SHA-256; option order uses a tiny documented PRNG instead,
+because a browser must derive the same order from a seed (see :func:`option_order`).
+
+Random rules are stratified: quotas are filled in order and a question used by one
+quota is never used by another. Before drawing, a small flow computation checks that
+all quotas can be met together, so a rule that works for one seed works for every seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from engine.domain.checking import InvalidResponse
+from engine.domain.questions import CHOICE_TYPES, BankContent, Choice, Question, QuestionType
+
+DIFFICULTIES = range(1, 6)
+
+
+class DrawKind(StrEnum):
+    FIXED = "fixed"
+    RANDOM = "random"
+
+
+class InvalidDrawRule(ValueError):
+    """Stored or submitted draw rule data that does not describe a rule."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class CannotDraw(ValueError):
+    """The bank cannot satisfy the rule: a quota lacks questions or a fixed key is missing."""
+
+
+@dataclass(frozen=True)
+class Quota:
+    """``count`` questions matching ``tag`` (any if None) and ``difficulty`` (any if None).
+
+    ``difficulty`` may be given as an int, a range or any iterable of ints; it is
+    stored as a frozenset.
+    """
+
+    count: int
+    tag: str | None = None
+    difficulty: frozenset[int] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1:
+            raise InvalidDrawRule("count", "must be a positive integer")
+        if self.tag is not None and (not isinstance(self.tag, str) or not self.tag):
+            raise InvalidDrawRule("tag", "must be a non-empty string or absent")
+        if self.difficulty is not None:
+            levels = (self.difficulty,) if isinstance(self.difficulty, int) else self.difficulty
+            levels = frozenset(levels)
+            if not levels or not levels <= frozenset(DIFFICULTIES):
+                raise InvalidDrawRule("difficulty", "must be levels between 1 and 5")
+            object.__setattr__(self, "difficulty", levels)
+
+    def matches(self, question: Question) -> bool:
+        return (self.tag is None or self.tag in question.tags) and (
+            self.difficulty is None or question.difficulty in self.difficulty
+        )
+
+    def describe(self) -> str:
+        parts = [f"{self.count} question{'s' if self.count > 1 else ''}"]
+        if self.tag is not None:
+            parts.append(f"tagged {self.tag!r}")
+        if self.difficulty is not None:
+            parts.append(f"of difficulty {', '.join(map(str, sorted(self.difficulty)))}")
+        return " ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {
+            "count": self.count,
+            "tag": self.tag,
+            "difficulty": None if self.difficulty is None else sorted(self.difficulty),
+        }
+
+
+@dataclass(frozen=True)
+class DrawRule:
+    """How a paper is drawn. Build with :meth:`fixed` or :meth:`stratified`."""
+
+    kind: DrawKind
+    keys: tuple[str, ...] = ()
+    quotas: tuple[Quota, ...] = ()
+    shuffle_questions: bool = False
+    shuffle_options: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in set(DrawKind):
+            raise InvalidDrawRule("kind", "must be 'fixed' or 'random'")
+        object.__setattr__(self, "kind", DrawKind(self.kind))
+        object.__setattr__(self, "keys", tuple(self.keys))
+        object.__setattr__(self, "quotas", tuple(self.quotas))
+        if self.kind is DrawKind.FIXED:
+            if not self.keys or self.quotas:
+                raise InvalidDrawRule("keys", "a fixed rule lists at least one question key")
+            if len(set(self.keys)) != len(self.keys):
+                raise InvalidDrawRule("keys", "a question key is listed more than once")
+        elif not self.quotas or self.keys:
+            raise InvalidDrawRule("quotas", "a random rule has at least one quota")
+
+    @classmethod
+    def fixed(cls, keys: Iterable[str], **shuffles: bool) -> DrawRule:
+        return cls(DrawKind.FIXED, keys=tuple(keys), **shuffles)
+
+    @classmethod
+    def stratified(cls, quotas: Iterable[Quota], **shuffles: bool) -> DrawRule:
+        return cls(DrawKind.RANDOM, quotas=tuple(quotas), **shuffles)
+
+    @property
+    def size(self) -> int:
+        """How many questions a paper drawn by this rule has."""
+        return len(self.keys) + sum(quota.count for quota in self.quotas)
+
+    def to_dict(self) -> dict:
+        data: dict = {
+            "kind": str(self.kind),
+            "shuffle_questions": self.shuffle_questions,
+            "shuffle_options": self.shuffle_options,
+        }
+        if self.kind is DrawKind.FIXED:
+            data["keys"] = list(self.keys)
+        else:
+            data["quotas"] = [quota.to_dict() for quota in self.quotas]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: object) -> DrawRule:
+        """Parse :meth:`to_dict` output; :class:`InvalidDrawRule` names the bad field."""
+        if not isinstance(data, Mapping):
+            raise InvalidDrawRule("rule", "must be an object")
+        kind = data.get("kind")
+        if kind not in set(DrawKind):
+            raise InvalidDrawRule("kind", "must be 'fixed' or 'random'")
+        items = "keys" if kind == DrawKind.FIXED else "quotas"
+        _refuse_unknown(data, {"kind", "shuffle_questions", "shuffle_options", items}, "")
+        shuffles = {name: _flag(data, name) for name in ("shuffle_questions", "shuffle_options")}
+        listed = data.get(items)
+        if not isinstance(listed, list):
+            raise InvalidDrawRule(items, "must be a list")
+        if kind == DrawKind.FIXED:
+            if not all(isinstance(key, str) and key for key in listed):
+                raise InvalidDrawRule("keys", "every key must be a non-empty string")
+            return cls.fixed(listed, **shuffles)
+        return cls.stratified(
+            [_quota_from_dict(item, f"quotas[{i}]") for i, item in enumerate(listed)], **shuffles
+        )
+
+
+def _flag(data: Mapping, name: str) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise InvalidDrawRule(name, "must be true or false")
+    return value
+
+
+def _refuse_unknown(data: Mapping, known: set[str], prefix: str) -> None:
+    unknown = sorted(set(data) - known, key=str)
+    if unknown:
+        raise InvalidDrawRule(f"{prefix}{unknown[0]}", "is not a draw rule field")
+
+
+def _quota_from_dict(data: object, path: str) -> Quota:
+    if not isinstance(data, Mapping):
+        raise InvalidDrawRule(path, "must be an object")
+    _refuse_unknown(data, {"count", "tag", "difficulty"}, f"{path}.")
+    difficulty = data.get("difficulty")
+    if difficulty is not None and (
+        not isinstance(difficulty, list)
+        or not all(isinstance(level, int) and not isinstance(level, bool) for level in difficulty)
+    ):
+        raise InvalidDrawRule(f"{path}.difficulty", "must be a list of levels between 1 and 5")
+    try:
+        return Quota(data.get("count"), data.get("tag"), difficulty)
+    except InvalidDrawRule as error:
+        raise InvalidDrawRule(f"{path}.{error.field}", error.message) from None
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The questions one contestant (or a whole live round) gets, as displayed.
+
+    ``option_orders`` holds, for every choice question on the paper, its choice keys in
+    the order shown (the authored order when not shuffled).
+    """
+
+    question_keys: tuple[str, ...]
+    option_orders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "option_orders", MappingProxyType(dict(self.option_orders)))
+
+    def displayed_choices(self, question: Question) -> tuple[Choice, ...]:
+        by_key = {choice.key: choice for choice in question.choices}
+        return tuple(by_key[key] for key in self.option_orders.get(question.key, ()))
+
+    def to_choice_keys(self, question_key: str, response: object) -> object:
+        """Map a response given as displayed positions (0-based) back to choice keys.
+
+        For a choice question an int becomes one key and a list of ints a list of keys;
+        responses to text and true/false questions pass through unchanged.
+        """
+        if question_key not in self.question_keys:
+            raise InvalidResponse(f"question {question_key} is not on this paper")
+        shown = self.option_orders.get(question_key)
+        if shown is None:
+            return response
+        if isinstance(response, list | tuple):
+            return [_shown_key(question_key, shown, position) for position in response]
+        return _shown_key(question_key, shown, response)
+
+    def to_dict(self) -> dict:
+        return {
+            "question_keys": list(self.question_keys),
+            "option_orders": {key: list(order) for key, order in self.option_orders.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> Paper:
+        return cls(
+            tuple(data["question_keys"]),
+            {key: tuple(order) for key, order in data["option_orders"].items()},
+        )
+
+
+def _shown_key(question_key: str, shown: Sequence[str], position: object) -> str:
+    if isinstance(position, bool) or not isinstance(position, int):
+        raise InvalidResponse(f"question {question_key} expects option positions (integers)")
+    if not 0 <= position < len(shown):
+        raise InvalidResponse(
+            f"question {question_key} has options 0 to {len(shown) - 1}, not {position}"
+        )
+    return shown[position]
+
+
+def draw_paper(
+    rule: DrawRule, bank: BankContent, *, round_seed: str, contestant: str | None
+) -> Paper:
+    """Draw the paper for ``contestant`` (None: one paper for the whole live round).
+
+    Raises :class:`CannotDraw` when a fixed key is not in the bank or a quota cannot be
+    filled; the message names the quota and how many questions it lacks.
+    """
+    rng = random.Random(_seed_int(round_seed, contestant, "questions"))
+    by_key = {question.key: question for question in bank.questions}
+    if rule.kind is DrawKind.FIXED:
+        keys = list(rule.keys)
+        missing = [key for key in keys if key not in by_key]
+        if missing:
+            raise CannotDraw(f"the bank has no question {', '.join(missing)}")
+    else:
+        keys = _stratified_keys(rule.quotas, bank.questions, rng)
+    if rule.shuffle_questions:
+        rng.shuffle(keys)
+    seed = shuffle_seed(round_seed, contestant)
+    orders = {
+        key: option_order(by_key[key], seed)
+        if shuffles_options(rule, by_key[key])
+        else by_key[key].choice_keys()
+        for key in keys
+        if by_key[key].type in CHOICE_TYPES
+    }
+    return Paper(tuple(keys), orders)
+
+
+def shuffles_options(rule: DrawRule, question: Question) -> bool:
+    """Whether this question's options are shown shuffled.
+
+    Order questions are always shuffled, whatever the rule: in authored order they
+    would give their answer away.
+    """
+    return question.type is QuestionType.ORDER or (
+        rule.shuffle_options and question.type in CHOICE_TYPES
+    )
+
+
+def shuffle_seed(round_seed: str, contestant: str | None) -> str:
+    """The seed a client receives to derive option orders: hex SHA-256 of
+    ``f"{round_seed}|{contestant or ''}"`` (UTF-8). It does not reveal the round seed,
+    which also decides every other contestant's paper.
+    """
+    return hashlib.sha256(f"{round_seed}|{contestant or ''}".encode()).hexdigest()
+
+
+def option_order(question: Question, seed: str) -> tuple[str, ...]:
+    """The question's choice keys in displayed order for a client holding ``seed``.
+
+    Reproducible in JavaScript:
+
+    1. ``h = SHA-256(UTF-8(seed + "|" + question.key))``; ``state`` = the first 4 bytes
+       of ``h`` as a big-endian unsigned 32-bit integer.
+    2. mulberry32: each draw does ``state = (state + 0x6D2B79F5) mod 2**32``, then with
+       32-bit wrap-around ``t = imul(state ^ (state >>> 15), state | 1)``,
+       ``t ^= t + imul(t ^ (t >>> 7), t | 61)``, and yields
+       ``u = (t ^ (t >>> 14)) >>> 0`` (an unsigned 32-bit integer).
+    3. Fisher–Yates over the authored choice keys ``k``: for ``i`` from ``len(k) - 1``
+       down to 1, ``j = floor(u * (i + 1) / 2**32)`` with the next ``u``, swap
+       ``k[i]`` and ``k[j]``.
+    """
+    keys = list(question.choice_keys())
+    digest = hashlib.sha256(f"{seed}|{question.key}".encode()).digest()
+    draws = _mulberry32(int.from_bytes(digest[:4], "big"))
+    for i in range(len(keys) - 1, 0, -1):
+        j = (next(draws) * (i + 1)) >> 32
+        keys[i], keys[j] = keys[j], keys[i]
+    return tuple(keys)
+
+
+def _mulberry32(state: int) -> Iterable[int]:
+    mask = 0xFFFFFFFF
+    while True:
+        state = (state + 0x6D2B79F5) & mask
+        t = ((state ^ (state >> 15)) * (state | 1)) & mask
+        t ^= (t + ((t ^ (t >> 7)) * (t | 61))) & mask
+        yield t ^ (t >> 14)
+
+
+def _seed_int(round_seed: str, contestant: str | None, purpose: str) -> int:
+    material = f"{round_seed}|{contestant or ''}|{purpose}".encode()
+    return int.from_bytes(hashlib.sha256(material).digest(), "big")
+
+
+def _stratified_keys(
+    quotas: Sequence[Quota], questions: Sequence[Question], rng: random.Random
+) -> list[str]:
+    """Fill quotas in order, each slot picked at random among the picks that keep the
+    remaining quotas satisfiable; within a quota, keys keep bank order."""
+    needed = [quota.count for quota in quotas]
+    pools = _pools(quotas, questions)
+    _require_feasible(quotas, needed, pools)
+    chosen: list[str] = []
+    for index, quota in enumerate(quotas):
+        picked: set[str] = set()
+        for _ in range(quota.count):
+            needed[index] -= 1
+            candidates = [pool for pool in pools if index in pool.quotas and pool.keys]
+            while True:
+                pool = _weighted_choice(candidates, rng)
+                key = pool.keys.pop(rng.randrange(len(pool.keys)))
+                if _shortfall(needed, pools) is None:
+                    break
+                # Taking from this pool starves a later quota: try the others.
+                pool.keys.append(key)
+                candidates.remove(pool)
+            picked.add(key)
+        chosen.extend(q.key for q in questions if q.key in picked)
+    return chosen
+
+
+@dataclass
+class _Pool:
+    """Unused questions that match exactly the same set of quotas."""
+
+    quotas: frozenset[int]
+    keys: list[str]
+
+
+def _pools(quotas: Sequence[Quota], questions: Sequence[Question]) -> list[_Pool]:
+    pools: dict[frozenset[int], _Pool] = {}
+    for question in questions:
+        matched = frozenset(i for i, quota in enumerate(quotas) if quota.matches(question))
+        if matched:
+            pools.setdefault(matched, _Pool(matched, [])).keys.append(question.key)
+    return list(pools.values())
+
+
+def _weighted_choice(pools: Sequence[_Pool], rng: random.Random) -> _Pool:
+    # Weighting by pool size makes every remaining question equally likely.
+    ticket = rng.randrange(sum(len(pool.keys) for pool in pools))
+    for pool in pools:
+        if ticket < len(pool.keys):
+            return pool
+        ticket -= len(pool.keys)
+    raise AssertionError("ticket beyond the pools")
+
+
+def _require_feasible(quotas: Sequence[Quota], needed: list[int], pools: list[_Pool]) -> None:
+    shortfall = _shortfall(needed, pools)
+    if shortfall is not None:
+        index, missing = shortfall
+        after = " left after the earlier quotas" if index else ""
+        raise CannotDraw(
+            f"quota {index + 1} ({quotas[index].describe()}) lacks {missing} "
+            f"question{'s' if missing > 1 else ''}: too few matching questions{after}"
+        )
+
+
+def _shortfall(needed: Sequence[int], pools: Sequence[_Pool]) -> tuple[int, int] | None:
+    """The first quota that cannot be filled (index, how many it lacks), or None.
+
+    A max flow from quotas to pools, augmented quota by quota in order, so earlier
+    quotas are served first and the shortfall falls on the first one that cannot be.
+    """
+    room = [len(pool.keys) for pool in pools]
+    flow: dict[tuple[int, int], int] = {}
+    for quota, count in enumerate(needed):
+        for _ in range(count):
+            if not _augment(quota, pools, room, flow, set()):
+                return quota, count - sum(flow.get((quota, p), 0) for p in range(len(pools)))
+    return None
+
+
+def _augment(
+    quota: int,
+    pools: Sequence[_Pool],
+    room: list[int],
+    flow: dict[tuple[int, int], int],
+    seen: set[int],
+) -> bool:
+    """Route one more question to ``quota``, moving earlier assignments if needed."""
+    for p, pool in enumerate(pools):
+        if quota not in pool.quotas or p in seen:
+            continue
+        seen.add(p)
+        if room[p] > 0:
+            room[p] -= 1
+        elif not any(
+            flow.get((other, p), 0) > 0
+            and other != quota
+            and _augment_from(other, p, pools, room, flow, seen)
+            for other in pool.quotas
+        ):
+            continue
+        flow[quota, p] = flow.get((quota, p), 0) + 1
+        return True
+    return False
+
+
+def _augment_from(
+    quota: int,
+    pool: int,
+    pools: Sequence[_Pool],
+    room: list[int],
+    flow: dict[tuple[int, int], int],
+    seen: set[int],
+) -> bool:
+    """Move one of ``quota``'s questions out of ``pool`` into another pool."""
+    if not _augment(quota, pools, room, flow, seen):
+        return False
+    flow[quota, pool] -= 1
+    return True
