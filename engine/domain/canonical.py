@@ -231,7 +231,7 @@ def _fields(
 ) -> bool:
     """Whether ``data`` is a mapping; unknown and missing fields are reported."""
     if not isinstance(data, Mapping):
-        problems.append(Problem(path, "must be a mapping"))
+        problems.append(Problem(path, f"must be a mapping, not {_kind(data)}"))
         return False
     problems += [
         Problem((*path, str(name)), f"unknown field {name!r}")
