@@ -1,0 +1,42 @@
+"""Errors a use case raises; the web layer maps each to one HTTP status and error code."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class ServiceError(Exception):
+    code = "error"
+
+    def __init__(self, message: str, fields: Mapping[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = dict(fields or {})
+
+
+class Invalid(ServiceError):
+    code = "invalid"
+
+
+class NotFound(ServiceError):
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    code = "conflict"
+
+
+class Unauthorised(ServiceError):
+    code = "unauthorised"
+
+
+class Forbidden(ServiceError):
+    code = "forbidden"
+
+
+class TooManyAttempts(ServiceError):
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

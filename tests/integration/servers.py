@@ -1,0 +1,71 @@
+"""Running ``leitai`` as a real process, the way an operator would."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+LEITAI = str(Path(sys.executable).with_name("leitai"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get_json(url: str, timeout: float = 5) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (localhost)
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def clean_environ(extra: Mapping[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEITAI_")}
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def running(
+    args: list[str], env: Mapping[str, str], port: int, timeout_s: float = 30
+) -> Iterator[subprocess.Popen[str]]:
+    """Start ``leitai ARGS`` and wait until /healthz answers; stop it afterwards."""
+    process = subprocess.Popen(
+        [LEITAI, *args],
+        env=clean_environ(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"leitai exited early:\n{process.stdout.read()}")  # type: ignore[union-attr]
+            try:
+                get_json(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise AssertionError("leitai did not answer /healthz in time") from None
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()

@@ -1,0 +1,53 @@
+"""Configuration from the environment and the instance folder's secret key."""
+
+from __future__ import annotations
+
+import stat
+
+from web.config import normalise_database_url, settings_from_environ
+
+
+def test_embedded_defaults_live_in_the_instance_folder(tmp_path):
+    settings = settings_from_environ({"LEITAI_INSTANCE": str(tmp_path / "inst")})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'inst' / 'leitai.db'}"
+    assert settings.embedded_database
+    assert settings.redis_url is None
+    assert settings.message_queue is None
+
+
+def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
+    first = settings_from_environ({"LEITAI_INSTANCE": str(tmp_path)})
+    second = settings_from_environ({"LEITAI_INSTANCE": str(tmp_path)})
+    assert first.secret_key == second.secret_key
+    assert len(first.secret_key) >= 40
+    mode = stat.S_IMODE((tmp_path / "secret_key").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_service_urls_and_secret_come_from_the_environment(tmp_path):
+    settings = settings_from_environ(
+        {
+            "LEITAI_INSTANCE": str(tmp_path),
+            "LEITAI_DATABASE_URL": "postgresql://u@db:5432/leitai",
+            "LEITAI_REDIS_URL": "redis://cache:6379/0",
+            "LEITAI_SECRET_KEY": "s3cret",
+        }
+    )
+    assert settings.database_url == "postgresql+psycopg://u@db:5432/leitai"
+    assert not settings.embedded_database
+    assert settings.message_queue == "redis://cache:6379/0"
+    assert settings.secret_key == "s3cret"
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_unix_socket_redis_is_not_a_message_queue(tmp_path):
+    settings = settings_from_environ(
+        {"LEITAI_INSTANCE": str(tmp_path), "LEITAI_REDIS_URL": "unix:///tmp/redis.sock"}
+    )
+    assert settings.message_queue is None
+
+
+def test_only_plain_postgres_urls_are_rewritten():
+    assert normalise_database_url("postgres://h/d") == "postgresql+psycopg://h/d"
+    assert normalise_database_url("postgresql+psycopg://h/d") == "postgresql+psycopg://h/d"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"

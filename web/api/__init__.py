@@ -1,0 +1,10 @@
+"""The JSON API under ``/api/v1``: one blueprint, a module per resource."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# Resource modules attach their routes to ``api`` when imported.
+from web.api import auth, docs, users  # noqa: E402, F401

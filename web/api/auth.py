@@ -1,0 +1,46 @@
+"""Organiser login: a username and password for a signed, expiring bearer token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from marshmallow import Schema, fields, validate
+
+from web.api import api
+from web.api.endpoint import endpoint
+from web.wiring import wiring
+
+
+class TokenRequestSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_in = fields.Integer(required=True, metadata={"description": "seconds"})
+    role = fields.String(required=True)
+
+
+@api.post("/auth/token")
+@endpoint(
+    "Log in as an organiser",
+    tag="auth",
+    body=TokenRequestSchema,
+    response=TokenSchema,
+    errors=(400, 401, 422, 429),
+)
+def issue_token(body: dict[str, Any]) -> dict[str, Any]:
+    wired = wiring()
+    organiser = wired.accounts.authenticate(
+        body["username"], body["password"], client=request.remote_addr or "unknown"
+    )
+    signer = wired.organiser_tokens
+    return {
+        "token": signer.issue({"sub": organiser.id, "role": organiser.role.value}),
+        "token_type": "Bearer",
+        "expires_in": signer.ttl_s,
+        "role": organiser.role.value,
+    }

@@ -1,0 +1,125 @@
+"""One decorator per API view: who may call it, what it takes, what it returns.
+
+The same declaration validates the request, serialises the response and documents the
+operation in the OpenAPI document, so the three cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Response, g, jsonify, request
+from marshmallow import Schema
+
+from engine.domain.accounts import Capability, Organiser
+from web.errors import ApiError
+from web.tokens import TokenError
+from web.wiring import wiring
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    tag: str
+    body: type[Schema] | None = None
+    query: type[Schema] | None = None
+    response: type[Schema] | None = None
+    many: bool = False
+    status: int = 200
+    capability: Capability | None = None
+    login: bool = False
+    errors: tuple[int, ...] = field(default=())
+
+    @property
+    def needs_token(self) -> bool:
+        return self.login or self.capability is not None
+
+
+def endpoint(
+    summary: str,
+    *,
+    tag: str,
+    body: type[Schema] | None = None,
+    query: type[Schema] | None = None,
+    response: type[Schema] | None = None,
+    many: bool = False,
+    status: int = 200,
+    capability: Capability | None = None,
+    login: bool = False,
+    errors: tuple[int, ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare an API view. ``capability`` requires an organiser who has it; ``login``
+    requires any organiser."""
+    operation = Operation(
+        summary, tag, body, query, response, many, status, capability, login, errors
+    )
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def handle(**path: Any) -> Any:
+            if operation.needs_token:
+                g.organiser = require_organiser(capability)
+            if body is not None:
+                path["body"] = body().load(json_body())
+            if query is not None:
+                path["query"] = query().load(request.args.to_dict())
+            result = view(**path)
+            if isinstance(result, Response) or response is None:
+                return result
+            payload = jsonify(response(many=many).dump(result))
+            payload.status_code = status
+            return payload
+
+        handle.operation = operation  # type: ignore[attr-defined]
+        return handle
+
+    return decorate
+
+
+def json_body() -> dict[str, Any]:
+    """The request body as a JSON object, or a 400 saying what is wrong with it."""
+    raw = request.get_data(cache=True)  # over the size limit: werkzeug raises 413 here
+    if not raw:
+        raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError as error:
+        raise ApiError(400, "malformed_json", "The request body is not UTF-8.") from error
+    except json.JSONDecodeError as error:
+        raise ApiError(
+            400,
+            "malformed_json",
+            f"The request body is not valid JSON: {error.msg} "
+            f"(line {error.lineno}, column {error.colno}).",
+        ) from error
+    if not isinstance(data, dict):
+        raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
+    return data
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "token_missing", "Send 'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+def require_organiser(capability: Capability | None) -> Organiser:
+    signer = wiring().organiser_tokens
+    try:
+        claims = signer.verify(bearer_token())
+    except TokenError as error:
+        raise ApiError(401, error.code, error.message) from error
+    organiser = wiring().accounts.users.get(int(claims.get("sub", 0)))
+    if organiser is None or organiser.role != claims.get("role"):
+        raise ApiError(401, "token_invalid", "The token's account no longer exists.")
+    if capability is not None and not organiser.may(capability):
+        raise ApiError(
+            403, "forbidden", f"The {organiser.role} role may not manage {capability.value}."
+        )
+    return organiser

@@ -1,0 +1,49 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from web.config import Settings, settings_from_environ
+from web.errors import register_error_handlers
+from web.wiring import Wiring, wire
+
+
+def create_app(settings: Settings | None = None, *, wired: Wiring | None = None) -> Flask:
+    """An app on ``settings`` (from the environment by default).
+
+    Tests hand in ``wired`` adapters (their own database transaction and Redis prefix).
+    """
+    settings = settings or (wired.settings if wired else settings_from_environ())
+    wired = wired or wire(settings)
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        **settings.extra,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["leitai"] = wired
+    register_error_handlers(app)
+    wired.metrics.instrument(app)
+
+    from web.api import api
+    from web.api.docs import docs_pages
+    from web.health import health
+
+    app.register_blueprint(api)
+    app.register_blueprint(docs_pages)
+    app.register_blueprint(health)
+
+    socketio = SocketIO(
+        app,
+        message_queue=settings.message_queue,
+        channel=f"{settings.redis_prefix}:socketio",
+        max_http_buffer_size=16 * 1024,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+    app.extensions["leitai.socketio"] = socketio
+    return app

