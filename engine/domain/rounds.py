@@ -372,10 +372,15 @@ def join(state: LiveRound, contestant: str) -> LiveRound:
 
 
 def is_decided(state: LiveRound) -> bool:
-    """Whether an elimination round has its winner: at most one standing after a close."""
-    return (
-        state.elimination is not None and state.index >= 0 and len(state.elimination.standing) <= 1
+    """Whether an elimination round is over: at most one contestant standing once it
+    has started, or its last question closed. Those standing are the winners."""
+    if state.elimination is None or state.index < 0:
+        return False
+    last_closed = state.index == state.total - 1 and LiveStatus.QUESTION_OPEN not in (
+        state.status,
+        state.resume_to,
     )
+    return last_closed or len(state.elimination.standing) <= 1
 
 
 @dataclass(frozen=True)

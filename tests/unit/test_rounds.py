@@ -283,6 +283,18 @@ def test_when_nobody_would_be_left_nobody_is_eliminated():
     assert after.elimination == state.elimination
 
 
+def test_an_elimination_round_is_decided_by_its_last_question():
+    state = elimination_round(["ann", "bo", "cy"], limits=(10,))
+    assert not is_decided(state)
+    paused, _ = rounds.pause(state, 1_000)
+    assert not is_decided(paused)
+    closed, _ = rounds.close(state, 10_000, correct={"ann", "bo"})
+    assert is_decided(closed)
+    assert closed.elimination.standing == {"ann", "bo"}
+    assert not is_decided(LiveRound(time_limits_s=(10,), elimination=Elimination()))
+    assert not is_decided(rounds.close(rounds.start(FRESH, 0)[0], 1)[0])
+
+
 def test_an_elimination_round_refuses_late_joins_and_skips_after_close():
     state = elimination_round(["ann", "bo"])
     with pytest.raises(IllegalCommand) as refused:
