@@ -23,8 +23,19 @@ from engine.domain.questions import BankContent
 BANK_FILE = "bank.yaml"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Short lists of plain values (answers, tags) read best on one line: ``[a, c]``."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flat = not any(isinstance(item, dict | list) for item in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flat)
+
+
+_Dumper.add_representer(list, _represent_list)
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,8 @@ def parse_bank_text(text: str, file: str = "<string>", folder: Path | None = Non
     problems += [
         FileProblem(file, tree.line_of(p.path), str(p) if p.path else f"top level {p.message}")
         for p in domain_problems
+        # A value the tree could not build was reported already; its null is no news.
+        if p.path not in tree.unreadable
     ]
     problems.sort(key=lambda p: p.line or 0)
     return LoadedBank(file, None if problems else content, tuple(problems))
@@ -133,6 +146,8 @@ class _Tree:
         self._lines: dict[DataPath, int] = {}
         self._seen: set[int] = set()
         self.problems: list[tuple[int, str]] = []
+        #: Paths whose value was refused and stands as null in the data.
+        self.unreadable: set[DataPath] = set()
 
     def line_of(self, path: DataPath) -> int:
         """The line of the value at ``path``, or of its closest ancestor that exists."""
@@ -146,14 +161,17 @@ class _Tree:
         # A mapping entry keeps its key's line, set by the caller.
         self._lines.setdefault(path, line)
         if id(node) in self._seen:
-            self.problems.append((line, "anchors and aliases are not supported in bank files"))
-            return None
+            # The node is the anchored one; the line of the alias is the key's, if any.
+            message = "anchors and aliases are not supported in bank files"
+            return self._refuse(path, self._lines[path], message)
         self._seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
+            try:
+                return self._scalar(node)
+            except (yaml.YAMLError, ValueError) as error:
+                return self._refuse(path, line, f"cannot read value: {_reason(error)}")
         if node.tag not in _COLLECTION_TAGS:
-            self.problems.append((line, f"unsupported tag {node.tag!r}"))
-            return None
+            return self._refuse(path, line, f"unsupported tag {node.tag!r}")
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         return self._mapping(node, path)
@@ -163,7 +181,10 @@ class _Tree:
         first_lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
-            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            try:
+                key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            except (yaml.YAMLError, ValueError):
+                key = None
             if key is None:
                 self.problems.append((line, "a key must be plain text"))
                 continue
@@ -178,9 +199,13 @@ class _Tree:
         return data
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
-        try:
-            return self._loader.construct_object(node)
-        except (yaml.YAMLError, ValueError) as error:
-            # An unknown tag, or a date YAML recognises but the calendar does not.
-            self.problems.append((node.start_mark.line + 1, f"cannot read value: {error}"))
-            return None
+        """The value; raises on an unknown tag or a date the calendar does not have."""
+        return self._loader.construct_object(node)
+
+    def _refuse(self, path: DataPath, line: int, message: str) -> None:
+        self.problems.append((line, message))
+        self.unreadable.add(path)
+
+
+def _reason(error: Exception) -> str:
+    return error.problem if isinstance(error, yaml.MarkedYAMLError) else str(error)
