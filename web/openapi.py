@@ -57,11 +57,9 @@ def _operation(operation: Operation, parameters: list[dict[str, Any]]) -> dict[s
     }
     if operation.query is not None:
         doc["parameters"].append({"in": "query", "schema": operation.query})
-    if operation.body is not None:
-        doc["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": operation.body}},
-        }
+    body = operation.body or operation.document
+    if body is not None:
+        doc["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     success: dict[str, Any] = {"description": "OK"}
     if operation.response is not None:
         schema: Any = operation.response
@@ -73,7 +71,7 @@ def _operation(operation: Operation, parameters: list[dict[str, Any]]) -> dict[s
     if operation.needs_token:
         doc["security"] = [{"bearer": []}]
         errors |= {401, 403} if operation.capability else {401}
-    if operation.body is not None:
+    if body is not None:
         errors |= {400, 413, 422}
     for status in sorted(errors):
         doc["responses"][str(status)] = {

@@ -6,11 +6,15 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from engine.adapters.audio import duration_ms
 from engine.adapters.redis.connection import RedisConnection, connect_redis
 from engine.adapters.redis.throttle import RedisThrottle
+from engine.adapters.sql.banks import SqlBankRepository
 from engine.adapters.sql.database import Database, open_database
+from engine.adapters.sql.media import SqlMediaStore
 from engine.adapters.sql.users import SqlUserRepository
 from engine.services.accounts import Accounts
+from engine.services.banks import BankAuthoring
 from web.config import Settings
 from web.metrics import Metrics
 from web.tokens import TokenSigner
@@ -22,6 +26,7 @@ class Wiring:
     database: Database
     redis: RedisConnection
     accounts: Accounts
+    banks: BankAuthoring
     organiser_tokens: TokenSigner
     metrics: Metrics
 
@@ -39,8 +44,15 @@ def wire(
         failures_allowed=settings.login_failures_allowed,
         failure_window_s=settings.login_failure_window_s,
     )
+    banks = BankAuthoring(
+        banks=SqlBankRepository(database),
+        media=SqlMediaStore(database),
+        audio_duration_ms=duration_ms,
+        max_media_bytes=settings.max_media_bytes,
+    )
     return Wiring(
         settings=settings,
+        banks=banks,
         database=database,
         redis=redis,
         accounts=accounts,

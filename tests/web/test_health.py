@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import redis
 
 
@@ -42,7 +44,7 @@ def test_openapi_documents_every_api_route_with_its_schemas(client, app):
     assert spec["openapi"].startswith("3.")
     documented = set(spec["paths"])
     routes = {
-        rule.rule.replace("/<", "/{").replace(">", "}")
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for rule in app.url_map.iter_rules()
         if hasattr(app.view_functions[rule.endpoint], "operation")
     }

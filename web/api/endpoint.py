@@ -26,6 +26,9 @@ class Operation:
     summary: str
     tag: str
     body: type[Schema] | None = None
+    #: A body documented by this schema but handed to the view as plain JSON, because
+    #: the domain validates it (with paths a schema cannot give, e.g. bank rules).
+    document: type[Schema] | None = None
     query: type[Schema] | None = None
     response: type[Schema] | None = None
     many: bool = False
@@ -44,6 +47,7 @@ def endpoint(
     *,
     tag: str,
     body: type[Schema] | None = None,
+    document: type[Schema] | None = None,
     query: type[Schema] | None = None,
     response: type[Schema] | None = None,
     many: bool = False,
@@ -55,7 +59,7 @@ def endpoint(
     """Declare an API view. ``capability`` requires an organiser who has it; ``login``
     requires any organiser."""
     operation = Operation(
-        summary, tag, body, query, response, many, status, capability, login, errors
+        summary, tag, body, document, query, response, many, status, capability, login, errors
     )
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,6 +69,8 @@ def endpoint(
                 g.organiser = require_organiser(capability)
             if body is not None:
                 path["body"] = body().load(json_body())
+            if document is not None:
+                path["body"] = json_body()
             if query is not None:
                 path["query"] = query().load(request.args.to_dict())
             result = view(**path)

@@ -1,0 +1,114 @@
+"""Schemas of question banks as the API shows them (the bank file shape, in JSON)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from engine.domain.questions import LOCALES
+
+Localized = fields.Dict(
+    keys=fields.String(validate=validate.OneOf(LOCALES)),
+    values=fields.String(),
+    metadata={"description": "text per locale: " + ", ".join(LOCALES)},
+)
+
+
+class ChoiceSchema(Schema):
+    key = fields.String(required=True)
+    text = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class MediaRefSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["audio", "image"]))
+    path = fields.String(required=True)
+    alt = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    sha256 = fields.String(metadata={"description": "of an uploaded file (POST /media)"})
+
+
+class QuestionSchema(Schema):
+    key = fields.String(required=True)
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(["single", "multiple", "true_false", "text", "order"]),
+    )
+    prompt = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    choices = fields.List(fields.Nested(ChoiceSchema))
+    answer = fields.List(
+        fields.Raw(),
+        required=True,
+        metadata={"description": "choice keys; [true] or [false]; accepted strings; keys in order"},
+    )
+    difficulty = fields.Integer(required=True, validate=validate.Range(1, 5))
+    tags = fields.List(fields.String())
+    time_limit_s = fields.Integer(allow_none=True)
+    media = fields.Nested(MediaRefSchema, allow_none=True)
+    explanation = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
+    source = fields.String(required=True)
+
+
+class BankDocumentSchema(Schema):
+    format = fields.String(dump_default="leitai-bank/1")
+    slug = fields.String(required=True)
+    title = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    default_locale = fields.String(required=True)
+    questions = fields.List(fields.Nested(QuestionSchema), required=True)
+
+
+class NewBankSchema(Schema):
+    slug = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    title = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    default_locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
+
+
+class BankSummarySchema(Schema):
+    slug = fields.String(required=True)
+    title = fields.Dict(keys=fields.String(), values=fields.String())
+    default_locale = fields.String()
+    draft_questions = fields.Integer()
+    latest_version = fields.Integer(allow_none=True)
+    latest_hash = fields.String(allow_none=True)
+    versions = fields.Integer()
+
+
+class VersionSchema(Schema):
+    slug = fields.String()
+    number = fields.Integer(data_key="version")
+    hash = fields.String()
+    question_count = fields.Integer()
+    published_by = fields.String(allow_none=True)
+    published_at = fields.String(allow_none=True)
+
+
+class PublishedSchema(VersionSchema):
+    created = fields.Boolean(metadata={"description": "false when the draft equals the latest"})
+
+
+class VersionContentSchema(VersionSchema):
+    bank = fields.Nested(BankDocumentSchema)
+
+
+class QuestionChangeSchema(Schema):
+    key = fields.String()
+    fields_ = fields.List(fields.String(), data_key="fields")
+
+
+class DiffSchema(Schema):
+    from_ = fields.Integer(data_key="from")
+    to = fields.Integer()
+    added = fields.List(fields.String())
+    removed = fields.List(fields.String())
+    changed = fields.List(fields.Nested(QuestionChangeSchema))
+    bank_fields = fields.List(fields.String())
+
+
+class DiffQuerySchema(Schema):
+    from_ = fields.Integer(data_key="from", required=True, validate=validate.Range(min=1))
+    to = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class MediaSchema(Schema):
+    sha256 = fields.String()
+    mime = fields.String()
+    size = fields.Integer()
+    duration_ms = fields.Integer(allow_none=True)
+    url = fields.String()
