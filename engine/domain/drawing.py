@@ -420,35 +420,37 @@ def _augment(
     flow: dict[tuple[int, int], int],
     seen: set[int],
 ) -> bool:
-    """Route one more question to ``quota``, moving earlier assignments if needed."""
+    """Route one more question to ``quota`` (Kuhn's augmenting path), moving questions
+    already routed to other quotas between pools if that frees room."""
     for p, pool in enumerate(pools):
         if quota not in pool.quotas or p in seen:
             continue
         seen.add(p)
         if room[p] > 0:
             room[p] -= 1
-        elif not any(
-            flow.get((other, p), 0) > 0
-            and other != quota
-            and _augment_from(other, p, pools, room, flow, seen)
-            for other in pool.quotas
-        ):
+        elif not _reroute_one(p, quota, pools, room, flow, seen):
             continue
         flow[quota, p] = flow.get((quota, p), 0) + 1
         return True
     return False
 
 
-def _augment_from(
-    quota: int,
+def _reroute_one(
     pool: int,
+    quota: int,
     pools: Sequence[_Pool],
     room: list[int],
     flow: dict[tuple[int, int], int],
     seen: set[int],
 ) -> bool:
-    """Move one of ``quota``'s questions out of ``pool`` into another pool."""
-    if not _augment(quota, pools, room, flow, seen):
-        return False
-    flow[quota, pool] -= 1
-    return True
+    """Move one question some other quota takes from ``pool`` to another pool."""
+    for other in pools[pool].quotas:
+        moved = (
+            other != quota
+            and flow.get((other, pool), 0) > 0
+            and _augment(other, pools, room, flow, seen)
+        )
+        if moved:
+            flow[other, pool] -= 1
+            return True
+    return False
