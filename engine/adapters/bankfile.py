@@ -15,8 +15,7 @@ from typing import Any
 
 import yaml
 
-from engine.domain.banks import Path as DataPath
-from engine.domain.banks import Problem, is_safe_media_path
+from engine.domain.banks import FieldPath, Problem, is_safe_media_path
 from engine.domain.canonical import bank_from_dict, bank_to_dict
 from engine.domain.questions import BankContent
 
@@ -143,20 +142,20 @@ class _Tree:
 
     def __init__(self, loader: Any) -> None:
         self._loader = loader
-        self._lines: dict[DataPath, int] = {}
+        self._lines: dict[FieldPath, int] = {}
         self._seen: set[int] = set()
         self.problems: list[tuple[int, str]] = []
         #: Paths whose value was refused and stands as null in the data.
-        self.unreadable: set[DataPath] = set()
+        self.unreadable: set[FieldPath] = set()
 
-    def line_of(self, path: DataPath) -> int:
+    def line_of(self, path: FieldPath) -> int:
         """The line of the value at ``path``, or of its closest ancestor that exists."""
         for end in range(len(path), -1, -1):
             if path[:end] in self._lines:
                 return self._lines[path[:end]]
         return 1
 
-    def build(self, node: yaml.Node, path: DataPath) -> Any:
+    def build(self, node: yaml.Node, path: FieldPath) -> Any:
         line = node.start_mark.line + 1
         # A mapping entry keeps its key's line, set by the caller.
         self._lines.setdefault(path, line)
@@ -176,7 +175,7 @@ class _Tree:
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         return self._mapping(node, path)
 
-    def _mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[Any, Any]:
+    def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[Any, Any]:
         data: dict[Any, Any] = {}
         first_lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
@@ -202,7 +201,7 @@ class _Tree:
         """The value; raises on an unknown tag or a date the calendar does not have."""
         return self._loader.construct_object(node)
 
-    def _refuse(self, path: DataPath, line: int, message: str) -> None:
+    def _refuse(self, path: FieldPath, line: int, message: str) -> None:
         self.problems.append((line, message))
         self.unreadable.add(path)
 

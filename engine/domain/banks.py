@@ -21,7 +21,7 @@ from engine.domain.questions import (
     QuestionType,
 )
 
-Path = tuple[str | int, ...]
+FieldPath = tuple[str | int, ...]
 
 #: Bank slugs appear in URLs and folder names: no leading or trailing hyphen.
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}[a-z0-9]")
@@ -36,7 +36,7 @@ TIME_LIMITS_S = range(5, 601)
 
 @dataclass(frozen=True)
 class Problem:
-    path: Path
+    path: FieldPath
     message: str
 
     @property
@@ -93,7 +93,7 @@ def validate_questions(
     problems: list[Problem] = []
     seen: set[str] = set()
     for index, question in indexed:
-        path: Path = ("questions", index)
+        path: FieldPath = ("questions", index)
         if question.key in seen:
             problems.append(Problem((*path, "key"), f"duplicate question key {question.key!r}"))
         seen.add(question.key)
@@ -101,7 +101,9 @@ def validate_questions(
     return problems
 
 
-def validate_question(question: Question, default_locale: str, path: Path = ()) -> list[Problem]:
+def validate_question(
+    question: Question, default_locale: str, path: FieldPath = ()
+) -> list[Problem]:
     problems = []
     if not KEY_RE.fullmatch(question.key):
         problems.append(Problem((*path, "key"), _key_message()))
@@ -127,7 +129,7 @@ def _key_message() -> str:
     return "must be 1 to 64 lowercase letters, digits, '.', '_' or '-', starting alphanumeric"
 
 
-def _localized(text: Mapping[str, str], default_locale: str, path: Path) -> list[Problem]:
+def _localized(text: Mapping[str, str], default_locale: str, path: FieldPath) -> list[Problem]:
     problems = []
     if default_locale in LOCALES and default_locale not in text:
         problems.append(Problem(path, f"missing the default locale {default_locale!r}"))
@@ -139,7 +141,7 @@ def _localized(text: Mapping[str, str], default_locale: str, path: Path) -> list
     return problems
 
 
-def _choices(question: Question, default_locale: str, path: Path) -> list[Problem]:
+def _choices(question: Question, default_locale: str, path: FieldPath) -> list[Problem]:
     problems = []
     if question.type in (QuestionType.TRUE_FALSE, QuestionType.TEXT):
         if question.choices:
@@ -159,7 +161,7 @@ def _choices(question: Question, default_locale: str, path: Path) -> list[Proble
     return problems
 
 
-def _answer(question: Question, path: Path) -> list[Problem]:
+def _answer(question: Question, path: FieldPath) -> list[Problem]:
     answer, answer_path = question.answer, (*path, "answer")
     if question.type is QuestionType.TRUE_FALSE:
         if len(answer) != 1 or not isinstance(answer[0], bool):
@@ -199,7 +201,7 @@ def _answer(question: Question, path: Path) -> list[Problem]:
     return problems
 
 
-def _tags(tags: tuple[str, ...], path: Path) -> list[Problem]:
+def _tags(tags: tuple[str, ...], path: FieldPath) -> list[Problem]:
     problems = []
     for index, tag in enumerate(tags):
         if not TAG_RE.fullmatch(tag):
@@ -211,7 +213,7 @@ def _tags(tags: tuple[str, ...], path: Path) -> list[Problem]:
     return problems
 
 
-def _media(media: Media, default_locale: str, path: Path) -> list[Problem]:
+def _media(media: Media, default_locale: str, path: FieldPath) -> list[Problem]:
     problems = []
     if not is_safe_media_path(media.path):
         problems.append(

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from engine.domain.banks import Path, Problem, validate_header, validate_questions
+from engine.domain.banks import FieldPath, Problem, validate_header, validate_questions
 from engine.domain.questions import (
     BankContent,
     Choice,
@@ -182,7 +182,7 @@ def bank_from_dict(data: Any) -> tuple[BankContent | None, list[Problem]]:
     return content, problems
 
 
-def question_from_dict(data: Any, path: Path = ()) -> tuple[Question | None, list[Problem]]:
+def question_from_dict(data: Any, path: FieldPath = ()) -> tuple[Question | None, list[Problem]]:
     """Build one question; problems are about shape only (see ``validate_question``)."""
     problems: list[Problem] = []
     if not _fields(data, path, QUESTION_FIELDS, _REQUIRED_QUESTION_FIELDS, problems):
@@ -224,7 +224,7 @@ def question_from_dict(data: Any, path: Path = ()) -> tuple[Question | None, lis
 
 def _fields(
     data: Any,
-    path: Path,
+    path: FieldPath,
     allowed: tuple[str, ...],
     required: tuple[str, ...],
     problems: list[Problem],
@@ -246,13 +246,13 @@ def _fields(
     return True
 
 
-def _string(value: Any, path: Path, problems: list[Problem]) -> Any:
+def _string(value: Any, path: FieldPath, problems: list[Problem]) -> Any:
     if value is not _MISSING and not isinstance(value, str):
         problems.append(Problem(path, f"must be a string, not {_kind(value)}"))
     return value if isinstance(value, str) else None
 
 
-def _integer(value: Any, path: Path, problems: list[Problem]) -> Any:
+def _integer(value: Any, path: FieldPath, problems: list[Problem]) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
         if value is not _MISSING:
             problems.append(Problem(path, f"must be a whole number, not {_kind(value)}"))
@@ -260,7 +260,7 @@ def _integer(value: Any, path: Path, problems: list[Problem]) -> Any:
     return value
 
 
-def _localized(value: Any, path: Path, problems: list[Problem]) -> LocalizedText | None:
+def _localized(value: Any, path: FieldPath, problems: list[Problem]) -> LocalizedText | None:
     if value is _MISSING:
         return None
     if not isinstance(value, Mapping):
@@ -275,7 +275,7 @@ def _localized(value: Any, path: Path, problems: list[Problem]) -> LocalizedText
     return localized(value) if len(problems) == before else None
 
 
-def _question_type(value: Any, path: Path, problems: list[Problem]) -> QuestionType | None:
+def _question_type(value: Any, path: FieldPath, problems: list[Problem]) -> QuestionType | None:
     if value is _MISSING:
         return None
     try:
@@ -286,7 +286,7 @@ def _question_type(value: Any, path: Path, problems: list[Problem]) -> QuestionT
         return None
 
 
-def _list(value: Any, path: Path, problems: list[Problem]) -> list[Any]:
+def _list(value: Any, path: FieldPath, problems: list[Problem]) -> list[Any]:
     if not isinstance(value, list):
         if value is not _MISSING:
             problems.append(Problem(path, f"must be a list, not {_kind(value)}"))
@@ -294,12 +294,12 @@ def _list(value: Any, path: Path, problems: list[Problem]) -> list[Any]:
     return value
 
 
-def _strings(value: Any, path: Path, problems: list[Problem]) -> tuple[str, ...]:
+def _strings(value: Any, path: FieldPath, problems: list[Problem]) -> tuple[str, ...]:
     items = _list(value, path, problems)
     return tuple(_string(item, (*path, i), problems) for i, item in enumerate(items))
 
 
-def _answer(value: Any, path: Path, problems: list[Problem]) -> tuple[str | bool, ...]:
+def _answer(value: Any, path: FieldPath, problems: list[Problem]) -> tuple[str | bool, ...]:
     items = _list(value, path, problems)
     for index, item in enumerate(items):
         if not isinstance(item, str | bool):
@@ -309,7 +309,7 @@ def _answer(value: Any, path: Path, problems: list[Problem]) -> tuple[str | bool
     return tuple(items)
 
 
-def _choices(value: Any, path: Path, problems: list[Problem]) -> tuple[Choice, ...]:
+def _choices(value: Any, path: FieldPath, problems: list[Problem]) -> tuple[Choice, ...]:
     choices = []
     for index, item in enumerate(_list(value, path, problems)):
         item_path = (*path, index)
@@ -320,7 +320,7 @@ def _choices(value: Any, path: Path, problems: list[Problem]) -> tuple[Choice, .
     return tuple(choices)
 
 
-def _media(value: Any, path: Path, problems: list[Problem]) -> Media | None:
+def _media(value: Any, path: FieldPath, problems: list[Problem]) -> Media | None:
     if not _fields(value, path, _MEDIA_FIELDS, _MEDIA_FIELDS[:3], problems):
         return None
     kind = value.get("kind", _MISSING)
