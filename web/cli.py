@@ -96,3 +96,6 @@ def read_password() -> str:
 def describe(error: ServiceError) -> str:
     details = "; ".join(f"{field}: {problem}" for field, problem in error.fields.items())
     return f"{error.message} {details}".strip()
+
+
+from web import bank_cli  # noqa: E402, F401  (registers the "bank" group)

@@ -34,6 +34,7 @@ class BankRepository(Protocol):
         question_hashes: list[str],
         bank_hash: str,
         published_by: str | None,
+        draft: dict[str, Any] | None = None,
     ) -> tuple[VersionInfo, bool]: ...
 
 
@@ -163,13 +164,24 @@ class BankAuthoring:
     def import_bank(
         self, content: BankContent, media_files: Mapping[str, bytes], published_by: str | None
     ) -> ImportResult:
-        """Store a bank read from a file: its media, its draft, and a version if it changed."""
-        content = self.with_stored_media(content, media_files)
+        """Store a bank read from a file: its media, its draft, and a version if it changed.
+
+        All or nothing: the bank, its draft and the version are written in one
+        transaction (media are content-addressed, so storing them first is harmless).
+        """
+        content = self._valid_content(bank_to_dict(self.with_stored_media(content, media_files)))
+        if not content.questions:
+            raise Invalid("A bank version needs at least one question.", {"questions": ["empty"]})
         created = not self.banks.exists(content.slug)
-        if created:
-            self.create(content.slug, content.title, content.default_locale)
-        self.replace_draft(content.slug, bank_to_dict(content))
-        version, new = self.publish(content.slug, published_by)
+        hashes = [question_hash(question) for question in content.questions]
+        version, new = self.banks.publish(
+            content.slug,
+            content,
+            hashes,
+            bank_hash(content),
+            published_by,
+            draft=bank_to_dict(content),
+        )
         status: ImportStatus = "created" if created else "new version" if new else "unchanged"
         return ImportResult(status, version)
 

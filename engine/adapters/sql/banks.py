@@ -102,15 +102,25 @@ class SqlBankRepository:
         question_hashes: list[str],
         bank_hash: str,
         published_by: str | None,
+        draft: dict[str, Any] | None = None,
     ) -> tuple[VersionInfo, bool]:
         """Store ``content`` as the next version unless the latest already has its hash.
 
-        Returns the version and whether it was created. One transaction; only question
-        contents not stored before are inserted, so a one-question change to a large
-        bank writes one question version and the membership list.
+        With ``draft`` (an import), the bank is created if new and its draft replaced,
+        in the same transaction. Returns the version and whether it was created. Only
+        question contents not stored before are inserted, so a one-question change to a
+        large bank writes one question version and the membership list.
         """
         with self._db.session() as session, session.begin():
             bank = session.scalar(select(BankRow).where(BankRow.slug == slug).with_for_update())
+            if draft is not None:
+                if bank is None:
+                    bank = BankRow(slug=slug, title={}, default_locale="", draft={})
+                    session.add(bank)
+                bank.draft = draft
+                bank.title = draft["title"]
+                bank.default_locale = draft["default_locale"]
+                session.flush()
             assert bank is not None, "the service checks the bank exists"
             latest = session.scalar(
                 select(BankVersionRow)
@@ -174,19 +184,11 @@ def _question_version_ids(
     session: Session, bank_id: int, content: BankContent, hashes: list[str]
 ) -> list[int]:
     """Ids of each question's version, creating identities and versions not yet stored."""
-    identities = dict(
-        session.execute(
-            select(QuestionRow.key, QuestionRow.id).where(QuestionRow.bank_id == bank_id)
-        ).tuples()
-    )
+    identities = _identities(session, bank_id)
     new_keys = [q.key for q in content.questions if q.key not in identities]
     if new_keys:
         session.execute(insert(QuestionRow), [{"bank_id": bank_id, "key": k} for k in new_keys])
-        identities = dict(
-            session.execute(
-                select(QuestionRow.key, QuestionRow.id).where(QuestionRow.bank_id == bank_id)
-            ).tuples()
-        )
+        identities = _identities(session, bank_id)
     stored = {
         (question_id, digest): version_id
         for version_id, question_id, digest in session.execute(
@@ -216,6 +218,13 @@ def _question_version_ids(
             }
         )
     return [stored[(qid, digest)] for qid, digest, _ in wanted]
+
+
+def _identities(session: Session, bank_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(QuestionRow.key, QuestionRow.id).where(QuestionRow.bank_id == bank_id)
+    )
+    return dict(rows.tuples().all())  # dict(rows) would take Result.keys() for a mapping
 
 
 def _version_info(slug: str, row: BankVersionRow) -> VersionInfo:

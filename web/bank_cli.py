@@ -1,0 +1,159 @@
+"""``leitai bank ...``: check, import and export bank files; list, version and diff banks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from engine.adapters.bankfile import BANK_FILE, dump_bank, load_bank_file
+from engine.services.errors import ServiceError
+from web.cli import app_of, cli, describe
+
+
+@cli.group(help="Question banks.")
+def bank() -> None:
+    pass
+
+
+def load_all(paths: tuple[str, ...]) -> list:
+    """Every file loaded; every problem printed as file:line: message."""
+    loaded = [load_bank_file(path) for path in paths]
+    for result in loaded:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+    return loaded
+
+
+@bank.command(help="Validate bank files; exit 1 listing every problem as file:line.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def check(paths: tuple[str, ...]) -> None:
+    loaded = load_all(paths)
+    if any(result.problems for result in loaded):
+        raise SystemExit(1)
+    for result in loaded:
+        assert result.content is not None
+        click.echo(f"{result.file}: ok ({len(result.content.questions)} questions)")
+
+
+@bank.command("import", help="Import bank files: a new version when the content changed.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.pass_context
+def import_(ctx: click.Context, paths: tuple[str, ...]) -> None:
+    loaded = load_all(paths)
+    if any(result.problems for result in loaded):
+        raise SystemExit(1)  # all or nothing: one bad file imports none
+    banks = app_of(ctx).extensions["leitai"].banks
+    for result in loaded:
+        content = result.content
+        assert content is not None
+        folder = Path(result.file).parent
+        media = {
+            q.media.path: (folder / q.media.path).read_bytes()
+            for q in content.questions
+            if q.media is not None
+        }
+        try:
+            outcome = banks.import_bank(content, media, published_by="cli")
+        except ServiceError as error:
+            raise click.ClickException(f"{result.file}: {describe(error)}") from error
+        version = outcome.version
+        if outcome.status == "unchanged":
+            click.echo(f"{content.slug}: unchanged (version {version.number}, {version.hash[:12]})")
+        else:
+            click.echo(
+                f"{content.slug}: {outcome.status} version {version.number} "
+                f"({version.question_count} questions, {version.hash[:12]})"
+            )
+
+
+@bank.command(help="Write a published version as a bank file (with its media).")
+@click.argument("slug")
+@click.option("--version", "number", type=click.IntRange(min=1), help="default: the latest")
+@click.option("--format", "fmt", type=click.Choice(["yaml"]), default="yaml", show_default=True)
+@click.option("-o", "--output", type=click.Path(), help="a folder or a .yaml file; default stdout")
+@click.pass_context
+def export(ctx: click.Context, slug: str, number: int | None, fmt: str, output: str | None) -> None:
+    banks = app_of(ctx).extensions["leitai"].banks
+    try:
+        info, content, files = banks.export(slug, number)
+    except ServiceError as error:
+        raise click.ClickException(describe(error)) from error
+    text = dump_bank(content)
+    if output is None:
+        if files:
+            raise click.ClickException("This bank has media files: give -o FOLDER to export them.")
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    bank_file = target if target.suffix in {".yaml", ".yml"} else target / BANK_FILE
+    bank_file.parent.mkdir(parents=True, exist_ok=True)
+    bank_file.write_text(text, encoding="utf-8")
+    for relative, data in files.items():
+        (bank_file.parent / relative).parent.mkdir(parents=True, exist_ok=True)
+        (bank_file.parent / relative).write_bytes(data)
+    click.echo(f"{slug} version {info.number} written to {bank_file} ({len(files)} media files)")
+
+
+@bank.command("list", help="Banks with their latest version.")
+@click.pass_context
+def list_(ctx: click.Context) -> None:
+    banks = app_of(ctx).extensions["leitai"].banks
+    for summary in banks.list():
+        latest = f"v{summary.latest_version}" if summary.latest_version else "unpublished"
+        title = summary.title.get(summary.default_locale, "")
+        click.echo(f"{summary.slug}\t{latest}\t{summary.versions} versions\t{title}")
+
+
+@bank.command(help="Published versions of a bank.")
+@click.argument("slug")
+@click.pass_context
+def versions(ctx: click.Context, slug: str) -> None:
+    banks = app_of(ctx).extensions["leitai"].banks
+    try:
+        found = banks.versions(slug)
+    except ServiceError as error:
+        raise click.ClickException(describe(error)) from error
+    for version in found:
+        click.echo(
+            f"v{version.number}\t{version.hash}\t{version.question_count} questions\t"
+            f"{version.published_at or ''}\t{version.published_by or ''}"
+        )
+
+
+@bank.command(help="What changed between versions A and B.")
+@click.argument("slug")
+@click.argument("old", type=click.IntRange(min=1))
+@click.argument("new", type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@click.pass_context
+def diff(ctx: click.Context, slug: str, old: int, new: int, as_json: bool) -> None:
+    banks = app_of(ctx).extensions["leitai"].banks
+    try:
+        change = banks.diff(slug, old, new)
+    except ServiceError as error:
+        raise click.ClickException(describe(error)) from error
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "added": change.added,
+                    "removed": change.removed,
+                    "changed": {c.key: c.fields for c in change.changed},
+                    "bank_fields": change.bank_fields,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    for field in change.bank_fields:
+        click.echo(f"~ bank {field}")
+    for key in change.added:
+        click.echo(f"+ {key}")
+    for key in change.removed:
+        click.echo(f"- {key}")
+    for question in change.changed:
+        click.echo(f"~ {question.key}: {', '.join(question.fields)}")
+    if change.empty:
+        click.echo("no differences")
