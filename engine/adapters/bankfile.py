@@ -23,6 +23,8 @@ BANK_FILE = "bank.yaml"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+#: A bank nests six levels deep; this keeps hostile input far from the recursion limit.
+_MAX_DEPTH = 32
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
@@ -159,6 +161,8 @@ class _Tree:
         line = node.start_mark.line + 1
         # A mapping entry keeps its key's line, set by the caller.
         self._lines.setdefault(path, line)
+        if len(path) > _MAX_DEPTH:
+            return self._refuse(path, line, "nested too deeply for a bank file")
         if id(node) in self._seen:
             # The node is the anchored one; the line of the alias is the key's, if any.
             message = "anchors and aliases are not supported in bank files"

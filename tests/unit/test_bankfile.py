@@ -411,6 +411,14 @@ def test_dates_are_not_text(tmp_path):
     ]
 
 
+def test_deep_nesting_is_refused_not_a_crash(tmp_path):
+    text = edited((25, "    source: " + "[" * 900 + "]" * 900))
+    assert problems(tmp_path, text) == [
+        (25, "nested too deeply for a bank file"),
+        (25, "questions[1].source: must be a string, not a list"),
+    ]
+
+
 def test_keys_must_be_plain_text(tmp_path):
     assert problems(tmp_path, edited((2, "slug: national-defence\n? [a]\n: 1"))) == [
         (3, "a key must be plain text")
