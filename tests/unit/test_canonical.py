@@ -254,3 +254,11 @@ def test_optional_fields_may_be_null():
     question, problems = question_from_dict(data)
     assert problems == []
     assert question == replace(QUESTION, media=None, tags=())
+
+
+@given(questions())
+def test_the_canonical_form_parses_back_to_a_question_with_the_same_hash(question):
+    # Storage keeps canonical dicts; reading one back must name the same version.
+    stored, problems = question_from_dict(canonical_question(question))
+    assert problems == []
+    assert question_hash(stored) == question_hash(question)
