@@ -195,7 +195,7 @@ def _question_version_ids(
             select(QuestionVersionRow.id, QuestionVersionRow.question_id, QuestionVersionRow.hash)
             .join(QuestionRow, QuestionRow.id == QuestionVersionRow.question_id)
             .where(QuestionRow.bank_id == bank_id)
-        ).tuples()
+        )
     }
     wanted = [(identities[q.key], h, q) for q, h in zip(content.questions, hashes, strict=True)]
     missing = [
@@ -214,7 +214,7 @@ def _question_version_ids(
                         QuestionVersionRow.question_id,
                         QuestionVersionRow.hash,
                     ).where(QuestionVersionRow.question_id.in_({m["question_id"] for m in missing}))
-                ).tuples()
+                )
             }
         )
     return [stored[(qid, digest)] for qid, digest, _ in wanted]
@@ -224,7 +224,7 @@ def _identities(session: Session, bank_id: int) -> dict[str, int]:
     rows = session.execute(
         select(QuestionRow.key, QuestionRow.id).where(QuestionRow.bank_id == bank_id)
     )
-    return dict(rows.tuples().all())  # dict(rows) would take Result.keys() for a mapping
+    return dict(rows.all())  # dict(rows) would take Result.keys() for a mapping
 
 
 def _version_info(slug: str, row: BankVersionRow) -> VersionInfo:
