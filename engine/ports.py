@@ -6,9 +6,11 @@ service can be read and tested without knowing about SQL or Redis.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 from engine.domain.accounts import Organiser
+from engine.domain.standings import BoardEntry, BoardStanding, Profile, Scope
 
 
 class UserRepository(Protocol):
@@ -34,3 +36,100 @@ class Throttle(Protocol):
 
 class Clock(Protocol):
     def now_ms(self) -> int: ...
+
+
+class Leaderboard(Protocol):
+    """Standings per round (scopes ``all``, ``region:<code>``, ``team:<key>``) and the
+    sum over a competition's rounds. ``view="public"`` respects a freeze; ``"live"``
+    (organisers) never does. Types in :mod:`engine.domain.standings`."""
+
+    def register(
+        self,
+        round_id: int | str,
+        contestant: str,
+        nickname: str,
+        region: str | None = None,
+        team: str | None = None,
+        *,
+        competition_id: int | str | None = None,
+        regions: Iterable[str] | None = None,
+    ) -> None: ...
+
+    def register_many(
+        self,
+        round_id: int | str,
+        profiles: Mapping[str, Profile],
+        *,
+        competition_id: int | str | None = None,
+        regions: Iterable[str] | None = None,
+    ) -> None: ...
+
+    def add(
+        self,
+        round_id: int | str,
+        contestant: str,
+        points: int,
+        response_ms: int,
+        *,
+        competition_id: int | str | None = None,
+    ) -> tuple[int, int]:
+        """The contestant's new (points, total_ms) in the round."""
+
+    def add_many(
+        self,
+        round_id: int | str,
+        answers: Iterable[tuple[str, int, int]],
+        *,
+        competition_id: int | str | None = None,
+    ) -> list[tuple[int, int]]: ...
+
+    def top(
+        self,
+        round_id: int | str,
+        scope: str | Scope = ...,
+        offset: int = 0,
+        limit: int = 10,
+        *,
+        view: str = "public",
+    ) -> list[BoardEntry]: ...
+
+    def standing(
+        self,
+        round_id: int | str,
+        contestant: str,
+        scope: str | Scope = ...,
+        *,
+        around: int = 0,
+        view: str = "public",
+    ) -> BoardStanding | None: ...
+
+    def count(
+        self, round_id: int | str, scope: str | Scope = ..., *, view: str = "public"
+    ) -> int: ...
+
+    def competition_top(
+        self, competition_id: int | str, offset: int = 0, limit: int = 10
+    ) -> list[BoardEntry]: ...
+
+    def competition_standing(
+        self, competition_id: int | str, contestant: str, *, around: int = 0
+    ) -> BoardStanding | None: ...
+
+    def competition_count(self, competition_id: int | str) -> int: ...
+
+    def freeze(self, round_id: int | str, at_ms: int | None = None) -> None: ...
+
+    def thaw(self, round_id: int | str) -> None: ...
+
+    def frozen(self, round_id: int | str) -> tuple[bool, int | None]: ...
+
+    def snapshot(
+        self, round_id: int | str, *, now_ms: int, scope: str | Scope = ..., top_n: int = 10
+    ) -> dict[str, Any]: ...
+
+    def rebuild(
+        self,
+        round_id: int | str,
+        answers: Iterable[tuple[str, int, int]],
+        profiles: Mapping[str, Profile],
+    ) -> None: ...

@@ -1,0 +1,532 @@
+"""Leaderboards in Redis sorted sets: every scope of a round, and its competition's sum.
+
+Keys (``{s}`` is a literal Redis Cluster hash tag, ``s`` the contestant's shard)::
+
+    {prefix}:round:{id}:{s<s>}:live:<scope>     every answer
+    {prefix}:round:{id}:{s<s>}:public:<scope>   what contestants and spectators see
+    {prefix}:round:{id}:{s<s>}:profiles         contestant -> "region\\tteam\\tnickname"
+    {prefix}:round:{id}:{s<s>}:state            absent | "f" (frozen) | "t" (thawed)
+    {prefix}:round:{id}:{s<s>}:scopes           scope names in use, to delete them all
+    {prefix}:competition:{id}:{s<s>}:board      the sum over the competition's rounds
+    {prefix}:competition:{id}:{s<s>}:profiles
+    {prefix}:round:{id}:meta | :snapshot:...    per round, not sharded
+
+A contestant's shard is ``crc32(id) % shards``, computed here and never in Lua. Every Lua
+call touches the keys of one shard only, so with the tag they share a Cluster slot; the
+scripts build the names of the region and team boards from the stored profile, which
+Cluster allows within one slot although the keys are not declared. The tag is the shard
+alone (not the round) so a round's competition board sits in the same slot; the price is
+that with one shard every board lives on one Cluster node.
+
+Freeze costs memory, not time: until a round freezes, each answer is added to both the
+live and the public boards (twice the sorted-set memory and ZINCRBYs of a round); from
+the freeze on, only to live, so the public boards keep the board as it stood. No copy is
+ever made. Thawing flips public reads to the live boards (state "t") and UNLINKs the
+public ones, which Redis frees in a background thread. Competition boards are live only.
+
+Reads: with one shard, ``top`` and ``standing`` are one Lua call each. With M shards,
+``top`` fetches ``offset + limit`` rows from every shard and merges them (one round trip,
+then one for the page's profiles); ``standing`` locates the contestant on their shard,
+then the same score on the others (two round trips); ranks come from
+:mod:`engine.domain.standings`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import redis
+
+from engine.domain.ranking import POINTS_LIMIT, ScoreOutOfRangeError, decode_score
+from engine.domain.standings import (
+    ALL,
+    AnswersRejectedError,
+    BoardEntry,
+    BoardStanding,
+    FreezeError,
+    InvalidProfileError,
+    LeaderboardError,
+    Profile,
+    Scope,
+    UnknownContestantError,
+    Window,
+    board_order,
+    check_profile,
+    count_above,
+    entry,
+    merge_tops,
+    parse_scope,
+    percentile,
+    rank_rows,
+)
+
+BATCH = 500  # answers per Lua call: ~5 ms of Redis time, so other clients are not held up
+PIPELINE_CALLS = 16
+SNAPSHOT_EVERY_MS = 500
+PAGE_LIMIT = 1000
+AROUND_LIMIT = 50
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_LUA = Path(__file__).parent / "lua"
+_REASONS = {
+    "unknown_contestant": UnknownContestantError,
+    "out_of_range": ScoreOutOfRangeError,
+    "profile_conflict": InvalidProfileError,
+}
+
+Answer = tuple[str, int, int]  # contestant, points (negative for a penalty), response_ms
+
+
+class RedisLeaderboard:
+    def __init__(self, client: redis.Redis, prefix: str, *, shards: int = 1) -> None:
+        if shards < 1:
+            raise ValueError("a board has at least one shard")
+        self._redis = client
+        self._prefix = prefix
+        self._shards = shards
+        self._register = client.register_script((_LUA / "leaderboard_register.lua").read_text())
+        self._add = client.register_script((_LUA / "leaderboard_add.lua").read_text())
+        self._page = client.register_script((_LUA / "leaderboard_page.lua").read_text())
+        self._locate = client.register_script((_LUA / "leaderboard_locate.lua").read_text())
+
+    # --- keys --------------------------------------------------------------------------
+
+    def shard_of(self, contestant: str) -> int:
+        return zlib.crc32(contestant.encode()) % self._shards
+
+    def _round(self, round_id: int | str, shard: int) -> str:
+        return f"{self._prefix}:round:{_checked_id(round_id)}:{{s{shard}}}"
+
+    def _competition(self, competition_id: int | str, shard: int) -> str:
+        return f"{self._prefix}:competition:{_checked_id(competition_id)}:{{s{shard}}}"
+
+    def _per_round(self, round_id: int | str, name: str) -> str:
+        return f"{self._prefix}:round:{_checked_id(round_id)}:{name}"
+
+    def _board_keys(self, round_id: int | str, scope: Scope, shard: int) -> list[str]:
+        """state, public board, live board, profiles: what the read scripts take."""
+        base = self._round(round_id, shard)
+        return [
+            f"{base}:state",
+            f"{base}:public:{scope}",
+            f"{base}:live:{scope}",
+            f"{base}:profiles",
+        ]
+
+    def _competition_keys(self, competition_id: int | str, shard: int) -> list[str]:
+        base = self._competition(competition_id, shard)
+        # No state key is ever set for a competition, so both views read the one board.
+        return [f"{base}:state", f"{base}:board", f"{base}:board", f"{base}:profiles"]
+
+    # --- writes ------------------------------------------------------------------------
+
+    def register(
+        self,
+        round_id: int | str,
+        contestant: str,
+        nickname: str,
+        region: str | None = None,
+        team: str | None = None,
+        *,
+        competition_id: int | str | None = None,
+        regions: Iterable[str] | None = None,
+    ) -> None:
+        """Put a contestant on the round's boards at 0 points; region and team are final."""
+        profile = Profile(nickname, region, team)
+        self.register_many(
+            round_id, {contestant: profile}, competition_id=competition_id, regions=regions
+        )
+
+    def register_many(
+        self,
+        round_id: int | str,
+        profiles: Mapping[str, Profile],
+        *,
+        competition_id: int | str | None = None,
+        regions: Iterable[str] | None = None,
+    ) -> None:
+        allowed = frozenset(regions) if regions is not None else None
+        packed = {
+            _checked_contestant(c): _pack(check_profile(p, allowed)) for c, p in profiles.items()
+        }
+        rejected = self._run(
+            self._register, round_id, list(packed.items()), competition_id, width=2
+        )
+        if rejected:
+            _, contestant, reason = rejected[0]
+            raise InvalidProfileError(f"{contestant!r} cannot change region or team ({reason})")
+
+    def add(
+        self,
+        round_id: int | str,
+        contestant: str,
+        points: int,
+        response_ms: int,
+        *,
+        competition_id: int | str | None = None,
+    ) -> tuple[int, int]:
+        """Score one answer on every board of the contestant; the new (points, total_ms)."""
+        try:
+            return self.add_many(
+                round_id, [(contestant, points, response_ms)], competition_id=competition_id
+            )[0]
+        except AnswersRejectedError as error:
+            _, _, reason = error.rejected[0]
+            raise _REASONS[reason](f"{contestant!r}: {reason}") from None
+
+    def add_many(
+        self,
+        round_id: int | str,
+        answers: Iterable[Answer],
+        *,
+        competition_id: int | str | None = None,
+    ) -> list[tuple[int, int]]:
+        """Score answers in order, batched per shard and pipelined.
+
+        Each answer is atomic; one that is refused writes nothing and the others stand,
+        and then :class:`AnswersRejectedError` lists the refused ones.
+        """
+        checked = [_checked_answer(a) for a in answers]
+        totals: list[tuple[int, int] | None] = [None] * len(checked)
+        rejected = self._run(
+            self._add,
+            round_id,
+            [(c, str(p), str(ms)) for c, p, ms in checked],
+            competition_id,
+            width=3,
+            into=totals,
+        )
+        if rejected:
+            raise AnswersRejectedError(rejected)
+        return [t for t in totals if t is not None]
+
+    def _run(
+        self,
+        script: Any,
+        round_id: int | str,
+        items: list[tuple[str, ...]],
+        competition_id: int | str | None,
+        *,
+        width: int,
+        into: list[tuple[int, int] | None] | None = None,
+    ) -> list[tuple[int, str, str]]:
+        """Run a batch script over items grouped by shard; the refused (index, id, reason)."""
+        by_shard: dict[int, list[int]] = {}
+        for index, item in enumerate(items):
+            by_shard.setdefault(self.shard_of(item[0]), []).append(index)
+        calls = [
+            (shard, indexes[start : start + BATCH])
+            for shard, indexes in by_shard.items()
+            for start in range(0, len(indexes), BATCH)
+        ]
+        rejected: list[tuple[int, str, str]] = []
+        for first in range(0, len(calls), PIPELINE_CALLS):
+            pipe = self._redis.pipeline(transaction=False)
+            group = calls[first : first + PIPELINE_CALLS]
+            for shard, indexes in group:
+                base = self._round(round_id, shard)
+                keys = [f"{base}:profiles", f"{base}:state"]
+                if width == 2:
+                    keys.append(f"{base}:scopes")
+                if competition_id is not None:
+                    competition = self._competition(competition_id, shard)
+                    keys += [f"{competition}:board", f"{competition}:profiles"]
+                args = [base] + [part for i in indexes for part in items[i]]
+                script(keys=keys, args=args, client=pipe)
+            for (_, indexes), results in zip(group, pipe.execute(), strict=True):
+                for index, result in zip(indexes, results, strict=True):
+                    if isinstance(result, bytes):
+                        rejected.append((index, items[index][0], result.decode()))
+                    elif into is not None:
+                        into[index] = decode_score(result)
+        return sorted(rejected)
+
+    # --- reads -------------------------------------------------------------------------
+
+    def top(
+        self,
+        round_id: int | str,
+        scope: str | Scope = ALL,
+        offset: int = 0,
+        limit: int = 10,
+        *,
+        view: str = "public",
+    ) -> list[BoardEntry]:
+        scope = parse_scope(scope)
+        return self._top(
+            [self._board_keys(round_id, scope, s) for s in self._all()], offset, limit, view
+        )
+
+    def standing(
+        self,
+        round_id: int | str,
+        contestant: str,
+        scope: str | Scope = ALL,
+        *,
+        around: int = 0,
+        view: str = "public",
+    ) -> BoardStanding | None:
+        """Rank, score, percentile, count and neighbours; None when not on that board."""
+        scope = parse_scope(scope)
+        keys = [self._board_keys(round_id, scope, s) for s in self._all()]
+        return self._standing(keys, contestant, around, view)
+
+    def count(self, round_id: int | str, scope: str | Scope = ALL, *, view: str = "public") -> int:
+        scope = parse_scope(scope)
+        return self._count([self._board_keys(round_id, scope, s) for s in self._all()], view)
+
+    def competition_top(
+        self, competition_id: int | str, offset: int = 0, limit: int = 10
+    ) -> list[BoardEntry]:
+        keys = [self._competition_keys(competition_id, s) for s in self._all()]
+        return self._top(keys, offset, limit, "live")
+
+    def competition_standing(
+        self, competition_id: int | str, contestant: str, *, around: int = 0
+    ) -> BoardStanding | None:
+        keys = [self._competition_keys(competition_id, s) for s in self._all()]
+        return self._standing(keys, contestant, around, "live")
+
+    def competition_count(self, competition_id: int | str) -> int:
+        return self._count([self._competition_keys(competition_id, s) for s in self._all()], "live")
+
+    def _all(self) -> range:
+        return range(self._shards)
+
+    def _top(self, keys: list[list[str]], offset: int, limit: int, view: str) -> list[BoardEntry]:
+        _check_view(view)
+        if offset < 0 or not 1 <= limit <= PAGE_LIMIT:
+            raise LeaderboardError(f"offset >= 0 and 1 <= limit <= {PAGE_LIMIT}")
+        if len(keys) == 1:
+            _, first_above, rows, found = self._page(
+                keys=keys[0], args=[view, offset, offset + limit - 1, 1]
+            )
+            page = Window(offset, first_above, _rows(rows))
+            return rank_rows(page, _profiles(page.rows, found))
+        pipe = self._redis.pipeline(transaction=False)
+        for shard_keys in keys:
+            self._page(keys=shard_keys, args=[view, 0, offset + limit - 1, 0], client=pipe)
+        merged = merge_tops([_rows(rows) for _, _, rows, _ in pipe.execute()])
+        # The merged tops are the whole board's first offset + limit rows, so ranks follow.
+        profiles = self._profiles_of(keys, [c for _, c in merged[offset : offset + limit]])
+        return rank_rows(Window(0, 0, tuple(merged[: offset + limit])), profiles)[offset:]
+
+    def _profiles_of(
+        self, keys: list[list[str]], contestants: list[str]
+    ) -> dict[str, Profile | None]:
+        by_shard: dict[int, list[str]] = {}
+        for contestant in contestants:
+            by_shard.setdefault(self.shard_of(contestant), []).append(contestant)
+        pipe = self._redis.pipeline(transaction=False)
+        for shard, members in by_shard.items():
+            pipe.hmget(keys[shard][3], members)
+        profiles: dict[str, Profile | None] = {}
+        for members, found in zip(by_shard.values(), pipe.execute(), strict=True):
+            profiles.update(_profiles([(0, m) for m in members], found))
+        return profiles
+
+    def _standing(
+        self, keys: list[list[str]], contestant: str, around: int, view: str
+    ) -> BoardStanding | None:
+        _check_view(view)
+        if not 0 <= around <= AROUND_LIMIT:
+            raise LeaderboardError(f"around is within 0..{AROUND_LIMIT}")
+        own = self.shard_of(contestant) if len(keys) > 1 else 0
+        located = self._locate(keys=keys[own], args=[view, contestant, "", around])
+        if located is None:
+            return None
+        replies = {own: located}
+        score = located[0]
+        others = [s for s in range(len(keys)) if s != own]
+        if others:
+            pipe = self._redis.pipeline(transaction=False)
+            for shard in others:
+                self._locate(keys=keys[shard], args=[view, contestant, score, around], client=pipe)
+            replies.update(zip(others, pipe.execute(), strict=True))
+        windows = []
+        profiles: dict[str, Profile | None] = {}
+        for reply in replies.values():
+            window = Window(reply[5], reply[6], _rows(reply[7]))
+            windows.append(window)
+            profiles.update(_profiles(window.rows, reply[8]))
+        merged = board_order(row for window in windows for row in window.rows)
+        here = next(i for i, (_, c) in enumerate(merged) if c == contestant)
+
+        def ranked(rows: list[tuple[int, str]]) -> tuple[BoardEntry, ...]:
+            return tuple(
+                entry(c, s, 1 + sum(count_above(w, s) for w in windows), profiles.get(c))
+                for s, c in rows
+            )
+
+        count = sum(reply[4] for reply in replies.values())
+        me = entry(contestant, int(float(score)), 1 + sum(r[2] for r in replies.values()), None)
+        return BoardStanding(
+            contestant,
+            me.rank,
+            me.points,
+            me.total_ms,
+            percentile(sum(r[3] for r in replies.values()), count),
+            count,
+            above=ranked(merged[max(0, here - around) : here]),
+            below=ranked(merged[here + 1 : here + 1 + around]),
+        )
+
+    def _count(self, keys: list[list[str]], view: str) -> int:
+        _check_view(view)
+        pipe = self._redis.pipeline(transaction=False)
+        for shard_keys in keys:
+            self._page(keys=shard_keys, args=[view, 0, -1, 0], client=pipe)
+        return sum(card for card, *_ in pipe.execute())
+
+    # --- freeze ------------------------------------------------------------------------
+
+    def freeze(self, round_id: int | str, at_ms: int | None = None) -> None:
+        """From now on public reads show the boards as they stand; answers still count."""
+        states = self._redis.mget([f"{self._round(round_id, s)}:state" for s in self._all()])
+        if b"t" in states:
+            raise FreezeError(f"round {round_id} has thawed; a thaw is final")
+        pipe = self._redis.pipeline(transaction=False)
+        for shard in self._all():
+            pipe.set(f"{self._round(round_id, shard)}:state", "f", nx=True)
+        pipe.hsetnx(
+            self._per_round(round_id, "meta"), "frozen_at", "" if at_ms is None else str(at_ms)
+        )
+        pipe.execute()
+
+    def thaw(self, round_id: int | str) -> None:
+        """Public reads show the live boards again (for good); the public copies go."""
+        pipe = self._redis.pipeline(transaction=False)
+        for shard in self._all():
+            base = self._round(round_id, shard)
+            pipe.set(f"{base}:state", "t")
+            pipe.smembers(f"{base}:scopes")
+        pipe.hdel(self._per_round(round_id, "meta"), "frozen_at")
+        replies = pipe.execute()
+        pipe = self._redis.pipeline(transaction=False)
+        for shard in self._all():
+            base = self._round(round_id, shard)
+            names = replies[2 * shard + 1]
+            if names:
+                pipe.unlink(*[f"{base}:public:{n.decode()}" for n in names])
+        pipe.execute()
+
+    def frozen(self, round_id: int | str) -> tuple[bool, int | None]:
+        """Whether public reads are frozen, and the moment given to :meth:`freeze`."""
+        at = self._redis.hget(self._per_round(round_id, "meta"), "frozen_at")
+        return (at is not None, int(at) if at else None)
+
+    # --- snapshots ---------------------------------------------------------------------
+
+    def snapshot(
+        self, round_id: int | str, *, now_ms: int, scope: str | Scope = ALL, top_n: int = 10
+    ) -> dict[str, Any]:
+        """The public top ``top_n`` and count, rebuilt at most every 500 ms per round.
+
+        ``etag`` hashes the content; ``version`` grows when the content changes.
+        """
+        scope = parse_scope(scope)
+        key = self._per_round(round_id, f"snapshot:{scope}:{top_n}")
+        raw = self._redis.get(key)
+        cached = json.loads(raw) if raw else None
+        fresh = cached and 0 <= now_ms - cached["built_at"] < SNAPSHOT_EVERY_MS
+        # One builder per round at a time, across processes; the others serve the cache.
+        if fresh or (
+            cached and not self._redis.set(f"{key}:building", 1, nx=True, px=SNAPSHOT_EVERY_MS)
+        ):
+            return cached
+        frozen, frozen_at = self.frozen(round_id)
+        content = {
+            "round": str(round_id),
+            "scope": str(scope),
+            "top": [asdict(e) for e in self.top(round_id, scope, 0, top_n)],
+            "count": self.count(round_id, scope),
+            "frozen": frozen,
+            "frozen_at": frozen_at,
+        }
+        text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        etag = hashlib.sha256(text.encode()).hexdigest()[:32]
+        version = 1 if not cached else cached["version"] + (cached["etag"] != etag)
+        built = {**content, "etag": etag, "version": version, "built_at": now_ms}
+        self._redis.set(key, json.dumps(built, ensure_ascii=False), px=3_600_000)
+        return built
+
+    # --- rebuild -----------------------------------------------------------------------
+
+    def rebuild(
+        self,
+        round_id: int | str,
+        answers: Iterable[Answer],
+        profiles: Mapping[str, Profile],
+    ) -> None:
+        """Recompute every board of a round from its answer record, in record order.
+
+        The old boards go first (also a freeze: the rebuilt round is unfrozen). The
+        competition board is not touched: it sums rounds and cannot drop one exactly.
+        """
+        for shard in self._all():
+            base = self._round(round_id, shard)
+            names = [n.decode() for n in self._redis.smembers(f"{base}:scopes")]
+            doomed = [f"{base}:{v}:{n}" for n in names for v in ("live", "public")]
+            self._redis.unlink(f"{base}:profiles", f"{base}:state", f"{base}:scopes", *doomed)
+        self._redis.unlink(self._per_round(round_id, "meta"))
+        self.register_many(round_id, profiles)
+        self.add_many(round_id, answers)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _checked_id(value: int | str) -> str:
+    text = str(value)
+    if not _ID.fullmatch(text):
+        raise LeaderboardError(f"an id is 1-64 of A-Z a-z 0-9 _ -, got {value!r}")
+    return text
+
+
+def _checked_contestant(contestant: str) -> str:
+    if not isinstance(contestant, str) or not 0 < len(contestant) <= 128:
+        raise LeaderboardError(f"a contestant id is a string of 1-128 characters: {contestant!r}")
+    return contestant
+
+
+def _checked_answer(answer: Answer) -> Answer:
+    contestant, points, response_ms = answer
+    _checked_contestant(contestant)
+    for name, value in (("points", points), ("response_ms", response_ms)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ScoreOutOfRangeError(f"{name} must be an int, got {value!r}")
+    if not -POINTS_LIMIT < points < POINTS_LIMIT or not 0 <= response_ms < 2**40:
+        raise ScoreOutOfRangeError(f"answer out of range: {answer!r}")
+    return answer
+
+
+def _check_view(view: str) -> None:
+    if view not in ("public", "live"):
+        raise LeaderboardError(f"a view is 'public' or 'live', got {view!r}")
+
+
+def _pack(profile: Profile) -> str:
+    # Nickname last: it is the only part that may contain a tab.
+    return f"{profile.region or ''}\t{profile.team or ''}\t{profile.nickname}"
+
+
+def _unpack(raw: bytes) -> Profile:
+    region, team, nickname = raw.decode().split("\t", 2)
+    return Profile(nickname, region or None, team or None)
+
+
+def _rows(flat: list[bytes]) -> tuple[tuple[int, str], ...]:
+    # Through float: a server may print a whole score as "1e+15".
+    return tuple((int(float(flat[i + 1])), flat[i].decode()) for i in range(0, len(flat), 2))
+
+
+def _profiles(
+    rows: Iterable[tuple[int, str]], found: list[bytes | None]
+) -> dict[str, Profile | None]:
+    return {c: _unpack(raw) if raw else None for (_, c), raw in zip(rows, found, strict=True)}
