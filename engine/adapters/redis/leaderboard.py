@@ -435,10 +435,10 @@ class RedisLeaderboard:
         raw = self._redis.get(key)
         cached = json.loads(raw) if raw else None
         fresh = cached and 0 <= now_ms - cached["built_at"] < SNAPSHOT_EVERY_MS
-        # One builder per round at a time, across processes; the others serve the cache.
-        if fresh or (
-            cached and not self._redis.set(f"{key}:building", 1, nx=True, px=SNAPSHOT_EVERY_MS)
-        ):
+        # One builder per 500 ms of the callers' clock, across processes; the others
+        # serve the cache meanwhile. The claim expires by itself (Redis time).
+        claim = f"{key}:built:{now_ms // SNAPSHOT_EVERY_MS}"
+        if fresh or (cached and not self._redis.set(claim, 1, nx=True, px=2 * SNAPSHOT_EVERY_MS)):
             return cached
         frozen, frozen_at = self.frozen(round_id)
         content = {
