@@ -45,6 +45,7 @@ def import_(ctx: click.Context, paths: tuple[str, ...]) -> None:
     if any(result.problems for result in loaded):
         raise SystemExit(1)  # all or nothing: one bad file imports none
     banks = app_of(ctx).extensions["leitai"].banks
+    imports = []
     for result in loaded:
         content = result.content
         assert content is not None
@@ -55,9 +56,15 @@ def import_(ctx: click.Context, paths: tuple[str, ...]) -> None:
             if q.media is not None
         }
         try:
-            outcome = banks.import_bank(content, media, published_by="cli")
+            banks.check_media(content, media)  # all or nothing, media included
         except ServiceError as error:
             raise click.ClickException(f"{result.file}: {describe(error)}") from error
+        imports.append((result.file, content, media))
+    for file, content, media in imports:
+        try:
+            outcome = banks.import_bank(content, media, published_by="cli")
+        except ServiceError as error:
+            raise click.ClickException(f"{file}: {describe(error)}") from error
         version = outcome.version
         if outcome.status == "unchanged":
             click.echo(f"{content.slug}: unchanged (version {version.number}, {version.hash[:12]})")

@@ -136,6 +136,12 @@ class BankAuthoring:
 
     def store_media(self, data: bytes) -> MediaInfo:
         """Store an audio clip or picture under the SHA-256 of its bytes."""
+        info = self.media_info(data)
+        self.media.put(info, data)
+        return info
+
+    def media_info(self, data: bytes) -> MediaInfo:
+        """What a media file is, or Invalid saying why it cannot be stored."""
         if not data:
             raise Invalid("The media file is empty.", {"file": ["empty"]})
         if len(data) > self.max_media_bytes:
@@ -151,9 +157,7 @@ class BankAuthoring:
         duration = self.audio_duration_ms(data) if mime.startswith("audio/") else None
         if mime.startswith("audio/") and duration is None:
             raise Invalid("The audio file cannot be read.", {"file": ["unreadable audio"]})
-        info = MediaInfo(sha256(data).hexdigest(), mime, len(data), duration)
-        self.media.put(info, data)
-        return info
+        return MediaInfo(sha256(data).hexdigest(), mime, len(data), duration)
 
     def media_file(self, digest: str) -> tuple[MediaInfo, bytes]:
         found = self.media.get(digest)
@@ -188,19 +192,39 @@ class BankAuthoring:
     def with_stored_media(
         self, content: BankContent, media_files: Mapping[str, bytes]
     ) -> BankContent:
+        checked = self.check_media(content, media_files)
         questions = []
         for question in content.questions:
             if question.media is not None:
-                info = self.store_media(media_files[question.media.path])
-                if info.kind != question.media.kind:
-                    raise Invalid(
-                        f"{question.key}: {question.media.path} is {info.kind}, "
-                        f"not {question.media.kind}.",
-                        {"media": ["kind does not match the file"]},
-                    )
+                info = checked[question.media.path]
+                self.media.put(info, media_files[question.media.path])
                 question = replace(question, media=replace(question.media, sha256=info.sha256))
             questions.append(question)
         return replace(content, questions=tuple(questions))
+
+    def check_media(
+        self, content: BankContent, media_files: Mapping[str, bytes]
+    ) -> dict[str, MediaInfo]:
+        """Each media file by path, stored nowhere; Invalid if one does not fit its question.
+
+        Lets an import of several banks refuse a bad file before it stores any bank.
+        """
+        checked: dict[str, MediaInfo] = {}
+        for question in content.questions:
+            if question.media is None:
+                continue
+            path = question.media.path
+            try:
+                info = checked.get(path) or self.media_info(media_files[path])
+            except Invalid as error:
+                raise Invalid(f"{question.key}: {path}: {error.message}", error.fields) from error
+            if info.kind != question.media.kind:
+                raise Invalid(
+                    f"{question.key}: {path} is {info.kind}, not {question.media.kind}.",
+                    {"media": ["kind does not match the file"]},
+                )
+            checked[path] = info
+        return checked
 
     def export(
         self, slug: str, number: int | None = None
