@@ -69,8 +69,9 @@ def import_(ctx: click.Context, paths: tuple[str, ...]) -> None:
         if outcome.status == "unchanged":
             click.echo(f"{content.slug}: unchanged (version {version.number}, {version.hash[:12]})")
         else:
+            made = "created" if outcome.status == "created" else "new"
             click.echo(
-                f"{content.slug}: {outcome.status} version {version.number} "
+                f"{content.slug}: {made} version {version.number} "
                 f"({version.question_count} questions, {version.hash[:12]})"
             )
 
