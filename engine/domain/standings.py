@@ -43,7 +43,7 @@ class AnswersRejectedError(LeaderboardError):
 
 
 class FreezeError(LeaderboardError):
-    """Freezing a board that has already thawed (a thaw is final)."""
+    """Freezing a round that planned no freeze, or has thawed (a thaw is final)."""
 
 
 _REGION = re.compile(r"[a-z][a-z0-9-]{0,31}")

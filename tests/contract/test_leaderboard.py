@@ -234,6 +234,7 @@ def test_a_frozen_board_shows_the_moment_of_the_freeze_until_it_thaws(
         )
     )
     board = boards()
+    board.plan_freeze(3)
     board.register_many(3, profiles)
     board.add_many(3, answers[:cut])
     board.freeze(3, at_ms=1_000)
@@ -276,6 +277,7 @@ def test_a_rebuild_from_the_record_gives_identical_boards(
     )
 
     # A board rebuilt from another record keeps nothing of the first: no stale scope, no freeze.
+    board.plan_freeze(4)
     board.freeze(4)
     other_profiles, other_answers = stale
     board.rebuild(4, other_answers, other_profiles)
@@ -339,8 +341,8 @@ def test_a_contestants_keys_share_one_cluster_slot(boards: Factory) -> None:
     client = board._redis
     keys = [k.decode() for k in client.scan_iter(match=f"{board._prefix}:*", count=1000)]
     tags = {key[key.index("{") + 1 : key.index("}")] for key in keys}
-    # live and public boards for all, region and team; profiles; scopes; competition x 2
-    assert len(keys) == 10
+    # all, region and team boards; profiles; scopes; competition board and profiles
+    assert len(keys) == 7
     assert tags == {f"s{board.shard_of('ann')}"}
 
 
@@ -383,6 +385,9 @@ def test_bad_input_is_refused_by_name_and_writes_nothing(boards: Factory) -> Non
         board.register(1, "ann", "Ann", "zhuhai", "blue")  # a team is for the whole round
     with pytest.raises(LeaderboardError):
         board.top(1, "all", 0, 0)
+    with pytest.raises(FreezeError):
+        board.freeze(1)  # no freeze was planned
+    assert board.frozen(1) == (False, None)
     assert board.count(1, view="live") == 1
     assert board.count(1, "team:blue", view="live") == 0
     mine = board.standing(1, "ann", "team:red", view="live")

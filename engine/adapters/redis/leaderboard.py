@@ -5,7 +5,7 @@ Keys (``{s}`` is a literal Redis Cluster hash tag, ``s`` the contestant's shard)
     {prefix}:round:{id}:{s<s>}:live:<scope>     every answer
     {prefix}:round:{id}:{s<s>}:public:<scope>   what contestants and spectators see
     {prefix}:round:{id}:{s<s>}:profiles         contestant -> "region\\tteam\\tnickname"
-    {prefix}:round:{id}:{s<s>}:state            absent | "f" (frozen) | "t" (thawed)
+    {prefix}:round:{id}:{s<s>}:state            absent | "p" planned | "f" frozen | "t" thawed
     {prefix}:round:{id}:{s<s>}:scopes           scope names in use, to delete them all
     {prefix}:competition:{id}:{s<s>}:board      the sum over the competition's rounds
     {prefix}:competition:{id}:{s<s>}:profiles
@@ -18,11 +18,14 @@ Cluster allows within one slot although the keys are not declared. The tag is th
 alone (not the round) so a round's competition board sits in the same slot; the price is
 that with one shard every board lives on one Cluster node.
 
-Freeze costs memory, not time: until a round freezes, each answer is added to both the
-live and the public boards (twice the sorted-set memory and ZINCRBYs of a round); from
-the freeze on, only to live, so the public boards keep the board as it stood. No copy is
-ever made. Thawing flips public reads to the live boards (state "t") and UNLINKs the
-public ones, which Redis frees in a background thread. Competition boards are live only.
+Freeze costs memory and writes, not a copy, and only in rounds that plan one: after
+:meth:`RedisLeaderboard.plan_freeze` (before the first answer) each answer is added to
+both the live and the public boards (twice the sorted-set memory and ZINCRBYs of the
+round's scopes); :meth:`~RedisLeaderboard.freeze` then stops adding to public, so the
+public boards keep the board as it stood. Thawing flips public reads back to the live
+boards (state "t") and UNLINKs the public ones, which Redis frees in a background
+thread. Rounds without a planned freeze write live boards only and cannot freeze.
+Competition boards are live only.
 
 Reads: with one shard, ``top`` and ``standing`` are one Lua call each. With M shards,
 ``top`` fetches ``offset + limit`` rows from every shard and merges them (one round trip,
@@ -386,14 +389,25 @@ class RedisLeaderboard:
 
     # --- freeze ------------------------------------------------------------------------
 
+    def plan_freeze(self, round_id: int | str) -> None:
+        """Keep public boards beside the live ones, so the round can freeze later.
+
+        Call before the round's first registration: contestants already on the boards
+        are missing from the public ones.
+        """
+        pipe = self._redis.pipeline(transaction=False)
+        for shard in self._all():
+            pipe.set(f"{self._round(round_id, shard)}:state", "p", nx=True)
+        pipe.execute()
+
     def freeze(self, round_id: int | str, at_ms: int | None = None) -> None:
         """From now on public reads show the boards as they stand; answers still count."""
         states = self._redis.mget([f"{self._round(round_id, s)}:state" for s in self._all()])
-        if b"t" in states:
-            raise FreezeError(f"round {round_id} has thawed; a thaw is final")
+        if not set(states) <= {b"p", b"f"}:
+            raise FreezeError(f"round {round_id} has no planned freeze, or has thawed")
         pipe = self._redis.pipeline(transaction=False)
         for shard in self._all():
-            pipe.set(f"{self._round(round_id, shard)}:state", "f", nx=True)
+            pipe.set(f"{self._round(round_id, shard)}:state", "f")
         pipe.hsetnx(
             self._per_round(round_id, "meta"), "frozen_at", "" if at_ms is None else str(at_ms)
         )

@@ -22,7 +22,7 @@ local function text(number)  -- tostring would round to 14 digits
 end
 
 local views = {"live"}
-if not redis.call("GET", state) then views[2] = "public" end  -- not frozen: both boards
+if redis.call("GET", state) == "p" then views[2] = "public" end  -- freeze planned: both
 local results = {}
 for i = 2, #ARGV, 3 do
   local contestant, points, response_ms = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])

@@ -5,7 +5,7 @@
 local profiles, state, scopes = KEYS[1], KEYS[2], KEYS[3]
 local base = ARGV[1]
 local views = {"live"}
-if not redis.call("GET", state) then views[2] = "public" end  -- not frozen: both boards
+if redis.call("GET", state) == "p" then views[2] = "public" end  -- freeze planned: both
 local results = {}
 for i = 2, #ARGV, 2 do
   local contestant, profile = ARGV[i], ARGV[i + 1]
