@@ -7,6 +7,9 @@ from flask_socketio import SocketIO
 
 from web.config import Settings, settings_from_environ
 from web.errors import register_error_handlers
+from web.live.broadcast import Broadcaster
+from web.live.namespaces import HostNamespace, PlayNamespace, WatchNamespace
+from web.live.ticker import Ticker
 from web.wiring import Wiring, wire
 
 
@@ -48,4 +51,10 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
         ping_timeout=20,
     )
     app.extensions["leitai.socketio"] = socketio
+    broadcaster = Broadcaster(socketio, wired.live)
+    app.extensions["leitai.broadcaster"] = broadcaster
+    socketio.on_namespace(PlayNamespace("/play", wired, broadcaster))
+    socketio.on_namespace(HostNamespace("/host", wired, broadcaster))
+    socketio.on_namespace(WatchNamespace("/watch", wired, broadcaster))
+    app.extensions["leitai.ticker"] = Ticker(socketio, wired, broadcaster)
     return app

@@ -49,6 +49,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
 def run_server(app: Flask, host: str, port: int) -> None:
     socketio = app.extensions["leitai.socketio"]
+    app.extensions["leitai.ticker"].start()
     socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=False)
 
 

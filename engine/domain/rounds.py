@@ -580,3 +580,51 @@ def answer(
     elapsed = min(now, attempt.deadline) - attempt.delivered_at
     taken = AnswerTaken(now, question_index, max(0, elapsed), late=_expired(attempt, now))
     return replace(attempt, index=attempt.index + 1, delivered_at=None, deadline=None), taken
+
+
+def live_round_to_dict(state: LiveRound) -> dict[str, object]:
+    """Plain JSON-able form, so live state can live outside the process."""
+    data: dict[str, object] = {
+        "time_limits_s": list(state.time_limits_s),
+        "status": state.status.value,
+        "index": state.index,
+        "opens_at": state.opens_at,
+        "closes_at": state.closes_at,
+        "paused_at": state.paused_at,
+        "resume_to": state.resume_to.value if state.resume_to else None,
+        "skipped": sorted(state.skipped),
+        "seq": state.seq,
+        "elimination": None,
+    }
+    if state.elimination is not None:
+        data["elimination"] = {
+            "revival_tokens": state.elimination.revival_tokens,
+            "standing": sorted(state.elimination.standing),
+            "eliminated": sorted(state.elimination.eliminated),
+            "tokens_spent": dict(state.elimination.tokens_spent),
+        }
+    return data
+
+
+def live_round_from_dict(data: Mapping[str, object]) -> LiveRound:
+    elimination = data.get("elimination")
+    resume_to = data.get("resume_to")
+    return LiveRound(
+        time_limits_s=tuple(data["time_limits_s"]),  # type: ignore[arg-type]
+        status=LiveStatus(data["status"]),
+        index=int(data["index"]),  # type: ignore[arg-type]
+        opens_at=data.get("opens_at"),  # type: ignore[arg-type]
+        closes_at=data.get("closes_at"),  # type: ignore[arg-type]
+        paused_at=data.get("paused_at"),  # type: ignore[arg-type]
+        resume_to=LiveStatus(resume_to) if resume_to else None,
+        skipped=frozenset(data.get("skipped", ())),  # type: ignore[arg-type]
+        seq=int(data["seq"]),  # type: ignore[arg-type]
+        elimination=None
+        if not elimination
+        else Elimination(
+            revival_tokens=elimination["revival_tokens"],  # type: ignore[index]
+            standing=frozenset(elimination["standing"]),  # type: ignore[index]
+            eliminated=frozenset(elimination["eliminated"]),  # type: ignore[index]
+            tokens_spent=elimination["tokens_spent"],  # type: ignore[index]
+        ),
+    )

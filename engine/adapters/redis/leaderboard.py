@@ -94,7 +94,8 @@ class RedisLeaderboard:
         self._prefix = prefix
         self._shards = shards
         self._register = client.register_script((_LUA / "leaderboard_register.lua").read_text())
-        self._add = client.register_script((_LUA / "leaderboard_add.lua").read_text())
+        boards = (_LUA / "boards.lua").read_text()  # add_to_boards, shared with answers
+        self._add = client.register_script(boards + (_LUA / "leaderboard_add.lua").read_text())
         self._page = client.register_script((_LUA / "leaderboard_page.lua").read_text())
         self._locate = client.register_script((_LUA / "leaderboard_locate.lua").read_text())
 
@@ -126,6 +127,19 @@ class RedisLeaderboard:
         base = self._competition(competition_id, shard)
         # No state key is ever set for a competition, so both views read the one board.
         return [f"{base}:state", f"{base}:board", f"{base}:board", f"{base}:profiles"]
+
+    def answer_keys(
+        self, round_id: int | str, contestant: str, competition_id: int | str | None
+    ) -> tuple[str, list[str]]:
+        """The shard base and keys an answer script passes to ``add_to_boards``
+        (lua/boards.lua): profiles, state [, competition board, competition profiles]."""
+        shard = self.shard_of(contestant)
+        base = self._round(round_id, shard)
+        keys = [f"{base}:profiles", f"{base}:state"]
+        if competition_id is not None:
+            competition = self._competition(competition_id, shard)
+            keys += [f"{competition}:board", f"{competition}:profiles"]
+        return base, keys
 
     # --- writes ------------------------------------------------------------------------
 

@@ -11,7 +11,10 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -125,3 +128,83 @@ class MediaRow(Base):
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CompetitionRow(Base):
+    """A competition: a pinned bank version, its rules, and who may take part how."""
+
+    __tablename__ = "competitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(16))  # live | elimination | self_paced
+    bank_slug: Mapped[str] = mapped_column(String(64))
+    bank_version: Mapped[int] = mapped_column(Integer)
+    bank_hash: Mapped[str] = mapped_column(String(64))
+    #: ScoringRules.to_dict(), DrawRule.to_dict(), regions, teams and mode settings.
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class RoundRow(Base):
+    """One sitting of a competition, joined by ``code`` and watched by ``watch_code``."""
+
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id"))
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    watch_code: Mapped[str] = mapped_column(String(16), unique=True)
+    seed: Mapped[str] = mapped_column(String(64))
+    #: Paper.to_dict() of the round-wide paper (live and elimination rounds).
+    paper: Mapped[dict[str, Any]] = mapped_column(JSON)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ContestantRow(Base):
+    """A contestant's entry in a round (drained from the Redis answer log)."""
+
+    __tablename__ = "contestants"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    contestant: Mapped[str] = mapped_column(String(32), primary_key=True)
+    nickname: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str | None] = mapped_column(String(32))
+    team: Mapped[str | None] = mapped_column(String(32))
+    joined_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class AnswerRow(Base):
+    """The durable record of one accepted answer; leaderboards can be rebuilt from it."""
+
+    __tablename__ = "answers"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    contestant: Mapped[str] = mapped_column(String(32), primary_key=True)
+    question_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(64))
+    response: Mapped[Any] = mapped_column(JSON)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    credit: Mapped[float] = mapped_column(Float)
+    points: Mapped[int] = mapped_column(Integer)
+    response_ms: Mapped[int] = mapped_column(Integer)
+    answered_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class StandingRow(Base):
+    """Final standings, written when a round finishes."""
+
+    __tablename__ = "standings"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    contestant: Mapped[str] = mapped_column(String(32), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)
+    total_ms: Mapped[int] = mapped_column(Integer)
+    nickname: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str | None] = mapped_column(String(32))
+    team: Mapped[str | None] = mapped_column(String(32))

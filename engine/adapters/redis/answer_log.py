@@ -1,0 +1,63 @@
+"""The answer log stream, read by a consumer group so a restart resumes where it stopped."""
+
+from __future__ import annotations
+
+import redis
+
+GROUP = "sql"
+
+
+class RedisAnswerLog:
+    def __init__(self, client: redis.Redis, key: str) -> None:
+        self._redis = client
+        self.key = key
+
+    def ensure_group(self) -> None:
+        try:
+            self._redis.xgroup_create(self.key, GROUP, id="0", mkstream=True)
+        except redis.ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise
+
+    def read(
+        self, consumer: str, count: int = 500, block_ms: int = 1000
+    ) -> list[tuple[str, dict[str, str]]]:
+        """New entries for ``consumer``, after any it was given but did not acknowledge."""
+        try:
+            pending = self._redis.xreadgroup(GROUP, consumer, {self.key: "0"}, count=count)
+        except redis.ResponseError as error:
+            if "NOGROUP" not in str(error):
+                raise
+            self.ensure_group()
+            pending = []
+        entries = pending[0][1] if pending else []
+        if not entries:
+            fresh = self._redis.xreadgroup(
+                GROUP, consumer, {self.key: ">"}, count=count, block=block_ms
+            )
+            entries = fresh[0][1] if fresh else []
+        return [(_text(entry_id), _fields(fields)) for entry_id, fields in entries]
+
+    def claim_abandoned(self, consumer: str, idle_ms: int) -> int:
+        """Take over entries a dead process read but never acknowledged."""
+        _, claimed, *_ = self._redis.xautoclaim(self.key, GROUP, consumer, idle_ms, "0-0")
+        return len(claimed)
+
+    def acknowledge(self, ids: list[str]) -> None:
+        if ids:
+            pipe = self._redis.pipeline()
+            pipe.xack(self.key, GROUP, *ids)
+            pipe.xdel(self.key, *ids)  # stored in SQL now; the stream need not keep it
+            pipe.execute()
+
+    def backlog(self) -> int:
+        """Entries not yet stored (appended, or read and not acknowledged)."""
+        return int(self._redis.xlen(self.key))
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _fields(raw: dict) -> dict[str, str]:
+    return {_text(k): _text(v) for k, v in raw.items()}

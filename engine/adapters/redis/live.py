@@ -1,0 +1,247 @@
+"""Live round state in Redis, so any process can serve a round and a restart loses nothing.
+
+Keys of round ``R`` (besides the leaderboards')::
+
+    {prefix}:round:R:live             hash: json (the LiveRound), status, index, seq
+    {prefix}:round:R:contestants      hash: contestant -> profile JSON
+    {prefix}:round:R:nicknames        hash: folded nickname -> contestant
+    {prefix}:round:R:next-contestant  counter
+    {prefix}:round:R:kicked           set of contestants removed by the host
+    {prefix}:round:R:progress         hash: contestant -> "streak,last_index"
+    {prefix}:round:R:q:I:answers      hash: contestant -> first accepted result (JSON)
+    {prefix}:round:R:q:I:options      hash: option -> how many chose it
+    {prefix}:answer-log               stream every process appends to, drained to SQL
+
+The answer script touches round keys and the shard's board keys together: on a Redis
+Cluster they would need one hash tag; Leitai runs one Redis (or one per shard of rounds).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import redis
+
+from engine.adapters.redis.leaderboard import RedisLeaderboard
+from engine.domain.rounds import LiveRound, live_round_from_dict, live_round_to_dict
+
+_LUA = Path(__file__).parent / "lua"
+
+_JOIN = """
+local existing = redis.call("HGET", KEYS[1], ARGV[1])
+if existing then return {0, existing} end
+local contestant = tostring(redis.call("INCR", KEYS[3]))
+redis.call("HSET", KEYS[1], ARGV[1], contestant)
+redis.call("HSET", KEYS[2], contestant, ARGV[2])
+local log = {"contestant", contestant}
+for i = 3, #ARGV do log[#log + 1] = ARGV[i] end
+redis.call("XADD", KEYS[4], "*", unpack(log))
+return {1, contestant}
+"""
+
+_SAVE = """
+if redis.call("HGET", KEYS[1], "json") ~= ARGV[1] then return 0 end
+redis.call("HSET", KEYS[1], "json", ARGV[2], "status", ARGV[3], "index", ARGV[4], "seq", ARGV[5])
+return 1
+"""
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    status: str  # accepted | duplicate | closed | retry | refused
+    result: dict[str, Any] | None = None
+    reason: str | None = None
+
+
+class RedisLiveStore:
+    def __init__(self, client: redis.Redis, prefix: str, leaderboard: RedisLeaderboard) -> None:
+        self._redis = client
+        self._prefix = prefix
+        self._boards = leaderboard
+        self.log_key = f"{prefix}:answer-log"
+        boards = (_LUA / "boards.lua").read_text()
+        self._answer = client.register_script(boards + (_LUA / "answer.lua").read_text())
+        self._join = client.register_script(_JOIN)
+        self._save = client.register_script(_SAVE)
+
+    def _key(self, round_id: int, *parts: object) -> str:
+        return ":".join((self._prefix, "round", str(round_id), *map(str, parts)))
+
+    # --- the round's state -------------------------------------------------------------
+
+    def load(self, round_id: int) -> LiveRound | None:
+        raw = self._redis.hget(self._key(round_id, "live"), "json")
+        return None if raw is None else live_round_from_dict(json.loads(raw))
+
+    def create(self, round_id: int, state: LiveRound) -> None:
+        self._redis.hset(self._key(round_id, "live"), mapping=_live_fields(state))
+
+    def save(self, round_id: int, read: LiveRound, state: LiveRound) -> bool:
+        """Store ``state`` if the round is still as it was ``read`` (compare and set)."""
+        fields = _live_fields(state)
+        saved = self._save(
+            keys=[self._key(round_id, "live")],
+            args=[
+                _live_fields(read)["json"],
+                fields["json"],
+                fields["status"],
+                fields["index"],
+                fields["seq"],
+            ],
+        )
+        return bool(saved)
+
+    # --- which rounds need attention ---------------------------------------------------
+
+    def schedule(self, round_id: int, state: LiveRound, close_at: int | None) -> None:
+        """Track running rounds, and when the open question is due to close."""
+        pipe = self._redis.pipeline(transaction=False)
+        if state.status.value == "finished":
+            pipe.zrem(f"{self._prefix}:running-rounds", round_id)
+        else:
+            pipe.zadd(f"{self._prefix}:running-rounds", {str(round_id): state.seq})
+        if close_at is None:
+            pipe.zrem(f"{self._prefix}:deadlines", round_id)
+        else:
+            pipe.zadd(f"{self._prefix}:deadlines", {str(round_id): close_at})
+        pipe.execute()
+
+    def due(self, now: int) -> list[int]:
+        """Rounds whose open question's time (with grace) is up."""
+        return [int(r) for r in self._redis.zrangebyscore(f"{self._prefix}:deadlines", "-inf", now)]
+
+    def running(self) -> list[int]:
+        return [int(r) for r in self._redis.zrange(f"{self._prefix}:running-rounds", 0, -1)]
+
+    def claim(self, name: str, ttl_ms: int) -> bool:
+        """True for exactly one caller (across processes) per ``name`` until it expires."""
+        return bool(self._redis.set(f"{self._prefix}:claim:{name}", 1, nx=True, px=ttl_ms))
+
+    # --- contestants -------------------------------------------------------------------
+
+    def join(
+        self, round_id: int, nickname_key: str, profile: Mapping[str, Any], log: Mapping[str, str]
+    ) -> tuple[str, bool]:
+        """The contestant id for this nickname, and whether they are new."""
+        created, contestant = self._join(
+            keys=[
+                self._key(round_id, "nicknames"),
+                self._key(round_id, "contestants"),
+                self._key(round_id, "next-contestant"),
+                self.log_key,
+            ],
+            args=[
+                nickname_key,
+                json.dumps(profile, ensure_ascii=False),
+                *[part for item in log.items() for part in item],
+            ],
+        )
+        return contestant.decode(), bool(created)
+
+    def profile(self, round_id: int, contestant: str) -> dict[str, Any] | None:
+        raw = self._redis.hget(self._key(round_id, "contestants"), contestant)
+        return None if raw is None else json.loads(raw)
+
+    def contestant_count(self, round_id: int) -> int:
+        return int(self._redis.hlen(self._key(round_id, "contestants")))
+
+    def contestants(self, round_id: int) -> dict[str, dict[str, Any]]:
+        raw = self._redis.hgetall(self._key(round_id, "contestants"))
+        return {k.decode(): json.loads(v) for k, v in raw.items()}
+
+    def kick(self, round_id: int, contestant: str) -> None:
+        self._redis.sadd(self._key(round_id, "kicked"), contestant)
+
+    def is_kicked(self, round_id: int, contestant: str) -> bool:
+        return bool(self._redis.sismember(self._key(round_id, "kicked"), contestant))
+
+    # --- answers -----------------------------------------------------------------------
+
+    def progress(
+        self, round_id: int, competition_id: int | None, contestant: str
+    ) -> tuple[str, float | None]:
+        """(raw "streak,last_index" or "", live board score): what scoring starts from."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.hget(self._key(round_id, "progress"), contestant)
+        base, _ = self._boards.answer_keys(round_id, contestant, competition_id)
+        pipe.zscore(f"{base}:live:all", contestant)
+        progress, score = pipe.execute()
+        return (progress or b"").decode(), score
+
+    def record_answer(
+        self,
+        round_id: int,
+        competition_id: int | None,
+        contestant: str,
+        index: int,
+        *,
+        live_gate: bool,
+        expected_progress: str,
+        new_progress: str,
+        expected_score: float | None,
+        points: int,
+        response_ms: int,
+        result: Mapping[str, Any],
+        options: Sequence[str],
+        log: Mapping[str, str],
+    ) -> AnswerOutcome:
+        base, board_keys = self._boards.answer_keys(round_id, contestant, competition_id)
+        reply = self._answer(
+            keys=[
+                self._key(round_id, "live"),
+                self._key(round_id, "q", index, "answers"),
+                self._key(round_id, "q", index, "options"),
+                self._key(round_id, "progress"),
+                self.log_key,
+                *board_keys,
+            ],
+            args=[
+                contestant,
+                str(index),
+                "live" if live_gate else "own",
+                expected_progress,
+                new_progress,
+                repr(expected_score or 0.0),
+                str(points),
+                str(response_ms),
+                json.dumps(result, ensure_ascii=False, separators=(",", ":")),
+                base,
+                str(len(options)),
+                *options,
+                *[part for item in log.items() for part in item],
+            ],
+        )
+        status = reply[0].decode()
+        if status in ("accepted", "duplicate"):
+            return AnswerOutcome(status, json.loads(reply[1]))
+        if status == "refused":
+            return AnswerOutcome(status, reason=reply[1].decode())
+        return AnswerOutcome(status)
+
+    def answers(self, round_id: int, index: int) -> dict[str, dict[str, Any]]:
+        raw = self._redis.hgetall(self._key(round_id, "q", index, "answers"))
+        return {k.decode(): json.loads(v) for k, v in raw.items()}
+
+    def answer_of(self, round_id: int, index: int, contestant: str) -> dict[str, Any] | None:
+        raw = self._redis.hget(self._key(round_id, "q", index, "answers"), contestant)
+        return None if raw is None else json.loads(raw)
+
+    def answer_count(self, round_id: int, index: int) -> int:
+        return int(self._redis.hlen(self._key(round_id, "q", index, "answers")))
+
+    def option_counts(self, round_id: int, index: int) -> dict[str, int]:
+        raw = self._redis.hgetall(self._key(round_id, "q", index, "options"))
+        return {k.decode(): int(v) for k, v in raw.items()}
+
+
+def _live_fields(state: LiveRound) -> dict[str, str]:
+    return {
+        "json": json.dumps(live_round_to_dict(state), separators=(",", ":")),
+        "status": state.status.value,
+        "index": str(state.index),
+        "seq": str(state.seq),
+    }

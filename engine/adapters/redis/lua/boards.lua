@@ -1,0 +1,48 @@
+-- Shared by the leaderboard and answer scripts (prepended to each): one answer's points and
+-- time added to every board of its contestant, as engine.domain.ranking.score_delta says:
+-- S = points * 2^21 - min(total_ms, 2^21 - 1), points and time read back from the stored
+-- score (doubles hold these exactly).
+local SCALE, TIME_LIMIT, POINTS_LIMIT = 2097152, 2097151, 4294967296
+
+local function score_delta(score, points, response_ms)
+  local points_before = math.ceil(score / SCALE)
+  local ms_before = points_before * SCALE - score
+  local points_after = points_before + points
+  if points_after < 0 or points_after >= POINTS_LIMIT then return nil end
+  return points_after * SCALE - math.min(ms_before + response_ms, TIME_LIMIT) - score
+end
+
+local function score_text(number)  -- tostring would round to 14 digits
+  return string.format("%.0f", number)
+end
+
+-- Returns the new round score, or "unknown_contestant" / "out_of_range" (nothing written).
+local function add_to_boards(base, profiles, state, competition_board, competition_profiles,
+                             contestant, points, response_ms)
+  local profile = redis.call("HGET", profiles, contestant)
+  if not profile then return "unknown_contestant" end
+  local score = tonumber(redis.call("ZSCORE", base .. ":live:all", contestant) or "0")
+  local d = score_delta(score, points, response_ms)
+  local competition_delta
+  if competition_board then
+    local competition_score = tonumber(redis.call("ZSCORE", competition_board, contestant) or "0")
+    competition_delta = score_delta(competition_score, points, response_ms)
+  end
+  if not d or (competition_board and not competition_delta) then return "out_of_range" end
+  local views = {"live"}
+  if redis.call("GET", state) == "p" then views[2] = "public" end  -- freeze planned: both
+  local region, team = string.match(profile, "^([^\t]*)\t([^\t]*)\t")
+  local names = {"all"}
+  if region ~= "" then names[#names + 1] = "region:" .. region end
+  if team ~= "" then names[#names + 1] = "team:" .. team end
+  for _, view in ipairs(views) do
+    for _, name in ipairs(names) do
+      redis.call("ZINCRBY", base .. ":" .. view .. ":" .. name, score_text(d), contestant)
+    end
+  end
+  if competition_board then
+    redis.call("ZINCRBY", competition_board, score_text(competition_delta), contestant)
+    redis.call("HSETNX", competition_profiles, contestant, profile)
+  end
+  return score + d
+end

@@ -1,0 +1,185 @@
+"""Competitions, rounds, contestants, answers and standings in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from engine.adapters.sql.database import Database
+from engine.adapters.sql.models import (
+    AnswerRow,
+    CompetitionRow,
+    ContestantRow,
+    RoundRow,
+    StandingRow,
+)
+
+
+class SqlRoundRepository:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    # --- competitions and rounds ---------------------------------------------------------
+
+    def add_competition(self, **fields: Any) -> dict[str, Any]:
+        with self._db.session() as session, session.begin():
+            row = CompetitionRow(**fields)
+            session.add(row)
+            session.flush()
+            return _competition(row)
+
+    def competition(self, competition_id: int) -> dict[str, Any] | None:
+        with self._db.session() as session:
+            row = session.get(CompetitionRow, competition_id)
+            return None if row is None else _competition(row)
+
+    def add_round(self, **fields: Any) -> dict[str, Any] | None:
+        """The new round, or None when its code or watch code is taken (pick others)."""
+        try:
+            with self._db.session() as session, session.begin():
+                row = RoundRow(**fields)
+                session.add(row)
+                session.flush()
+                return _round(row)
+        except IntegrityError:
+            return None
+
+    def round(self, round_id: int) -> dict[str, Any] | None:
+        with self._db.session() as session:
+            row = session.get(RoundRow, round_id)
+            return None if row is None else _round(row)
+
+    def round_by(self, *, code: str | None = None, watch_code: str | None = None) -> int | None:
+        column, value = (RoundRow.code, code) if code else (RoundRow.watch_code, watch_code)
+        with self._db.session() as session:
+            return session.scalar(select(RoundRow.id).where(column == value))
+
+    def rounds_of(self, competition_id: int) -> list[dict[str, Any]]:
+        with self._db.session() as session:
+            rows = session.scalars(
+                select(RoundRow)
+                .where(RoundRow.competition_id == competition_id)
+                .order_by(RoundRow.id)
+            )
+            return [_round(row) for row in rows]
+
+    def set_status(self, round_id: int, status: str) -> None:
+        with self._db.session() as session, session.begin():
+            values: dict[str, Any] = {"status": status}
+            if status == "finished":
+                values["finished_at"] = datetime.now(UTC)
+            session.execute(update(RoundRow).where(RoundRow.id == round_id).values(**values))
+
+    # --- the drained record --------------------------------------------------------------
+
+    def record(
+        self, joins: Iterable[Mapping[str, Any]], answers: Iterable[Mapping[str, Any]]
+    ) -> None:
+        """Store drained log entries; entries already stored are skipped (a replay)."""
+        joins, answers = list(joins), list(answers)
+        with self._db.session() as session, session.begin():
+            for model, rows in ((ContestantRow, joins), (AnswerRow, answers)):
+                if rows:
+                    session.execute(self._insert_ignoring_duplicates(model), rows)
+
+    def _insert_ignoring_duplicates(self, model: type) -> Any:
+        if self._db.backend == "postgresql":
+            return pg_insert(model).on_conflict_do_nothing()
+        if self._db.backend == "sqlite":
+            return sqlite_insert(model).on_conflict_do_nothing()
+        return insert(model)
+
+    def contestants(self, round_id: int) -> list[dict[str, Any]]:
+        with self._db.session() as session:
+            rows = session.scalars(select(ContestantRow).where(ContestantRow.round_id == round_id))
+            return [
+                {
+                    "contestant": r.contestant,
+                    "nickname": r.nickname,
+                    "region": r.region,
+                    "team": r.team,
+                }
+                for r in rows
+            ]
+
+    def answers(self, round_id: int) -> list[dict[str, Any]]:
+        with self._db.session() as session:
+            rows = session.scalars(
+                select(AnswerRow)
+                .where(AnswerRow.round_id == round_id)
+                .order_by(AnswerRow.answered_at_ms, AnswerRow.contestant, AnswerRow.question_index)
+            )
+            return [
+                {
+                    "contestant": r.contestant,
+                    "question_index": r.question_index,
+                    "question_key": r.question_key,
+                    "response": r.response,
+                    "correct": r.correct,
+                    "credit": r.credit,
+                    "points": r.points,
+                    "response_ms": r.response_ms,
+                    "answered_at_ms": r.answered_at_ms,
+                }
+                for r in rows
+            ]
+
+    def save_standings(self, round_id: int, standings: list[Mapping[str, Any]]) -> None:
+        with self._db.session() as session, session.begin():
+            session.execute(delete(StandingRow).where(StandingRow.round_id == round_id))
+            if standings:
+                session.execute(
+                    insert(StandingRow), [{"round_id": round_id, **s} for s in standings]
+                )
+
+    def standings(self, round_id: int) -> list[dict[str, Any]]:
+        with self._db.session() as session:
+            rows = session.scalars(
+                select(StandingRow)
+                .where(StandingRow.round_id == round_id)
+                .order_by(StandingRow.rank, StandingRow.contestant)
+            )
+            return [
+                {
+                    "contestant": r.contestant,
+                    "rank": r.rank,
+                    "points": r.points,
+                    "total_ms": r.total_ms,
+                    "nickname": r.nickname,
+                    "region": r.region,
+                    "team": r.team,
+                }
+                for r in rows
+            ]
+
+
+def _competition(row: CompetitionRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "mode": row.mode,
+        "bank_slug": row.bank_slug,
+        "bank_version": row.bank_version,
+        "bank_hash": row.bank_hash,
+        "rules": row.rules,
+        "created_by": row.created_by,
+    }
+
+
+def _round(row: RoundRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "competition_id": row.competition_id,
+        "code": row.code,
+        "watch_code": row.watch_code,
+        "seed": row.seed,
+        "paper": row.paper,
+        "settings": row.settings,
+        "status": row.status,
+    }

@@ -1,0 +1,138 @@
+"""How a competition is run: its mode and rules, and who may enter under what name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from engine.domain.drawing import DrawRule
+from engine.domain.regions import GUANGDONG
+from engine.domain.scoring import ScoringRules
+
+
+class Mode(StrEnum):
+    LIVE = "live"
+    ELIMINATION = "elimination"
+    SELF_PACED = "self_paced"
+
+
+class InvalidRules(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+TEAM_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
+
+
+@dataclass(frozen=True)
+class CompetitionRules:
+    """Everything about a competition except its title and bank."""
+
+    mode: Mode
+    scoring: ScoringRules
+    draw: DrawRule
+    regions: tuple[str, ...] = tuple(region.code for region in GUANGDONG)
+    teams: tuple[str, ...] = ()
+    partial_credit: bool = False
+    #: Used for questions that set no ``time_limit_s`` of their own.
+    default_time_limit_s: int = 20
+    revival_tokens: int = 0
+    #: Per-question weight multipliers by question key (default 1).
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 5 <= self.default_time_limit_s <= 600:
+            raise InvalidRules("default_time_limit_s", "between 5 and 600 seconds")
+        if self.revival_tokens and self.mode is not Mode.ELIMINATION:
+            raise InvalidRules("revival_tokens", "only elimination rounds have revivals")
+        if not 0 <= self.revival_tokens <= 10:
+            raise InvalidRules("revival_tokens", "between 0 and 10")
+        for team in self.teams:
+            if not TEAM_KEY.fullmatch(team):
+                raise InvalidRules("teams", f"{team!r} is not a team key (a-z, 0-9, -)")
+        if len(set(self.teams)) != len(self.teams):
+            raise InvalidRules("teams", "team keys must be unique")
+        if len(set(self.regions)) != len(self.regions):
+            raise InvalidRules("regions", "region codes must be unique")
+        for key, weight in self.weights.items():
+            if not 0 < weight <= 10:
+                raise InvalidRules("weights", f"{key}: a weight is above 0 and at most 10")
+
+    def weight(self, question_key: str) -> float:
+        return self.weights.get(question_key, 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode.value,
+            "scoring": self.scoring.to_dict(),
+            "draw": self.draw.to_dict(),
+            "regions": list(self.regions),
+            "teams": list(self.teams),
+            "partial_credit": self.partial_credit,
+            "default_time_limit_s": self.default_time_limit_s,
+            "revival_tokens": self.revival_tokens,
+            "weights": dict(self.weights),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CompetitionRules:
+        return cls(
+            mode=Mode(data["mode"]),
+            scoring=ScoringRules.from_dict(data.get("scoring", {})),
+            draw=DrawRule.from_dict(data["draw"]),
+            regions=tuple(data.get("regions", [r.code for r in GUANGDONG])),
+            teams=tuple(data.get("teams", ())),
+            partial_credit=bool(data.get("partial_credit", False)),
+            default_time_limit_s=int(data.get("default_time_limit_s", 20)),
+            revival_tokens=int(data.get("revival_tokens", 0)),
+            weights=dict(data.get("weights", {})),
+        )
+
+
+NICKNAME_MAX = 24
+#: Words a nickname may not contain (folded); a competition's own list adds to these.
+BLOCKED_WORDS: tuple[str, ...] = (
+    "admin",
+    "administrator",
+    "organiser",
+    "organizer",
+    "host",
+    "moderator",
+    "fuck",
+    "shit",
+    "傻逼",
+    "操你",
+    "妈的",
+    "法轮",
+)
+
+
+class InvalidNickname(ValueError):
+    pass
+
+
+def nickname_key(nickname: str) -> str:
+    """What makes two nicknames the same in one round: width, case and spaces folded."""
+    return "".join(unicodedata.normalize("NFKC", nickname).casefold().split())
+
+
+def clean_nickname(raw: object, blocked: Sequence[str] = BLOCKED_WORDS) -> str:
+    """The nickname as shown, or :class:`InvalidNickname` saying what is wrong."""
+    if not isinstance(raw, str):
+        raise InvalidNickname("a nickname is text")
+    nickname = " ".join(unicodedata.normalize("NFKC", raw).split())
+    if not nickname:
+        raise InvalidNickname("a nickname cannot be empty")
+    if len(nickname) > NICKNAME_MAX:
+        raise InvalidNickname(f"a nickname has at most {NICKNAME_MAX} characters")
+    if any(unicodedata.category(ch).startswith("C") for ch in nickname):
+        raise InvalidNickname("a nickname cannot contain control characters")
+    folded = nickname_key(nickname)
+    if any(word in folded for word in blocked):
+        raise InvalidNickname("that nickname is not allowed; choose another")
+    return nickname

@@ -1,0 +1,194 @@
+"""Setting up competitions and rounds, and the immutable plan each round runs on."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Protocol
+
+from engine.domain.contest import CompetitionRules, InvalidRules, Mode
+from engine.domain.drawing import CannotDraw, InvalidDrawRule, Paper, draw_paper
+from engine.domain.questions import BankContent, Question
+from engine.domain.rounds import Elimination, LiveRound
+from engine.domain.scoring import ScoringError
+from engine.services.banks import BankAuthoring
+from engine.services.errors import Invalid, NotFound
+
+#: Join codes are read aloud and typed on phones: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+WATCH_CODE_LENGTH = 8
+
+
+class RoundRepository(Protocol):
+    def add_competition(self, **fields: Any) -> dict[str, Any]: ...
+    def competition(self, competition_id: int) -> dict[str, Any] | None: ...
+    def add_round(self, **fields: Any) -> dict[str, Any] | None: ...
+    def round(self, round_id: int) -> dict[str, Any] | None: ...
+    def round_by(self, *, code: str | None = None, watch_code: str | None = None) -> int | None: ...
+    def rounds_of(self, competition_id: int) -> list[dict[str, Any]]: ...
+    def set_status(self, round_id: int, status: str) -> None: ...
+    def save_standings(self, round_id: int, standings: list[dict[str, Any]]) -> None: ...
+
+
+class LiveStateStore(Protocol):
+    def create(self, round_id: int, state: LiveRound) -> None: ...
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    """What a round runs on; it never changes once the round exists."""
+
+    round_id: int
+    competition_id: int
+    title: str
+    code: str
+    watch_code: str
+    seed: str
+    rules: CompetitionRules
+    bank: BankContent
+    paper: Paper
+    questions: tuple[Question, ...]  # in paper order
+
+    @property
+    def mode(self) -> Mode:
+        return self.rules.mode
+
+    def time_limit_s(self, question: Question) -> int:
+        return question.time_limit_s or self.rules.default_time_limit_s
+
+
+def new_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+@dataclass
+class Competitions:
+    rounds: RoundRepository
+    live: LiveStateStore
+    banks: BankAuthoring
+
+    def __post_init__(self) -> None:
+        # Plans are immutable, so each process may keep the ones it has read.
+        self.plan = lru_cache(maxsize=256)(self._load_plan)
+
+    def create(
+        self,
+        *,
+        title: str,
+        bank_slug: str,
+        bank_version: int,
+        rules: Mapping[str, Any],
+        created_by: str | None,
+    ) -> dict[str, Any]:
+        info, content = self.banks.version(bank_slug, bank_version)
+        parsed = parse_rules(rules)
+        try:  # a draw rule the pinned version cannot satisfy is refused now, not at round time
+            draw_paper(parsed.draw, content, round_seed="check", contestant=None)
+        except CannotDraw as error:
+            raise Invalid("The draw rule cannot be met.", {"draw": [str(error)]}) from error
+        return self.rounds.add_competition(
+            title=title,
+            mode=parsed.mode.value,
+            bank_slug=bank_slug,
+            bank_version=info.number,
+            bank_hash=info.hash,
+            rules=parsed.to_dict(),
+            created_by=created_by,
+        )
+
+    def competition(self, competition_id: int) -> dict[str, Any]:
+        found = self.rounds.competition(competition_id)
+        if found is None:
+            raise NotFound(f"There is no competition {competition_id}.")
+        return {**found, "rounds": self.rounds.rounds_of(competition_id)}
+
+    def open_round(self, competition_id: int) -> dict[str, Any]:
+        """A new round of the competition, in its lobby, with fresh codes and seed."""
+        competition = self.competition(competition_id)
+        rules = CompetitionRules.from_dict(competition["rules"])
+        _, content = self.banks.version(competition["bank_slug"], competition["bank_version"])
+        seed = secrets.token_hex(16)
+        paper = draw_paper(rules.draw, content, round_seed=seed, contestant=None)
+        for _ in range(10):  # codes are random; a clash just means pick again
+            row = self.rounds.add_round(
+                competition_id=competition_id,
+                code=new_code(CODE_LENGTH),
+                watch_code=new_code(WATCH_CODE_LENGTH),
+                seed=seed,
+                paper=paper.to_dict(),
+                settings={},
+                status="lobby",
+            )
+            if row is not None:
+                break
+        else:
+            raise RuntimeError("could not find a free join code")
+        plan = self.plan(row["id"])
+        if plan.mode is not Mode.SELF_PACED:
+            self.live.create(row["id"], initial_state(plan))
+        return row
+
+    def round_id_by_code(self, code: str) -> int:
+        found = self.rounds.round_by(code=code.strip().upper())
+        if found is None:
+            raise NotFound("No round has that code.")
+        return found
+
+    def round_id_by_watch_code(self, code: str) -> int:
+        found = self.rounds.round_by(watch_code=code.strip().upper())
+        if found is None:
+            raise NotFound("No round has that watch code.")
+        return found
+
+    def _load_plan(self, round_id: int) -> RoundPlan:
+        row = self.rounds.round(round_id)
+        if row is None:
+            raise NotFound(f"There is no round {round_id}.")
+        competition = self.rounds.competition(row["competition_id"])
+        assert competition is not None
+        _, content = self.banks.version(competition["bank_slug"], competition["bank_version"])
+        paper = Paper.from_dict(row["paper"])
+        by_key = {q.key: q for q in content.questions}
+        return RoundPlan(
+            round_id=round_id,
+            competition_id=competition["id"],
+            title=competition["title"],
+            code=row["code"],
+            watch_code=row["watch_code"],
+            seed=row["seed"],
+            rules=CompetitionRules.from_dict(competition["rules"]),
+            bank=content,
+            paper=paper,
+            questions=tuple(by_key[key] for key in paper.question_keys),
+        )
+
+
+def initial_state(plan: RoundPlan) -> LiveRound:
+    elimination = None
+    if plan.mode is Mode.ELIMINATION:
+        elimination = Elimination(revival_tokens=plan.rules.revival_tokens)
+    return LiveRound(
+        time_limits_s=tuple(plan.time_limit_s(q) for q in plan.questions),
+        elimination=elimination,
+    )
+
+
+def parse_rules(data: Mapping[str, Any]) -> CompetitionRules:
+    """Competition rules from plain data, or :class:`Invalid` naming the field."""
+    try:
+        return CompetitionRules.from_dict(data)
+    except InvalidRules as error:
+        raise Invalid(
+            "The competition rules are not valid.", {error.field: [error.message]}
+        ) from error
+    except InvalidDrawRule as error:
+        raise Invalid(
+            "The draw rule is not valid.", {f"draw.{error.field}": [error.message]}
+        ) from error
+    except ScoringError as error:
+        raise Invalid("The scoring rules are not valid.", {"scoring": [str(error)]}) from error
+    except (KeyError, TypeError, ValueError) as error:
+        raise Invalid("The competition rules are not valid.", {"rules": [str(error)]}) from error

@@ -1,0 +1,486 @@
+"""Running live rounds: host commands, joining, answering, and what each party is shown.
+
+The rules are the domain's (rounds, checking, scoring, ranking); this module reads the
+live state from the store, applies a rule, and writes the outcome back atomically. It
+returns events and views; the web layer decides who receives them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from engine.domain import rounds
+from engine.domain.checking import InvalidResponse, Verdict, check_answer
+from engine.domain.contest import InvalidNickname, Mode, clean_nickname, nickname_key
+from engine.domain.questions import CHOICE_TYPES, Question, QuestionType
+from engine.domain.ranking import decode_score
+from engine.domain.rounds import IllegalCommand, LiveRound, LiveStatus, RoundEvent
+from engine.domain.scoring import score_answer
+from engine.domain.standings import BoardStanding, InvalidProfileError
+from engine.services.competitions import Competitions, RoundPlan
+from engine.services.errors import Conflict, Invalid, NotFound, ServiceError
+
+#: Retries when another answer or command moved the state between read and write.
+RETRIES = 5
+COMMANDS: dict[str, Callable[[LiveRound, int], rounds.Transition]] = {
+    "start": rounds.start,
+    "next": rounds.next_question,
+    "reveal": rounds.reveal,
+    "skip": rounds.skip,
+    "pause": rounds.pause,
+    "resume": rounds.resume,
+    "finish": rounds.finish,
+}
+
+
+class RefusedCommand(ServiceError):
+    """A host command the round's state does not allow (``code`` names why)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Leaderboard(Protocol):
+    def register(
+        self,
+        round_id: Any,
+        contestant: str,
+        nickname: str,
+        region: str | None = None,
+        team: str | None = None,
+        *,
+        competition_id: Any = None,
+        regions: Any = None,
+    ) -> None: ...
+    def standing(
+        self,
+        round_id: Any,
+        contestant: str,
+        scope: Any = ...,
+        *,
+        around: int = 0,
+        view: str = "public",
+    ) -> BoardStanding | None: ...
+    def top(
+        self,
+        round_id: Any,
+        scope: Any = ...,
+        offset: int = 0,
+        limit: int = 10,
+        *,
+        view: str = "public",
+    ) -> list[Any]: ...
+    def thaw(self, round_id: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class Joined:
+    plan: RoundPlan
+    contestant: str
+    profile: dict[str, Any]
+    rejoined: bool
+
+
+@dataclass(frozen=True)
+class AnswerAck:
+    accepted: bool
+    duplicate: bool
+    result: dict[str, Any]
+
+
+@dataclass
+class LiveRounds:
+    competitions: Competitions
+    store: Any  # RedisLiveStore: state, contestants, the answer script
+    leaderboard: Leaderboard
+    media_url: Callable[[str], str]
+
+    # --- host ----------------------------------------------------------------------------
+
+    def command(
+        self, round_id: int, name: str, now: int
+    ) -> tuple[LiveRound, tuple[RoundEvent, ...]]:
+        """Apply a host command; a refused one changes nothing and says why."""
+        plan = self.competitions.plan(round_id)
+        if plan.mode is Mode.SELF_PACED:
+            raise RefusedCommand("not_live", "A self-paced round has no host controls.")
+        if name != "close" and name not in COMMANDS:
+            raise Invalid(f"Unknown command {name!r}.", {"command": ["unknown"]})
+        for _ in range(RETRIES):
+            state = self._state(round_id)
+            try:
+                if name == "close":
+                    correct = self._correct_now(round_id, state)
+                    new, events = rounds.close(state, now, correct)
+                else:
+                    new, events = COMMANDS[name](state, now)
+            except IllegalCommand as refused:
+                raise RefusedCommand(refused.code, refused.message) from refused
+            if self.store.save(round_id, state, new):
+                due = None
+                if new.status is LiveStatus.QUESTION_OPEN and new.closes_at is not None:
+                    due = new.closes_at + rounds.GRACE_MS
+                self.store.schedule(round_id, new, due)
+                if new.status is LiveStatus.FINISHED:
+                    self._finish(round_id)
+                elif state.status is LiveStatus.LOBBY:
+                    self.competitions.rounds.set_status(round_id, "running")
+                return new, events
+        raise Conflict("The round changed while the command ran; try again.")
+
+    def _finish(self, round_id: int) -> None:
+        """Thaw the boards and write the final standings to SQL."""
+        self.leaderboard.thaw(round_id)
+        standings = []
+        offset = 0
+        while page := self.leaderboard.top(round_id, offset=offset, limit=1000, view="live"):
+            standings += [
+                {
+                    "contestant": e.contestant,
+                    "rank": e.rank,
+                    "points": e.points,
+                    "total_ms": e.total_ms,
+                    "nickname": e.nickname or "",
+                    "region": e.region,
+                    "team": e.team,
+                }
+                for e in page
+            ]
+            offset += len(page)
+        self.competitions.rounds.save_standings(round_id, standings)
+        self.competitions.rounds.set_status(round_id, "finished")
+
+    def close_if_due(
+        self, round_id: int, now: int
+    ) -> tuple[LiveRound, tuple[RoundEvent, ...]] | None:
+        """Close the open question once its time and grace have run out (any process)."""
+        state = self._state(round_id)
+        if not rounds.due_to_close(state, now):
+            return None
+        try:
+            return self.command(round_id, "close", now)
+        except (RefusedCommand, Conflict):
+            return None  # another process closed it first
+
+    def _correct_now(self, round_id: int, state: LiveRound) -> set[str]:
+        if state.elimination is None or state.status is not LiveStatus.QUESTION_OPEN:
+            return set()
+        answers = self.store.answers(round_id, state.index)
+        return {c for c, result in answers.items() if result.get("correct")}
+
+    def kick(self, round_id: int, contestant: str) -> None:
+        if self.store.profile(round_id, contestant) is None:
+            raise NotFound(f"Round {round_id} has no contestant {contestant}.")
+        self.store.kick(round_id, contestant)
+
+    def _state(self, round_id: int) -> LiveRound:
+        state = self.store.load(round_id)
+        if state is None:
+            raise NotFound(f"Round {round_id} has no live state.")
+        return state
+
+    def state(self, round_id: int) -> LiveRound:
+        return self._state(round_id)
+
+    # --- contestants ---------------------------------------------------------------------
+
+    def join(
+        self,
+        code: str,
+        nickname: object,
+        region: str | None,
+        team: str | None,
+        now: int,
+        *,
+        resume: tuple[int, str] | None = None,
+    ) -> Joined:
+        """Enter a round by code, or come back as the contestant a resume token names."""
+        round_id = self.competitions.round_id_by_code(code)
+        plan = self.competitions.plan(round_id)
+        if resume is not None and resume[0] == round_id:
+            profile = self.store.profile(round_id, resume[1])
+            if profile is not None and not self.store.is_kicked(round_id, resume[1]):
+                return Joined(plan, resume[1], profile, rejoined=True)
+        state = self._state(round_id)
+        if state.status is LiveStatus.FINISHED:
+            raise RefusedCommand("already_finished", "The round has finished.")
+        try:
+            shown = clean_nickname(nickname)
+        except InvalidNickname as error:
+            raise Invalid(str(error), {"nickname": [str(error)]}) from error
+        if region is not None and region not in plan.rules.regions:
+            raise Invalid(
+                "Unknown region.", {"region": [f"one of {', '.join(plan.rules.regions)}"]}
+            )
+        if team is not None and team not in plan.rules.teams:
+            raise Invalid("Unknown team.", {"team": ["not a team of this competition"]})
+        if plan.mode is Mode.ELIMINATION and state.status is not LiveStatus.LOBBY:
+            raise RefusedCommand(
+                "round_not_open", "An elimination round admits no one once started."
+            )
+        profile = {"nickname": shown, "region": region, "team": team, "joined_at": now}
+        log = {
+            "kind": "join",
+            "round": str(round_id),
+            "nickname": shown,
+            "region": region or "",
+            "team": team or "",
+            "at": str(now),
+        }
+        contestant, created = self.store.join(round_id, nickname_key(shown), profile, log)
+        if not created:
+            raise Conflict("That nickname is taken in this round.", {"nickname": ["taken"]})
+        try:
+            self.leaderboard.register(
+                round_id, contestant, shown, region, team, competition_id=plan.competition_id
+            )
+        except InvalidProfileError as error:
+            raise Invalid(str(error), {"nickname": [str(error)]}) from error
+        if plan.mode is Mode.ELIMINATION:
+            self._admit_to_elimination(round_id, contestant)
+        return Joined(plan, contestant, profile, rejoined=False)
+
+    def _admit_to_elimination(self, round_id: int, contestant: str) -> None:
+        for _ in range(RETRIES):
+            state = self._state(round_id)
+            try:
+                new = rounds.join(state, contestant)
+            except IllegalCommand as refused:
+                raise RefusedCommand(refused.code, refused.message) from refused
+            if self.store.save(round_id, state, new):
+                return
+        raise Conflict("The round changed while joining; try again.")
+
+    def answer(
+        self, round_id: int, contestant: str, question_key: object, response: object, now: int
+    ) -> AnswerAck:
+        """Judge an answer by the server clock, score it once, and log it."""
+        plan = self.competitions.plan(round_id)
+        if self.store.is_kicked(round_id, contestant):
+            raise RefusedCommand("kicked", "The host removed you from this round.")
+        state = self._state(round_id)
+        index = state.index
+        if not 0 <= index < len(plan.questions) or plan.questions[index].key != question_key:
+            raise RefusedCommand("not_current", "That question is not the one open now.")
+        question = plan.questions[index]
+        earlier = self.store.answer_of(round_id, index, contestant)
+        if earlier is not None:
+            return AnswerAck(accepted=True, duplicate=True, result=earlier)
+        admission = rounds.accepts_answer(state, index, now, contestant=contestant)
+        if not admission:
+            raise RefusedCommand(admission.reason or "closed", _late_message(admission.reason))
+        try:
+            keys = self._choice_keys(plan, question, response)
+            verdict = check_answer(question, keys, partial_credit=plan.rules.partial_credit)
+        except InvalidResponse as error:
+            raise Invalid(str(error), {"response": [str(error)]}) from error
+        assert state.opens_at is not None
+        limit_ms = plan.time_limit_s(question) * 1000
+        response_ms = min(max(now - state.opens_at, 0), limit_ms)
+        for _ in range(RETRIES):
+            progress, score = self.store.progress(round_id, plan.competition_id, contestant)
+            streak, last = _parse_progress(progress)
+            points_before = decode_score(score)[0] if score is not None else 0
+            award = score_answer(
+                plan.rules.scoring,
+                credit=verdict.credit,
+                response_ms=response_ms,
+                time_limit_ms=limit_ms,
+                weight=plan.rules.weight(question.key),
+                streak_before=streak if last == _previous(state, index) else 0,
+                total_before=points_before,
+            )
+            timed_ms = response_ms if award.points > 0 else 0  # time breaks ties of scorers
+            result = {
+                "question": question.key,
+                "index": index,
+                "correct": verdict.correct,
+                "credit": float(verdict.credit),
+                "points": award.points,
+                "streak": award.streak,
+                "response_ms": response_ms,
+            }
+            outcome = self.store.record_answer(
+                round_id,
+                plan.competition_id,
+                contestant,
+                index,
+                live_gate=True,
+                expected_progress=progress,
+                new_progress=f"{award.streak},{index}",
+                expected_score=score,
+                points=award.points,
+                response_ms=timed_ms,
+                result=result,
+                options=_options_of(question, verdict),
+                log={
+                    "kind": "answer",
+                    "round": str(round_id),
+                    "contestant": contestant,
+                    "index": str(index),
+                    "key": question.key,
+                    "response": json.dumps(verdict.normalized, ensure_ascii=False),
+                    "correct": "1" if verdict.correct else "0",
+                    "credit": str(float(verdict.credit)),
+                    "points": str(award.points),
+                    "response_ms": str(timed_ms),
+                    "at": str(now),
+                },
+            )
+            if outcome.status == "accepted":
+                return AnswerAck(accepted=True, duplicate=False, result=outcome.result or result)
+            if outcome.status == "duplicate":
+                return AnswerAck(accepted=True, duplicate=True, result=outcome.result or {})
+            if outcome.status == "closed":
+                raise RefusedCommand("closed", "The question closed before your answer arrived.")
+            if outcome.status == "refused":
+                raise RefusedCommand(outcome.reason or "refused", "The answer could not be scored.")
+        raise Conflict("Too many simultaneous answers; try again.")
+
+    @staticmethod
+    def _choice_keys(plan: RoundPlan, question: Question, response: object) -> object:
+        """Choice keys as sent, or positions in the order shown mapped back to keys."""
+        positions = isinstance(response, int) and not isinstance(response, bool)
+        positions = positions or (
+            isinstance(response, list)
+            and any(isinstance(r, int) and not isinstance(r, bool) for r in response)
+        )
+        if question.type in CHOICE_TYPES and positions:
+            return plan.paper.to_choice_keys(question.key, response)
+        return response
+
+    # --- what people see -----------------------------------------------------------------
+
+    def question_view(self, plan: RoundPlan, state: LiveRound) -> dict[str, Any] | None:
+        """The open question as broadcast to everyone: never its answer."""
+        if not 0 <= state.index < len(plan.questions):
+            return None
+        question = plan.questions[state.index]
+        choices = [
+            {"key": choice.key, "text": dict(choice.text)}
+            for choice in plan.paper.displayed_choices(question)
+        ]
+        media = None
+        if question.media is not None and question.media.sha256:
+            media = {
+                "kind": question.media.kind.value,
+                "url": self.media_url(question.media.sha256),
+                "alt": dict(question.media.alt),
+            }
+        return {
+            "key": question.key,
+            "index": state.index,
+            "total": state.total,
+            "type": question.type.value,
+            "prompt": dict(question.prompt),
+            "choices": choices,
+            "media": media,
+            "opens_at": state.opens_at,
+            "closes_at": state.closes_at,
+            "seq": state.seq,
+        }
+
+    def reveal_view(self, plan: RoundPlan, state: LiveRound, index: int) -> dict[str, Any]:
+        """The answer, explanation and per-option counts, for everyone."""
+        question = plan.questions[index]
+        return {
+            "key": question.key,
+            "index": index,
+            "answer": list(question.answer),
+            "explanation": dict(question.explanation) if question.explanation else None,
+            "stats": {
+                "answers": self.store.answer_count(plan.round_id, index),
+                "options": self.store.option_counts(plan.round_id, index),
+            },
+            "seq": state.seq,
+        }
+
+    def you(self, plan: RoundPlan, contestant: str, index: int | None = None) -> dict[str, Any]:
+        """A contestant's own points, streak, rank (and their result for ``index``)."""
+        standing = self.leaderboard.standing(plan.round_id, contestant)
+        progress, _ = self.store.progress(plan.round_id, plan.competition_id, contestant)
+        streak, _ = _parse_progress(progress)
+        you: dict[str, Any] = {
+            "contestant": contestant,
+            "points": standing.points if standing else 0,
+            "total_ms": standing.total_ms if standing else 0,
+            "rank": standing.rank if standing else None,
+            "of": standing.count if standing else None,
+            "streak": streak,
+        }
+        if index is not None:
+            you["result"] = self.store.answer_of(plan.round_id, index, contestant)
+        return you
+
+    def state_view(self, round_id: int, contestant: str | None = None) -> dict[str, Any]:
+        """Everything a (re)connecting client needs to catch up, with the current ``seq``."""
+        plan = self.competitions.plan(round_id)
+        state = self._state(round_id)
+        view: dict[str, Any] = {
+            "round": round_id,
+            "title": plan.title,
+            "mode": plan.mode.value,
+            "status": state.status.value,
+            "seq": state.seq,
+            "index": state.index,
+            "total": state.total,
+            "contestants": self.store.contestant_count(round_id),
+            "question": None,
+            "reveal": None,
+        }
+        if state.status in (
+            LiveStatus.QUESTION_OPEN,
+            LiveStatus.PAUSED,
+            LiveStatus.CLOSED,
+            LiveStatus.REVEALED,
+        ):
+            view["question"] = self.question_view(plan, state)
+        if state.status is LiveStatus.REVEALED:
+            view["reveal"] = self.reveal_view(plan, state, state.index)
+        if contestant is not None:
+            view["you"] = self.you(plan, contestant, state.index if state.index >= 0 else None)
+        if state.elimination is not None and contestant is not None:
+            view["you"]["standing"] = contestant in state.elimination.standing
+        return view
+
+    def answers_in(self, round_id: int) -> dict[str, int]:
+        state = self._state(round_id)
+        count = self.store.answer_count(round_id, state.index) if state.index >= 0 else 0
+        return {"count": count, "of": self.store.contestant_count(round_id), "index": state.index}
+
+
+def _parse_progress(raw: str) -> tuple[int, int]:
+    if not raw:
+        return 0, -1
+    streak, last = raw.split(",")
+    return int(streak), int(last)
+
+
+def _previous(state: LiveRound, index: int) -> int:
+    """The question before ``index`` that counted (skipped ones do not break a streak)."""
+    previous = index - 1
+    while previous in state.skipped:
+        previous -= 1
+    return previous
+
+
+def _options_of(question: Question, verdict: Verdict) -> list[str]:
+    """What goes into the live answer histogram: choices picked, or right/wrong."""
+    if question.type is QuestionType.SINGLE:
+        return [str(verdict.normalized)]
+    if question.type is QuestionType.MULTIPLE:
+        return [str(key) for key in verdict.normalized]  # type: ignore[union-attr]
+    if question.type is QuestionType.TRUE_FALSE:
+        return ["true" if verdict.normalized else "false"]
+    return ["correct" if verdict.correct else "wrong"]
+
+
+def _late_message(reason: str | None) -> str:
+    return {
+        "late": "Time is up for that question.",
+        "round_paused": "The round is paused.",
+    }.get(reason or "", "That question is not open.")

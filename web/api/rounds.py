@@ -1,0 +1,115 @@
+"""Competitions and rounds for hosts: set up, then drive a live round over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g
+
+from engine.domain.accounts import Capability
+from engine.domain.contest import Mode
+from engine.services.errors import NotFound
+from web.api import api
+from web.api.endpoint import endpoint
+from web.api.round_schemas import CompetitionSchema, NewCompetitionSchema, RoundSchema
+from web.live.namespaces import now_ms
+from web.wiring import wiring
+
+ROUNDS = Capability.ROUNDS
+HOST_COMMANDS = ("start", "next", "close", "reveal", "pause", "resume", "skip", "finish")
+
+
+@api.post("/competitions")
+@endpoint(
+    "Create a competition on a pinned, published bank version",
+    tag="competitions",
+    capability=ROUNDS,
+    body=NewCompetitionSchema,
+    response=CompetitionSchema,
+    status=201,
+    errors=(404,),
+)
+def create_competition(body: dict[str, Any]) -> dict[str, Any]:
+    competitions = wiring().competitions
+    created = competitions.create(
+        title=body["title"],
+        bank_slug=body["bank"],
+        bank_version=body["bank_version"],
+        rules=body["rules"],
+        created_by=g.organiser.username,
+    )
+    return competitions.competition(created["id"])
+
+
+@api.get("/competitions/<int:competition_id>")
+@endpoint(
+    "A competition and its rounds",
+    tag="competitions",
+    capability=ROUNDS,
+    response=CompetitionSchema,
+    errors=(404,),
+)
+def get_competition(competition_id: int) -> dict[str, Any]:
+    return wiring().competitions.competition(competition_id)
+
+
+@api.post("/competitions/<int:competition_id>/rounds")
+@endpoint(
+    "Open a new round (lobby) with a join code and a watch code",
+    tag="competitions",
+    capability=ROUNDS,
+    response=RoundSchema,
+    status=201,
+    errors=(404,),
+)
+def create_round(competition_id: int) -> dict[str, Any]:
+    created = wiring().competitions.open_round(competition_id)
+    return round_view(created["id"])
+
+
+@api.get("/rounds/<int:round_id>")
+@endpoint(
+    "A round as its host sees it",
+    tag="rounds",
+    capability=ROUNDS,
+    response=RoundSchema,
+    errors=(404,),
+)
+def get_round(round_id: int) -> dict[str, Any]:
+    return round_view(round_id)
+
+
+def round_view(round_id: int) -> dict[str, Any]:
+    wired = wiring()
+    row = wired.competitions.rounds.round(round_id)
+    if row is None:
+        raise NotFound(f"There is no round {round_id}.")
+    plan = wired.competitions.plan(round_id)
+    live = plan.mode is not Mode.SELF_PACED
+    return {
+        **row,
+        "state": wired.live.state_view(round_id) if live else None,
+        "answers": wired.live.answers_in(round_id) if live else None,
+    }
+
+
+def make_host_command(name: str) -> None:
+    def command(round_id: int) -> dict[str, Any]:
+        state, events = wiring().live.command(round_id, name, now_ms())
+        current_app.extensions["leitai.broadcaster"].round_events(round_id, state, events)
+        return round_view(round_id)
+
+    command.__name__ = f"round_{name}"
+    api.post(f"/rounds/<int:round_id>/{name}")(
+        endpoint(
+            f"Host control: {name}",
+            tag="rounds",
+            capability=ROUNDS,
+            response=RoundSchema,
+            errors=(404, 409),
+        )(command)
+    )
+
+
+for _name in HOST_COMMANDS:
+    make_host_command(_name)

@@ -1,0 +1,248 @@
+"""The three Socket.IO namespaces: ``/play`` (contestants), ``/host``, ``/watch``.
+
+Each event handler validates its payload, calls a service, and returns the ack; every
+failure is an ``{"ok": false, "error": {...}}`` ack and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import request
+from flask_socketio import Namespace, join_room, leave_room
+from marshmallow import Schema, ValidationError
+
+from engine.domain.accounts import Capability
+from engine.domain.drawing import shuffle_seed
+from engine.services.errors import ServiceError
+from engine.services.live import RefusedCommand
+from web.live import rooms
+from web.live.broadcast import Broadcaster
+from web.live.schemas import AnswerSchema, AttachSchema, JoinSchema, KickSchema, WatchSchema
+from web.tokens import TokenError
+from web.wiring import Wiring
+
+MAX_PAYLOAD = 4096  # bytes of JSON in one event
+RATE = 10.0  # events per second per connection, sustained
+BURST = 20.0
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def failure(code: str, message: str, fields: dict | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"ok": False, "error": error}
+
+
+class Bucket:
+    """A token bucket: a burst is fine, a flood is not."""
+
+    def __init__(self) -> None:
+        self.tokens, self.at = BURST, time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(BURST, self.tokens + (now - self.at) * RATE)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def event(schema: type[Schema] | None = None) -> Callable:
+    """Rate-limit, size-check and validate an event; map every failure to an error ack."""
+
+    def decorate(handler: Callable) -> Callable:
+        @wraps(handler)
+        def handle(self: LeitaiNamespace, data: Any = None) -> dict[str, Any]:
+            connection = self.connections.setdefault(request.sid, {"bucket": Bucket()})
+            if not connection["bucket"].take():
+                return failure("rate_limited", "Too many messages; slow down.")
+            if len(json.dumps(data, default=str)) > MAX_PAYLOAD:
+                return failure("payload_too_large", f"At most {MAX_PAYLOAD} bytes per message.")
+            if schema is not None and not isinstance(data, dict):
+                return failure("invalid", "The message must be a JSON object.")
+            try:
+                payload = schema().load(data) if schema is not None else data
+                return handler(self, connection, payload)
+            except ValidationError as error:
+                return failure("invalid", "The message has invalid fields.", error.messages)
+            except RefusedCommand as refused:
+                return failure(refused.code, refused.message)
+            except ServiceError as error:
+                return failure(error.code, error.message, error.fields or None)
+
+        return handle
+
+    return decorate
+
+
+class LeitaiNamespace(Namespace):
+    def __init__(self, namespace: str, wired: Wiring, broadcaster: Broadcaster) -> None:
+        super().__init__(namespace)
+        self.wired = wired
+        self.live = wired.live
+        self.broadcaster = broadcaster
+        self.connections: dict[str, dict[str, Any]] = {}
+
+    def on_disconnect(self, reason: object = None) -> None:
+        self.connections.pop(request.sid, None)
+
+    def trigger_event(self, name: str, *args: Any) -> Any:
+        known = f"on_{name}"
+        if name not in ("connect", "disconnect") and not hasattr(self, known):
+            return failure("unknown_event", f"{self.namespace} has no event {name!r}.")
+        return super().trigger_event(name, *args)
+
+
+class PlayNamespace(LeitaiNamespace):
+    @event(JoinSchema)
+    def on_join(self, connection: dict, data: dict) -> dict[str, Any]:
+        resume = None
+        if data["resume_token"]:
+            try:
+                claims = self.wired.contestant_tokens.verify(data["resume_token"])
+                resume = (int(claims["round"]), str(claims["contestant"]))
+            except (TokenError, KeyError, ValueError):
+                return failure("token_invalid", "The resume token is not valid; join anew.")
+        joined = self.live.join(
+            data["code"], data["nickname"], data["region"], data["team"], now_ms(), resume=resume
+        )
+        round_id = joined.plan.round_id
+        if connection.get("round") not in (None, round_id):
+            leave_room(rooms.players(connection["round"]))
+        connection.update(round=round_id, contestant=joined.contestant)
+        join_room(rooms.players(round_id))
+        token = self.wired.contestant_tokens.issue(
+            {"round": round_id, "contestant": joined.contestant}
+        )
+        return {
+            "ok": True,
+            "contestant": {"id": joined.contestant, **joined.profile},
+            "token": token,
+            "rejoined": joined.rejoined,
+            "seed": shuffle_seed(joined.plan.seed, None),
+            "state": self.live.state_view(round_id, joined.contestant),
+        }
+
+    @event(AnswerSchema)
+    def on_answer(self, connection: dict, data: dict) -> dict[str, Any]:
+        if "contestant" not in connection:
+            return failure("not_joined", "Join a round first.")
+        ack = self.live.answer(
+            connection["round"],
+            connection["contestant"],
+            data["question"],
+            data["response"],
+            now_ms(),
+        )
+        return {"ok": True, "accepted": ack.accepted, "duplicate": ack.duplicate}
+
+    @event()
+    def on_state(self, connection: dict, data: Any) -> dict[str, Any]:
+        if "contestant" not in connection:
+            return failure("not_joined", "Join a round first.")
+        return {
+            "ok": True,
+            "state": self.live.state_view(connection["round"], connection["contestant"]),
+        }
+
+    @event()
+    def on_me(self, connection: dict, data: Any) -> dict[str, Any]:
+        if "contestant" not in connection:
+            return failure("not_joined", "Join a round first.")
+        plan = self.live.competitions.plan(connection["round"])
+        state = self.live.state(connection["round"])
+        index = state.index if state.index >= 0 else None
+        return {"ok": True, "you": self.live.you(plan, connection["contestant"], index)}
+
+
+class HostNamespace(LeitaiNamespace):
+    @event(AttachSchema)
+    def on_attach(self, connection: dict, data: dict) -> dict[str, Any]:
+        try:
+            claims = self.wired.organiser_tokens.verify(data["token"])
+        except TokenError as error:
+            return failure(error.code, error.message)
+        organiser = self.wired.accounts.users.get(int(claims.get("sub", 0)))
+        if organiser is None or not organiser.may(Capability.ROUNDS):
+            return failure("forbidden", "Only hosts and admins may host a round.")
+        plan = self.live.competitions.plan(data["round"])
+        connection.update(round=plan.round_id, organiser=organiser.username)
+        join_room(rooms.hosts(plan.round_id))
+        return {
+            "ok": True,
+            "round": {"id": plan.round_id, "code": plan.code, "watch_code": plan.watch_code},
+            "state": self.live.state_view(plan.round_id),
+        }
+
+    def _command(self, connection: dict, name: str) -> dict[str, Any]:
+        if "organiser" not in connection:
+            return failure("not_attached", "Attach to a round with a host token first.")
+        state, events = self.live.command(connection["round"], name, now_ms())
+        self.broadcaster.round_events(connection["round"], state, events)
+        return {"ok": True, "state": self.live.state_view(connection["round"])}
+
+    @event()
+    def on_start(self, connection: dict, data: Any) -> dict[str, Any]:
+        return self._command(connection, "start")
+
+    @event()
+    def on_next(self, connection: dict, data: Any) -> dict[str, Any]:
+        return self._command(connection, "next")
+
+    @event()
+    def on_close(self, connection: dict, data: Any) -> dict[str, Any]:
+        return self._command(connection, "close")
+
+    @event()
+    def on_reveal(self, connection: dict, data: Any) -> dict[str, Any]:
+        return self._command(connection, "reveal")
+
+    @event()
+    def on_pause(self, connection: dict, data: Any) -> dict[str, Any]:
+        return self._command(connection, "pause")
+
+    @event()
+    def on_resume(self, connection: dict, data: Any) -> dict[str, Any]:
+        return self._command(connection, "resume")
+
+    @event()
+    def on_skip(self, connection: dict, data: Any) -> dict[str, Any]:
+        return self._command(connection, "skip")
+
+    @event()
+    def on_finish(self, connection: dict, data: Any) -> dict[str, Any]:
+        return self._command(connection, "finish")
+
+    @event(KickSchema)
+    def on_kick(self, connection: dict, data: dict) -> dict[str, Any]:
+        if "organiser" not in connection:
+            return failure("not_attached", "Attach to a round with a host token first.")
+        self.live.kick(connection["round"], data["contestant"])
+        return {"ok": True}
+
+    @event()
+    def on_answers(self, connection: dict, data: Any) -> dict[str, Any]:
+        if "organiser" not in connection:
+            return failure("not_attached", "Attach to a round with a host token first.")
+        return {"ok": True, **self.live.answers_in(connection["round"])}
+
+
+class WatchNamespace(LeitaiNamespace):
+    @event(WatchSchema)
+    def on_watch(self, connection: dict, data: dict) -> dict[str, Any]:
+        round_id = self.live.competitions.round_id_by_watch_code(data["code"])
+        connection["round"] = round_id
+        join_room(rooms.spectators(round_id))
+        snapshot = self.wired.leaderboard.snapshot(round_id, now_ms=now_ms())
+        return {"ok": True, "state": self.live.state_view(round_id), "leaderboard": snapshot}

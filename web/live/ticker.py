@@ -1,0 +1,80 @@
+"""Each serving process's background work: close questions on time, publish snapshots,
+and drain the answer log into SQL.
+
+Every process runs the same loops; Redis decides which one acts (a compare-and-set
+closes a question once, a claim publishes a snapshot once), so a round keeps its clock
+whichever processes live.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask_socketio import SocketIO
+
+from web.live.broadcast import Broadcaster
+from web.live.namespaces import now_ms
+from web.wiring import Wiring
+
+log = logging.getLogger(__name__)
+
+TICK_S = 0.1
+SNAPSHOT_EVERY_MS = 500
+
+
+class Ticker:
+    def __init__(self, socketio: SocketIO, wired: Wiring, broadcaster: Broadcaster) -> None:
+        self._io = socketio
+        self._wired = wired
+        self._broadcaster = broadcaster
+        self._published: dict[int, int] = {}
+        self.running = False
+
+    def start(self) -> None:
+        self.running = True
+        self._io.start_background_task(self._clock_loop)
+        self._io.start_background_task(self._drain_loop)
+
+    def _clock_loop(self) -> None:
+        last_snapshot = 0
+        while self.running:
+            try:
+                now = now_ms()
+                self.close_due(now)
+                if now - last_snapshot >= SNAPSHOT_EVERY_MS:
+                    last_snapshot = now
+                    self.publish(now)
+            except Exception:  # a bad tick must not stop the clock
+                log.exception("ticker failed")
+            self._io.sleep(TICK_S)
+
+    def _drain_loop(self) -> None:
+        drainer = self._wired.drainer
+        while self.running:
+            try:
+                drainer.log.claim_abandoned(drainer.consumer, idle_ms=30_000)
+                if not drainer.drain_once(block_ms=0):
+                    self._io.sleep(0.2)
+            except Exception:
+                log.exception("answer log drain failed")
+                self._io.sleep(1)
+
+    def close_due(self, now: int) -> None:
+        live = self._wired.live
+        for round_id in live.store.due(now):
+            closed = live.close_if_due(round_id, now)
+            if closed is not None:
+                self._broadcaster.round_events(round_id, *closed)
+
+    def publish(self, now: int) -> None:
+        """Leaderboard snapshots and answer counts of running rounds, once per interval."""
+        live = self._wired.live
+        for round_id in live.store.running():
+            if not live.store.claim(f"publish:{round_id}:{now // SNAPSHOT_EVERY_MS}", 2000):
+                continue
+            snapshot: dict[str, Any] = self._wired.leaderboard.snapshot(round_id, now_ms=now)
+            if self._published.get(round_id) != snapshot["version"]:
+                self._published[round_id] = snapshot["version"]
+                self._broadcaster.leaderboard(round_id, snapshot)
+            self._broadcaster.answers_in(round_id)
