@@ -612,6 +612,7 @@ def summarise(settings: Settings, target: str, raw: dict[str, Any]) -> dict[str,
 
 def report(result: dict[str, Any]) -> str:
     c, f, a, s = result["connect"], result["fanout"], result["answers"], result["server"]
+    m = result["machine"]
     n = result["settings"]["contestants"]
     return "\n".join(
         [
@@ -630,6 +631,8 @@ def report(result: dict[str, Any]) -> str:
             f"duplicates flagged {a['duplicates_flagged']}/{a['duplicates_sent']}",
             f"  server RSS  {s['rss_before_kb']} KB -> {s['rss_after_kb']} KB  "
             f"= {s['kb_per_connection']} KB per connection (pid {s['pid']})",
+            f"  machine     {m['cpus']} CPUs, load average {m['loadavg_1min_before']} before, "
+            f"{m['loadavg_1min_after']} after (the swarm and the server count in it)",
         ]
     )
 
@@ -658,7 +661,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float) -> None:
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -669,7 +672,7 @@ def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float) -> 
     raise SwarmFailed(f"nothing listens on port {port} after {timeout:.0f} s")
 
 
-def stop(process: subprocess.Popen[str], first: signal.Signals) -> None:
+def stop(process: subprocess.Popen, first: signal.Signals) -> None:
     """``first``, then SIGKILL to the server's whole session if it does not go."""
     if process.poll() is None:
         process.send_signal(first)
@@ -737,53 +740,71 @@ def leitai_server(port: int) -> Iterator[tuple[int, Organiser]]:
             )
             if done.returncode != 0:
                 raise SwarmFailed(f"leitai {' '.join(args)} failed: {done.stderr.strip()}")
-        process = subprocess.Popen(
-            [str(LEITAI), "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,
-        )
+        server_log = Path(instance) / "serve.log"
+        with server_log.open("w") as output:
+            process = subprocess.Popen(
+                [str(LEITAI), "serve", "--port", str(port)],
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         try:
             wait_for_port(port, process, 60)
             yield process.pid, organiser
+        except BaseException:
+            tail = server_log.read_text(errors="replace").splitlines()[-20:]
+            log("leitai serve's last words:\n    " + "\n    ".join(tail))
+            raise
         finally:
             stop(process, signal.SIGINT)  # its atexit hooks shut an embedded Redis down
 
 
-def post_json(url: str, body: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+def request_json(url: str, body: dict[str, Any] | None = None, token: str | None = None) -> Any:
+    """GET (no body) or POST JSON; an HTTP error becomes a SwarmFailed that quotes it."""
+    if not url.startswith("http://"):
+        raise SwarmFailed(f"not a plain HTTP URL: {url}")
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    if not url.startswith("http://"):
-        raise SwarmFailed(f"not a plain HTTP URL: {url}")
-    request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")  # noqa: S310
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data, headers)  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return json.load(response)
     except urllib.error.HTTPError as error:
-        raise SwarmFailed(f"POST {url} -> {error.code}: {error.read()[:300]!r}") from error
+        method = "GET" if body is None else "POST"
+        raise SwarmFailed(f"{method} {url} -> {error.code}: {error.read()[:400]!r}") from error
 
 
-def setup_leitai_round(base: str, organiser: Organiser, title: str) -> LeitaiRound:
+def setup_leitai_round(
+    base: str, organiser: Organiser, title: str, questions: int, window_s: int = 30
+) -> LeitaiRound:
     """Create a live round on a running Leitai through the HTTP API, as an organiser.
 
-    Assumes (DESIGN.md, "Contract: HTTP"): ``POST /api/v1/auth/token {username, password}``
-    returns ``{token}``; ``POST /api/v1/competitions {title, bank: {slug}, mode: "live"}``
-    with that bearer token returns ``{id}`` (the bank's latest published version is
-    pinned); ``POST /api/v1/competitions/{id}/rounds {}`` returns ``{id, code}``. The host
-    attaches over ``/host`` with ``{round: <round id>, token: <the organiser's token>}``.
+    Assumes ``POST /api/v1/auth/token {username, password}`` returns ``{token}``;
+    ``GET /api/v1/banks/{slug}`` returns ``{latest_version}``; ``POST
+    /api/v1/competitions {title, bank, bank_version, rules}`` with that bearer token
+    returns ``{id}``, where ``rules`` draws ``questions`` random questions with a
+    ``window_s`` time limit each; ``POST /api/v1/competitions/{id}/rounds`` returns
+    ``{id, code}``. The host attaches over ``/host`` with ``{round: <round id>, token:
+    <the organiser's token>}``.
     """
     api = f"{base}/api/v1"
-    token = post_json(
-        f"{api}/auth/token", {"username": organiser.username, "password": organiser.password}
-    )["token"]
-    competition = post_json(
+    login = {"username": organiser.username, "password": organiser.password}
+    token = request_json(f"{api}/auth/token", login)["token"]
+    version = request_json(f"{api}/banks/{organiser.bank}", token=token)["latest_version"]
+    rules = {
+        "mode": "live",
+        "draw": {"kind": "random", "quotas": [{"count": questions}]},
+        "default_time_limit_s": window_s,
+    }
+    competition = request_json(
         f"{api}/competitions",
-        {"title": title, "bank": {"slug": organiser.bank}, "mode": "live"},
+        {"title": title, "bank": organiser.bank, "bank_version": version, "rules": rules},
         token,
     )
-    round_ = post_json(f"{api}/competitions/{competition['id']}/rounds", {}, token)
+    round_ = request_json(f"{api}/competitions/{competition['id']}/rounds", {}, token)
     return LeitaiRound(round_["id"], round_["code"], token)
 
 
@@ -811,14 +832,24 @@ def run_target(
             joining = LeitaiRound(args.code, args.code, None)
         else:
             assert organiser is not None
-            joining = setup_leitai_round(f"http://{host}:{port}", organiser, "Swarm")
+            joining = setup_leitai_round(
+                f"http://{host}:{port}", organiser, "Swarm", settings.questions
+            )
+        load_before = os.getloadavg()
         raw = asyncio.run(
             asyncio.wait_for(
                 drive(settings, target, socketio_url(host, port), joining, server_pid),
                 settings.timeout_s,
             )
         )
-        return summarise(settings, target, raw)
+        result = summarise(settings, target, raw)
+        # Other work on the machine skews every number: keep the load next to them.
+        result["machine"] = {
+            "cpus": os.cpu_count(),
+            "loadavg_1min_before": round(load_before[0], 2),
+            "loadavg_1min_after": round(os.getloadavg()[0], 2),
+        }
+        return result
 
 
 # --- comparison ---------------------------------------------------------------------------
