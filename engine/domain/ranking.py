@@ -177,3 +177,9 @@ def team_standings(
         TeamStanding(team, *totals[team], members=len(rosters[team]), rank=rank)
         for team, rank in zip(order, _competition_ranks(keys), strict=True)
     ]
+
+
+def tie_break_ms(points: int, response_ms: int) -> int:
+    """The answer time that goes on the board: only answers that scored count, so a
+    quick wrong answer never costs a contestant in a tie."""
+    return response_ms if points > 0 else 0

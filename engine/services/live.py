@@ -7,24 +7,20 @@ returns events and views; the web layer decides who receives them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from engine.domain import rounds
-from engine.domain.checking import InvalidResponse, Verdict, check_answer
+from engine.domain.checking import InvalidResponse, check_answer
 from engine.domain.contest import InvalidNickname, Mode, clean_nickname, nickname_key
-from engine.domain.questions import CHOICE_TYPES, Question, QuestionType
-from engine.domain.ranking import decode_score
 from engine.domain.rounds import IllegalCommand, LiveRound, LiveStatus, RoundEvent
-from engine.domain.scoring import score_answer
 from engine.domain.standings import BoardStanding, InvalidProfileError
+from engine.services import answering
+from engine.services.answering import RETRIES, Judged, RefusedCommand, choice_keys, parse_progress
 from engine.services.competitions import Competitions, RoundPlan
-from engine.services.errors import Conflict, Invalid, NotFound, ServiceError
+from engine.services.errors import Conflict, Invalid, NotFound
 
-#: Retries when another answer or command moved the state between read and write.
-RETRIES = 5
 COMMANDS: dict[str, Callable[[LiveRound, int], rounds.Transition]] = {
     "start": rounds.start,
     "next": rounds.next_question,
@@ -34,14 +30,6 @@ COMMANDS: dict[str, Callable[[LiveRound, int], rounds.Transition]] = {
     "resume": rounds.resume,
     "finish": rounds.finish,
 }
-
-
-class RefusedCommand(ServiceError):
-    """A host command the round's state does not allow (``code`` names why)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 class Leaderboard(Protocol):
@@ -274,84 +262,23 @@ class LiveRounds:
         if not admission:
             raise RefusedCommand(admission.reason or "closed", _late_message(admission.reason))
         try:
-            keys = self._choice_keys(plan, question, response)
+            keys = choice_keys(plan.paper, question, response)
             verdict = check_answer(question, keys, partial_credit=plan.rules.partial_credit)
         except InvalidResponse as error:
             raise Invalid(str(error), {"response": [str(error)]}) from error
         assert state.opens_at is not None
         limit_ms = plan.time_limit_s(question) * 1000
-        response_ms = min(max(now - state.opens_at, 0), limit_ms)
-        for _ in range(RETRIES):
-            progress, score = self.store.progress(round_id, plan.competition_id, contestant)
-            streak, last = _parse_progress(progress)
-            points_before = decode_score(score)[0] if score is not None else 0
-            award = score_answer(
-                plan.rules.scoring,
-                credit=verdict.credit,
-                response_ms=response_ms,
-                time_limit_ms=limit_ms,
-                weight=plan.rules.weight(question.key),
-                streak_before=streak if last == _previous(state, index) else 0,
-                total_before=points_before,
-            )
-            timed_ms = response_ms if award.points > 0 else 0  # time breaks ties of scorers
-            result = {
-                "question": question.key,
-                "index": index,
-                "correct": verdict.correct,
-                "credit": float(verdict.credit),
-                "points": award.points,
-                "streak": award.streak,
-                "response_ms": response_ms,
-            }
-            outcome = self.store.record_answer(
-                round_id,
-                plan.competition_id,
-                contestant,
-                index,
-                live_gate=True,
-                expected_progress=progress,
-                new_progress=f"{award.streak},{index}",
-                expected_score=score,
-                points=award.points,
-                response_ms=timed_ms,
-                result=result,
-                options=_options_of(question, verdict),
-                log={
-                    "kind": "answer",
-                    "round": str(round_id),
-                    "contestant": contestant,
-                    "index": str(index),
-                    "key": question.key,
-                    "response": json.dumps(verdict.normalized, ensure_ascii=False),
-                    "correct": "1" if verdict.correct else "0",
-                    "credit": str(float(verdict.credit)),
-                    "points": str(award.points),
-                    "response_ms": str(timed_ms),
-                    "at": str(now),
-                },
-            )
-            if outcome.status == "accepted":
-                return AnswerAck(accepted=True, duplicate=False, result=outcome.result or result)
-            if outcome.status == "duplicate":
-                return AnswerAck(accepted=True, duplicate=True, result=outcome.result or {})
-            if outcome.status == "closed":
-                raise RefusedCommand("closed", "The question closed before your answer arrived.")
-            if outcome.status == "refused":
-                raise RefusedCommand(outcome.reason or "refused", "The answer could not be scored.")
-        raise Conflict("Too many simultaneous answers; try again.")
-
-    @staticmethod
-    def _choice_keys(plan: RoundPlan, question: Question, response: object) -> object:
-        """Choice keys as sent, or positions in the order shown mapped back to keys."""
-        positions = isinstance(response, int) and not isinstance(response, bool)
-        positions = positions or (
-            isinstance(response, list)
-            and any(isinstance(r, int) and not isinstance(r, bool) for r in response)
+        judged = Judged(
+            question=question,
+            index=index,
+            verdict=verdict,
+            response_ms=min(max(now - state.opens_at, 0), limit_ms),
+            previous_index=_previous(state, index),
         )
-        if question.type in CHOICE_TYPES and positions:
-            return plan.paper.to_choice_keys(question.key, response)
-        return response
+        recorded = answering.record(self.store, plan, contestant, judged, live_gate=True, now=now)
+        return AnswerAck(
+            accepted=True, duplicate=recorded.status == "duplicate", result=recorded.result
+        )
 
     # --- what people see -----------------------------------------------------------------
 
@@ -403,7 +330,7 @@ class LiveRounds:
         """A contestant's own points, streak, rank (and their result for ``index``)."""
         standing = self.leaderboard.standing(plan.round_id, contestant)
         progress, _ = self.store.progress(plan.round_id, plan.competition_id, contestant)
-        streak, _ = _parse_progress(progress)
+        streak, _ = parse_progress(progress)
         you: dict[str, Any] = {
             "contestant": contestant,
             "points": standing.points if standing else 0,
@@ -453,30 +380,12 @@ class LiveRounds:
         return {"count": count, "of": self.store.contestant_count(round_id), "index": state.index}
 
 
-def _parse_progress(raw: str) -> tuple[int, int]:
-    if not raw:
-        return 0, -1
-    streak, last = raw.split(",")
-    return int(streak), int(last)
-
-
 def _previous(state: LiveRound, index: int) -> int:
     """The question before ``index`` that counted (skipped ones do not break a streak)."""
     previous = index - 1
     while previous in state.skipped:
         previous -= 1
     return previous
-
-
-def _options_of(question: Question, verdict: Verdict) -> list[str]:
-    """What goes into the live answer histogram: choices picked, or right/wrong."""
-    if question.type is QuestionType.SINGLE:
-        return [str(verdict.normalized)]
-    if question.type is QuestionType.MULTIPLE:
-        return [str(key) for key in verdict.normalized]  # type: ignore[union-attr]
-    if question.type is QuestionType.TRUE_FALSE:
-        return ["true" if verdict.normalized else "false"]
-    return ["correct" if verdict.correct else "wrong"]
 
 
 def _late_message(reason: str | None) -> str:

@@ -19,7 +19,7 @@ from marshmallow import Schema, ValidationError
 from engine.domain.accounts import Capability
 from engine.domain.drawing import shuffle_seed
 from engine.services.errors import ServiceError
-from engine.services.live import RefusedCommand
+from engine.services.answering import RefusedCommand
 from web.live import rooms
 from web.live.broadcast import Broadcaster
 from web.live.schemas import AnswerSchema, AttachSchema, JoinSchema, KickSchema, WatchSchema

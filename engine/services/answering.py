@@ -1,0 +1,146 @@
+"""Scoring one judged answer and recording it exactly once: shared by live and
+self-paced rounds, which differ only in how they judge the time."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from engine.domain.checking import Verdict
+from engine.domain.drawing import Paper
+from engine.domain.questions import CHOICE_TYPES, Question, QuestionType
+from engine.domain.ranking import decode_score, tie_break_ms
+from engine.domain.scoring import score_answer
+from engine.services.competitions import RoundPlan
+from engine.services.errors import Conflict, ServiceError
+
+#: Retries when another answer or command moved the state between read and write.
+RETRIES = 5
+
+
+class RefusedCommand(ServiceError):
+    """Something the round's state does not allow now (``code`` names why)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Judged:
+    """An answer checked and timed by the server, ready to be scored."""
+
+    question: Question
+    index: int
+    verdict: Verdict
+    response_ms: int  # capped at the question's time limit
+    previous_index: int  # the question before this one that counted, for streaks
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class Recorded:
+    status: str  # accepted | duplicate
+    result: dict[str, Any]
+
+
+def record(
+    store: Any, plan: RoundPlan, contestant: str, judged: Judged, *, live_gate: bool, now: int
+) -> Recorded:
+    """Score from the contestant's current streak and total, then let one Redis call
+    accept it (or find the first answer); retry if a concurrent write moved them."""
+    question, index = judged.question, judged.index
+    credit = Fraction(0) if judged.late else judged.verdict.credit
+    correct = judged.verdict.correct and not judged.late
+    limit_ms = plan.time_limit_s(question) * 1000
+    for _ in range(RETRIES):
+        progress, score = store.progress(plan.round_id, plan.competition_id, contestant)
+        streak, last = parse_progress(progress)
+        award = score_answer(
+            plan.rules.scoring,
+            credit=credit,
+            response_ms=judged.response_ms,
+            time_limit_ms=limit_ms,
+            weight=plan.rules.weight(question.key),
+            streak_before=streak if last == judged.previous_index else 0,
+            total_before=decode_score(score)[0] if score is not None else 0,
+        )
+        result = {
+            "question": question.key,
+            "index": index,
+            "correct": correct,
+            "late": judged.late,
+            "credit": float(credit),
+            "points": award.points,
+            "streak": award.streak,
+            "response_ms": judged.response_ms,
+        }
+        outcome = store.record_answer(
+            plan.round_id,
+            plan.competition_id,
+            contestant,
+            index,
+            live_gate=live_gate,
+            expected_progress=progress,
+            new_progress=f"{award.streak},{index}",
+            expected_score=score,
+            points=award.points,
+            response_ms=tie_break_ms(award.points, judged.response_ms),
+            result=result,
+            options=options_of(question, judged.verdict),
+            log={
+                "kind": "answer",
+                "round": str(plan.round_id),
+                "contestant": contestant,
+                "index": str(index),
+                "key": question.key,
+                "response": json.dumps(judged.verdict.normalized, ensure_ascii=False),
+                "correct": "1" if correct else "0",
+                "credit": str(float(credit)),
+                "points": str(award.points),
+                "response_ms": str(judged.response_ms),
+                "at": str(now),
+            },
+        )
+        if outcome.status in ("accepted", "duplicate"):
+            return Recorded(outcome.status, outcome.result or result)
+        if outcome.status == "closed":
+            raise RefusedCommand("closed", "The question closed before your answer arrived.")
+        if outcome.status == "refused":
+            raise RefusedCommand(outcome.reason or "refused", "The answer could not be scored.")
+    raise Conflict("Too many simultaneous answers; try again.")
+
+
+def choice_keys(paper: Paper, question: Question, response: object) -> object:
+    """Choice keys as sent, or positions in the order shown mapped back to keys."""
+
+    def is_position(value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    positions = is_position(response) or (
+        isinstance(response, list) and any(is_position(r) for r in response)
+    )
+    if question.type in CHOICE_TYPES and positions:
+        return paper.to_choice_keys(question.key, response)
+    return response
+
+
+def parse_progress(raw: str) -> tuple[int, int]:
+    """(streak, index of the last answered question) from the stored "streak,index"."""
+    if not raw:
+        return 0, -1
+    streak, last = raw.split(",")
+    return int(streak), int(last)
+
+
+def options_of(question: Question, verdict: Verdict) -> list[str]:
+    """What goes into the live answer histogram: choices picked, or right/wrong."""
+    if question.type is QuestionType.SINGLE:
+        return [str(verdict.normalized)]
+    if question.type is QuestionType.MULTIPLE:
+        return [str(key) for key in verdict.normalized]  # type: ignore[union-attr]
+    if question.type is QuestionType.TRUE_FALSE:
+        return ["true" if verdict.normalized else "false"]
+    return ["correct" if verdict.correct else "wrong"]
