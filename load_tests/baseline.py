@@ -95,14 +95,14 @@ def next_question(*_data):
         "index": index,
         "total": TOTAL,
         "type": "single",
-        "prompt": "Which of these is a Cantonese nursery rhyme?",
-        "choices": [{"key": k, "text": f"choice {k}"} for k in "abcd"],
+        "prompt": "Which line comes next?",
+        "choices": [{"key": k, "text": k.upper()} for k in "abcd"],
         "media": None,
         "opens_at": now,
         "closes_at": now + WINDOW_MS,
         "seq": round_state["seq"],
     }
-    # One emit to the room: the framework serialises once and writes to every socket.
+    # ~200 bytes of JSON. One emit to the room: serialised once, written to every socket.
     socketio.emit("question", question, to=f"round:{CODE}", namespace="/play")
     return {"ok": True, "seq": round_state["seq"]}
 
