@@ -44,6 +44,9 @@ class CompetitionRules:
     revival_tokens: int = 0
     #: Per-question weight multipliers by question key (default 1).
     weights: Mapping[str, float] = field(default_factory=dict)
+    #: From the opening of this question (1-based) contestants and spectators see the
+    #: leaderboard as it stood then; it thaws when the round finishes.
+    freeze_at_question: int | None = None
 
     def __post_init__(self) -> None:
         if not 5 <= self.default_time_limit_s <= 600:
@@ -62,6 +65,14 @@ class CompetitionRules:
         for key, weight in self.weights.items():
             if not 0 < weight <= 10:
                 raise InvalidRules("weights", f"{key}: a weight is above 0 and at most 10")
+        freeze = self.freeze_at_question
+        if freeze is not None:
+            if type(freeze) is not int or not 1 <= freeze <= self.draw.size:
+                raise InvalidRules(
+                    "freeze_at_question", f"a question number from 1 to {self.draw.size}"
+                )
+            if self.mode is Mode.SELF_PACED:
+                raise InvalidRules("freeze_at_question", "self-paced rounds have no live board")
 
     def weight(self, question_key: str) -> float:
         return self.weights.get(question_key, 1)
@@ -77,6 +88,7 @@ class CompetitionRules:
             "default_time_limit_s": self.default_time_limit_s,
             "revival_tokens": self.revival_tokens,
             "weights": dict(self.weights),
+            "freeze_at_question": self.freeze_at_question,
         }
 
     @classmethod
@@ -91,6 +103,7 @@ class CompetitionRules:
             default_time_limit_s=int(data.get("default_time_limit_s", 20)),
             revival_tokens=int(data.get("revival_tokens", 0)),
             weights=dict(data.get("weights", {})),
+            freeze_at_question=data.get("freeze_at_question"),
         )
 
 

@@ -40,6 +40,11 @@ class RulesSchema(Schema):
     default_time_limit_s = fields.Integer(validate=validate.Range(5, 600))
     revival_tokens = fields.Integer(validate=validate.Range(0, 10))
     weights = fields.Dict(keys=fields.String(), values=fields.Float())
+    freeze_at_question = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=1),
+        metadata={"description": "1-based; the public leaderboard freezes as it opens"},
+    )
 
 
 class NewCompetitionSchema(Schema):
@@ -47,6 +52,11 @@ class NewCompetitionSchema(Schema):
     bank = fields.String(required=True, validate=validate.Length(min=1, max=64))
     bank_version = fields.Integer(required=True, validate=validate.Range(min=1))
     rules = fields.Dict(required=True, metadata={"description": "see RulesSchema"})
+
+
+class NewRoundSchema(Schema):
+    opens_at = fields.Integer(allow_none=True, metadata={"description": "server epoch ms"})
+    closes_at = fields.Integer(allow_none=True, metadata={"description": "server epoch ms"})
 
 
 class RoundSummarySchema(Schema):
@@ -85,3 +95,6 @@ class RoundStateSchema(Schema):
 class RoundSchema(RoundSummarySchema):
     state = fields.Nested(RoundStateSchema, allow_none=True)
     answers = fields.Dict(allow_none=True)
+    window = fields.Dict(
+        allow_none=True, metadata={"description": "self-paced: opens_at, closes_at"}
+    )
