@@ -14,7 +14,13 @@ from typing import Any, Protocol
 from engine.domain import rounds
 from engine.domain.checking import InvalidResponse, check_answer
 from engine.domain.contest import InvalidNickname, Mode, clean_nickname, nickname_key
-from engine.domain.rounds import IllegalCommand, LiveRound, LiveStatus, RoundEvent
+from engine.domain.rounds import (
+    IllegalCommand,
+    LiveRound,
+    LiveStatus,
+    QuestionOpened,
+    RoundEvent,
+)
 from engine.domain.standings import BoardStanding, InvalidProfileError
 from engine.services import answering
 from engine.services.answering import RETRIES, Judged, RefusedCommand, choice_keys, parse_progress
@@ -63,6 +69,8 @@ class Leaderboard(Protocol):
         view: str = "public",
     ) -> list[Any]: ...
     def thaw(self, round_id: Any) -> None: ...
+    def plan_freeze(self, round_id: Any) -> None: ...
+    def freeze(self, round_id: Any, at_ms: int | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,7 @@ class LiveRounds:
             except IllegalCommand as refused:
                 raise RefusedCommand(refused.code, refused.message) from refused
             if self.store.save(round_id, state, new):
+                self._freeze_if_due(plan, events)
                 due = None
                 if new.status is LiveStatus.QUESTION_OPEN and new.closes_at is not None:
                     due = new.closes_at + rounds.GRACE_MS
@@ -119,6 +128,14 @@ class LiveRounds:
                     self.competitions.rounds.set_status(round_id, "running")
                 return new, events
         raise Conflict("The round changed while the command ran; try again.")
+
+    def _freeze_if_due(self, plan: RoundPlan, events: tuple[RoundEvent, ...]) -> None:
+        """Freeze the public boards as the rules' freeze question opens."""
+        at = plan.rules.freeze_at_question
+        for event in events:
+            if at is not None and isinstance(event, QuestionOpened) and event.index == at - 1:
+                self.leaderboard.plan_freeze(plan.round_id)  # in case nobody has joined yet
+                self.leaderboard.freeze(plan.round_id, event.at)
 
     def _finish(self, round_id: int) -> None:
         """Thaw the boards and write the final standings to SQL."""
@@ -223,6 +240,8 @@ class LiveRounds:
         if not created:
             raise Conflict("That nickname is taken in this round.", {"nickname": ["taken"]})
         try:
+            if plan.rules.freeze_at_question is not None:
+                self.leaderboard.plan_freeze(round_id)  # before the first registration
             self.leaderboard.register(
                 round_id, contestant, shown, region, team, competition_id=plan.competition_id
             )
