@@ -206,10 +206,8 @@ class LiveRounds:
         """Enter a round by code, or come back as the contestant a resume token names."""
         round_id = self.competitions.round_id_by_code(code)
         plan = self.competitions.plan(round_id)
-        if resume is not None and resume[0] == round_id:
-            profile = self.store.profile(round_id, resume[1])
-            if profile is not None and not self.store.is_kicked(round_id, resume[1]):
-                return Joined(plan, resume[1], profile, rejoined=True)
+        if resume is not None:
+            return self._rejoin(plan, *resume)
         state = self._state(round_id)
         if state.status is LiveStatus.FINISHED:
             raise RefusedCommand("already_finished", "The round has finished.")
@@ -250,6 +248,15 @@ class LiveRounds:
         if plan.mode is Mode.ELIMINATION:
             self._admit_to_elimination(round_id, contestant)
         return Joined(plan, contestant, profile, rejoined=False)
+
+    def _rejoin(self, plan: RoundPlan, round_id: int, contestant: str) -> Joined:
+        """The contestant a resume token names; a token never falls back to a new entry."""
+        profile = self.store.profile(round_id, contestant) if round_id == plan.round_id else None
+        if profile is None:
+            raise RefusedCommand("token_invalid", "The resume token is not for this round.")
+        if self.store.is_kicked(round_id, contestant):
+            raise RefusedCommand("kicked", "The host removed you from this round.")
+        return Joined(plan, contestant, profile, rejoined=True)
 
     def _admit_to_elimination(self, round_id: int, contestant: str) -> None:
         for _ in range(RETRIES):
