@@ -24,6 +24,7 @@ from engine.services.banks import BankAuthoring
 from engine.services.competitions import Competitions
 from engine.services.drain import Drainer
 from engine.services.live import LiveRounds
+from engine.services.selfpaced import SelfPacedRounds
 from web.config import Settings
 from web.metrics import Metrics
 from web.tokens import TokenSigner
@@ -39,6 +40,7 @@ class Wiring:
     leaderboard: RedisLeaderboard
     competitions: Competitions
     live: LiveRounds
+    selfpaced: SelfPacedRounds
     drainer: Drainer
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
@@ -76,7 +78,10 @@ def wire(
         accounts=accounts,
         leaderboard=leaderboard,
         competitions=competitions,
-        live=LiveRounds(competitions, store, leaderboard, media_url=lambda d: f"/media/{d}"),
+        live=LiveRounds(competitions, store, leaderboard, media_url=media_url),
+        selfpaced=SelfPacedRounds(
+            competitions, store, leaderboard, media_url=media_url, secret_key=settings.secret_key
+        ),
         drainer=Drainer(
             RedisAnswerLog(redis.client, store.log_key), rounds, consumer=_consumer_name()
         ),
@@ -84,6 +89,10 @@ def wire(
         contestant_tokens=TokenSigner(settings.secret_key, "contestant", 7 * 24 * 3600),
         metrics=Metrics(),
     )
+
+
+def media_url(digest: str) -> str:
+    return f"/media/{digest}"
 
 
 def _consumer_name() -> str:

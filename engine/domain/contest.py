@@ -26,6 +26,7 @@ class InvalidRules(ValueError):
         self.field, self.message = field, message
 
 
+REVEAL_POLICIES = ("after_answer", "after_close")
 TEAM_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 
 
@@ -47,6 +48,9 @@ class CompetitionRules:
     #: From the opening of this question (1-based) contestants and spectators see the
     #: leaderboard as it stood then; it thaws when the round finishes.
     freeze_at_question: int | None = None
+    #: Self-paced: when a question's answer key may leave the server — right after the
+    #: contestant answered it, or only once the window has closed.
+    reveal_answers: str = "after_answer"
 
     def __post_init__(self) -> None:
         if not 5 <= self.default_time_limit_s <= 600:
@@ -89,6 +93,7 @@ class CompetitionRules:
             "revival_tokens": self.revival_tokens,
             "weights": dict(self.weights),
             "freeze_at_question": self.freeze_at_question,
+            "reveal_answers": self.reveal_answers,
         }
 
     @classmethod
@@ -104,6 +109,7 @@ class CompetitionRules:
             revival_tokens=int(data.get("revival_tokens", 0)),
             weights=dict(data.get("weights", {})),
             freeze_at_question=data.get("freeze_at_question"),
+            reveal_answers=data.get("reveal_answers", "after_answer"),
         )
 
 

@@ -105,10 +105,26 @@ class Competitions:
             raise NotFound(f"There is no competition {competition_id}.")
         return {**found, "rounds": self.rounds.rounds_of(competition_id)}
 
-    def open_round(self, competition_id: int) -> dict[str, Any]:
-        """A new round of the competition, in its lobby, with fresh codes and seed."""
+    def open_round(
+        self, competition_id: int, window: tuple[int, int] | None = None
+    ) -> dict[str, Any]:
+        """A new round of the competition, in its lobby, with fresh codes and seed.
+
+        A self-paced round needs its ``window`` (opens_at, closes_at in server ms); a live
+        one has none.
+        """
         competition = self.competition(competition_id)
         rules = CompetitionRules.from_dict(competition["rules"])
+        settings: dict[str, Any] = {}
+        if rules.mode is Mode.SELF_PACED:
+            if window is None or window[1] <= window[0]:
+                raise Invalid(
+                    "A self-paced round needs a window that closes after it opens.",
+                    {"closes_at": ["after opens_at"]},
+                )
+            settings = {"opens_at": window[0], "closes_at": window[1]}
+        elif window is not None:
+            raise Invalid("Only self-paced rounds have a window.", {"opens_at": ["not allowed"]})
         _, content = self.banks.version(competition["bank_slug"], competition["bank_version"])
         seed = secrets.token_hex(16)
         paper = draw_paper(rules.draw, content, round_seed=seed, contestant=None)
@@ -119,7 +135,7 @@ class Competitions:
                 watch_code=new_code(WATCH_CODE_LENGTH),
                 seed=seed,
                 paper=paper.to_dict(),
-                settings={},
+                settings=settings,
                 status="lobby",
             )
             if row is not None:

@@ -55,6 +55,8 @@ def _join(fields: Mapping[str, str]) -> dict[str, Any]:
         "region": fields.get("region") or None,
         "team": fields.get("team") or None,
         "joined_at_ms": int(fields["at"]),
+        "identity_hash": fields.get("identity") or None,
+        "client_hash": fields.get("client") or None,
     }
 
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, request
 
 from engine.domain.accounts import Capability
 from engine.domain.contest import Mode
 from engine.services.errors import NotFound
 from web.api import api
-from web.api.endpoint import endpoint
-from web.api.round_schemas import CompetitionSchema, NewCompetitionSchema, RoundSchema
+from web.api.endpoint import endpoint, json_body
+from web.api.round_schemas import (
+    CompetitionSchema,
+    NewCompetitionSchema,
+    NewRoundSchema,
+    RoundSchema,
+)
 from web.live.namespaces import now_ms
 from web.wiring import wiring
 
@@ -55,7 +60,8 @@ def get_competition(competition_id: int) -> dict[str, Any]:
 
 @api.post("/competitions/<int:competition_id>/rounds")
 @endpoint(
-    "Open a new round (lobby) with a join code and a watch code",
+    "Open a new round (lobby) with a join code and a watch code; a self-paced round "
+    "takes its window in the body",
     tag="competitions",
     capability=ROUNDS,
     response=RoundSchema,
@@ -63,7 +69,12 @@ def get_competition(competition_id: int) -> dict[str, Any]:
     errors=(404,),
 )
 def create_round(competition_id: int) -> dict[str, Any]:
-    created = wiring().competitions.open_round(competition_id)
+    # The body is optional: only a self-paced round has one (its window).
+    body = NewRoundSchema().load(json_body()) if request.get_data() else {}
+    window = None
+    if body.get("opens_at") is not None or body.get("closes_at") is not None:
+        window = (body.get("opens_at") or 0, body.get("closes_at") or 0)
+    created = wiring().competitions.open_round(competition_id, window)
     return round_view(created["id"])
 
 
@@ -90,6 +101,7 @@ def round_view(round_id: int) -> dict[str, Any]:
         **row,
         "state": wired.live.state_view(round_id) if live else None,
         "answers": wired.live.answers_in(round_id) if live else None,
+        "window": row["settings"] or None,
     }
 
 

@@ -10,6 +10,7 @@ Keys of round ``R`` (besides the leaderboards')::
     {prefix}:round:R:progress         hash: contestant -> "streak,last_index"
     {prefix}:round:R:q:I:answers      hash: contestant -> first accepted result (JSON)
     {prefix}:round:R:q:I:options      hash: option -> how many chose it
+    {prefix}:round:R:attempts         hash: contestant -> self-paced attempt (JSON)
     {prefix}:answer-log               stream every process appends to, drained to SQL
 
 The answer script touches round keys and the shard's board keys together: on a Redis
@@ -49,6 +50,12 @@ redis.call("HSET", KEYS[1], "json", ARGV[2], "status", ARGV[3], "index", ARGV[4]
 return 1
 """
 
+_SAVE_FIELD = """
+if redis.call("HGET", KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call("HSET", KEYS[1], ARGV[1], ARGV[3])
+return 1
+"""
+
 
 @dataclass(frozen=True)
 class AnswerOutcome:
@@ -67,6 +74,7 @@ class RedisLiveStore:
         self._answer = client.register_script(boards + (_LUA / "answer.lua").read_text())
         self._join = client.register_script(_JOIN)
         self._save = client.register_script(_SAVE)
+        self._save_field = client.register_script(_SAVE_FIELD)
 
     def _key(self, round_id: int, *parts: object) -> str:
         return ":".join((self._prefix, "round", str(round_id), *map(str, parts)))
@@ -158,6 +166,23 @@ class RedisLiveStore:
 
     def is_kicked(self, round_id: int, contestant: str) -> bool:
         return bool(self._redis.sismember(self._key(round_id, "kicked"), contestant))
+
+    # --- self-paced attempts ------------------------------------------------------------
+
+    def create_attempt(self, round_id: int, contestant: str, attempt: str) -> None:
+        self._redis.hsetnx(self._key(round_id, "attempts"), contestant, attempt)
+
+    def attempt(self, round_id: int, contestant: str) -> str | None:
+        raw = self._redis.hget(self._key(round_id, "attempts"), contestant)
+        return None if raw is None else raw.decode()
+
+    def save_attempt(self, round_id: int, contestant: str, read: str, attempt: str) -> bool:
+        """Store ``attempt`` if the contestant's attempt is still as it was ``read``."""
+        return bool(
+            self._save_field(
+                keys=[self._key(round_id, "attempts")], args=[contestant, read, attempt]
+            )
+        )
 
     # --- answers -----------------------------------------------------------------------
 

@@ -176,6 +176,9 @@ class ContestantRow(Base):
     region: Mapped[str | None] = mapped_column(String(32))
     team: Mapped[str | None] = mapped_column(String(32))
     joined_at_ms: Mapped[int] = mapped_column(BigInteger)
+    #: Keyed hashes (self-paced entries): never the identity or address itself.
+    identity_hash: Mapped[str | None] = mapped_column(String(64))
+    client_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AnswerRow(Base):

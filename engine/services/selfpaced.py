@@ -1,0 +1,304 @@
+"""Self-paced rounds: entries in a window, a personal paper each, fair per-question clocks.
+
+A question's clock starts when the server delivers it and is kept in Redis, so no
+client action (asking again, reloading, another device) can lengthen it. The answer key
+of a question leaves the server only after the contestant answered it (or, if the
+competition says so, after the window closed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from engine.domain import rounds
+from engine.domain.checking import InvalidResponse, check_answer
+from engine.domain.contest import InvalidNickname, Mode, clean_nickname
+from engine.domain.drawing import Paper, draw_paper, shuffle_seed
+from engine.domain.questions import Question
+from engine.domain.rounds import IllegalCommand, SelfPacedAttempt, SelfPacedWindow
+from engine.domain.standings import InvalidProfileError
+from engine.services import answering
+from engine.services.answering import RETRIES, Judged, RefusedCommand, choice_keys
+from engine.services.competitions import Competitions, RoundPlan
+from engine.services.errors import Conflict, Invalid, NotFound
+
+MAX_EXTRA_TIME = 3.0
+
+
+@dataclass(frozen=True)
+class Entry:
+    round_id: int
+    contestant: str
+    nickname: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class Delivery:
+    question: dict[str, Any] | None  # None when the paper is done
+    index: int
+    total: int
+    deadline: int | None
+    remaining_ms: int
+    missed: tuple[int, ...]
+
+
+@dataclass
+class SelfPacedRounds:
+    competitions: Competitions
+    store: Any  # RedisLiveStore
+    leaderboard: Any  # RedisLeaderboard
+    media_url: Callable[[str], str]
+    secret_key: str
+
+    def plan(self, round_id: int) -> RoundPlan:
+        plan = self.competitions.plan(round_id)
+        if plan.mode is not Mode.SELF_PACED:
+            raise RefusedCommand("not_self_paced", "This round is live: join it over /play.")
+        return plan
+
+    def window(self, plan: RoundPlan) -> SelfPacedWindow:
+        settings = self.competitions.rounds.round(plan.round_id)["settings"]  # type: ignore[index]
+        return SelfPacedWindow(settings["opens_at"], settings["closes_at"])
+
+    def paper(self, plan: RoundPlan, contestant: str) -> Paper:
+        """The contestant's own paper: the same (rule, version, seed, contestant), the
+        same paper, so it is drawn again rather than stored."""
+        return draw_paper(plan.rules.draw, plan.bank, round_seed=plan.seed, contestant=contestant)
+
+    def _questions(self, plan: RoundPlan, paper: Paper) -> list[Question]:
+        by_key = {q.key: q for q in plan.bank.questions}
+        return [by_key[key] for key in paper.question_keys]
+
+    # --- entries -------------------------------------------------------------------------
+
+    def enter(
+        self,
+        round_id: int,
+        nickname: object,
+        region: str | None,
+        team: str | None,
+        now: int,
+        *,
+        identity: str | None = None,
+        client: str | None = None,
+    ) -> Entry:
+        """One entry per identity (kept only as a keyed hash) and round."""
+        plan = self.plan(round_id)
+        window = self.window(plan)
+        try:
+            window.require_open(now)
+        except IllegalCommand as refused:
+            raise RefusedCommand(refused.code, refused.message) from refused
+        try:
+            shown = clean_nickname(nickname)
+        except InvalidNickname as error:
+            raise Invalid(str(error), {"nickname": [str(error)]}) from error
+        if region is not None and region not in plan.rules.regions:
+            raise Invalid(
+                "Unknown region.", {"region": [f"one of {', '.join(plan.rules.regions)}"]}
+            )
+        if team is not None and team not in plan.rules.teams:
+            raise Invalid("Unknown team.", {"team": ["not a team of this competition"]})
+        identity_hash = (
+            self._keyed_hash(round_id, "identity", identity.strip().casefold()) if identity else ""
+        )
+        client_hash = self._keyed_hash(round_id, "client", client) if client else ""
+        unique = f"identity:{identity_hash}" if identity_hash else f"entry:{uuid.uuid4().hex}"
+        profile = {"nickname": shown, "region": region, "team": team, "joined_at": now}
+        log = {
+            "kind": "join",
+            "round": str(round_id),
+            "nickname": shown,
+            "region": region or "",
+            "team": team or "",
+            "at": str(now),
+            "identity": identity_hash,
+            "client": client_hash,
+        }
+        contestant, created = self.store.join(round_id, unique, profile, log)
+        if not created:
+            raise Conflict(
+                "This identity has already entered the round.", {"identity": ["entered"]}
+            )
+        try:
+            self.leaderboard.register(
+                round_id, contestant, shown, region, team, competition_id=plan.competition_id
+            )
+        except InvalidProfileError as error:
+            raise Invalid(str(error), {"nickname": [str(error)]}) from error
+        paper = self.paper(plan, contestant)
+        attempt = SelfPacedAttempt(
+            tuple(plan.time_limit_s(q) for q in self._questions(plan, paper))
+        )
+        self.store.create_attempt(round_id, contestant, _attempt_json(attempt))
+        return Entry(round_id, contestant, shown, created=True)
+
+    def _keyed_hash(self, round_id: int, purpose: str, value: str) -> str:
+        message = f"{round_id}:{purpose}:{value}".encode()
+        return hmac.new(self.secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+    def grant_extra_time(self, round_id: int, contestant: str, multiplier: float) -> None:
+        """An accessibility accommodation (WCAG 2.2.1), set by an organiser."""
+        if not 1 <= multiplier <= MAX_EXTRA_TIME:
+            raise Invalid("Extra time is a multiplier from 1 to 3.", {"multiplier": ["1..3"]})
+        self.plan(round_id)
+        for _ in range(RETRIES):
+            raw, attempt = self._attempt(round_id, contestant)
+            changed = replace(attempt, extra_time_multiplier=multiplier)
+            if self.store.save_attempt(round_id, contestant, raw, _attempt_json(changed)):
+                return
+        raise Conflict("The attempt changed meanwhile; try again.")
+
+    def _attempt(self, round_id: int, contestant: str) -> tuple[str, SelfPacedAttempt]:
+        raw = self.store.attempt(round_id, contestant)
+        if raw is None:
+            raise NotFound("No such entry in this round.")
+        return raw, _attempt_from_json(raw)
+
+    # --- the paper -----------------------------------------------------------------------
+
+    def next_question(self, round_id: int, contestant: str, now: int) -> Delivery:
+        """The current question, its clock started on first delivery and never again."""
+        plan = self.plan(round_id)
+        window = self.window(plan)
+        paper = self.paper(plan, contestant)
+        questions = self._questions(plan, paper)
+        for _ in range(RETRIES):
+            raw, attempt = self._attempt(round_id, contestant)
+            if attempt.finished:
+                return Delivery(None, attempt.index, len(questions), None, 0, ())
+            try:
+                new, events = rounds.deliver(attempt, window, now)
+            except IllegalCommand as refused:
+                if refused.code == "no_more_questions":
+                    return Delivery(None, attempt.index, len(questions), None, 0, ())
+                raise RefusedCommand(refused.code, refused.message) from refused
+            if new != attempt and not self.store.save_attempt(
+                round_id, contestant, raw, _attempt_json(new)
+            ):
+                continue
+            missed = tuple(e.index for e in events if isinstance(e, rounds.QuestionMissed))
+            if new.finished:
+                return Delivery(None, new.index, len(questions), None, 0, missed)
+            return Delivery(
+                self._question_view(plan, paper, questions[new.index], new.index, len(questions)),
+                new.index,
+                len(questions),
+                new.deadline,
+                new.remaining_ms(now),
+                missed,
+            )
+        raise Conflict("Too many simultaneous requests; try again.")
+
+    def _question_view(
+        self, plan: RoundPlan, paper: Paper, question: Question, index: int, total: int
+    ) -> dict[str, Any]:
+        media = None
+        if question.media is not None and question.media.sha256:
+            media = {
+                "kind": question.media.kind.value,
+                "url": self.media_url(question.media.sha256),
+                "alt": dict(question.media.alt),
+            }
+        return {
+            "key": question.key,
+            "index": index,
+            "total": total,
+            "type": question.type.value,
+            "prompt": dict(question.prompt),
+            "choices": [
+                {"key": c.key, "text": dict(c.text)} for c in paper.displayed_choices(question)
+            ],
+            "media": media,
+        }
+
+    def answer(
+        self, round_id: int, contestant: str, question_key: object, response: object, now: int
+    ) -> dict[str, Any]:
+        """Score the answer to the delivered question once; a retry gets the first result."""
+        plan = self.plan(round_id)
+        paper = self.paper(plan, contestant)
+        questions = self._questions(plan, paper)
+        keys = [q.key for q in questions]
+        if question_key not in keys:
+            raise RefusedCommand("not_on_paper", "That question is not on your paper.")
+        index = keys.index(question_key)  # type: ignore[arg-type]
+        question = questions[index]
+        earlier = self.store.answer_of(round_id, index, contestant)
+        if earlier is not None:
+            return self._answered(plan, question, earlier, now, duplicate=True)
+        raw, attempt = self._attempt(round_id, contestant)
+        try:
+            moved, taken = rounds.answer(attempt, index, now)
+        except IllegalCommand as refused:
+            raise RefusedCommand(refused.code, refused.message) from refused
+        try:
+            keys = choice_keys(paper, question, response)
+            verdict = check_answer(question, keys, partial_credit=plan.rules.partial_credit)
+        except InvalidResponse as error:
+            raise Invalid(str(error), {"response": [str(error)]}) from error
+        judged = Judged(
+            question=question,
+            index=index,
+            verdict=verdict,
+            response_ms=min(taken.response_ms, plan.time_limit_s(question) * 1000),
+            previous_index=index - 1,
+            late=taken.late,
+        )
+        recorded = answering.record(self.store, plan, contestant, judged, live_gate=False, now=now)
+        # The answer is recorded; moving the attempt on may lose a race with a retry of
+        # this same answer, which moves it identically.
+        self.store.save_attempt(round_id, contestant, raw, _attempt_json(moved))
+        return self._answered(
+            plan, question, recorded.result, now, duplicate=recorded.status == "duplicate"
+        )
+
+    def _answered(
+        self,
+        plan: RoundPlan,
+        question: Question,
+        result: dict[str, Any],
+        now: int,
+        *,
+        duplicate: bool,
+    ) -> dict[str, Any]:
+        body = {"accepted": True, "duplicate": duplicate, "result": result}
+        closed = now >= self.window(plan).closes_at
+        if plan.rules.reveal_answers == "after_answer" or closed:
+            body["answer"] = list(question.answer)
+            body["explanation"] = dict(question.explanation) if question.explanation else None
+        return body
+
+    def seed_for(self, plan: RoundPlan, contestant: str) -> str:
+        return shuffle_seed(plan.seed, contestant)
+
+
+def _attempt_json(attempt: SelfPacedAttempt) -> str:
+    return json.dumps(
+        {
+            "time_limits_s": list(attempt.time_limits_s),
+            "extra_time_multiplier": attempt.extra_time_multiplier,
+            "index": attempt.index,
+            "delivered_at": attempt.delivered_at,
+            "deadline": attempt.deadline,
+        },
+        separators=(",", ":"),
+    )
+
+
+def _attempt_from_json(raw: str) -> SelfPacedAttempt:
+    data = json.loads(raw)
+    return SelfPacedAttempt(
+        time_limits_s=tuple(data["time_limits_s"]),
+        extra_time_multiplier=data["extra_time_multiplier"],
+        index=data["index"],
+        delivered_at=data["delivered_at"],
+        deadline=data["deadline"],
+    )

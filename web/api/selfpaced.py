@@ -1,0 +1,157 @@
+"""Self-paced rounds over plain HTTP: enter, take the next question, answer.
+
+Contestants authenticate with the signed token the entry returns; every clock is the
+server's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+from marshmallow import Schema, fields, validate
+
+from engine.domain.accounts import Capability
+from web.api import api
+from web.api.endpoint import bearer_token, endpoint
+from web.errors import ApiError
+from web.live.namespaces import now_ms
+from web.tokens import TokenError
+from web.wiring import wiring
+
+
+class EntrySchema(Schema):
+    nickname = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    region = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    team = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    identity = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=128),
+        metadata={"description": "e.g. a real-name ID; stored only as a keyed hash"},
+    )
+
+
+class EntryCreatedSchema(Schema):
+    contestant = fields.String()
+    nickname = fields.String()
+    token = fields.String()
+    total = fields.Integer(metadata={"description": "questions on the personal paper"})
+    seed = fields.String(metadata={"description": "the option-order seed of this paper"})
+
+
+class DeliverySchema(Schema):
+    question = fields.Dict(allow_none=True, metadata={"description": "null when done"})
+    index = fields.Integer()
+    total = fields.Integer()
+    deadline = fields.Integer(allow_none=True, metadata={"description": "server epoch ms"})
+    remaining_ms = fields.Integer()
+    missed = fields.List(fields.Integer())
+    server_time = fields.Integer()
+    done = fields.Boolean()
+
+
+class SelfPacedAnswerSchema(Schema):
+    question = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    response = fields.Raw(required=True, allow_none=False)
+    key = fields.String(
+        load_default=None,
+        validate=validate.Length(max=64),
+        metadata={"description": "client idempotency key; a retry returns the first result"},
+    )
+
+
+class AnswerResultSchema(Schema):
+    accepted = fields.Boolean()
+    duplicate = fields.Boolean()
+    result = fields.Dict()
+    answer = fields.List(fields.Raw())
+    explanation = fields.Dict(allow_none=True)
+
+
+class ExtraTimeSchema(Schema):
+    multiplier = fields.Float(required=True, validate=validate.Range(1, 3))
+
+
+def contestant_of(round_id: int) -> str:
+    """The contestant whose token this is; it must be for this round."""
+    try:
+        claims = wiring().contestant_tokens.verify(bearer_token())
+    except TokenError as error:
+        raise ApiError(401, error.code, error.message) from error
+    if claims.get("round") != round_id:
+        raise ApiError(403, "wrong_round", "This token is for another round.")
+    return str(claims["contestant"])
+
+
+@api.post("/rounds/<int:round_id>/entries")
+@endpoint(
+    "Enter a self-paced round (one entry per identity)",
+    tag="self-paced",
+    body=EntrySchema,
+    response=EntryCreatedSchema,
+    status=201,
+    errors=(404, 409),
+)
+def enter(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    wired = wiring()
+    entry = wired.selfpaced.enter(
+        round_id,
+        body["nickname"],
+        body["region"],
+        body["team"],
+        now_ms(),
+        identity=body["identity"],
+        client=request.remote_addr,
+    )
+    plan = wired.selfpaced.plan(round_id)
+    token = wired.contestant_tokens.issue({"round": round_id, "contestant": entry.contestant})
+    return {
+        "contestant": entry.contestant,
+        "nickname": entry.nickname,
+        "token": token,
+        "total": plan.rules.draw.size,
+        "seed": wired.selfpaced.seed_for(plan, entry.contestant),
+    }
+
+
+@api.get("/rounds/<int:round_id>/paper/next")
+@endpoint(
+    "The current question of my paper; its clock starts on first delivery",
+    tag="self-paced",
+    response=DeliverySchema,
+    errors=(401, 403, 404, 409),
+)
+def next_question(round_id: int) -> dict[str, Any]:
+    contestant = contestant_of(round_id)
+    now = now_ms()
+    delivery = wiring().selfpaced.next_question(round_id, contestant, now)
+    return {**delivery.__dict__, "server_time": now, "done": delivery.question is None}
+
+
+@api.post("/rounds/<int:round_id>/answers")
+@endpoint(
+    "Answer the delivered question (idempotent; late answers score zero)",
+    tag="self-paced",
+    body=SelfPacedAnswerSchema,
+    response=AnswerResultSchema,
+    errors=(401, 403, 404, 409),
+)
+def answer(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    contestant = contestant_of(round_id)
+    return wiring().selfpaced.answer(
+        round_id, contestant, body["question"], body["response"], now_ms()
+    )
+
+
+@api.post("/rounds/<int:round_id>/entries/<contestant>/extra-time")
+@endpoint(
+    "Grant a contestant extra time (accessibility)",
+    tag="self-paced",
+    capability=Capability.ROUNDS,
+    body=ExtraTimeSchema,
+    errors=(404,),
+)
+def extra_time(round_id: int, contestant: str, body: dict[str, Any]) -> dict[str, Any]:
+    wiring().selfpaced.grant_extra_time(round_id, contestant, body["multiplier"])
+    return {"contestant": contestant, "multiplier": body["multiplier"], "by": g.organiser.username}
