@@ -1,0 +1,29 @@
+"""Closing a round for good: the boards thaw and the final standings go to SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PAGE = 1000
+
+
+def finish_round(leaderboard: Any, rounds: Any, round_id: int) -> int:
+    """Thaw the round's boards, store its final standings; the number of contestants."""
+    leaderboard.thaw(round_id)
+    standings: list[dict[str, Any]] = []
+    while page := leaderboard.top(round_id, offset=len(standings), limit=PAGE, view="live"):
+        standings += [
+            {
+                "contestant": e.contestant,
+                "rank": e.rank,
+                "points": e.points,
+                "total_ms": e.total_ms,
+                "nickname": e.nickname or "",
+                "region": e.region,
+                "team": e.team,
+            }
+            for e in page
+        ]
+    rounds.save_standings(round_id, standings)
+    rounds.set_status(round_id, "finished")
+    return len(standings)
