@@ -369,8 +369,14 @@ class LiveRounds:
             you["result"] = self.store.answer_of(plan.round_id, index, contestant)
         return you
 
-    def state_view(self, round_id: int, contestant: str | None = None) -> dict[str, Any]:
-        """Everything a (re)connecting client needs to catch up, with the current ``seq``."""
+    def state_view(
+        self, round_id: int, contestant: str | None = None, *, now: int | None = None
+    ) -> dict[str, Any]:
+        """Everything a (re)connecting client needs to catch up, with the current ``seq``.
+
+        Given ``now``, also the server time and the open question's ``remaining_ms``, so a
+        client whose clock is off still shows the right countdown.
+        """
         plan = self.competitions.plan(round_id)
         state = self._state(round_id)
         view: dict[str, Any] = {
@@ -394,6 +400,9 @@ class LiveRounds:
             view["question"] = self.question_view(plan, state)
         if state.status is LiveStatus.REVEALED:
             view["reveal"] = self.reveal_view(plan, state, state.index)
+        if now is not None:
+            view["now"] = now
+            view["remaining_ms"] = _remaining_ms(state, now)
         if contestant is not None:
             view["you"] = self.you(plan, contestant, state.index if state.index >= 0 else None)
         if state.elimination is not None and contestant is not None:
@@ -404,6 +413,16 @@ class LiveRounds:
         state = self._state(round_id)
         count = self.store.answer_count(round_id, state.index) if state.index >= 0 else 0
         return {"count": count, "of": self.store.contestant_count(round_id), "index": state.index}
+
+
+def _remaining_ms(state: LiveRound, now: int) -> int | None:
+    """Time left on the current question; a pause stops the clock."""
+    if state.closes_at is None:
+        return None
+    if LiveStatus.QUESTION_OPEN not in (state.status, state.resume_to):
+        return 0
+    at = state.paused_at if state.status is LiveStatus.PAUSED else now
+    return max(0, state.closes_at - at)
 
 
 def _previous(state: LiveRound, index: int) -> int:

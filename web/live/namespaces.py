@@ -131,7 +131,7 @@ class PlayNamespace(LeitaiNamespace):
             "token": token,
             "rejoined": joined.rejoined,
             "seed": shuffle_seed(joined.plan.seed, None),
-            "state": self.live.state_view(round_id, joined.contestant),
+            "state": self.live.state_view(round_id, joined.contestant, now=now_ms()),
         }
 
     @event(AnswerSchema)
@@ -153,7 +153,9 @@ class PlayNamespace(LeitaiNamespace):
             return failure("not_joined", "Join a round first.")
         return {
             "ok": True,
-            "state": self.live.state_view(connection["round"], connection["contestant"]),
+            "state": self.live.state_view(
+                connection["round"], connection["contestant"], now=now_ms()
+            ),
         }
 
     @event()
@@ -182,7 +184,7 @@ class HostNamespace(LeitaiNamespace):
         return {
             "ok": True,
             "round": {"id": plan.round_id, "code": plan.code, "watch_code": plan.watch_code},
-            "state": self.live.state_view(plan.round_id),
+            "state": self.live.state_view(plan.round_id, now=now_ms()),
         }
 
     def _command(self, connection: dict, name: str) -> dict[str, Any]:
@@ -190,7 +192,7 @@ class HostNamespace(LeitaiNamespace):
             return failure("not_attached", "Attach to a round with a host token first.")
         state, events = self.live.command(connection["round"], name, now_ms())
         self.broadcaster.round_events(connection["round"], state, events)
-        return {"ok": True, "state": self.live.state_view(connection["round"])}
+        return {"ok": True, "state": self.live.state_view(connection["round"], now=now_ms())}
 
     @event()
     def on_start(self, connection: dict, data: Any) -> dict[str, Any]:
@@ -245,4 +247,5 @@ class WatchNamespace(LeitaiNamespace):
         connection["round"] = round_id
         join_room(rooms.spectators(round_id))
         snapshot = self.wired.leaderboard.snapshot(round_id, now_ms=now_ms())
-        return {"ok": True, "state": self.live.state_view(round_id), "leaderboard": snapshot}
+        state = self.live.state_view(round_id, now=now_ms())
+        return {"ok": True, "state": state, "leaderboard": snapshot}
