@@ -35,6 +35,7 @@ class RoundRepository(Protocol):
 
 class LiveStateStore(Protocol):
     def create(self, round_id: int, state: LiveRound) -> None: ...
+    def schedule_window(self, round_id: int, closes_at: int | None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,9 @@ class Competitions:
         else:
             raise RuntimeError("could not find a free join code")
         plan = self.plan(row["id"])
-        if plan.mode is not Mode.SELF_PACED:
+        if plan.mode is Mode.SELF_PACED:
+            self.live.schedule_window(row["id"], settings["closes_at"])
+        else:
             self.live.create(row["id"], initial_state(plan))
         return row
 

@@ -27,6 +27,7 @@ from engine.services import answering
 from engine.services.answering import RETRIES, Judged, RefusedCommand, choice_keys
 from engine.services.competitions import Competitions, RoundPlan
 from engine.services.errors import Conflict, Invalid, NotFound
+from engine.services.finishing import finish_round
 
 MAX_EXTRA_TIME = 3.0
 
@@ -275,6 +276,19 @@ class SelfPacedRounds:
             body["answer"] = list(question.answer)
             body["explanation"] = dict(question.explanation) if question.explanation else None
         return body
+
+    def finish(self, round_id: int, now: int, *, early: bool = False) -> int:
+        """Final standings once the window has closed (or now, when a host ends it
+        ``early``); the number of contestants ranked."""
+        plan = self.plan(round_id)
+        row = self.competitions.rounds.round(round_id)
+        if row is not None and row["status"] == "finished":
+            raise RefusedCommand("already_finished", "The round has finished.")
+        if not early and now < self.window(plan).closes_at:
+            raise RefusedCommand("window_open", "The window is still open.")
+        ranked = finish_round(self.leaderboard, self.competitions.rounds, round_id)
+        self.store.schedule_window(round_id, None)
+        return ranked
 
     def seed_for(self, plan: RoundPlan, contestant: str) -> str:
         return shuffle_seed(plan.seed, contestant)

@@ -107,7 +107,11 @@ def round_view(round_id: int) -> dict[str, Any]:
 
 def make_host_command(name: str) -> None:
     def command(round_id: int) -> dict[str, Any]:
-        state, events = wiring().live.command(round_id, name, now_ms())
+        wired = wiring()
+        if name == "finish" and wired.competitions.plan(round_id).mode is Mode.SELF_PACED:
+            wired.selfpaced.finish(round_id, now_ms(), early=True)  # a host may end it early
+            return round_view(round_id)
+        state, events = wired.live.command(round_id, name, now_ms())
         current_app.extensions["leitai.broadcaster"].round_events(round_id, state, events)
         return round_view(round_id)
 

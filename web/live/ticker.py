@@ -66,6 +66,9 @@ class Ticker:
             closed = live.close_if_due(round_id, now)
             if closed is not None:
                 self._broadcaster.round_events(round_id, *closed)
+        for round_id in live.store.windows_due(now):
+            if live.store.claim(f"finish:{round_id}", 60_000):  # one process finishes it
+                self._wired.selfpaced.finish(round_id, now)
 
     def publish(self, now: int) -> None:
         """Leaderboard snapshots and answer counts of running rounds, once per interval."""

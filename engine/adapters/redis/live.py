@@ -118,6 +118,18 @@ class RedisLiveStore:
             pipe.zadd(f"{self._prefix}:deadlines", {str(round_id): close_at})
         pipe.execute()
 
+    def schedule_window(self, round_id: int, closes_at: int | None) -> None:
+        """Track a self-paced round until its window closes (None: stop tracking)."""
+        key = f"{self._prefix}:windows"
+        if closes_at is None:
+            self._redis.zrem(key, round_id)
+        else:
+            self._redis.zadd(key, {str(round_id): closes_at})
+
+    def windows_due(self, now: int) -> list[int]:
+        """Self-paced rounds whose window has closed but which are not finished yet."""
+        return [int(r) for r in self._redis.zrangebyscore(f"{self._prefix}:windows", "-inf", now)]
+
     def due(self, now: int) -> list[int]:
         """Rounds whose open question's time (with grace) is up."""
         return [int(r) for r in self._redis.zrangebyscore(f"{self._prefix}:deadlines", "-inf", now)]
