@@ -99,4 +99,5 @@ def describe(error: ServiceError) -> str:
     return f"{error.message} {details}".strip()
 
 
-from web import bank_cli  # noqa: E402, F401  (registers the "bank" group)
+# Each module registers its groups: "bank"; "results" and "leaderboard".
+from web import bank_cli, results_cli  # noqa: E402, F401

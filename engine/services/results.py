@@ -1,0 +1,263 @@
+"""A round's results from the durable record, and its leaderboards rebuilt from it.
+
+SQL is the record: the contestants and answers drained from the answer log, and the
+standings written when the round finished. Results read only that record (and the
+live board for a round still running); callers drain the log first when they need
+answers that are still in Redis.
+
+Statistics (engine.domain.statistics) count a question as asked when it was opened and
+not skipped, and a contestant as a taker once they answered an asked question; an
+asked question a taker left unanswered scores 0.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+from engine.domain.questions import Question, QuestionType
+from engine.domain.ranking import tie_break_ms
+from engine.domain.rounds import LiveRound, LiveStatus
+from engine.domain.standings import Profile
+from engine.domain.statistics import (
+    ItemStatistics,
+    TakerRecord,
+    item_statistics,
+    round_statistics,
+    tally,
+)
+from engine.services.competitions import Competitions
+from engine.services.errors import Conflict, NotFound
+from engine.services.live import LiveRounds
+
+PAGE = 1000
+CSV_COLUMNS = ("rank", "contestant", "nickname", "region", "team", "points", "total_ms")
+#: Cells Excel would run as a formula (CSV injection); such a cell gets a leading "'".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class RoundRecord(Protocol):
+    def round(self, round_id: int) -> dict[str, Any] | None: ...
+    def contestants(self, round_id: int) -> list[dict[str, Any]]: ...
+    def answers(self, round_id: int) -> list[dict[str, Any]]: ...
+    def standings(self, round_id: int) -> list[dict[str, Any]]: ...
+
+
+class Boards(Protocol):
+    def top(
+        self, round_id: Any, scope: Any = ..., offset: int = 0, limit: int = 10, *, view: str = ...
+    ) -> list[Any]: ...
+    def frozen(self, round_id: Any) -> tuple[bool, int | None]: ...
+    def rebuild(
+        self,
+        round_id: Any,
+        answers: Iterable[tuple[str, int, int]],
+        profiles: Mapping[str, Profile],
+    ) -> None: ...
+    def plan_freeze(self, round_id: Any) -> None: ...
+    def freeze(self, round_id: Any, at_ms: int | None = None) -> None: ...
+    def register_many(self, round_id: Any, profiles: Mapping[str, Profile]) -> None: ...
+    def add_many(self, round_id: Any, answers: Iterable[tuple[str, int, int]]) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    contestants: int
+    answers: int
+
+
+@dataclass
+class Results:
+    record: RoundRecord
+    competitions: Competitions
+    live: LiveRounds
+    leaderboard: Boards
+
+    def report(self, round_id: int) -> dict[str, Any]:
+        """Standings, per-question and whole-round statistics of a running or finished round."""
+        row = self._round(round_id)
+        if row["status"] == "lobby":
+            raise Conflict("The round has not started: there are no results yet.")
+        plan = self.competitions.plan(round_id)
+        answers = self.record.answers(round_id)
+        asked = self._asked(round_id, plan.questions, answers)
+        by_taker: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        by_index: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for answer in answers:
+            by_index[answer["question_index"]].append(answer)
+            if answer["question_index"] in asked:
+                by_taker[answer["contestant"]][answer["question_key"]] = answer
+        keys = [plan.questions[i].key for i in sorted(asked)]
+        by_key = {q.key: q for q in plan.questions}
+        sums = tally(keys, (_taker(by_key, taken) for taken in by_taker.values()))
+        items = {item.key: item for item in item_statistics(sums)}
+        source, standings = self.standings(round_id)
+        return {
+            "round": {
+                "id": round_id,
+                "competition_id": plan.competition_id,
+                "title": plan.title,
+                "status": row["status"],
+            },
+            "standings_source": source,
+            "standings": standings,
+            "contestants": len(self.record.contestants(round_id)),
+            "statistics": asdict(round_statistics(sums)),
+            "questions": [
+                _question_report(index, question, by_index[index], items.get(question.key))
+                for index, question in enumerate(plan.questions)
+            ],
+        }
+
+    def standings(self, round_id: int) -> tuple[str, list[dict[str, Any]]]:
+        """("final", the standings written at finish) or ("live", the live board now)."""
+        if self._round(round_id)["status"] == "finished":
+            return "final", self.record.standings(round_id)
+        rows: list[dict[str, Any]] = []
+        while page := self.leaderboard.top(round_id, offset=len(rows), limit=PAGE, view="live"):
+            rows += [asdict(entry) for entry in page]
+        return "live", rows
+
+    def rebuild(self, round_id: int) -> Rebuilt:
+        """Recompute every board of the round from the SQL record, ranks identical.
+
+        A round frozen (or due to freeze) keeps its public boards as they stood at the
+        freeze: answers recorded before that moment go on them, later ones do not.
+        """
+        row = self._round(round_id)
+        plan = self.competitions.plan(round_id)
+        state = self._state(round_id)
+        if state is not None and state.status is LiveStatus.QUESTION_OPEN:
+            raise Conflict("A question is open: answers arriving during a rebuild would be lost.")
+        profiles = {
+            c["contestant"]: Profile(c["nickname"], c["region"], c["team"])
+            for c in self.record.contestants(round_id)
+        }
+        recorded = self.record.answers(round_id)
+        self._require_drained(round_id, state, len(profiles), len(recorded))
+        rebuilt = Rebuilt(len(profiles), len(recorded))
+        if plan.rules.freeze_at_question is None or row["status"] == "finished":
+            self.leaderboard.rebuild(round_id, _scored(recorded), profiles)
+            return rebuilt
+        frozen, frozen_at = self.leaderboard.frozen(round_id)
+        self.leaderboard.rebuild(round_id, [], {})  # clears every board and the freeze
+        self.leaderboard.plan_freeze(round_id)
+        self.leaderboard.register_many(round_id, profiles)
+        if not frozen:
+            self.leaderboard.add_many(round_id, _scored(recorded))
+            return rebuilt
+        # A freeze with no recorded moment (never done by LiveRounds) freezes as of now.
+        moment = frozen_at if frozen_at is not None else float("inf")
+        self.leaderboard.add_many(
+            round_id, _scored(a for a in recorded if a["answered_at_ms"] < moment)
+        )
+        self.leaderboard.freeze(round_id, frozen_at)
+        self.leaderboard.add_many(
+            round_id, _scored(a for a in recorded if a["answered_at_ms"] >= moment)
+        )
+        return rebuilt
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _round(self, round_id: int) -> dict[str, Any]:
+        row = self.record.round(round_id)
+        if row is None:
+            raise NotFound(f"There is no round {round_id}.")
+        return row
+
+    def _state(self, round_id: int) -> LiveRound | None:
+        """The live state, or None for a self-paced round or one Redis has lost."""
+        try:
+            return self.live.state(round_id)
+        except NotFound:
+            return None
+
+    def _asked(
+        self, round_id: int, questions: Sequence[Question], answers: list[dict[str, Any]]
+    ) -> set[int]:
+        """Indexes of the questions opened and not skipped; without live state, those
+        the record has answers for."""
+        state = self._state(round_id)
+        if state is None:
+            return {a["question_index"] for a in answers}
+        return set(range(min(state.index + 1, len(questions)))) - set(state.skipped)
+
+    def _require_drained(
+        self, round_id: int, state: LiveRound | None, contestants: int, answers: int
+    ) -> None:
+        """Refuse to rebuild from a record that lags Redis: boards would lose scores."""
+        store = self.live.store
+        live_answers = 0
+        if state is not None:
+            live_answers = sum(store.answer_count(round_id, i) for i in range(state.index + 1))
+        if store.contestant_count(round_id) > contestants or live_answers > answers:
+            raise Conflict("The SQL record is behind Redis: drain the answer log first.")
+
+
+def _scored(recorded: Iterable[Mapping[str, Any]]) -> list[tuple[str, int, int]]:
+    """Recorded answers as the board adds them: (contestant, points, tie-break ms)."""
+    return [
+        (a["contestant"], a["points"], tie_break_ms(a["points"], a["response_ms"]))
+        for a in recorded
+    ]
+
+
+def _taker(by_key: Mapping[str, Question], taken: Mapping[str, Mapping[str, Any]]) -> TakerRecord:
+    return TakerRecord(
+        credits={key: a["credit"] for key, a in taken.items()},
+        choices={key: _chosen(by_key[key], a["response"]) for key, a in taken.items()},
+    )
+
+
+def _chosen(question: Question, response: Any) -> list[str]:
+    """The options a stored response picked, for per-option uptake (choice questions)."""
+    if question.type is QuestionType.SINGLE:
+        return [str(response)]
+    if question.type is QuestionType.MULTIPLE:
+        return [str(key) for key in response]
+    if question.type is QuestionType.TRUE_FALSE:
+        return ["true" if response else "false"]
+    return []  # text and order answers have no options to count
+
+
+def _question_report(
+    index: int, question: Question, mine: list[dict[str, Any]], item: ItemStatistics | None
+) -> dict[str, Any]:
+    return {
+        "index": index,
+        "key": question.key,
+        "type": question.type.value,
+        "prompt": dict(question.prompt),
+        "answer": list(question.answer),
+        "asked": item is not None,
+        "answers": len(mine),
+        "correct": sum(1 for a in mine if a["correct"]),
+        "mean_response_ms": sum(a["response_ms"] for a in mine) / len(mine) if mine else None,
+        "p_value": item.p_value if item else None,
+        "point_biserial": item.point_biserial if item else None,
+        "item_rest": item.item_rest if item else None,
+        "discrimination": item.discrimination_d if item else None,
+        "options": {k: asdict(o) for k, o in item.options.items()} if item else {},
+    }
+
+
+def standings_csv(standings: Iterable[Mapping[str, Any]]) -> str:
+    """The standings as CSV text, starting with a BOM so Excel reads it as UTF-8
+    (without one it guesses the locale's code page and garbles Chinese nicknames)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in standings:
+        writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value

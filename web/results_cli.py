@@ -1,0 +1,63 @@
+"""``leitai results export`` and ``leitai leaderboard rebuild``: a round's record, from SQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from engine.services.errors import ServiceError
+from engine.services.results import standings_csv
+from web.api.standings import results_service
+from web.cli import app_of, cli, describe
+
+
+@cli.group(help="Round results.")
+def results() -> None:
+    pass
+
+
+@results.command(help="Write a round's standings (csv) or its full results (json).")
+@click.argument("round_id", type=click.IntRange(min=1))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="default: stdout")
+@click.pass_context
+def export(ctx: click.Context, round_id: int, fmt: str, output: str | None) -> None:
+    wired = app_of(ctx).extensions["leitai"]
+    wired.drainer.drain_all()  # answers still in Redis belong in the statistics
+    service = results_service(wired)
+    try:
+        if fmt == "csv":
+            text = standings_csv(service.standings(round_id)[1])
+        else:
+            text = json.dumps(service.report(round_id), ensure_ascii=False, indent=2) + "\n"
+    except ServiceError as error:
+        raise click.ClickException(describe(error)) from error
+    if output is None:
+        # Bytes as they are: the CSV keeps its BOM and CRLFs, "> file.csv" is for Excel too.
+        click.echo(text.encode("utf-8"), nl=False)
+        return
+    Path(output).write_text(text, encoding="utf-8", newline="")
+    click.echo(f"Round {round_id} results written to {output}", err=True)
+
+
+@cli.group(help="Round leaderboards in Redis.")
+def leaderboard() -> None:
+    pass
+
+
+@leaderboard.command(help="Recompute every board of a round from the SQL answer record.")
+@click.argument("round_id", type=click.IntRange(min=1))
+@click.pass_context
+def rebuild(ctx: click.Context, round_id: int) -> None:
+    wired = app_of(ctx).extensions["leitai"]
+    wired.drainer.drain_all()  # the record must hold every answer the boards have
+    try:
+        rebuilt = results_service(wired).rebuild(round_id)
+    except ServiceError as error:
+        raise click.ClickException(describe(error)) from error
+    click.echo(
+        f"Round {round_id}: rebuilt {rebuilt.contestants} contestants "
+        f"from {rebuilt.answers} answers."
+    )
