@@ -197,6 +197,12 @@ def initial_state(plan: RoundPlan) -> LiveRound:
 
 def parse_rules(data: Mapping[str, Any]) -> CompetitionRules:
     """Competition rules from plain data, or :class:`Invalid` naming the field."""
+    for name in ("mode", "draw"):
+        if name not in data:
+            raise Invalid("The competition rules are not valid.", {name: ["required"]})
+    if data["mode"] not in list(Mode):
+        modes = ", ".join(Mode)
+        raise Invalid("The competition rules are not valid.", {"mode": [f"one of {modes}"]})
     try:
         return CompetitionRules.from_dict(data)
     except InvalidRules as error:
