@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import redis
 
+T = TypeVar("T")
 GROUP = "sql"
 
 
@@ -19,17 +23,23 @@ class RedisAnswerLog:
             if "BUSYGROUP" not in str(error):
                 raise
 
-    def read(
-        self, consumer: str, count: int = 500, block_ms: int = 1000
-    ) -> list[tuple[str, dict[str, str]]]:
-        """New entries for ``consumer``, after any it was given but did not acknowledge."""
+    def _in_group(self, command: Callable[[], T], otherwise: T) -> T:
+        """Run a group command; before the first answer there is no group yet, so make it."""
         try:
-            pending = self._redis.xreadgroup(GROUP, consumer, {self.key: "0"}, count=count)
+            return command()
         except redis.ResponseError as error:
             if "NOGROUP" not in str(error):
                 raise
             self.ensure_group()
-            pending = []
+            return otherwise
+
+    def read(
+        self, consumer: str, count: int = 500, block_ms: int = 1000
+    ) -> list[tuple[str, dict[str, str]]]:
+        """New entries for ``consumer``, after any it was given but did not acknowledge."""
+        pending = self._in_group(
+            lambda: self._redis.xreadgroup(GROUP, consumer, {self.key: "0"}, count=count), []
+        )
         entries = pending[0][1] if pending else []
         if not entries:
             fresh = self._redis.xreadgroup(
@@ -40,7 +50,9 @@ class RedisAnswerLog:
 
     def claim_abandoned(self, consumer: str, idle_ms: int) -> int:
         """Take over entries a dead process read but never acknowledged."""
-        _, claimed, *_ = self._redis.xautoclaim(self.key, GROUP, consumer, idle_ms, "0-0")
+        _, claimed, *_ = self._in_group(
+            lambda: self._redis.xautoclaim(self.key, GROUP, consumer, idle_ms, "0-0"), [0, []]
+        )
         return len(claimed)
 
     def acknowledge(self, ids: list[str]) -> None:
