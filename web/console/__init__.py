@@ -1,0 +1,91 @@
+"""The organiser console: server-rendered shells whose ES modules call the JSON API.
+
+Pages hold no data and need no session: the browser keeps the bearer token from
+``POST /api/v1/auth/token`` in sessionStorage and every module sends it itself, so the
+console can do exactly what the API allows and nothing more.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+
+from engine.domain.questions import LOCALES
+from engine.domain.regions import GUANGDONG
+
+console = Blueprint("console", __name__, url_prefix="/console")
+
+LANGUAGES = ("zh-Hans", "en")
+LANG_COOKIE = "leitai_console_lang"
+#: Vendored by the contestant pages; the hosting page uses it for kicks when present.
+SOCKET_IO_CLIENT = "vendor/socket.io-client/socket.io.min.js"
+
+
+@console.app_template_global("ct")
+def translate(zh: str, en: str) -> str:
+    """The console's text in its current language (zh-Hans unless English was chosen)."""
+    return en if language() == "en" else zh
+
+
+def language() -> str:
+    chosen = request.cookies.get(LANG_COOKIE)
+    return chosen if chosen in LANGUAGES else "zh-Hans"
+
+
+def page(template: str, script: str, **context: object) -> str:
+    return render_template(
+        f"console/{template}",
+        script=script,
+        lang=language(),
+        locales=LOCALES,
+        **context,
+    )
+
+
+@console.get("")
+def home() -> str:
+    return page("login.html", "login.js")
+
+
+@console.get("/lang/<code>")
+def switch_language(code: str) -> Response:
+    # Only a path on this site: an open redirect would let a link send organisers anywhere.
+    back = request.args.get("next", "")
+    target = back if back.startswith("/") and not back.startswith("//") else url_for(".home")
+    response = redirect(target)
+    if code in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+@console.get("/banks")
+def banks() -> str:
+    return page("banks.html", "banks.js")
+
+
+@console.get("/banks/<slug>")
+def bank_editor(slug: str) -> str:
+    return page("editor.html", "editor.js", slug=slug)
+
+
+@console.get("/banks/<slug>/versions")
+def bank_versions(slug: str) -> str:
+    return page("versions.html", "versions.js", slug=slug)
+
+
+@console.get("/competitions/new")
+def new_competition() -> str:
+    return page("competition.html", "competition.js", regions=GUANGDONG)
+
+
+@console.get("/rounds/<int:round_id>")
+def host_round(round_id: int) -> str:
+    static = Path(current_app.static_folder or "")
+    socket_client = SOCKET_IO_CLIENT if (static / SOCKET_IO_CLIENT).is_file() else None
+    return page("host.html", "host.js", round_id=round_id, socket_client=socket_client)
+
+
+@console.get("/rounds/<int:round_id>/results")
+def round_results(round_id: int) -> str:
+    return page("results.html", "results.js", round_id=round_id)

@@ -1,0 +1,65 @@
+// The list of banks and the form that creates one.
+import { api, clearErrors, el, errorMessage, pick, requireLogin, say, showErrors, t } from "./common.js";
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/;
+
+async function load() {
+  const result = await api("GET", "/banks");
+  const body = document.getElementById("banks");
+  body.replaceChildren();
+  if (!result.ok) {
+    say(errorMessage(result), true);
+    return;
+  }
+  if (!result.data.length) {
+    body.append(el("tr", {}, el("td", { colspan: "5" }, t("还没有题库。", "No banks yet."))));
+  }
+  for (const bank of result.data) {
+    const title = pick(bank.title, document.documentElement.lang);
+    body.append(
+      el("tr", {},
+        el("td", {}, el("code", {}, bank.slug)),
+        el("td", {}, title),
+        el("td", {}, String(bank.draft_questions)),
+        el("td", {}, bank.latest_version ? `v${bank.latest_version}` : t("未发布", "unpublished")),
+        el("td", { class: "actions" },
+          el("a", { href: `/console/banks/${bank.slug}` }, t("编辑草稿", "Edit draft")),
+          el("a", { href: `/console/banks/${bank.slug}/versions` }, t("版本与发布", "Versions and publish")),
+        ),
+      ),
+    );
+  }
+}
+
+function setUpForm() {
+  const form = document.getElementById("new-bank");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const slug = form.slug.value.trim();
+    const title = form.title.value.trim();
+    const locale = form.default_locale.value;
+    const problems = {};
+    if (!SLUG.test(slug)) problems.slug = [t("2 到 64 个小写字母、数字或中间的连字符", "2 to 64 lowercase letters, digits or inner hyphens")];
+    if (!title) problems.title = [t("请填写名称", "Give the bank a title")];
+    if (Object.keys(problems).length) {
+      showErrors(form, problems);
+      form.querySelector("[aria-invalid]").focus();
+      return;
+    }
+    const result = await api("POST", "/banks", { slug, title: { [locale]: title }, default_locale: locale });
+    if (!result.ok) {
+      const fields = result.data?.error?.fields || {};
+      if (result.status === 409) fields.slug = [errorMessage(result)];
+      showErrors(form, fields);
+      say(errorMessage(result), true);
+      return;
+    }
+    location.assign(`/console/banks/${result.data.slug}`);
+  });
+}
+
+if (requireLogin()) {
+  setUpForm();
+  load();
+}
