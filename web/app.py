@@ -37,12 +37,14 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
     from web.api.media import media_files
     from web.console import console
     from web.health import health
+    from web.pages import pages
 
     app.register_blueprint(api)
     app.register_blueprint(docs_pages)
     app.register_blueprint(health)
     app.register_blueprint(media_files)
     app.register_blueprint(console)
+    app.register_blueprint(pages)
 
     socketio = SocketIO(
         app,

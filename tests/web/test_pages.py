@@ -1,0 +1,150 @@
+"""The public pages render with their landmarks and labels, and their files are served."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from engine.adapters.bankfile import load_bank_file
+from engine.domain.regions import GUANGDONG
+from web.pages import region_names
+
+BANK = Path(__file__).resolve().parents[2] / "question_banks" / "national-defence"
+VENDOR = Path(__file__).resolve().parents[2] / "web" / "static" / "vendor" / "socket.io-client"
+
+
+@pytest.fixture
+def live_round(client, wired, login) -> dict:
+    """A live round in its lobby on the national-defence bank, with teams."""
+    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    headers = login("host")
+    rules = {"mode": "live", "draw": {"kind": "fixed", "keys": ["nd-0001"]}, "teams": ["red"]}
+    created = client.post(
+        "/api/v1/competitions",
+        json={"title": "国防知识赛", "bank": "national-defence", "bank_version": 1, "rules": rules},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.json
+    opened = client.post(f"/api/v1/competitions/{created.json['id']}/rounds", headers=headers)
+    assert opened.status_code == 201, opened.json
+    return opened.json
+
+
+def landmarks(html: str) -> list[str]:
+    return re.findall(r"<(main|header|h1|nav)\b", html)
+
+
+def test_landing_page_offers_join_and_watch_forms(client) -> None:
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="zh-Hans">' in html
+    assert landmarks(html)[:3] == ["header", "main", "h1"]
+    assert '<label for="join-code" data-i18n="code">比赛码</label>' in html
+    assert '<label for="watch-code" data-i18n="watch_code">观看码</label>' in html
+    assert 'action="/play" method="get"' in html
+    assert 'action="/watch" method="get"' in html
+
+
+@pytest.mark.parametrize(
+    ("path", "code"), [("/play", ""), ("/play/abc123", "ABC123"), ("/play?code=xy12", "XY12")]
+)
+def test_play_page_prefills_the_code_from_the_path_or_query(client, path, code) -> None:
+    html = client.get(path).get_data(as_text=True)
+    assert f'data-code="{code}"' in html
+    assert re.search(rf'<input id="code" name="code" value="{code}" required', html)
+    for field in ("code", "nickname", "region", "team"):
+        assert f'<label for="{field}"' in html
+    stages = re.findall(r'data-stage="(\w+)"', html)
+    assert stages == ["join", "lobby", "question", "result", "finished"]
+    assert 'aria-live="polite" data-announce' in html
+    assert "/static/js/play.js" in html
+
+
+def test_play_info_lists_regions_teams_and_title(client, live_round) -> None:
+    response = client.get(f"/play/{live_round['code'].lower()}/info")
+    assert response.status_code == 200
+    info = response.json
+    assert info["code"] == live_round["code"]
+    assert info["title"] == "国防知识赛"
+    assert info["mode"] == "live"
+    assert [r["code"] for r in info["regions"]] == [r.code for r in GUANGDONG]
+    assert info["regions"][0] == {
+        "code": "guangzhou",
+        "name": {"zh-Hans": "广州", "zh-Hant": "廣州", "en": "Guangzhou"},
+    }
+    assert info["teams"] == ["red"]
+    assert info["audio"] == []
+
+
+def test_play_info_of_an_unknown_code_is_404(client) -> None:
+    response = client.get("/play/NOSUCH/info")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
+
+
+def test_region_names_fall_back_to_the_code() -> None:
+    assert region_names("shantou") == {"zh-Hans": "汕头", "zh-Hant": "汕頭", "en": "Shantou"}
+    assert region_names("north-side") == {
+        "zh-Hans": "north-side",
+        "zh-Hant": "north-side",
+        "en": "North Side",
+    }
+
+
+def test_watch_page_shows_the_join_code_and_no_answer(client, live_round) -> None:
+    response = client.get(f"/watch/{live_round['watch_code']}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'<p class="join-code" aria-label="{" ".join(live_round["code"])}">' in html
+    assert f"http://localhost/play/{live_round['code']}" in html
+    assert "<h1>国防知识赛</h1>" in html
+    assert f'data-watch-code="{live_round["watch_code"]}"' in html
+    assert '"zh-Hant": "廣州"' in html  # region names for the board, as JSON
+    assert re.findall(r"<section class=\"(screen-\w+)\"", html) == [
+        "screen-question",
+        "screen-board",
+        "screen-regions",
+    ]
+
+
+def test_watch_page_of_an_unknown_code_is_404(client) -> None:
+    response = client.get("/watch/NOSUCH")
+    assert response.status_code == 404
+    assert "找不到这个观看码" in response.get_data(as_text=True)
+
+
+def test_watch_form_redirects_to_the_code(client) -> None:
+    assert client.get("/watch?code=ab12").headers["Location"] == "/watch/AB12"
+    assert client.get("/watch").headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "css/leitai.css",
+        "js/play.js",
+        "js/watch.js",
+        "js/live-socket.js",
+        "js/i18n.js",
+        "vendor/socket.io-client/socket.io.esm.min.js",
+    ],
+)
+def test_static_files_are_served(client, path) -> None:
+    response = client.get(f"/static/{path}")
+    assert response.status_code == 200
+    assert len(response.data) > 500
+    response.close()
+
+
+def test_vendored_client_is_the_pinned_release_with_its_licence() -> None:
+    bundle = (VENDOR / "socket.io.esm.min.js").read_text()
+    version = (VENDOR / "VERSION.txt").read_text()
+    assert bundle.startswith("/*!\n * Socket.IO v4.8.1\n")
+    assert "socket.io-client 4.8.1 from the npm registry" in version
+    assert (VENDOR / "LICENSE").read_text().startswith("The MIT License (MIT)")
+    # live-socket.js imports it by this relative path.
+    helper = (VENDOR.parents[1] / "js" / "live-socket.js").read_text()
+    assert 'from "../vendor/socket.io-client/socket.io.esm.min.js"' in helper

@@ -1,0 +1,100 @@
+"""The public pages: a landing page, the contestant's phone page, the spectators' big screen.
+
+Pages are rendered on the server and driven by small ES modules over Socket.IO; the only
+data they fetch over HTTP is a round's join details (``/play/<code>/info``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import opencc
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+
+from engine.domain.questions import MediaKind
+from engine.domain.regions import GUANGDONG
+from engine.services.errors import NotFound
+from web.wiring import wiring
+
+pages = Blueprint("pages", __name__)
+
+REGION_NAMES = {region.code: region.name["zh-Hans"] for region in GUANGDONG}
+
+
+@cache
+def _to_traditional() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def region_names(code: str) -> dict[str, str]:
+    """A region's name per locale: zh-Hans from the region list, zh-Hant converted from it,
+    English as the romanised code (Guangdong's codes are the cities' pinyin)."""
+    simplified = REGION_NAMES.get(code)
+    english = code.replace("-", " ").title()
+    if simplified is None:
+        return {"zh-Hans": code, "zh-Hant": code, "en": english}
+    return {
+        "zh-Hans": simplified,
+        "zh-Hant": _to_traditional().convert(simplified),
+        "en": english,
+    }
+
+
+@pages.get("/")
+def index() -> str:
+    return render_template("index.html")
+
+
+@pages.get("/play")
+@pages.get("/play/<code>")
+def play(code: str = "") -> str:
+    code = (code or request.args.get("code", "")).strip().upper()
+    return render_template("play.html", code=code)
+
+
+@pages.get("/play/<code>/info")
+def play_info(code: str) -> Response:
+    """What a contestant needs before joining, and the round's audio clips to preload.
+
+    The clips are listed in hash order, so the list says nothing about which question
+    plays which clip, or when.
+    """
+    plan = wiring().competitions.plan(wiring().competitions.round_id_by_code(code))
+    clips = sorted(
+        {
+            question.media.sha256
+            for question in plan.questions
+            if question.media is not None
+            and question.media.kind is MediaKind.AUDIO
+            and question.media.sha256
+        }
+    )
+    info: dict[str, Any] = {
+        "code": plan.code,
+        "title": plan.title,
+        "mode": plan.mode.value,
+        "regions": [{"code": code, "name": region_names(code)} for code in plan.rules.regions],
+        "teams": list(plan.rules.teams),
+        "audio": [url_for("media.media_file", digest=digest) for digest in clips],
+    }
+    return jsonify(info)
+
+
+@pages.get("/watch")
+def watch_by_code() -> Response:
+    code = request.args.get("code", "").strip().upper()
+    if not code:
+        return redirect(url_for("pages.index"))
+    return redirect(url_for("pages.watch", code=code))
+
+
+@pages.get("/watch/<code>")
+def watch(code: str) -> tuple[str, int] | str:
+    competitions = wiring().competitions
+    try:
+        plan = competitions.plan(competitions.round_id_by_watch_code(code))
+    except NotFound:
+        return render_template("watch.html", plan=None, watch_code=code.upper()), 404
+    regions = {region: region_names(region) for region in plan.rules.regions}
+    return render_template("watch.html", plan=plan, watch_code=plan.watch_code, regions=regions)

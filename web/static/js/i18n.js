@@ -1,0 +1,298 @@
+// Interface strings in zh-Hans (the default), zh-Hant and English, and the locale choice.
+// Templates render zh-Hans and mark each text with data-i18n; apply() swaps in the chosen
+// locale, so a page reads right before any script runs.
+
+export const LOCALES = ["zh-Hans", "zh-Hant", "en"];
+const DEFAULT = "zh-Hans";
+const STORED = "leitai.locale";
+
+const STRINGS = {
+  "zh-Hans": {
+    total_label: "总分",
+    streak_label: "连对",
+    rank_label: "排名",
+    skip: "跳到主要内容",
+    language: "语言",
+    tagline: "知识竞赛擂台",
+    join_title: "参加比赛",
+    join_hint: "输入主持人给出的比赛码。",
+    watch_title: "观看大屏",
+    watch_hint: "输入观看码，在大屏幕上显示排行榜。",
+    code: "比赛码",
+    watch_code: "观看码",
+    nickname: "昵称",
+    region: "地区",
+    team: "队伍",
+    choose: "请选择",
+    none: "不选",
+    join: "加入",
+    watch: "观看",
+    api_docs: "接口文档",
+    joining: "正在加入…",
+    unknown_code: "找不到这个比赛码。",
+    lobby_title: "已加入，等待开始",
+    lobby_hint: "主持人开始后，题目会自动出现。",
+    you_are: "你的昵称：{nickname}",
+    contestants: "{count} 名选手",
+    question_of: "第 {n} 题 / 共 {total} 题",
+    seconds_left: "剩余 {s} 秒",
+    time_up: "时间到",
+    paused: "已暂停",
+    submit: "提交答案",
+    move_up: "上移",
+    move_down: "下移",
+    order_hint: "用“上移”“下移”排好顺序，再提交。",
+    multiple_hint: "可以选多个，选好后提交。",
+    text_answer: "你的答案",
+    true: "对",
+    false: "错",
+    play_clip: "播放音频",
+    pause_clip: "暂停音频",
+    answer_received: "答案已收到",
+    waiting_reveal: "等待公布答案…",
+    no_answer: "本题未作答",
+    correct: "回答正确！",
+    wrong: "回答错误",
+    answer_was: "正确答案：{answer}",
+    points_gained: "+{points} 分",
+    total_points: "总分 {points}",
+    streak: "连对 {streak} 题",
+    rank: "第 {rank} 名 / 共 {of} 人",
+    next_soon: "等待下一题…",
+    finished_title: "比赛结束",
+    final_rank: "最终排名：第 {rank} 名 / 共 {of} 人",
+    final_points: "最终得分：{points}",
+    top10: "前十名",
+    points: "分",
+    reconnecting: "连接中断，正在重新连接…",
+    connected: "已连接",
+    kicked: "主持人已将你移出本场比赛。",
+    eliminated: "你已被淘汰，可以继续观看。",
+    revived: "你用掉了一次复活机会。",
+    leave: "换个身份加入",
+    join_code_big: "扫码或输入比赛码参加",
+    leaderboard: "排行榜",
+    question: "题目",
+    distribution: "答题分布",
+    answers_count: "{count} 人作答",
+    regions_top: "前十名所在地区",
+    waiting_start: "等待比赛开始",
+    no_round: "找不到这个观看码。",
+    frozen: "排行榜已封榜",
+    right_answer: "正确",
+    wrong_answer: "错误",
+  },
+  "zh-Hant": {
+    total_label: "總分",
+    streak_label: "連對",
+    rank_label: "排名",
+    skip: "跳到主要內容",
+    language: "語言",
+    tagline: "知識競賽擂台",
+    join_title: "參加比賽",
+    join_hint: "輸入主持人給出的比賽碼。",
+    watch_title: "觀看大屏",
+    watch_hint: "輸入觀看碼，在大螢幕上顯示排行榜。",
+    code: "比賽碼",
+    watch_code: "觀看碼",
+    nickname: "暱稱",
+    region: "地區",
+    team: "隊伍",
+    choose: "請選擇",
+    none: "不選",
+    join: "加入",
+    watch: "觀看",
+    api_docs: "介面文件",
+    joining: "正在加入…",
+    unknown_code: "找不到這個比賽碼。",
+    lobby_title: "已加入，等待開始",
+    lobby_hint: "主持人開始後，題目會自動出現。",
+    you_are: "你的暱稱：{nickname}",
+    contestants: "{count} 名選手",
+    question_of: "第 {n} 題 / 共 {total} 題",
+    seconds_left: "剩餘 {s} 秒",
+    time_up: "時間到",
+    paused: "已暫停",
+    submit: "提交答案",
+    move_up: "上移",
+    move_down: "下移",
+    order_hint: "用「上移」「下移」排好順序，再提交。",
+    multiple_hint: "可以選多個，選好後提交。",
+    text_answer: "你的答案",
+    true: "對",
+    false: "錯",
+    play_clip: "播放音訊",
+    pause_clip: "暫停音訊",
+    answer_received: "答案已收到",
+    waiting_reveal: "等待公佈答案…",
+    no_answer: "本題未作答",
+    correct: "回答正確！",
+    wrong: "回答錯誤",
+    answer_was: "正確答案：{answer}",
+    points_gained: "+{points} 分",
+    total_points: "總分 {points}",
+    streak: "連對 {streak} 題",
+    rank: "第 {rank} 名 / 共 {of} 人",
+    next_soon: "等待下一題…",
+    finished_title: "比賽結束",
+    final_rank: "最終排名：第 {rank} 名 / 共 {of} 人",
+    final_points: "最終得分：{points}",
+    top10: "前十名",
+    points: "分",
+    reconnecting: "連線中斷，正在重新連線…",
+    connected: "已連線",
+    kicked: "主持人已將你移出本場比賽。",
+    eliminated: "你已被淘汰，可以繼續觀看。",
+    revived: "你用掉了一次復活機會。",
+    leave: "換個身分加入",
+    join_code_big: "掃碼或輸入比賽碼參加",
+    leaderboard: "排行榜",
+    question: "題目",
+    distribution: "答題分佈",
+    answers_count: "{count} 人作答",
+    regions_top: "前十名所在地區",
+    waiting_start: "等待比賽開始",
+    no_round: "找不到這個觀看碼。",
+    frozen: "排行榜已封榜",
+    right_answer: "正確",
+    wrong_answer: "錯誤",
+  },
+  en: {
+    total_label: "Total",
+    streak_label: "Streak",
+    rank_label: "Rank",
+    skip: "Skip to main content",
+    language: "Language",
+    tagline: "The quiz arena",
+    join_title: "Join a round",
+    join_hint: "Enter the code your host gives you.",
+    watch_title: "Big screen",
+    watch_hint: "Enter a watch code to show the leaderboard on a big screen.",
+    code: "Round code",
+    watch_code: "Watch code",
+    nickname: "Nickname",
+    region: "Region",
+    team: "Team",
+    choose: "Choose…",
+    none: "None",
+    join: "Join",
+    watch: "Watch",
+    api_docs: "API documentation",
+    joining: "Joining…",
+    unknown_code: "No round has that code.",
+    lobby_title: "You're in. Waiting for the start",
+    lobby_hint: "Questions appear here as soon as the host starts.",
+    you_are: "Playing as {nickname}",
+    contestants: "{count} contestants",
+    question_of: "Question {n} of {total}",
+    seconds_left: "{s} seconds left",
+    time_up: "Time's up",
+    paused: "Paused",
+    submit: "Submit answer",
+    move_up: "Move up",
+    move_down: "Move down",
+    order_hint: "Put the items in order with Move up / Move down, then submit.",
+    multiple_hint: "Pick all that apply, then submit.",
+    text_answer: "Your answer",
+    true: "True",
+    false: "False",
+    play_clip: "Play clip",
+    pause_clip: "Pause clip",
+    answer_received: "Answer received",
+    waiting_reveal: "Waiting for the reveal…",
+    no_answer: "No answer given",
+    correct: "Correct!",
+    wrong: "Wrong",
+    answer_was: "Answer: {answer}",
+    points_gained: "+{points} points",
+    total_points: "{points} points in total",
+    streak: "Streak: {streak}",
+    rank: "Rank {rank} of {of}",
+    next_soon: "Waiting for the next question…",
+    finished_title: "The round is over",
+    final_rank: "Final rank: {rank} of {of}",
+    final_points: "Final score: {points}",
+    top10: "Top 10",
+    points: "pts",
+    reconnecting: "Connection lost, reconnecting…",
+    connected: "Connected",
+    kicked: "The host removed you from this round.",
+    eliminated: "You are out; you can keep watching.",
+    revived: "You spent a revival token.",
+    leave: "Join as someone else",
+    join_code_big: "Join with this code",
+    leaderboard: "Leaderboard",
+    question: "Question",
+    distribution: "Answers",
+    answers_count: "{count} answered",
+    regions_top: "Regions in the top 10",
+    waiting_start: "Waiting for the round to start",
+    no_round: "No round has that watch code.",
+    frozen: "Leaderboard frozen",
+    right_answer: "Right",
+    wrong_answer: "Wrong",
+  },
+};
+
+let current = readStored();
+
+function readStored() {
+  try {
+    const stored = localStorage.getItem(STORED);
+    return LOCALES.includes(stored) ? stored : DEFAULT;
+  } catch {
+    return DEFAULT;
+  }
+}
+
+export function locale() {
+  return current;
+}
+
+export function setLocale(tag) {
+  current = LOCALES.includes(tag) ? tag : DEFAULT;
+  try {
+    localStorage.setItem(STORED, current);
+  } catch {
+    // Private browsing may refuse storage; the choice then lasts for this page only.
+  }
+  apply();
+}
+
+/** The interface string ``key`` in the chosen locale, with {name} placeholders filled. */
+export function t(key, vars = {}) {
+  const text = STRINGS[current][key] ?? STRINGS[DEFAULT][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
+}
+
+/** Question text (a {locale: text} mapping) in the chosen locale, else zh-Hans, else any. */
+export function pick(text) {
+  if (!text) return "";
+  if (typeof text === "string") return text;
+  return text[current] ?? text[DEFAULT] ?? Object.values(text)[0] ?? "";
+}
+
+/** Translate every [data-i18n] element (text) and [data-i18n-label] (aria-label). */
+export function apply(root = document) {
+  document.documentElement.lang = current;
+  for (const element of root.querySelectorAll("[data-i18n]")) {
+    element.textContent = t(element.dataset.i18n);
+  }
+  for (const element of root.querySelectorAll("[data-i18n-label]")) {
+    element.setAttribute("aria-label", t(element.dataset.i18nLabel));
+  }
+  for (const select of root.querySelectorAll("[data-locale-select]")) {
+    select.value = current;
+  }
+}
+
+/** Wire the header's language menu; ``onChange`` re-renders what scripts drew. */
+export function bindLocaleSelect(onChange = () => {}) {
+  for (const select of document.querySelectorAll("[data-locale-select]")) {
+    select.addEventListener("change", () => {
+      setLocale(select.value);
+      onChange();
+    });
+  }
+  apply();
+}

@@ -1,0 +1,656 @@
+// The contestant's phone: join, lobby, questions, reveal, final standing.
+//
+// The page keeps the resume token in localStorage, so a reload or a dropped line joins
+// the same contestant again; after every (re)join it renders the state the server sends.
+
+import { apply, bindLocaleSelect, pick, t } from "./i18n.js";
+import { Countdown, liveSocket } from "./live-socket.js";
+
+const SHAPES = ["▲", "◆", "●", "■"];
+const EVENTS = ["state", "question", "closed", "reveal", "finished", "eliminated", "revived"];
+const ME_JITTER_MS = 600; // spreads the `me` calls a reveal sets off across a hall
+
+const root = document.querySelector("[data-play]");
+const find = (name) => root.querySelector(`[data-${name}]`);
+const stages = [...root.querySelectorAll("[data-stage]")];
+const form = find("join-form");
+
+const page = {
+  code: root.dataset.code || "",
+  info: null,
+  session: null, // {code, token, contestant, nickname}
+  pending: null, // a join the form asked for, sent on the next hello
+  stage: "join",
+  status: null,
+  question: null,
+  renderedKey: null,
+  answered: false,
+  reveal: null,
+  you: null,
+  top: null,
+};
+const clips = new Map(); // url -> preloaded Audio
+
+// --- storage ----------------------------------------------------------------------------
+
+const SESSION = "leitai.play.session";
+
+function loadSession() {
+  try {
+    return JSON.parse(localStorage.getItem(SESSION));
+  } catch {
+    return null;
+  }
+}
+
+function saveSession(session) {
+  page.session = session;
+  try {
+    if (session) localStorage.setItem(SESSION, JSON.stringify(session));
+    else localStorage.removeItem(SESSION);
+  } catch {
+    // Without storage a reload joins anew; nothing else depends on it.
+  }
+}
+
+// --- socket -----------------------------------------------------------------------------
+
+const live = liveSocket("/play", {
+  events: EVENTS,
+  hello: async (call) => {
+    const join = page.pending ?? resumeJoin();
+    page.pending = null; // sent once: a reconnect resumes with the token instead
+    if (!join) return null;
+    const ack = await call("join", join);
+    return { ...ack, sent: join };
+  },
+  onSynced: joined,
+  on: onEvent,
+  onStatus: (status) => {
+    find("connection").textContent = status === "connected" ? "" : t("reconnecting");
+  },
+});
+
+function resumeJoin() {
+  const session = page.session;
+  if (!session || (page.code && session.code !== page.code)) return null;
+  return { code: session.code, nickname: session.nickname, resume_token: session.token };
+}
+
+const countdown = new Countdown(live.clock, {
+  draw: (seconds) => {
+    find("seconds").textContent = String(seconds);
+    const question = page.question;
+    if (!question) return;
+    const span = question.closes_at - question.opens_at;
+    const share = span > 0 ? (question.closes_at - live.clock.now()) / span : 0;
+    find("timer-fill").style.transform = `scaleX(${Math.min(1, Math.max(0, share))})`;
+  },
+  announce: (mark) => {
+    find("announce").textContent = mark === 0 ? t("time_up") : t("seconds_left", { s: mark });
+  },
+});
+
+function joined(ack, fresh) {
+  if (!ack.ok) {
+    refused(ack.error, !ack.sent.resume_token);
+    return;
+  }
+  const code = ack.sent.code.toUpperCase();
+  saveSession({
+    code,
+    token: ack.token,
+    contestant: ack.contestant.id,
+    nickname: ack.contestant.nickname,
+  });
+  if (page.code !== code) {
+    page.code = code;
+    history.replaceState(null, "", `/play/${encodeURIComponent(code)}`);
+    loadInfo(code);
+  }
+  notice("");
+  if (fresh) renderState(ack.state, { force: true });
+}
+
+// A resume refused with one of these will never succeed: join anew.
+const DEAD_SESSION = new Set(["kicked", "token_invalid", "not_found"]);
+
+function refused(error, fromForm) {
+  if (!fromForm && DEAD_SESSION.has(error.code)) {
+    saveSession(null);
+    notice(error.code === "kicked" ? t("kicked") : error.message);
+    show("join");
+    return;
+  }
+  if (error.code === "timeout") {
+    notice(t("reconnecting"));
+    return;
+  }
+  if (fromForm) showFieldErrors(error);
+  else notice(error.message);
+}
+
+function onEvent(name, data) {
+  switch (name) {
+    case "question":
+      renderQuestion(data, "question_open");
+      break;
+    case "closed":
+      if (page.question && page.question.index === data.index) closeQuestion();
+      break;
+    case "reveal":
+      renderReveal(data, null);
+      pullMe().then((you) => you && renderReveal(data, you));
+      break;
+    case "finished":
+      page.top = data.top;
+      renderFinished(null);
+      pullMe().then((you) => you && renderFinished(you));
+      break;
+    case "eliminated":
+    case "revived":
+      if (page.session && data.contestants.includes(page.session.contestant)) {
+        notice(t(name));
+      }
+      break;
+    case "state":
+      renderState(data, { force: false });
+      break;
+  }
+}
+
+async function pullMe() {
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * ME_JITTER_MS));
+  const ack = await live.call("me");
+  return ack && ack.ok ? ack.you : null;
+}
+
+// --- rendering ----------------------------------------------------------------------------
+
+function show(stage) {
+  const changed = page.stage !== stage;
+  page.stage = stage;
+  for (const section of stages) section.hidden = section.dataset.stage !== stage;
+  if (changed) {
+    // Say where the page went: the stage's heading takes the focus.
+    const heading = root.querySelector(`[data-stage="${stage}"] h1`);
+    heading?.focus();
+  }
+}
+
+function notice(text) {
+  const element = find("notice");
+  element.textContent = text;
+  element.hidden = !text;
+}
+
+/** The server's state: after a (re)join everything; a broadcast only when it moved on. */
+function renderState(state, { force }) {
+  if (!state) return;
+  const sameIndex = page.question && state.index === page.question.index;
+  if (!force && state.status === page.status && sameIndex) return;
+  if (state.you) page.you = state.you;
+  if (state.title) find("title").textContent = state.title;
+  page.status = state.status;
+  const result = state.you && state.you.result;
+  switch (state.status) {
+    case "lobby":
+      renderLobby(state);
+      break;
+    case "question_open":
+    case "paused":
+    case "closed":
+      if (force || !sameIndex) page.renderedKey = null;
+      if (result) page.answered = true;
+      renderQuestion(state.question, state.status);
+      if (result) markAnswered();
+      break;
+    case "revealed":
+      page.question = state.question;
+      if (state.reveal) renderReveal(state.reveal, state.you ?? null);
+      break;
+    case "finished":
+      renderFinished(state.you ?? null);
+      break;
+  }
+}
+
+function renderLobby(state) {
+  page.question = null;
+  find("you").textContent = t("you_are", { nickname: page.session?.nickname ?? "" });
+  const count = find("count");
+  count.dataset.count = String(state.contestants ?? 0);
+  count.textContent = t("contestants", { count: count.dataset.count });
+  show("lobby");
+}
+
+function renderQuestion(question, status) {
+  if (!question) return;
+  const fresh = page.renderedKey !== `${question.index}:${question.key}`;
+  page.status = status;
+  page.question = question;
+  if (fresh) {
+    page.renderedKey = `${question.index}:${question.key}`;
+    page.answered = false;
+    drawQuestion(question);
+  }
+  find("progress").textContent = t("question_of", { n: question.index + 1, total: question.total });
+  if (status === "question_open") {
+    countdown.start(question.closes_at);
+    setAnswerable(!page.answered);
+    find("answer-status").textContent = page.answered ? t("answer_received") : "";
+  } else if (status === "paused") {
+    countdown.stop();
+    find("seconds").textContent = t("paused");
+    setAnswerable(false);
+  } else {
+    closeQuestion();
+  }
+  show("question");
+}
+
+function drawQuestion(question) {
+  find("prompt").textContent = pick(question.prompt);
+  find("announce").textContent = "";
+  drawMedia(question.media);
+  const answers = find("answers");
+  answers.replaceChildren();
+  const hint = { multiple: "multiple_hint", order: "order_hint" }[question.type];
+  find("hint").textContent = hint ? t(hint) : "";
+  const build = {
+    single: choiceButtons,
+    multiple: choiceButtons,
+    true_false: trueFalseButtons,
+    text: textAnswer,
+    order: orderList,
+  }[question.type];
+  answers.append(build(question));
+}
+
+function drawMedia(media) {
+  const holder = find("media");
+  holder.replaceChildren();
+  if (!media) return;
+  if (media.kind === "image") {
+    const image = document.createElement("img");
+    image.src = media.url;
+    image.alt = pick(media.alt);
+    holder.append(image);
+    return;
+  }
+  const audio = clips.get(media.url) ?? preload(media.url);
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "play-clip";
+  const label = () => {
+    button.textContent = audio.paused ? `▶ ${t("play_clip")}` : `❚❚ ${t("pause_clip")}`;
+  };
+  button.addEventListener("click", () => (audio.paused ? audio.play() : audio.pause()));
+  audio.onplay = audio.onpause = audio.onended = label;
+  label();
+  const description = document.createElement("p");
+  description.className = "hint";
+  description.textContent = pick(media.alt);
+  holder.append(button, description);
+}
+
+function preload(url) {
+  const audio = new Audio();
+  audio.preload = "auto";
+  audio.src = url;
+  clips.set(url, audio);
+  return audio;
+}
+
+function choiceButton(text, position, pressed) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = `choice shape-${position % SHAPES.length}`;
+  button.dataset.position = String(position);
+  if (pressed !== undefined) button.setAttribute("aria-pressed", String(pressed));
+  const shape = document.createElement("span");
+  shape.className = "shape";
+  shape.setAttribute("aria-hidden", "true");
+  shape.textContent = SHAPES[position % SHAPES.length];
+  const number = document.createElement("span");
+  number.className = "key";
+  number.textContent = `${position + 1}`;
+  const label = document.createElement("span");
+  label.className = "label";
+  label.textContent = text;
+  button.append(shape, number, label);
+  return button;
+}
+
+function choiceButtons(question) {
+  const multiple = question.type === "multiple";
+  const list = document.createElement("div");
+  list.className = "choices";
+  list.setAttribute("role", "group");
+  list.setAttribute("aria-labelledby", "question-prompt");
+  question.choices.forEach((choice, position) => {
+    const button = choiceButton(pick(choice.text), position, multiple ? false : undefined);
+    button.dataset.key = choice.key;
+    button.addEventListener("click", () => {
+      if (!multiple) return submit(choice.key, button);
+      button.setAttribute("aria-pressed", String(button.getAttribute("aria-pressed") !== "true"));
+    });
+    list.append(button);
+  });
+  if (!multiple) return list;
+  const wrapper = document.createElement("div");
+  wrapper.append(list, submitButton(() => {
+    const picked = [...list.querySelectorAll('[aria-pressed="true"]')];
+    return picked.length ? picked.map((button) => button.dataset.key) : undefined;
+  }));
+  return wrapper;
+}
+
+function trueFalseButtons() {
+  const list = document.createElement("div");
+  list.className = "choices two";
+  list.setAttribute("role", "group");
+  list.setAttribute("aria-labelledby", "question-prompt");
+  [true, false].forEach((value, position) => {
+    const button = choiceButton(t(String(value)), position);
+    button.dataset.key = String(value);
+    button.addEventListener("click", () => submit(value, button));
+    list.append(button);
+  });
+  return list;
+}
+
+function textAnswer() {
+  const answerForm = document.createElement("form");
+  answerForm.className = "text-answer";
+  const label = document.createElement("label");
+  label.htmlFor = "text-answer";
+  label.textContent = t("text_answer");
+  const input = document.createElement("input");
+  input.id = "text-answer";
+  input.required = true;
+  input.maxLength = 200;
+  input.autocomplete = "off";
+  const button = document.createElement("button");
+  button.type = "submit";
+  button.className = "primary wide";
+  button.textContent = t("submit");
+  answerForm.append(label, input, button);
+  answerForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (input.value.trim()) submit(input.value.trim());
+  });
+  return answerForm;
+}
+
+function orderList(question) {
+  const wrapper = document.createElement("div");
+  const list = document.createElement("ol");
+  list.className = "order";
+  list.setAttribute("aria-labelledby", "question-prompt");
+  const move = (item, step, focusClass) => {
+    const target = step < 0 ? item.previousElementSibling : item.nextElementSibling?.nextElementSibling;
+    if (step < 0 && !target) return;
+    list.insertBefore(item, target ?? null);
+    refresh();
+    item.querySelector(focusClass)?.focus();
+  };
+  const refresh = () => {
+    const items = [...list.children];
+    items.forEach((item, position) => {
+      item.querySelector(".up").disabled = position === 0 || !answerable();
+      item.querySelector(".down").disabled = position === items.length - 1 || !answerable();
+    });
+  };
+  question.choices.forEach((choice, position) => {
+    const item = document.createElement("li");
+    item.dataset.key = choice.key;
+    item.className = `order-item shape-${position % SHAPES.length}`;
+    const text = document.createElement("span");
+    text.className = "label";
+    text.textContent = pick(choice.text);
+    const up = document.createElement("button");
+    up.type = "button";
+    up.className = "up";
+    up.textContent = "↑";
+    up.setAttribute("aria-label", `${t("move_up")}: ${pick(choice.text)}`);
+    up.addEventListener("click", () => move(item, -1, ".up"));
+    const down = document.createElement("button");
+    down.type = "button";
+    down.className = "down";
+    down.textContent = "↓";
+    down.setAttribute("aria-label", `${t("move_down")}: ${pick(choice.text)}`);
+    down.addEventListener("click", () => move(item, 1, ".down"));
+    item.append(text, up, down);
+    list.append(item);
+  });
+  refresh();
+  list.refresh = refresh;
+  wrapper.append(list, submitButton(() => [...list.children].map((item) => item.dataset.key)));
+  return wrapper;
+}
+
+function submitButton(response) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "primary wide submit";
+  button.textContent = t("submit");
+  button.addEventListener("click", () => {
+    const value = response();
+    if (value !== undefined) submit(value);
+  });
+  return button;
+}
+
+function answerable() {
+  return page.status === "question_open" && !page.answered;
+}
+
+function setAnswerable(on) {
+  for (const control of find("answers").querySelectorAll("button, input")) {
+    control.disabled = !on;
+  }
+  find("answers").querySelector(".order")?.refresh();
+}
+
+async function submit(response, chosen) {
+  const question = page.question;
+  if (!question || !answerable()) return;
+  setAnswerable(false);
+  chosen?.classList.add("chosen");
+  const ack = await live.call("answer", { question: question.key, response, seq: question.seq });
+  if (page.question !== question) return;
+  if (ack && ack.ok) {
+    page.answered = true;
+    markAnswered();
+    return;
+  }
+  chosen?.classList.remove("chosen");
+  find("answer-status").textContent = ack?.error?.message ?? "";
+  if (page.status === "question_open" && ack?.error?.code !== "closed") setAnswerable(true);
+}
+
+function markAnswered() {
+  setAnswerable(false);
+  const status = page.status === "question_open" ? "answer_received" : "waiting_reveal";
+  find("answer-status").textContent =
+    status === "answer_received" ? t("answer_received") : `${t("answer_received")} · ${t("waiting_reveal")}`;
+}
+
+function closeQuestion() {
+  page.status = page.status === "revealed" ? page.status : "closed";
+  countdown.stop();
+  find("seconds").textContent = "0";
+  find("timer-fill").style.transform = "scaleX(0)";
+  setAnswerable(false);
+  if (page.answered) markAnswered();
+  else find("answer-status").textContent = `${t("time_up")} · ${t("no_answer")}`;
+}
+
+function answerText(question, answer) {
+  if (!question) return answer.join(", ");
+  if (question.type === "true_false") return t(String(answer[0]));
+  if (question.type === "text") return answer.join(" / ");
+  const texts = Object.fromEntries(question.choices.map((c) => [c.key, pick(c.text)]));
+  return answer.map((key) => texts[key] ?? key).join(question.type === "order" ? " → " : ", ");
+}
+
+function renderReveal(reveal, you) {
+  page.status = "revealed";
+  page.reveal = reveal;
+  countdown.stop();
+  const question = page.question && page.question.key === reveal.key ? page.question : null;
+  if (you) page.you = you;
+  const result = you && you.result;
+  const verdict = find("verdict");
+  verdict.classList.remove("right", "wrong");
+  if (!you) {
+    verdict.textContent = t("waiting_reveal");
+  } else if (!result) {
+    verdict.textContent = t("no_answer");
+    verdict.classList.add("wrong");
+  } else {
+    verdict.textContent = result.correct ? `✓ ${t("correct")}` : `✗ ${t("wrong")}`;
+    verdict.classList.add(result.correct ? "right" : "wrong");
+  }
+  find("gained").textContent = result ? t("points_gained", { points: result.points }) : "";
+  find("total").textContent = you ? String(you.points) : "–";
+  find("streak").textContent = you ? String(you.streak) : "–";
+  find("rank").textContent = you && you.rank ? `${you.rank} / ${you.of}` : "–";
+  find("answer-was").textContent = t("answer_was", { answer: answerText(question, reveal.answer) });
+  find("explanation").textContent = reveal.explanation ? pick(reveal.explanation) : "";
+  show("result");
+}
+
+function renderFinished(you) {
+  page.status = "finished";
+  countdown.stop();
+  if (you) page.you = you;
+  const mine = page.you;
+  find("final-rank").textContent =
+    mine && mine.rank ? t("final_rank", { rank: mine.rank, of: mine.of }) : "";
+  find("final-points").textContent = mine ? t("final_points", { points: mine.points }) : "";
+  const top = find("top");
+  top.replaceChildren();
+  for (const entry of page.top ?? []) {
+    const item = document.createElement("li");
+    if (page.session && entry.contestant === page.session.contestant) item.className = "me";
+    const name = document.createElement("span");
+    name.textContent = entry.nickname ?? entry.contestant;
+    const points = document.createElement("span");
+    points.className = "points";
+    points.textContent = `${entry.points} ${t("points")}`;
+    item.value = entry.rank;
+    item.append(name, points);
+    top.append(item);
+  }
+  find("top-heading").hidden = !page.top;
+  show("finished");
+}
+
+// --- joining ----------------------------------------------------------------------------
+
+async function loadInfo(code) {
+  if (!code) return;
+  const response = await fetch(`/play/${encodeURIComponent(code)}/info`);
+  if (!response.ok) {
+    showFieldErrors({ fields: { code: [t("unknown_code")] } });
+    return;
+  }
+  page.info = await response.json();
+  find("title").textContent = page.info.title;
+  fillSelect(form.elements.region, page.info.regions.map((r) => [r.code, pick(r.name)]));
+  fillSelect(form.elements.team, page.info.teams.map((team) => [team, team]));
+  find("team-field").hidden = page.info.teams.length === 0;
+  for (const url of page.info.audio) if (!clips.has(url)) preload(url);
+}
+
+function fillSelect(select, options) {
+  const chosen = select.value;
+  select.replaceChildren(select.options[0]);
+  for (const [value, label] of options) select.add(new Option(label, value));
+  select.value = chosen;
+}
+
+function showFieldErrors(error) {
+  const fields = error.fields ?? {};
+  for (const holder of form.querySelectorAll("[data-error-for]")) {
+    const name = holder.dataset.errorFor;
+    const message = fields[name] ? [].concat(fields[name]).join(" ") : "";
+    holder.textContent = message;
+    form.elements[name].setAttribute("aria-invalid", String(Boolean(message)));
+  }
+  const known = Object.keys(fields).some((name) => form.elements[name]);
+  notice(known ? "" : error.message ?? "");
+  const first = form.querySelector('[aria-invalid="true"]');
+  first?.focus();
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const data = new FormData(form);
+  const code = String(data.get("code")).trim().toUpperCase();
+  showFieldErrors({ fields: {} });
+  page.pending = {
+    code,
+    nickname: String(data.get("nickname")).trim(),
+    region: data.get("region") || null,
+    team: data.get("team") || null,
+  };
+  if (page.code !== code) page.code = code;
+  notice(t("joining"));
+  live.resync();
+});
+
+form.elements.code.addEventListener("change", () => {
+  const code = form.elements.code.value.trim().toUpperCase();
+  if (code.length >= 4) loadInfo(code);
+});
+
+find("leave").addEventListener("click", () => {
+  saveSession(null);
+  form.elements.nickname.value = "";
+  show("join");
+});
+
+// Keys 1-9 pick the choice with that number while a question is open.
+document.addEventListener("keydown", (event) => {
+  if (page.stage !== "question" || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target instanceof HTMLInputElement) return;
+  const position = Number(event.key) - 1;
+  if (!Number.isInteger(position) || position < 0) return;
+  const button = find("answers").querySelector(`.choice[data-position="${position}"]`);
+  if (button && !button.disabled) {
+    event.preventDefault();
+    button.focus();
+    button.click();
+  }
+});
+
+// --- start --------------------------------------------------------------------------------
+
+bindLocaleSelect(() => {
+  // Text drawn by script follows the new locale; answers in progress are kept.
+  if (page.info) loadInfo(page.code);
+  if (page.question && page.stage === "question") {
+    find("prompt").textContent = pick(page.question.prompt);
+    for (const button of find("answers").querySelectorAll(".choice")) {
+      const choice = page.question.choices.find((c) => c.key === button.dataset.key);
+      const label = button.querySelector(".label");
+      label.textContent = choice ? pick(choice.text) : t(button.dataset.key);
+    }
+  }
+  if (page.stage === "lobby") renderLobby({ contestants: Number(find("count").dataset.count) || 0 });
+  if (page.stage === "result" && page.reveal) renderReveal(page.reveal, page.you);
+  if (page.stage === "finished") renderFinished(null);
+  apply();
+});
+
+page.session = loadSession();
+if (!page.code && page.session) page.code = page.session.code;
+if (page.code) {
+  form.elements.code.value = page.code;
+  loadInfo(page.code);
+  if (resumeJoin()) notice(t("joining"));
+}
+if (!resumeJoin()) show("join");
