@@ -882,7 +882,10 @@ def judge(baseline: dict[str, Any], leitai: dict[str, Any] | None) -> list[tuple
             result = None if result is None else result.get(key)
         return result
 
-    rows = []
+    b_joined, l_joined = value(baseline, "connect", "joined"), value(leitai, "connect", "joined")
+    # Ratios over different crowds compare nothing: fewer joins make every number easier.
+    rows = [("contestants joined", b_joined, l_joined, None, "= baseline",
+             verdict(None if l_joined is None else l_joined >= (b_joined or 0)))]  # fmt: skip
     b_time, l_time = value(baseline, "fanout", "time_ms"), value(leitai, "fanout", "time_ms")
     worst = value(leitai, "fanout", "max_ms")
     within = (
