@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import urllib.request
 from collections.abc import Iterator
@@ -202,3 +203,103 @@ def test_login_create_a_bank_refuse_an_invalid_question_then_publish(page, serve
     assert "我国的首都" in cells.nth(1).inner_text()
     assert "prompt" in row.locator("th").inner_text()
     shot(page, "versions-diff")
+
+
+def publish_bank(server: str, slug: str) -> None:
+    """A published bank of three single-choice questions whose answer is always 'a'."""
+    assert (
+        call(
+            server,
+            "POST",
+            "/banks",
+            {"slug": slug, "title": {"zh-Hans": "常识"}, "default_locale": "zh-Hans"},
+        )[0]
+        == 201
+    )
+    questions = [
+        {
+            "key": f"q{n}",
+            "type": "single",
+            "prompt": {"zh-Hans": f"第 {n} 题：哪一个是对的？"},
+            "choices": [
+                {"key": "a", "text": {"zh-Hans": "对的"}},
+                {"key": "b", "text": {"zh-Hans": "错的"}},
+            ],
+            "answer": ["a"],
+            "difficulty": 2,
+            "source": "测试",
+        }
+        for n in (1, 2, 3)
+    ]
+    draft = {
+        "slug": slug,
+        "title": {"zh-Hans": "常识"},
+        "default_locale": "zh-Hans",
+        "questions": questions,
+    }
+    assert call(server, "PUT", f"/banks/{slug}/draft", draft)[0] == 200
+    assert call(server, "POST", f"/banks/{slug}/versions")[0] == 201
+
+
+def test_set_up_host_and_read_the_results_of_a_live_round(page, server):
+    import socketio
+
+    publish_bank(server, "general")
+    log_in(page, server, "/console/competitions/new")
+    page.get_by_label("比赛名称").fill("周五知识赛")
+    page.get_by_label("题库").select_option("general")
+    page.locator("#quotas .quota-count").fill("2")
+    assert page.get_by_label("开始").is_disabled()  # the self-paced window: a later issue
+    shot(page, "competition-new")
+    page.get_by_role("button", name="创建比赛并开一场").click()
+    page.wait_for_url("**/console/rounds/*")
+    round_id = int(page.url.rsplit("/", 1)[1])
+    code = page.locator("#join-code")
+    code.filter(has_text=re.compile(r"\w{4,}")).wait_for()
+
+    player = socketio.Client()
+    player.connect(server, namespaces=["/play"], transports=["websocket"])
+    try:
+        joined = player.call(
+            "join", {"code": code.inner_text(), "nickname": "小明"}, namespace="/play"
+        )
+        assert joined["ok"], joined
+        page.locator("#contestants").filter(has_text="1").wait_for()
+        page.get_by_role("button", name="开始").click()
+        page.locator("#round-status").filter(has_text="作答中").wait_for()
+        assert page.locator("#answers-in").inner_text() == "0 / 1"
+        assert page.locator("#progress").inner_text() == "1 / 2"
+        question = call(server, "GET", f"/rounds/{round_id}")[1]["state"]["question"]
+        ack = player.call(
+            "answer", {"question": question["key"], "response": "a"}, namespace="/play"
+        )
+        assert ack["ok"], ack
+        page.locator("#answers-in").filter(has_text="1 / 1").wait_for()
+        shot(page, "host-answering")
+        page.get_by_role("button", name="截止作答").click()
+        page.locator("#round-status").filter(has_text="已截止").wait_for()
+        page.get_by_role("button", name="公布答案").click()
+        page.locator("#round-status").filter(has_text="已公布答案").wait_for()
+        assert "✓ 正确" in page.locator("#question").inner_text()
+        page.locator("#board td", has_text="小明").wait_for()
+        shot(page, "host-revealed")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="结束比赛").click()
+        page.locator("#round-status").filter(has_text="已结束").wait_for()
+    finally:
+        player.disconnect()
+
+    page.get_by_role("link", name="成绩与统计").click()
+    page.wait_for_url(f"**/console/rounds/{round_id}/results")
+    page.locator("#standings td", has_text="小明").wait_for()
+    first = page.locator("#standings tr").first.locator("td")
+    assert first.nth(0).inner_text() == "1"
+    assert int(first.nth(4).inner_text()) > 0
+    assert page.locator("#questions tr").first.locator("td").nth(4).inner_text() == "100%"
+    assert page.locator("#correct-chart").bounding_box()["height"] > 50
+    with page.expect_download() as downloaded:
+        page.get_by_role("button", name="下载成绩 CSV").click()
+    csv_text = Path(downloaded.value.path()).read_text(encoding="utf-8-sig")
+    assert csv_text.splitlines()[0] == "rank,contestant,nickname,region,team,points,total_ms"
+    assert "小明" in csv_text
+    shot(page, "results")

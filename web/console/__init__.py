@@ -19,7 +19,7 @@ console = Blueprint("console", __name__, url_prefix="/console")
 LANGUAGES = ("zh-Hans", "en")
 LANG_COOKIE = "leitai_console_lang"
 #: Vendored by the contestant pages; the hosting page uses it for kicks when present.
-SOCKET_IO_CLIENT = "vendor/socket.io-client/socket.io.min.js"
+SOCKET_IO_CLIENT = "vendor/socket.io-client/socket.io.esm.min.js"
 
 
 @console.app_template_global("ct")
