@@ -36,7 +36,7 @@ function typeName(type) {
 // --- building the form -----------------------------------------------------------------
 
 /** Text boxes for a localised text, one per shown locale, under one group. */
-function localized(path, legend, text, { multiline = false, onchange } = {}) {
+function localized(path, legend, text, { multiline = false, optional = false, onchange } = {}) {
   const boxes = [...shown].map((locale) => {
     const control = el(multiline ? "textarea" : "input", {
       lang: locale,
@@ -50,7 +50,7 @@ function localized(path, legend, text, { multiline = false, onchange } = {}) {
       },
     });
     control.value = text[locale] ?? "";
-    const label = locale === doc.default_locale
+    const label = locale === doc.default_locale && !optional
       ? `${localeName(locale)} (${t("默认，必填", "default, required")})`
       : localeName(locale);
     return field(`${path}.${locale}`, label, control);
@@ -151,7 +151,7 @@ function questionForm(question, index) {
       }, { type: "number", min: "5", max: "600", inputmode: "numeric" }),
     ),
     mediaGroup(question, index),
-    localized(`${base}.explanation`, t("解析（可选）", "Explanation (optional)"), (question.explanation ||= {}), { multiline: true }),
+    localized(`${base}.explanation`, t("解析（可选）", "Explanation (optional)"), (question.explanation ||= {}), { multiline: true, optional: true }),
     input(`${base}.source`, t("出处（可查证的来源）", "Source (where the fact can be checked)"), question.source, (value) => {
       question.source = value;
     }),
