@@ -54,7 +54,7 @@ class Ticker:
         while self.running:
             try:
                 drainer.log.claim_abandoned(drainer.consumer, idle_ms=30_000)
-                if not drainer.drain_once(block_ms=0):
+                if not drainer.drain_once(block_ms=500):
                     self._io.sleep(0.2)
             except Exception:
                 log.exception("answer log drain failed")

