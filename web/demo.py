@@ -40,6 +40,7 @@ BANK = "national-defence"
 QUESTIONS = 5
 SCORING = {"speed": "kahoot", "streak_step": 100, "streak_cap": 500}
 TIMEOUT_S = 15  # for any one connect or acknowledgement
+DRAIN_BLOCK_S = 0.6  # a little over the longest read the ticker's drain loop blocks on
 
 
 class DemoFailed(click.ClickException):
@@ -108,6 +109,8 @@ def demo(
     finally:
         app.extensions["leitai.ticker"].running = False
         runner.kill()
+        gevent.sleep(DRAIN_BLOCK_S)  # the ticker's loops see that and let go of Redis
+        wired.redis.close()
     if show.failure is not None:
         raise DemoFailed(show.failure)
 
