@@ -15,10 +15,11 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
+from engine.domain.contest import Mode
 from engine.domain.questions import Question, QuestionType
 from engine.domain.ranking import tie_break_ms
 from engine.domain.rounds import LiveRound, LiveStatus
@@ -30,7 +31,7 @@ from engine.domain.statistics import (
     round_statistics,
     tally,
 )
-from engine.services.competitions import Competitions
+from engine.services.competitions import Competitions, RoundPlan
 from engine.services.errors import Conflict, NotFound
 from engine.services.live import LiveRounds
 
@@ -80,20 +81,24 @@ class Results:
     def report(self, round_id: int) -> dict[str, Any]:
         """Standings, per-question and whole-round statistics of a running or finished round."""
         row = self._round(round_id)
-        if row["status"] == "lobby":
-            raise Conflict("The round has not started: there are no results yet.")
         plan = self.competitions.plan(round_id)
+        if plan.mode is not Mode.SELF_PACED and row["status"] == "lobby":
+            raise Conflict("The round has not started: there are no results yet.")
         answers = self.record.answers(round_id)
-        asked = self._asked(round_id, plan.questions, answers)
-        by_taker: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        by_index: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for answer in answers:
-            by_index[answer["question_index"]].append(answer)
-            if answer["question_index"] in asked:
+            by_key[answer["question_key"]].append(answer)
+        listed = _listed(plan, by_key.keys())
+        asked = self._asked(plan, by_key.keys())
+        by_taker: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for answer in answers:
+            if answer["question_key"] in asked:
                 by_taker[answer["contestant"]][answer["question_key"]] = answer
-        keys = [plan.questions[i].key for i in sorted(asked)]
-        by_key = {q.key: q for q in plan.questions}
-        sums = tally(keys, (_taker(by_key, taken) for taken in by_taker.values()))
+        questions = {q.key: q for q in listed}
+        sums = tally(
+            [q.key for q in listed if q.key in asked],
+            (_taker(questions, taken) for taken in by_taker.values()),
+        )
         items = {item.key: item for item in item_statistics(sums)}
         source, standings = self.standings(round_id)
         return {
@@ -108,8 +113,8 @@ class Results:
             "contestants": len(self.record.contestants(round_id)),
             "statistics": asdict(round_statistics(sums)),
             "questions": [
-                _question_report(index, question, by_index[index], items.get(question.key))
-                for index, question in enumerate(plan.questions)
+                _question_report(question, by_key[question.key], items.get(question.key))
+                for question in listed
             ],
         }
 
@@ -176,15 +181,14 @@ class Results:
         except NotFound:
             return None
 
-    def _asked(
-        self, round_id: int, questions: Sequence[Question], answers: list[dict[str, Any]]
-    ) -> set[int]:
-        """Indexes of the questions opened and not skipped; without live state, those
-        the record has answers for."""
-        state = self._state(round_id)
+    def _asked(self, plan: RoundPlan, answered: Iterable[str]) -> set[str]:
+        """Keys of the questions opened and not skipped; without live state (self-paced,
+        or lost), those the record has answers for."""
+        state = self._state(plan.round_id)
         if state is None:
-            return {a["question_index"] for a in answers}
-        return set(range(min(state.index + 1, len(questions)))) - set(state.skipped)
+            return set(answered)
+        opened = range(min(state.index + 1, len(plan.questions)))
+        return {plan.questions[i].key for i in opened if i not in state.skipped}
 
     def _require_drained(
         self, round_id: int, state: LiveRound | None, contestants: int, answers: int
@@ -224,11 +228,18 @@ def _chosen(question: Question, response: Any) -> list[str]:
     return []  # text and order answers have no options to count
 
 
+def _listed(plan: RoundPlan, answered: Iterable[str]) -> list[Question]:
+    """The round's paper, then any other bank question answered (self-paced rounds
+    draw a paper per contestant), in bank order."""
+    on_paper = {q.key for q in plan.questions}
+    extra = set(answered) - on_paper
+    return [*plan.questions, *(q for q in plan.bank.questions if q.key in extra)]
+
+
 def _question_report(
-    index: int, question: Question, mine: list[dict[str, Any]], item: ItemStatistics | None
+    question: Question, mine: list[dict[str, Any]], item: ItemStatistics | None
 ) -> dict[str, Any]:
     return {
-        "index": index,
         "key": question.key,
         "type": question.type.value,
         "prompt": dict(question.prompt),

@@ -207,6 +207,45 @@ def test_results_refuse_a_round_in_its_lobby_and_an_unknown_round(wired: Wiring)
         results_service(wired).report(round_id + 1000)
 
 
+def test_a_self_paced_round_reports_every_question_of_the_personal_papers(
+    wired: Wiring,
+) -> None:
+    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    competition = wired.competitions.create(
+        title="自测",
+        bank_slug="national-defence",
+        bank_version=1,
+        rules={"mode": "self_paced", "draw": {"kind": "random", "quotas": [{"count": 3}]}},
+        created_by="test",
+    )
+    window = (T0, T0 + 3_600_000)
+    round_id = wired.competitions.open_round(competition["id"], window)["id"]
+    bank = {q.key: q for q in wired.competitions.plan(round_id).bank.questions}
+    answered: dict[str, set[str]] = {}
+    for n in range(6):
+        entry = wired.selfpaced.enter(round_id, f"S{n}", None, None, T0 + n)
+        answered[entry.contestant] = set()
+        while question := wired.selfpaced.next_question(
+            round_id, entry.contestant, T0 + 10
+        ).question:
+            key = question["key"]
+            answer = bank[key].answer
+            response = list(answer) if bank[key].type.value in ("multiple", "order") else answer[0]
+            wired.selfpaced.answer(round_id, entry.contestant, key, response, T0 + 20)
+            answered[entry.contestant].add(key)
+    wired.drainer.drain_all()
+
+    report = results_service(wired).report(round_id)
+
+    drawn = set().union(*answered.values())
+    assert len(drawn) > 3  # personal papers differ, so more keys than one paper holds
+    assert {q["key"] for q in report["questions"] if q["asked"]} == drawn
+    assert report["statistics"]["k_items"] == len(drawn)
+    assert report["statistics"]["n_takers"] == 6
+    counts = {q["key"]: q["answers"] for q in report["questions"]}
+    assert all(counts[k] == sum(k in keys for keys in answered.values()) for k in drawn)
+
+
 # --- rebuild ----------------------------------------------------------------------------
 
 

@@ -59,7 +59,7 @@ class MeQuerySchema(Schema):
     around = fields.Integer(load_default=2, validate=validate.Range(0, AROUND_LIMIT))
 
 
-class EntrySchema(Schema):
+class BoardEntrySchema(Schema):
     contestant = fields.String()
     rank = fields.Integer()
     points = fields.Integer()
@@ -81,17 +81,17 @@ class LeaderboardSchema(Schema):
     version = fields.Integer(
         allow_none=True, metadata={"description": "snapshot version (first page only)"}
     )
-    top = fields.List(fields.Nested(EntrySchema))
+    top = fields.List(fields.Nested(BoardEntrySchema))
 
 
-class StandingSchema(Schema):
+class BoardStandingSchema(Schema):
     rank = fields.Integer()
     points = fields.Integer()
     total_ms = fields.Integer()
     percentile = fields.Float(metadata={"description": "share of the board behind, in %"})
     count = fields.Integer()
-    above = fields.List(fields.Nested(EntrySchema))
-    below = fields.List(fields.Nested(EntrySchema))
+    above = fields.List(fields.Nested(BoardEntrySchema))
+    below = fields.List(fields.Nested(BoardEntrySchema))
 
 
 class MyStandingSchema(Schema):
@@ -100,10 +100,10 @@ class MyStandingSchema(Schema):
     nickname = fields.String()
     frozen = fields.Boolean(metadata={"description": "neighbours are withheld while frozen"})
     around = fields.Integer()
-    scopes = fields.Dict(keys=fields.String(), values=fields.Nested(StandingSchema))
+    scopes = fields.Dict(keys=fields.String(), values=fields.Nested(BoardStandingSchema))
 
 
-class OptionSchema(Schema):
+class OptionUptakeSchema(Schema):
     count = fields.Integer()
     share = fields.Float(allow_none=True)
     upper = fields.Float(allow_none=True, metadata={"description": "share in the top 27%"})
@@ -111,7 +111,6 @@ class OptionSchema(Schema):
 
 
 class QuestionResultSchema(Schema):
-    index = fields.Integer()
     key = fields.String()
     type = fields.String()
     prompt = fields.Dict(keys=fields.String(), values=fields.String())
@@ -124,7 +123,7 @@ class QuestionResultSchema(Schema):
     point_biserial = fields.Float(allow_none=True)
     item_rest = fields.Float(allow_none=True)
     discrimination = fields.Float(allow_none=True, metadata={"description": "upper-lower D"})
-    options = fields.Dict(keys=fields.String(), values=fields.Nested(OptionSchema))
+    options = fields.Dict(keys=fields.String(), values=fields.Nested(OptionUptakeSchema))
 
 
 class RoundStatisticsSchema(Schema):
@@ -140,7 +139,7 @@ class RoundStatisticsSchema(Schema):
 class ResultsSchema(Schema):
     round = fields.Dict()
     standings_source = fields.String(metadata={"description": "final, or live while running"})
-    standings = fields.List(fields.Nested(EntrySchema))
+    standings = fields.List(fields.Nested(BoardEntrySchema))
     contestants = fields.Integer()
     statistics = fields.Nested(RoundStatisticsSchema)
     questions = fields.List(fields.Nested(QuestionResultSchema))
