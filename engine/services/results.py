@@ -23,6 +23,7 @@ from engine.domain.contest import Mode
 from engine.domain.questions import Question, QuestionType
 from engine.domain.ranking import tie_break_ms
 from engine.domain.rounds import LiveRound, LiveStatus
+from engine.domain.signals import AnswerFact, EntryFact, Signal, cheating_signals
 from engine.domain.standings import Profile
 from engine.domain.statistics import (
     ItemStatistics,
@@ -101,6 +102,7 @@ class Results:
         )
         items = {item.key: item for item in item_statistics(sums)}
         source, standings = self.standings(round_id)
+        entrants = self.record.contestants(round_id)
         return {
             "round": {
                 "id": round_id,
@@ -110,8 +112,9 @@ class Results:
             },
             "standings_source": source,
             "standings": standings,
-            "contestants": len(self.record.contestants(round_id)),
+            "contestants": len(entrants),
             "statistics": asdict(round_statistics(sums)),
+            "signals": [asdict(signal) for signal in _signals(answers, entrants)],
             "questions": [
                 _question_report(question, by_key[question.key], items.get(question.key))
                 for question in listed
@@ -254,6 +257,21 @@ def _question_report(
         "discrimination": item.discrimination_d if item else None,
         "options": {k: asdict(o) for k, o in item.options.items()} if item else {},
     }
+
+
+def _signals(
+    answers: Iterable[Mapping[str, Any]], entrants: Iterable[Mapping[str, Any]]
+) -> list[Signal]:
+    """Flags for an organiser to look at (never acted on automatically)."""
+    return cheating_signals(
+        [
+            AnswerFact(
+                a["contestant"], a["question_key"], a["response"], a["response_ms"], a["correct"]
+            )
+            for a in answers
+        ],
+        [EntryFact(e["contestant"], e.get("client_hash"), e["joined_at_ms"]) for e in entrants],
+    )
 
 
 def standings_csv(standings: Iterable[Mapping[str, Any]]) -> str:

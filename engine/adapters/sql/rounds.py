@@ -104,6 +104,8 @@ class SqlRoundRepository:
                     "nickname": r.nickname,
                     "region": r.region,
                     "team": r.team,
+                    "joined_at_ms": r.joined_at_ms,
+                    "client_hash": r.client_hash,
                 }
                 for r in rows
             ]
