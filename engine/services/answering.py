@@ -72,6 +72,7 @@ def record(
             "index": index,
             "correct": correct,
             "late": judged.late,
+            "reason": "late" if judged.late else None,
             "credit": float(credit),
             "points": award.points,
             "streak": award.streak,
