@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
-from engine.domain.contest import CompetitionRules, InvalidRules, Mode
+from engine.domain.contest import (
+    CompetitionRules,
+    InvalidNickname,
+    InvalidRules,
+    Mode,
+    clean_nickname,
+)
 from engine.domain.drawing import CannotDraw, InvalidDrawRule, Paper, draw_paper
 from engine.domain.questions import BankContent, Question
 from engine.domain.rounds import Elimination, LiveRound
@@ -183,6 +189,19 @@ class Competitions:
             paper=paper,
             questions=tuple(by_key[key] for key in paper.question_keys),
         )
+
+
+def checked_entrant(plan: RoundPlan, nickname: object, region: str | None, team: str | None) -> str:
+    """The nickname as shown, once nickname, region and team suit this round."""
+    try:
+        shown = clean_nickname(nickname)
+    except InvalidNickname as error:
+        raise Invalid(str(error), {"nickname": [str(error)]}) from error
+    if region is not None and region not in plan.rules.regions:
+        raise Invalid("Unknown region.", {"region": [f"one of {', '.join(plan.rules.regions)}"]})
+    if team is not None and team not in plan.rules.teams:
+        raise Invalid("Unknown team.", {"team": ["not a team of this competition"]})
+    return shown
 
 
 def initial_state(plan: RoundPlan) -> LiveRound:

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from engine.domain import rounds
 from engine.domain.checking import InvalidResponse, check_answer
-from engine.domain.contest import InvalidNickname, Mode, clean_nickname, nickname_key
+from engine.domain.contest import Mode, nickname_key
 from engine.domain.rounds import (
     IllegalCommand,
     LiveRound,
@@ -24,8 +24,9 @@ from engine.domain.rounds import (
 from engine.domain.standings import BoardStanding, InvalidProfileError
 from engine.services import answering
 from engine.services.answering import RETRIES, Judged, RefusedCommand, choice_keys, parse_progress
-from engine.services.competitions import Competitions, RoundPlan
+from engine.services.competitions import Competitions, RoundPlan, checked_entrant
 from engine.services.errors import Conflict, Invalid, NotFound
+from engine.services.finishing import finish_round
 
 COMMANDS: dict[str, Callable[[LiveRound, int], rounds.Transition]] = {
     "start": rounds.start,
@@ -138,26 +139,7 @@ class LiveRounds:
                 self.leaderboard.freeze(plan.round_id, event.at)
 
     def _finish(self, round_id: int) -> None:
-        """Thaw the boards and write the final standings to SQL."""
-        self.leaderboard.thaw(round_id)
-        standings = []
-        offset = 0
-        while page := self.leaderboard.top(round_id, offset=offset, limit=1000, view="live"):
-            standings += [
-                {
-                    "contestant": e.contestant,
-                    "rank": e.rank,
-                    "points": e.points,
-                    "total_ms": e.total_ms,
-                    "nickname": e.nickname or "",
-                    "region": e.region,
-                    "team": e.team,
-                }
-                for e in page
-            ]
-            offset += len(page)
-        self.competitions.rounds.save_standings(round_id, standings)
-        self.competitions.rounds.set_status(round_id, "finished")
+        finish_round(self.leaderboard, self.competitions.rounds, round_id)
 
     def close_if_due(
         self, round_id: int, now: int
@@ -211,16 +193,7 @@ class LiveRounds:
         state = self._state(round_id)
         if state.status is LiveStatus.FINISHED:
             raise RefusedCommand("already_finished", "The round has finished.")
-        try:
-            shown = clean_nickname(nickname)
-        except InvalidNickname as error:
-            raise Invalid(str(error), {"nickname": [str(error)]}) from error
-        if region is not None and region not in plan.rules.regions:
-            raise Invalid(
-                "Unknown region.", {"region": [f"one of {', '.join(plan.rules.regions)}"]}
-            )
-        if team is not None and team not in plan.rules.teams:
-            raise Invalid("Unknown team.", {"team": ["not a team of this competition"]})
+        shown = checked_entrant(plan, nickname, region, team)
         if plan.mode is Mode.ELIMINATION and state.status is not LiveStatus.LOBBY:
             raise RefusedCommand(
                 "round_not_open", "An elimination round admits no one once started."

@@ -18,14 +18,14 @@ from typing import Any
 
 from engine.domain import rounds
 from engine.domain.checking import InvalidResponse, check_answer
-from engine.domain.contest import InvalidNickname, Mode, clean_nickname
+from engine.domain.contest import Mode
 from engine.domain.drawing import Paper, draw_paper, shuffle_seed
 from engine.domain.questions import Question
 from engine.domain.rounds import IllegalCommand, SelfPacedAttempt, SelfPacedWindow
 from engine.domain.standings import InvalidProfileError
 from engine.services import answering
 from engine.services.answering import RETRIES, Judged, RefusedCommand, choice_keys
-from engine.services.competitions import Competitions, RoundPlan
+from engine.services.competitions import Competitions, RoundPlan, checked_entrant
 from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
 
@@ -64,8 +64,13 @@ class SelfPacedRounds:
             raise RefusedCommand("not_self_paced", "This round is live: join it over /play.")
         return plan
 
-    def window(self, plan: RoundPlan) -> SelfPacedWindow:
-        settings = self.competitions.rounds.round(plan.round_id)["settings"]  # type: ignore[index]
+    def window(self, plan: RoundPlan, *, running: bool = False) -> SelfPacedWindow:
+        """The round's window; with ``running``, refused once the round has finished (a
+        host may end it before its window closes)."""
+        row = self.competitions.rounds.round(plan.round_id)
+        if running and row["status"] == "finished":  # type: ignore[index]
+            raise RefusedCommand("already_finished", "The round has finished.")
+        settings = row["settings"]  # type: ignore[index]
         return SelfPacedWindow(settings["opens_at"], settings["closes_at"])
 
     def paper(self, plan: RoundPlan, contestant: str) -> Paper:
@@ -92,21 +97,12 @@ class SelfPacedRounds:
     ) -> Entry:
         """One entry per identity (kept only as a keyed hash) and round."""
         plan = self.plan(round_id)
-        window = self.window(plan)
+        window = self.window(plan, running=True)
         try:
             window.require_open(now)
         except IllegalCommand as refused:
             raise RefusedCommand(refused.code, refused.message) from refused
-        try:
-            shown = clean_nickname(nickname)
-        except InvalidNickname as error:
-            raise Invalid(str(error), {"nickname": [str(error)]}) from error
-        if region is not None and region not in plan.rules.regions:
-            raise Invalid(
-                "Unknown region.", {"region": [f"one of {', '.join(plan.rules.regions)}"]}
-            )
-        if team is not None and team not in plan.rules.teams:
-            raise Invalid("Unknown team.", {"team": ["not a team of this competition"]})
+        shown = checked_entrant(plan, nickname, region, team)
         identity_hash = (
             self._keyed_hash(round_id, "identity", identity.strip().casefold()) if identity else ""
         )
@@ -168,7 +164,7 @@ class SelfPacedRounds:
     def next_question(self, round_id: int, contestant: str, now: int) -> Delivery:
         """The current question, its clock started on first delivery and never again."""
         plan = self.plan(round_id)
-        window = self.window(plan)
+        window = self.window(plan, running=True)
         paper = self.paper(plan, contestant)
         questions = self._questions(plan, paper)
         for _ in range(RETRIES):
@@ -235,6 +231,7 @@ class SelfPacedRounds:
         earlier = self.store.answer_of(round_id, index, contestant)
         if earlier is not None:
             return self._answered(plan, question, earlier, now, duplicate=True)
+        self.window(plan, running=True)  # after the final standings nothing more scores
         raw, attempt = self._attempt(round_id, contestant)
         try:
             moved, taken = rounds.answer(attempt, index, now)
