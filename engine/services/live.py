@@ -27,6 +27,7 @@ from engine.services.answering import RETRIES, Judged, RefusedCommand, choice_ke
 from engine.services.competitions import Competitions, RoundPlan, checked_entrant
 from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
+from engine.services.views import question_view
 
 COMMANDS: dict[str, Callable[[LiveRound, int], rounds.Transition]] = {
     "start": rounds.start,
@@ -286,25 +287,8 @@ class LiveRounds:
         if not 0 <= state.index < len(plan.questions):
             return None
         question = plan.questions[state.index]
-        choices = [
-            {"key": choice.key, "text": dict(choice.text)}
-            for choice in plan.paper.displayed_choices(question)
-        ]
-        media = None
-        if question.media is not None and question.media.sha256:
-            media = {
-                "kind": question.media.kind.value,
-                "url": self.media_url(question.media.sha256),
-                "alt": dict(question.media.alt),
-            }
         return {
-            "key": question.key,
-            "index": state.index,
-            "total": state.total,
-            "type": question.type.value,
-            "prompt": dict(question.prompt),
-            "choices": choices,
-            "media": media,
+            **question_view(question, plan.paper, state.index, state.total, self.media_url),
             "opens_at": state.opens_at,
             "closes_at": state.closes_at,
             "seq": state.seq,

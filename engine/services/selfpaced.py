@@ -28,6 +28,7 @@ from engine.services.answering import RETRIES, Judged, RefusedCommand, choice_ke
 from engine.services.competitions import Competitions, RoundPlan, checked_entrant
 from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
+from engine.services.views import question_view
 
 MAX_EXTRA_TIME = 3.0
 
@@ -185,7 +186,9 @@ class SelfPacedRounds:
             if new.finished:
                 return Delivery(None, new.index, len(questions), None, 0, missed)
             return Delivery(
-                self._question_view(plan, paper, questions[new.index], new.index, len(questions)),
+                question_view(
+                    questions[new.index], paper, new.index, len(questions), self.media_url
+                ),
                 new.index,
                 len(questions),
                 new.deadline,
@@ -193,28 +196,6 @@ class SelfPacedRounds:
                 missed,
             )
         raise Conflict("Too many simultaneous requests; try again.")
-
-    def _question_view(
-        self, plan: RoundPlan, paper: Paper, question: Question, index: int, total: int
-    ) -> dict[str, Any]:
-        media = None
-        if question.media is not None and question.media.sha256:
-            media = {
-                "kind": question.media.kind.value,
-                "url": self.media_url(question.media.sha256),
-                "alt": dict(question.media.alt),
-            }
-        return {
-            "key": question.key,
-            "index": index,
-            "total": total,
-            "type": question.type.value,
-            "prompt": dict(question.prompt),
-            "choices": [
-                {"key": c.key, "text": dict(c.text)} for c in paper.displayed_choices(question)
-            ],
-            "media": media,
-        }
 
     def answer(
         self, round_id: int, contestant: str, question_key: object, response: object, now: int
