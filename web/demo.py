@@ -97,15 +97,21 @@ def demo(
         pause_seconds=pause_seconds,
         exit_after_round=exit_after_round,
     )
-    socketio_ = app.extensions["leitai.socketio"]
-    gevent.signal_handler(signal.SIGTERM, socketio_.stop)
     runner = gevent.spawn(show.run)
+
+    def stop() -> None:
+        # Runs in the hub (never a KeyboardInterrupt in whichever greenlet was running),
+        # where nothing may block: the server stops in a greenlet of its own.
+        click.echo("\nStopping.")
+        runner.kill(block=False)
+        gevent.spawn(app.extensions["leitai.socketio"].stop)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        gevent.signal_handler(signum, stop)
     try:
         run_server(app, "127.0.0.1", port)
     except OSError as error:
         raise DemoFailed(f"Cannot listen on port {port}: {error.strerror}.") from error
-    except KeyboardInterrupt:
-        click.echo("\nStopped.")
     finally:
         app.extensions["leitai.ticker"].running = False
         runner.kill()
