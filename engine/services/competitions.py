@@ -58,6 +58,8 @@ class RoundPlan:
     bank: BankContent
     paper: Paper
     questions: tuple[Question, ...]  # in paper order
+    #: Self-paced: (opens_at, closes_at) in server ms; None for live rounds.
+    window: tuple[int, int] | None = None
 
     @property
     def mode(self) -> Mode:
@@ -188,6 +190,11 @@ class Competitions:
             bank=content,
             paper=paper,
             questions=tuple(by_key[key] for key in paper.question_keys),
+            window=(
+                (row["settings"]["opens_at"], row["settings"]["closes_at"])
+                if "opens_at" in row["settings"]
+                else None
+            ),
         )
 
 

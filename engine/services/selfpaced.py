@@ -14,6 +14,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from engine.domain import rounds
@@ -59,6 +60,9 @@ class SelfPacedRounds:
     media_url: Callable[[str], str]
     secret_key: str
 
+    def __post_init__(self) -> None:
+        self._paper = lru_cache(maxsize=65536)(self._draw)  # papers are immutable
+
     def plan(self, round_id: int) -> RoundPlan:
         plan = self.competitions.plan(round_id)
         if plan.mode is not Mode.SELF_PACED:
@@ -68,15 +72,18 @@ class SelfPacedRounds:
     def window(self, plan: RoundPlan, *, running: bool = False) -> SelfPacedWindow:
         """The round's window; with ``running``, refused once the round has finished (a
         host may end it before its window closes)."""
-        row = self.competitions.rounds.round(plan.round_id)
-        if running and row["status"] == "finished":  # type: ignore[index]
+        assert plan.window is not None, "every self-paced round has a window"
+        if running and not self.store.window_tracked(plan.round_id):
             raise RefusedCommand("already_finished", "The round has finished.")
-        settings = row["settings"]  # type: ignore[index]
-        return SelfPacedWindow(settings["opens_at"], settings["closes_at"])
+        return SelfPacedWindow(*plan.window)
 
     def paper(self, plan: RoundPlan, contestant: str) -> Paper:
         """The contestant's own paper: the same (rule, version, seed, contestant), the
-        same paper, so it is drawn again rather than stored."""
+        same paper, so it is drawn again (and kept a while) rather than stored."""
+        return self._paper(plan.round_id, contestant)
+
+    def _draw(self, round_id: int, contestant: str) -> Paper:
+        plan = self.competitions.plan(round_id)
         return draw_paper(plan.rules.draw, plan.bank, round_seed=plan.seed, contestant=contestant)
 
     def _questions(self, plan: RoundPlan, paper: Paper) -> list[Question]:

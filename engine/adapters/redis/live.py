@@ -126,6 +126,10 @@ class RedisLiveStore:
         else:
             self._redis.zadd(key, {str(round_id): closes_at})
 
+    def window_tracked(self, round_id: int) -> bool:
+        """Whether a self-paced round is still running (tracked until it finishes)."""
+        return self._redis.zscore(f"{self._prefix}:windows", round_id) is not None
+
     def windows_due(self, now: int) -> list[int]:
         """Self-paced rounds whose window has closed but which are not finished yet."""
         return [int(r) for r in self._redis.zrangebyscore(f"{self._prefix}:windows", "-inf", now)]
