@@ -17,6 +17,7 @@ from flask_socketio import Namespace, join_room, leave_room
 from marshmallow import Schema, ValidationError
 
 from engine.domain.accounts import Capability
+from engine.domain.contest import Mode
 from engine.domain.drawing import shuffle_seed
 from engine.services.errors import ServiceError
 from engine.services.answering import RefusedCommand
@@ -114,17 +115,14 @@ class PlayNamespace(LeitaiNamespace):
                 resume = (int(claims["round"]), str(claims["contestant"]))
             except (TokenError, KeyError, ValueError):
                 return failure("token_invalid", "The resume token is not valid; join anew.")
+        round_id = self.live.competitions.round_id_by_code(data["code"])
+        if self.live.competitions.plan(round_id).mode is Mode.SELF_PACED:
+            return self._enter(connection, round_id, data, resume)
         joined = self.live.join(
             data["code"], data["nickname"], data["region"], data["team"], now_ms(), resume=resume
         )
         round_id = joined.plan.round_id
-        if connection.get("round") not in (None, round_id):
-            leave_room(rooms.players(connection["round"]))
-        connection.update(round=round_id, contestant=joined.contestant)
-        join_room(rooms.players(round_id))
-        token = self.wired.contestant_tokens.issue(
-            {"round": round_id, "contestant": joined.contestant}
-        )
+        token = self._seat(connection, round_id, joined.contestant, selfpaced=False)
         return {
             "ok": True,
             "contestant": {"id": joined.contestant, **joined.profile},
@@ -134,10 +132,72 @@ class PlayNamespace(LeitaiNamespace):
             "state": self.live.state_view(round_id, joined.contestant, now=now_ms()),
         }
 
+    def _seat(self, connection: dict, round_id: int, contestant: str, *, selfpaced: bool) -> str:
+        """Tie the connection to its round and contestant; their resume token."""
+        if connection.get("round") not in (None, round_id):
+            leave_room(rooms.players(connection["round"]))
+        connection.update(round=round_id, contestant=contestant, selfpaced=selfpaced)
+        join_room(rooms.players(round_id))
+        return self.wired.contestant_tokens.issue({"round": round_id, "contestant": contestant})
+
+    def _enter(
+        self, connection: dict, round_id: int, data: dict, resume: tuple[int, str] | None
+    ) -> dict[str, Any]:
+        """Enter a self-paced round, or come back to the entry a resume token names (a
+        token never falls back to a new entry)."""
+        selfpaced = self.wired.selfpaced
+        plan = selfpaced.plan(round_id)
+        if resume is None:
+            contestant = selfpaced.enter(
+                round_id,
+                data["nickname"],
+                data["region"],
+                data["team"],
+                now_ms(),
+                client=request.remote_addr,
+            ).contestant
+        elif resume[0] == round_id and self.live.store.attempt(*resume) is not None:
+            contestant = resume[1]
+        else:
+            return failure("token_invalid", "The resume token is not for this round.")
+        return {
+            "ok": True,
+            "contestant": {"id": contestant, **self.live.store.profile(round_id, contestant)},
+            "token": self._seat(connection, round_id, contestant, selfpaced=True),
+            "rejoined": resume is not None,
+            "paper": {"total": plan.rules.draw.size, "seed": selfpaced.seed_for(plan, contestant)},
+        }
+
+    @event()
+    def on_next(self, connection: dict, data: Any) -> dict[str, Any]:
+        """Self-paced: the current question of the paper (as GET /paper/next)."""
+        if not connection.get("selfpaced"):
+            return failure("not_joined", "Join a self-paced round first.")
+        now = now_ms()
+        delivery = self.wired.selfpaced.next_question(
+            connection["round"], connection["contestant"], now
+        )
+        return {
+            "ok": True,
+            **delivery.__dict__,
+            "missed": list(delivery.missed),
+            "server_time": now,
+            "done": delivery.question is None,
+        }
+
     @event(AnswerSchema)
     def on_answer(self, connection: dict, data: dict) -> dict[str, Any]:
         if "contestant" not in connection:
             return failure("not_joined", "Join a round first.")
+        if connection["selfpaced"]:
+            body = self.wired.selfpaced.answer(
+                connection["round"],
+                connection["contestant"],
+                data["question"],
+                data["response"],
+                now_ms(),
+            )
+            return {"ok": True, **body}
         ack = self.live.answer(
             connection["round"],
             connection["contestant"],
