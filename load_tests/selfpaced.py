@@ -70,6 +70,18 @@ class Api:
         return response.status_code, json.loads(raw) if raw else None
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU the process has used (Linux /proc), load-independent cost."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def redis_memory(args: argparse.Namespace) -> int | None:
+    if args.embedded:
+        return None
+    return int(redis.Redis.from_url(args.redis_url).info("memory")["used_memory"])
+
+
 def start_server(args: argparse.Namespace, instance: Path, port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEITAI_")}
     env["LEITAI_INSTANCE"] = str(instance)
@@ -290,6 +302,7 @@ def main() -> None:
             timings: dict[str, list[float]] = defaultdict(list)
             outcome = defaultdict(int)
             counter = iter(range(args.entries))
+            cpu_before, memory_before = cpu_seconds(server.pid), redis_memory(args)
             started = time.monotonic()
 
             def next_entry() -> int | None:
@@ -303,6 +316,8 @@ def main() -> None:
             ]
             gevent.joinall(workers)
             elapsed = time.monotonic() - started
+            cpu_used = cpu_seconds(server.pid) - cpu_before
+            memory_after = redis_memory(args)
             checks = verify(args, instance, round_id, outcome)
             log = (instance / "server.log").read_text()
             if "Traceback" in log:
@@ -330,6 +345,14 @@ def main() -> None:
             }
             for name, v in sorted(timings.items())
         },
+        "server_cpu_s": round(cpu_used, 1),
+        "server_cpu_ms_per_answer": round(1000 * cpu_used / max(1, outcome["acked"]), 3),
+        "redis_bytes_per_entry": (
+            round((memory_after - memory_before) / args.entries)
+            if memory_before is not None and memory_after is not None
+            else None
+        ),
+        "load_average": round(os.getloadavg()[0], 2),
         "lost": outcome["lost"],
         "double_counted": outcome["double_counted"],
         "errors": outcome["errors"],
@@ -342,6 +365,10 @@ def main() -> None:
         "seconds",
         "requests_per_s",
         "answers_per_s",
+        "server_cpu_s",
+        "server_cpu_ms_per_answer",
+        "redis_bytes_per_entry",
+        "load_average",
         "lost",
         "double_counted",
         "errors",
