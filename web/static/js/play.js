@@ -67,7 +67,8 @@ const live = liveSocket("/play", {
   onSynced: joined,
   on: onEvent,
   onStatus: (status) => {
-    find("connection").textContent = status === "connected" ? "" : t("reconnecting");
+    const line = document.querySelector("[data-connection]");
+    line.textContent = status === "connected" ? "" : t("reconnecting");
   },
 });
 
@@ -200,10 +201,7 @@ function renderState(state, { force }) {
     case "question_open":
     case "paused":
     case "closed":
-      if (force || !sameIndex) page.renderedKey = null;
-      if (result) page.answered = true;
-      renderQuestion(state.question, state.status);
-      if (result) markAnswered();
+      renderQuestion(state.question, state.status, Boolean(result));
       break;
     case "revealed":
       page.question = state.question;
@@ -224,7 +222,8 @@ function renderLobby(state) {
   show("lobby");
 }
 
-function renderQuestion(question, status) {
+/** Draw a question once per opening; later calls (a resync) keep what the contestant did. */
+function renderQuestion(question, status, answered = false) {
   if (!question) return;
   const fresh = page.renderedKey !== `${question.index}:${question.key}`;
   page.status = status;
@@ -234,11 +233,12 @@ function renderQuestion(question, status) {
     page.answered = false;
     drawQuestion(question);
   }
+  if (answered) page.answered = true;
   find("progress").textContent = t("question_of", { n: question.index + 1, total: question.total });
   if (status === "question_open") {
     countdown.start(question.closes_at);
-    setAnswerable(!page.answered);
-    find("answer-status").textContent = page.answered ? t("answer_received") : "";
+    if (page.answered) markAnswered();
+    else setAnswerable(true);
   } else if (status === "paused") {
     countdown.stop();
     find("seconds").textContent = t("paused");
@@ -252,6 +252,7 @@ function renderQuestion(question, status) {
 function drawQuestion(question) {
   find("prompt").textContent = pick(question.prompt);
   find("announce").textContent = "";
+  find("answer-status").textContent = "";
   drawMedia(question.media);
   const answers = find("answers");
   answers.replaceChildren();

@@ -1,0 +1,132 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against a real ``leitai serve``.
+
+Chromium is never downloaded. Where /usr/bin/chromium is missing the tests skip, unless
+``LEITAI_REQUIRE_BROWSER=1`` (CI) makes that a failure. Every page a test looks at is
+saved as a screenshot under tests/browser/artefacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.servers import LEITAI, clean_environ, free_port, running
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTEFACTS = Path(__file__).parent / "artefacts"
+BANK = Path(__file__).resolve().parents[2] / "question_banks" / "national-defence"
+HOST_NAME, HOST_PASSWORD = "browser-host", "correct horse battery"
+PHONE = {"width": 360, "height": 740}
+BIG_SCREEN = {"width": 1920, "height": 1080}
+
+
+def leitai(args: list[str], env: Mapping[str, str], stdin: str = "") -> str:
+    done = subprocess.run(
+        [LEITAI, *args],
+        env=clean_environ(env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, f"leitai {' '.join(args)}:\n{done.stdout}{done.stderr}"
+    return done.stdout
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running ``leitai serve`` with a host account and the national-defence bank."""
+
+    base: str
+
+    def http(self, method: str, path: str, body: object = None, token: str = "") -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method)  # noqa: S310
+        request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (local)
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            raise AssertionError(f"{method} {path}: {error.code} {error.read()!r}") from None
+
+    def host_token(self) -> str:
+        body = {"username": HOST_NAME, "password": HOST_PASSWORD}
+        return self.http("POST", "/api/v1/auth/token", body)["token"]
+
+    def open_round(self, token: str, keys: list[str], rules: Mapping[str, Any]) -> dict:
+        """A live competition asking ``keys`` in order, unshuffled; its first round."""
+        rules = {
+            "mode": "live",
+            "draw": {"kind": "fixed", "keys": keys, "shuffle_options": False},
+            **rules,
+        }
+        competition = self.http(
+            "POST",
+            "/api/v1/competitions",
+            {"title": "国防知识赛", "bank": "national-defence", "bank_version": 1, "rules": rules},
+            token,
+        )
+        return self.http("POST", f"/api/v1/competitions/{competition['id']}/rounds", {}, token)
+
+    def command(self, token: str, round_id: int, name: str) -> dict:
+        return self.http("POST", f"/api/v1/rounds/{round_id}/{name}", {}, token)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    env = {"LEITAI_INSTANCE": str(tmp_path_factory.mktemp("instance"))}
+    leitai(["db", "upgrade"], env)
+    leitai(["user", "add", HOST_NAME, "--role", "host"], env, stdin=HOST_PASSWORD + "\n")
+    leitai(["bank", "import", str(BANK)], env)
+    port = free_port()
+    with running(["serve", "--port", str(port)], env, port):
+        yield Server(f"http://127.0.0.1:{port}")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if os.environ.get("LEITAI_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and LEITAI_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def shot(request: pytest.FixtureRequest):
+    """``shot(page, name)`` saves a full-page screenshot as a test artefact."""
+    ARTEFACTS.mkdir(exist_ok=True)
+    prefix = request.node.name
+
+    def save(page: Any, name: str) -> Path:
+        path = ARTEFACTS / f"{prefix}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
