@@ -27,6 +27,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 import web
 from engine.domain.accounts import Organiser
 from engine.domain.questions import Question
+from engine.domain.rounds import GRACE_MS
 from engine.services.competitions import RoundPlan
 from engine.services.errors import NotFound as NoSuchThing
 from engine.services.simulation import Persona, attempt, personas
@@ -402,11 +403,13 @@ class Show:
     def run_question(self, host: Host, shown: dict[str, Any], index: int, total: int) -> None:
         question = self.plan.questions[index]
         window_s = (shown["closes_at"] - shown["opens_at"]) / 1000
-        if self.question_seconds is not None:
-            window_s = min(window_s, self.question_seconds)
+        # Left alone, the server's ticker closes the question on time (after the grace).
+        deadline = time.monotonic() + window_s + GRACE_MS / 1000 + 1
+        if self.question_seconds is not None and self.question_seconds < window_s:
+            window_s = self.question_seconds
+            deadline = time.monotonic() + window_s
         prompt = question.prompt.get(self.plan.bank.default_locale, question.key)
         click.echo(f"Q{index + 1}/{total} open ({window_s:g} s, {question.type}): {clip(prompt)}")
-        deadline = time.monotonic() + window_s
         answers = {"count": 0, "of": len(self.crowd)}
         while host.status == "question_open" and time.monotonic() < deadline:
             answers = host.call("answers")
