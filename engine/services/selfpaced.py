@@ -218,6 +218,7 @@ class SelfPacedRounds:
         question = questions[index]
         earlier = self.store.answer_of(round_id, index, contestant)
         if earlier is not None:
+            self._move_past(round_id, contestant, index, now)  # the first send may not have
             return self._answered(plan, question, earlier, now, duplicate=True)
         self.window(plan, running=True)  # after the final standings nothing more scores
         raw, attempt = self._attempt(round_id, contestant)
@@ -239,12 +240,23 @@ class SelfPacedRounds:
             late=taken.late,
         )
         recorded = answering.record(self.store, plan, contestant, judged, live_gate=False, now=now)
-        # The answer is recorded; moving the attempt on may lose a race with a retry of
-        # this same answer, which moves it identically.
-        self.store.save_attempt(round_id, contestant, raw, _attempt_json(moved))
+        if not self.store.save_attempt(round_id, contestant, raw, _attempt_json(moved)):
+            self._move_past(round_id, contestant, index, now)
         return self._answered(
             plan, question, recorded.result, now, duplicate=recorded.status == "duplicate"
         )
+
+    def _move_past(self, round_id: int, contestant: str, index: int, now: int) -> None:
+        """Move the attempt past the answered question ``index`` unless it already is:
+        an answer is recorded before its attempt moves on, and a retry of it, an
+        extra-time grant or a crash may come in between."""
+        for _ in range(RETRIES):
+            raw, attempt = self._attempt(round_id, contestant)
+            if attempt.index != index or attempt.delivered_at is None:
+                return
+            moved, _ = rounds.answer(attempt, index, now)
+            if self.store.save_attempt(round_id, contestant, raw, _attempt_json(moved)):
+                return
 
     def _answered(
         self,
