@@ -789,3 +789,34 @@ def test_shuffled_options_map_positions_back_to_keys(windows) -> None:
         shown = [c["key"] for c in game.next(token).json["question"]["choices"]]
         wrong = (shown.index(game.right(FIXED[1])) + 1) % len(shown)
         assert game.answer(token, FIXED[1], wrong).json["result"]["correct"] is False
+
+
+@pytest.mark.parametrize("lost", ["race", "crash"])
+def test_an_answered_question_never_stays_current(entered, monkeypatch, lost) -> None:
+    """The answer is recorded but moving the attempt on fails: a host's extra-time grant
+    changed it meanwhile, or the process died in between. The paper still moves on (at
+    once, or when the answer is sent again)."""
+    game, contestant = entered
+    selfpaced, store = game.wired.selfpaced, game.wired.live.store
+    selfpaced.next_question(game.id, contestant, OPENS)
+    save = store.save_attempt
+    calls: list[str] = []
+
+    def interrupted(round_id: int, who: str, read: str, attempt: str) -> bool:
+        calls.append(attempt)
+        if len(calls) == 1:
+            if lost == "crash":
+                return False  # never written
+            selfpaced.grant_extra_time(game.id, contestant, 2)  # the host, at that moment
+        return save(round_id, who, read, attempt)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "save_attempt", interrupted)
+        first = selfpaced.answer(game.id, contestant, FIXED[0], "b", OPENS + 1000)
+    if lost == "crash":
+        again = selfpaced.answer(game.id, contestant, FIXED[0], "b", OPENS + 2000)
+        assert (again["duplicate"], again["result"]) == (True, first["result"])
+    delivery = selfpaced.next_question(game.id, contestant, OPENS + 3000)
+    assert (delivery.index, delivery.question["key"], delivery.missed) == (1, FIXED[1], ())
+    multiplier = 2 if lost == "race" else 1
+    assert delivery.deadline == OPENS + 3000 + multiplier * LIMIT_MS
