@@ -111,9 +111,8 @@ class SelfPacedRounds:
         except IllegalCommand as refused:
             raise RefusedCommand(refused.code, refused.message) from refused
         shown = checked_entrant(plan, nickname, region, team)
-        identity_hash = (
-            self._keyed_hash(round_id, "identity", identity.strip().casefold()) if identity else ""
-        )
+        folded = identity.strip().casefold() if identity else ""  # blank: no identity
+        identity_hash = self._keyed_hash(round_id, "identity", folded) if folded else ""
         client_hash = self._keyed_hash(round_id, "client", client) if client else ""
         unique = f"identity:{identity_hash}" if identity_hash else f"entry:{uuid.uuid4().hex}"
         profile = {"nickname": shown, "region": region, "team": team, "joined_at": now}
