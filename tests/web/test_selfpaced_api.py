@@ -820,3 +820,16 @@ def test_an_answered_question_never_stays_current(entered, monkeypatch, lost) ->
     assert (delivery.index, delivery.question["key"], delivery.missed) == (1, FIXED[1], ())
     multiplier = 2 if lost == "race" else 1
     assert delivery.deadline == OPENS + 3000 + multiplier * LIMIT_MS
+
+
+def test_a_blank_identity_is_no_identity(windows) -> None:
+    game = windows()
+    first, _ = game.entrant("Ann", identity="   ")
+    second, _ = game.entrant("Ben", identity=" \t ")
+    assert (first, second) == ("1", "2")
+    with game.wired.database.session() as session:
+        game.wired.drainer.drain_all()
+        assert session.scalars(select(ContestantRow.identity_hash)).all() in (
+            [None, None],
+            ["", ""],
+        )
