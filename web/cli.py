@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Callable
 
 import click
+import gevent
 from flask import Flask
 
 from engine.services.errors import ServiceError
@@ -47,10 +50,32 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     run_server(app, host, port)
 
 
-def run_server(app: Flask, host: str, port: int) -> None:
+#: A little over the longest Redis read the ticker's drain loop blocks on.
+DRAIN_BLOCK_S = 0.6
+
+
+def run_server(app: Flask, host: str, port: int, on_stop: Callable[[], None] | None = None) -> None:
+    """Serve until SIGINT or SIGTERM, then stop in order: the ticker lets go of Redis, and
+    an embedded Redis shuts down with its last user instead of outliving the process."""
     socketio = app.extensions["leitai.socketio"]
-    app.extensions["leitai.ticker"].start()
-    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=False)
+    ticker = app.extensions["leitai.ticker"]
+
+    def stop() -> None:
+        # Runs in the gevent hub, where nothing may block: stop from a greenlet.
+        click.echo("Stopping.", err=True)
+        if on_stop is not None:
+            on_stop()
+        gevent.spawn(socketio.stop)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        gevent.signal_handler(signum, stop)
+    ticker.start()
+    try:
+        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=False)
+    finally:
+        ticker.running = False
+        gevent.sleep(DRAIN_BLOCK_S)
+        app.extensions["leitai"].redis.close()
 
 
 @cli.group(help="Database schema.")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import secrets
-import signal
 import time
 import unicodedata
 import urllib.error
@@ -41,7 +40,6 @@ BANK = "national-defence"
 QUESTIONS = 5
 SCORING = {"speed": "kahoot", "streak_step": 100, "streak_cap": 500}
 TIMEOUT_S = 15  # for any one connect or acknowledgement
-DRAIN_BLOCK_S = 0.6  # a little over the longest read the ticker's drain loop blocks on
 
 
 class DemoFailed(click.ClickException):
@@ -100,24 +98,12 @@ def demo(
     )
     runner = gevent.spawn(show.run)
 
-    def stop() -> None:
-        # Runs in the hub (never a KeyboardInterrupt in whichever greenlet was running),
-        # where nothing may block: the server stops in a greenlet of its own.
-        click.echo("\nStopping.")
-        runner.kill(block=False)
-        gevent.spawn(app.extensions["leitai.socketio"].stop)
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        gevent.signal_handler(signum, stop)
     try:
-        run_server(app, "127.0.0.1", port)
+        run_server(app, "127.0.0.1", port, on_stop=lambda: runner.kill(block=False))
     except OSError as error:
         raise DemoFailed(f"Cannot listen on port {port}: {error.strerror}.") from error
     finally:
-        app.extensions["leitai.ticker"].running = False
         runner.kill()
-        gevent.sleep(DRAIN_BLOCK_S)  # the ticker's loops see that and let go of Redis
-        wired.redis.close()
     if show.failure is not None:
         raise DemoFailed(show.failure)
 
