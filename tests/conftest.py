@@ -104,8 +104,8 @@ def database(
 def redis_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, redis_py.Redis]]:
     servers: dict[str, redis_py.Redis] = {}
     yield servers
-    for client in servers.values():
-        client.close()
+    for backend, client in servers.items():
+        RedisConnection(client, backend).close()  # an embedded server stops with the suite
 
 
 def redis_client(
