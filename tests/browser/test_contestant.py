@@ -181,6 +181,10 @@ def test_three_phones_and_a_big_screen_play_a_round(server, browser, shot) -> No
     expect(ann.get_by_role("button", name="错")).to_be_disabled()
     bo.reload()  # the language choice outlives a reload
     expect(bo.locator("[data-prompt]")).to_have_text("The PLA Navy was founded on 23 April 1949.")
+    bo.context.set_offline(True)  # the line drops: the page says so, then rejoins by itself
+    expect(bo.locator("[data-connection]")).to_have_text("Connection lost, reconnecting…")
+    bo.context.set_offline(False)
+    expect(bo.locator("[data-connection]")).to_be_empty(timeout=15_000)
     bo.get_by_role("button", name="False").click()
     expect(bo.locator("[data-answer-status]")).to_have_text("Answer received")
 

@@ -467,6 +467,10 @@ async function submit(response, chosen) {
     return;
   }
   chosen?.classList.remove("chosen");
+  if (ack?.error?.code === "kicked") {
+    refused(ack.error, false);
+    return;
+  }
   find("answer-status").textContent = ack?.error?.message ?? "";
   if (page.status === "question_open" && ack?.error?.code !== "closed") setAnswerable(true);
 }

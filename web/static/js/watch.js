@@ -102,7 +102,6 @@ function drawQuestion() {
   find("prompt").textContent = pick(question.prompt);
   find("answers-count").textContent = "";
   const options = find("options");
-  options.classList.remove("revealed");
   options.replaceChildren(...optionsOf(question).map(([key, label, position]) => {
     const item = document.createElement("li");
     item.className = position === null ? "option plain" : `option shape-${position % SHAPES.length}`;
@@ -148,6 +147,7 @@ function renderReveal(reveal) {
   screen.status = "revealed";
   screen.reveal = reveal;
   countdown.stop();
+  find("seconds").textContent = "";
   drawReveal();
 }
 
@@ -160,7 +160,6 @@ function drawReveal() {
   const counts = stats.options ?? {};
   const most = Math.max(1, ...Object.values(counts));
   const options = find("options");
-  options.classList.add("revealed");
   for (const item of options.children) {
     const count = counts[item.dataset.key] ?? 0;
     item.classList.toggle("right", right.has(item.dataset.key));
