@@ -28,6 +28,8 @@ from types import MappingProxyType
 #: How long after a deadline an answer still counts: the same for everyone, so network
 #: delay does not decide who scores.
 GRACE_MS = 500
+#: The most extra time an organiser may grant (WCAG 2.2.1 accommodations): three times.
+MAX_EXTRA_TIME = 3.0
 
 
 class IllegalCommand(Exception):

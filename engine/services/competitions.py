@@ -17,7 +17,7 @@ from engine.domain.contest import (
 )
 from engine.domain.drawing import CannotDraw, InvalidDrawRule, Paper, draw_paper
 from engine.domain.questions import BankContent, Question
-from engine.domain.rounds import Elimination, LiveRound
+from engine.domain.rounds import GRACE_MS, MAX_EXTRA_TIME, Elimination, LiveRound
 from engine.domain.scoring import ScoringError
 from engine.services.banks import BankAuthoring
 from engine.services.errors import Invalid, NotFound
@@ -153,7 +153,7 @@ class Competitions:
             raise RuntimeError("could not find a free join code")
         plan = self.plan(row["id"])
         if plan.mode is Mode.SELF_PACED:
-            self.live.schedule_window(row["id"], settings["closes_at"])
+            self.live.schedule_window(row["id"], finish_at(plan))
         else:
             self.live.create(row["id"], initial_state(plan))
         return row
@@ -196,6 +196,14 @@ class Competitions:
                 else None
             ),
         )
+
+
+def finish_at(plan: RoundPlan) -> int:
+    """When a self-paced round is finished: after its window closes, once a question
+    delivered at the last moment (with the most extra time) can no longer be answered."""
+    assert plan.window is not None
+    longest_ms = max(plan.time_limit_s(q) for q in plan.bank.questions) * 1000
+    return plan.window[1] + round(longest_ms * MAX_EXTRA_TIME) + GRACE_MS
 
 
 def checked_entrant(plan: RoundPlan, nickname: object, region: str | None, team: str | None) -> str:

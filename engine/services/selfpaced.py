@@ -22,16 +22,14 @@ from engine.domain.checking import InvalidResponse, check_answer
 from engine.domain.contest import Mode
 from engine.domain.drawing import Paper, draw_paper, shuffle_seed
 from engine.domain.questions import Question
-from engine.domain.rounds import IllegalCommand, SelfPacedAttempt, SelfPacedWindow
+from engine.domain.rounds import MAX_EXTRA_TIME, IllegalCommand, SelfPacedAttempt, SelfPacedWindow
 from engine.domain.standings import InvalidProfileError
 from engine.services import answering
 from engine.services.answering import RETRIES, Judged, RefusedCommand, choice_keys
-from engine.services.competitions import Competitions, RoundPlan, checked_entrant
+from engine.services.competitions import Competitions, RoundPlan, checked_entrant, finish_at
 from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
 from engine.services.views import question_view
-
-MAX_EXTRA_TIME = 3.0
 
 
 @dataclass(frozen=True)
@@ -280,8 +278,8 @@ class SelfPacedRounds:
         row = self.competitions.rounds.round(round_id)
         if row is not None and row["status"] == "finished":
             raise RefusedCommand("already_finished", "The round has finished.")
-        if not early and now < self.window(plan).closes_at:
-            raise RefusedCommand("window_open", "The window is still open.")
+        if not early and now < finish_at(plan):
+            raise RefusedCommand("window_open", "Questions of the window may still be answered.")
         ranked = finish_round(self.leaderboard, self.competitions.rounds, round_id)
         self.store.schedule_window(round_id, None)
         return ranked

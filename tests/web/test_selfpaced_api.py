@@ -21,6 +21,7 @@ from engine.adapters.sql.models import Base, ContestantRow
 from engine.domain.drawing import draw_paper, option_order, shuffle_seed
 from engine.domain.rounds import GRACE_MS
 from engine.services.answering import RefusedCommand
+from engine.services.competitions import finish_at
 from tests.web.live_helpers import START, Clock, import_bank
 from web.wiring import Wiring
 
@@ -713,18 +714,22 @@ def test_the_ticker_finishes_a_round_once_its_window_closed(app, windows) -> Non
     take_paper(game, ann, 2)
     take_paper(game, ben, 3)
     ticker = app.extensions["leitai.ticker"]
-    ticker.close_due(CLOSES - 1)
+    # A question delivered at the last moment keeps its time: the round finishes only
+    # once that can no longer be answered.
+    finishes = finish_at(game.plan)
+    assert finishes > CLOSES
+    ticker.close_due(finishes - 1)
     assert game.wired.competitions.rounds.round(game.id)["status"] == "lobby"
     assert game.wired.competitions.rounds.standings(game.id) == []
-    ticker.close_due(CLOSES + 100)
+    ticker.close_due(finishes)
     assert game.wired.competitions.rounds.round(game.id)["status"] == "finished"
     standings = game.wired.competitions.rounds.standings(game.id)
     assert [(s["nickname"], s["rank"], s["points"]) for s in standings] == [
         ("Ben", 1, 3000),
         ("Ann", 2, 2000),
     ]
-    ticker.close_due(CLOSES + 200_000)  # nothing left to do
-    assert game.wired.live.store.windows_due(CLOSES + 200_000) == []
+    ticker.close_due(finishes + 200_000)  # nothing left to do
+    assert game.wired.live.store.windows_due(finishes + 200_000) == []
 
 
 def test_finishing_before_the_window_closed_is_refused_unless_early(windows) -> None:
@@ -732,7 +737,9 @@ def test_finishing_before_the_window_closed_is_refused_unless_early(windows) -> 
     with pytest.raises(RefusedCommand) as refused:
         game.wired.selfpaced.finish(game.id, CLOSES - 1)
     assert refused.value.code == "window_open"
-    assert game.wired.selfpaced.finish(game.id, CLOSES) == 0
+    with pytest.raises(RefusedCommand):  # closed, but a last question may still be running
+        game.wired.selfpaced.finish(game.id, CLOSES)
+    assert game.wired.selfpaced.finish(game.id, finish_at(game.plan)) == 0
     assert game.wired.competitions.rounds.round(game.id)["status"] == "finished"
 
 
@@ -833,3 +840,22 @@ def test_a_blank_identity_is_no_identity(windows) -> None:
             [None, None],
             ["", ""],
         )
+
+
+def test_a_question_delivered_at_the_last_moment_keeps_its_time_after_the_window(
+    windows, clock, app
+) -> None:
+    game = windows()
+    _, token = game.entrant("Last")
+    clock.now = CLOSES - 1_000
+    assert game.next(token).json["question"]["key"] == FIXED[0]
+    clock.now = CLOSES + 15_000  # the window has closed; the question's 20 s have not
+    app.extensions["leitai.ticker"].close_due(clock.now)
+    answered = game.answer(token, FIXED[0], game.right(FIXED[0]))
+    assert answered.status_code == 200, answered.json
+    assert answered.json["result"]["late"] is False
+    assert answered.json["result"]["points"] > 0
+    clock.now = CLOSES + 16_000
+    refused = game.next(token)  # but no new question after the window
+    assert refused.status_code == 409
+    assert refused.json["error"]["code"] == "window_closed"

@@ -15,6 +15,10 @@ class JoinSchema(Schema):
     resume_token = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=512)
     )
+    #: Self-paced rounds: one entry per identity (kept only as a keyed hash).
+    identity = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=128)
+    )
 
 
 class AnswerSchema(Schema):
