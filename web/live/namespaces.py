@@ -19,8 +19,8 @@ from marshmallow import Schema, ValidationError
 from engine.domain.accounts import Capability
 from engine.domain.contest import Mode
 from engine.domain.drawing import shuffle_seed
-from engine.services.errors import ServiceError
 from engine.services.answering import RefusedCommand
+from engine.services.errors import ServiceError
 from web.live import rooms
 from web.live.broadcast import Broadcaster
 from web.live.schemas import AnswerSchema, AttachSchema, JoinSchema, KickSchema, WatchSchema
@@ -154,6 +154,7 @@ class PlayNamespace(LeitaiNamespace):
                 data["region"],
                 data["team"],
                 now_ms(),
+                identity=data["identity"],
                 client=request.remote_addr,
             ).contestant
         elif resume[0] == round_id and self.live.store.attempt(*resume) is not None:
