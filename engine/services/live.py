@@ -19,6 +19,7 @@ from engine.domain.rounds import (
     LiveRound,
     LiveStatus,
     QuestionOpened,
+    QuestionSkipped,
     RoundEvent,
 )
 from engine.domain.standings import BoardStanding, InvalidProfileError
@@ -102,7 +103,14 @@ class LiveRounds:
     def command(
         self, round_id: int, name: str, now: int
     ) -> tuple[LiveRound, tuple[RoundEvent, ...]]:
-        """Apply a host command; a refused one changes nothing and says why."""
+        """Apply a host command; a refused one changes nothing and says why.
+
+        A skip voids the question: its accepted answers come off every board and score 0
+        in SQL (the void goes into the answer log with the state), and each voided
+        answer's step of its contestant's streak is undone, so the skipped question
+        neither builds nor breaks a streak (``_previous``). Skipping again finishes the
+        voiding a process that died after saving the skip left undone.
+        """
         plan = self.competitions.plan(round_id)
         if plan.mode is Mode.SELF_PACED:
             raise RefusedCommand("not_live", "A self-paced round has no host controls.")
@@ -117,8 +125,14 @@ class LiveRounds:
                 else:
                     new, events = COMMANDS[name](state, now)
             except IllegalCommand as refused:
+                if name == "skip" and refused.code == "question_skipped":
+                    self.store.void_question(round_id, state.index, plan.competition_id)
                 raise RefusedCommand(refused.code, refused.message) from refused
-            if self.store.save(round_id, state, new):
+            skipped = next((e.index for e in events if isinstance(e, QuestionSkipped)), None)
+            log = None if skipped is None else _void_log(round_id, skipped, now)
+            if self.store.save(round_id, state, new, log):
+                if skipped is not None:
+                    self.store.void_question(round_id, skipped, plan.competition_id)
                 self._freeze_if_due(plan, events)
                 due = None
                 if new.status is LiveStatus.QUESTION_OPEN and new.closes_at is not None:
@@ -380,6 +394,10 @@ def _remaining_ms(state: LiveRound, now: int) -> int | None:
         return 0
     at = state.paused_at if state.status is LiveStatus.PAUSED else now
     return max(0, state.closes_at - at)
+
+
+def _void_log(round_id: int, index: int, now: int) -> dict[str, str]:
+    return {"kind": "void", "round": str(round_id), "index": str(index), "at": str(now)}
 
 
 def _previous(state: LiveRound, index: int) -> int:

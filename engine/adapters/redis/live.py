@@ -10,6 +10,8 @@ Keys of round ``R`` (besides the leaderboards')::
     {prefix}:round:R:progress         hash: contestant -> "streak,last_index"
     {prefix}:round:R:q:I:answers      hash: contestant -> first accepted result (JSON)
     {prefix}:round:R:q:I:options      hash: option -> how many chose it
+    {prefix}:round:R:q:I:deltas       hash: contestant -> what their answer added to the
+                                      boards, so a skip can take exactly that back
     {prefix}:round:R:attempts         hash: contestant -> self-paced attempt (JSON)
     {prefix}:answer-log               stream every process appends to, drained to SQL
 
@@ -20,6 +22,7 @@ Cluster they would need one hash tag; Leitai runs one Redis (or one per shard of
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +30,7 @@ from typing import Any
 
 import redis
 
-from engine.adapters.redis.leaderboard import RedisLeaderboard
+from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeaderboard
 from engine.domain.rounds import LiveRound, live_round_from_dict, live_round_to_dict
 
 _LUA = Path(__file__).parent / "lua"
@@ -47,6 +50,7 @@ return {1, contestant}
 _SAVE = """
 if redis.call("HGET", KEYS[1], "json") ~= ARGV[1] then return 0 end
 redis.call("HSET", KEYS[1], "json", ARGV[2], "status", ARGV[3], "index", ARGV[4], "seq", ARGV[5])
+if #ARGV > 5 then redis.call("XADD", KEYS[2], "*", unpack(ARGV, 6)) end
 return 1
 """
 
@@ -72,6 +76,7 @@ class RedisLiveStore:
         self.log_key = f"{prefix}:answer-log"
         boards = (_LUA / "boards.lua").read_text()
         self._answer = client.register_script(boards + (_LUA / "answer.lua").read_text())
+        self._void = client.register_script(boards + (_LUA / "void.lua").read_text())
         self._join = client.register_script(_JOIN)
         self._save = client.register_script(_SAVE)
         self._save_field = client.register_script(_SAVE_FIELD)
@@ -88,17 +93,25 @@ class RedisLiveStore:
     def create(self, round_id: int, state: LiveRound) -> None:
         self._redis.hset(self._key(round_id, "live"), mapping=_live_fields(state))
 
-    def save(self, round_id: int, read: LiveRound, state: LiveRound) -> bool:
-        """Store ``state`` if the round is still as it was ``read`` (compare and set)."""
+    def save(
+        self,
+        round_id: int,
+        read: LiveRound,
+        state: LiveRound,
+        log: Mapping[str, str] | None = None,
+    ) -> bool:
+        """Store ``state`` if the round is still as it was ``read`` (compare and set),
+        appending ``log`` to the answer log in the same step."""
         fields = _live_fields(state)
         saved = self._save(
-            keys=[self._key(round_id, "live")],
+            keys=[self._key(round_id, "live"), self.log_key],
             args=[
                 _live_fields(read)["json"],
                 fields["json"],
                 fields["status"],
                 fields["index"],
                 fields["seq"],
+                *[part for item in (log or {}).items() for part in item],
             ],
         )
         return bool(saved)
@@ -238,6 +251,7 @@ class RedisLiveStore:
                 self._key(round_id, "q", index, "options"),
                 self._key(round_id, "progress"),
                 self.log_key,
+                self._key(round_id, "q", index, "deltas"),
                 *board_keys,
             ],
             args=[
@@ -262,6 +276,44 @@ class RedisLiveStore:
         if status == "refused":
             return AnswerOutcome(status, reason=reply[1].decode())
         return AnswerOutcome(status)
+
+    def void_question(self, round_id: int, index: int, competition_id: int | None) -> int:
+        """Take every answer to a skipped question off the boards it was added to and
+        mark its result voided (points 0); the number voided now, 0 when done before.
+
+        Each contestant is voided atomically and once (lua/void.lua), in batches per
+        board shard, pipelined.
+        """
+        answers = self._key(round_id, "q", index, "answers")
+        by_shard: dict[int, list[str]] = defaultdict(list)
+        for contestant, raw in self._redis.hscan_iter(answers, count=BATCH):
+            result = {**json.loads(raw), "points": 0, "voided": True, "reason": "skipped"}
+            by_shard[self._boards.shard_of(contestant.decode())] += [
+                contestant.decode(),
+                json.dumps(result, ensure_ascii=False, separators=(",", ":")),
+            ]
+        calls = [
+            (pairs[0], pairs[start : start + 2 * BATCH])
+            for pairs in by_shard.values()
+            for start in range(0, len(pairs), 2 * BATCH)
+        ]
+        voided = 0
+        for first in range(0, len(calls), PIPELINE_CALLS):
+            pipe = self._redis.pipeline(transaction=False)
+            for contestant, pairs in calls[first : first + PIPELINE_CALLS]:
+                base, board_keys = self._boards.answer_keys(round_id, contestant, competition_id)
+                self._void(
+                    keys=[
+                        answers,
+                        self._key(round_id, "q", index, "deltas"),
+                        self._key(round_id, "progress"),
+                        *board_keys[:3],  # profiles, state [, competition board]
+                    ],
+                    args=[base, *pairs],
+                    client=pipe,
+                )
+            voided += sum(sum(results) for results in pipe.execute())
+        return voided
 
     def answers(self, round_id: int, index: int) -> dict[str, dict[str, Any]]:
         raw = self._redis.hgetall(self._key(round_id, "q", index, "answers"))

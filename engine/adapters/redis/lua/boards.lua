@@ -1,7 +1,8 @@
--- Shared by the leaderboard and answer scripts (prepended to each): one answer's points and
--- time added to every board of its contestant, as engine.domain.ranking.score_delta says:
+-- Shared by the leaderboard, answer and void scripts (prepended to each): one answer's points
+-- and time added to every board of its contestant, as engine.domain.ranking.score_delta says:
 -- S = points * 2^21 - min(total_ms, 2^21 - 1), points and time read back from the stored
--- score (doubles hold these exactly).
+-- score (doubles hold these exactly); and exactly that addition taken back when the
+-- answer's question is voided.
 local SCALE, TIME_LIMIT, POINTS_LIMIT = 2097152, 2097151, 4294967296
 
 local function score_delta(score, points, response_ms)
@@ -16,7 +17,26 @@ local function score_text(number)  -- tostring would round to 14 digits
   return string.format("%.0f", number)
 end
 
--- Returns the new round score, or "unknown_contestant" / "out_of_range" (nothing written).
+-- The round boards a profile ("region\tteam\tnickname") is on, without the view.
+local function board_names(profile)
+  local region, team = string.match(profile, "^([^\t]*)\t([^\t]*)\t")
+  local names = {"all"}
+  if region ~= "" then names[#names + 1] = "region:" .. region end
+  if team ~= "" then names[#names + 1] = "team:" .. team end
+  return names
+end
+
+local function add_to_views(base, views, profile, contestant, delta)
+  for _, view in ipairs(views) do
+    for _, name in ipairs(board_names(profile)) do
+      redis.call("ZINCRBY", base .. ":" .. view .. ":" .. name, score_text(delta), contestant)
+    end
+  end
+end
+
+-- Returns the new round score, the round delta, the competition delta (nil without a
+-- competition board) and whether the public boards got it too; or "unknown_contestant"
+-- / "out_of_range" (nothing written).
 local function add_to_boards(base, profiles, state, competition_board, competition_profiles,
                              contestant, points, response_ms)
   local profile = redis.call("HGET", profiles, contestant)
@@ -31,18 +51,25 @@ local function add_to_boards(base, profiles, state, competition_board, competiti
   if not d or (competition_board and not competition_delta) then return "out_of_range" end
   local views = {"live"}
   if redis.call("GET", state) == "p" then views[2] = "public" end  -- freeze planned: both
-  local region, team = string.match(profile, "^([^\t]*)\t([^\t]*)\t")
-  local names = {"all"}
-  if region ~= "" then names[#names + 1] = "region:" .. region end
-  if team ~= "" then names[#names + 1] = "team:" .. team end
-  for _, view in ipairs(views) do
-    for _, name in ipairs(names) do
-      redis.call("ZINCRBY", base .. ":" .. view .. ":" .. name, score_text(d), contestant)
-    end
-  end
+  add_to_views(base, views, profile, contestant, d)
   if competition_board then
     redis.call("ZINCRBY", competition_board, score_text(competition_delta), contestant)
     redis.call("HSETNX", competition_profiles, contestant, profile)
   end
-  return score + d
+  return score + d, d, competition_delta, #views == 2
+end
+
+-- Take back exactly the deltas add_to_boards returned for one answer. The public boards
+-- give back what they received while they still exist: planned, or frozen since (a
+-- thawed round dropped them and reads the live boards).
+local function remove_from_boards(base, profiles, state, competition_board, contestant,
+                                  d, competition_delta, public)
+  local profile = redis.call("HGET", profiles, contestant)
+  local views = {"live"}
+  local now = redis.call("GET", state)
+  if public and (now == "p" or now == "f") then views[2] = "public" end
+  if profile then add_to_views(base, views, profile, contestant, -d) end
+  if competition_board and competition_delta then
+    redis.call("ZINCRBY", competition_board, score_text(-competition_delta), contestant)
+  end
 end
