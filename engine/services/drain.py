@@ -17,7 +17,7 @@ class AnswerLog(Protocol):
 
 
 class Record(Protocol):
-    def record(self, joins: Any, answers: Any) -> None: ...
+    def record(self, joins: Any, answers: Any, voids: Any = ()) -> None: ...
 
 
 @dataclass
@@ -29,13 +29,17 @@ class Drainer:
 
     def drain_once(self, block_ms: int = 1000) -> int:
         """Store one batch in SQL, then acknowledge it: a crash in between replays it,
-        and the SQL insert skips rows it already has, so nothing is lost or doubled."""
+        and the SQL insert skips rows it already has, so nothing is lost or doubled.
+
+        A void (a skipped question) applies to its question's answers whether they come
+        in this batch, an earlier one or a later one (another consumer's)."""
         entries = self.log.read(self.consumer, self.batch, block_ms)
         if not entries:
             return 0
         joins = [_join(f) for _, f in entries if f.get("kind") == "join"]
         answers = [_answer(f) for _, f in entries if f.get("kind") == "answer"]
-        self.record.record(joins, answers)
+        voids = [_void(f) for _, f in entries if f.get("kind") == "void"]
+        self.record.record(joins, answers, voids)
         self.log.acknowledge([entry_id for entry_id, _ in entries])
         return len(entries)
 
@@ -57,6 +61,14 @@ def _join(fields: Mapping[str, str]) -> dict[str, Any]:
         "joined_at_ms": int(fields["at"]),
         "identity_hash": fields.get("identity") or None,
         "client_hash": fields.get("client") or None,
+    }
+
+
+def _void(fields: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "round_id": int(fields["round"]),
+        "question_index": int(fields["index"]),
+        "voided_at_ms": int(fields["at"]),
     }
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -196,6 +197,19 @@ class AnswerRow(Base):
     points: Mapped[int] = mapped_column(Integer)
     response_ms: Mapped[int] = mapped_column(Integer)
     answered_at_ms: Mapped[int] = mapped_column(BigInteger)
+    #: Its question was skipped: the answer scores 0 and stays out of statistics.
+    voided: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class VoidedQuestionRow(Base):
+    """A skipped live question. Kept apart from its answers so that answers drained
+    after the void (by another consumer) are voided too."""
+
+    __tablename__ = "voided_questions"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    question_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    voided_at_ms: Mapped[int] = mapped_column(BigInteger)
 
 
 class StandingRow(Base):

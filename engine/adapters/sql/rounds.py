@@ -18,6 +18,7 @@ from engine.adapters.sql.models import (
     ContestantRow,
     RoundRow,
     StandingRow,
+    VoidedQuestionRow,
 )
 
 
@@ -79,14 +80,40 @@ class SqlRoundRepository:
     # --- the drained record --------------------------------------------------------------
 
     def record(
-        self, joins: Iterable[Mapping[str, Any]], answers: Iterable[Mapping[str, Any]]
+        self,
+        joins: Iterable[Mapping[str, Any]],
+        answers: Iterable[Mapping[str, Any]],
+        voids: Iterable[Mapping[str, Any]] = (),
     ) -> None:
-        """Store drained log entries; entries already stored are skipped (a replay)."""
-        joins, answers = list(joins), list(answers)
+        """Store drained log entries; entries already stored are skipped (a replay).
+
+        Inserts go first, then every answer of a voided question touched here (voided
+        now, or answered now after a void stored earlier) scores 0 and is marked voided.
+        """
+        joins, answers, voids = list(joins), list(answers), list(voids)
         with self._db.session() as session, session.begin():
-            for model, rows in ((ContestantRow, joins), (AnswerRow, answers)):
+            for model, rows in (
+                (ContestantRow, joins),
+                (AnswerRow, answers),
+                (VoidedQuestionRow, voids),
+            ):
                 if rows:
                     session.execute(self._insert_ignoring_duplicates(model), rows)
+            touched = {(a["round_id"], a["question_index"]) for a in [*answers, *voids]}
+            if not touched:
+                return
+            rounds = {round_id for round_id, _ in touched}
+            voided = session.execute(
+                select(VoidedQuestionRow.round_id, VoidedQuestionRow.question_index).where(
+                    VoidedQuestionRow.round_id.in_(rounds)
+                )
+            )
+            for round_id, index in set(map(tuple, voided)) & touched:
+                session.execute(
+                    update(AnswerRow)
+                    .where(AnswerRow.round_id == round_id, AnswerRow.question_index == index)
+                    .values(points=0, voided=True)
+                )
 
     def _insert_ignoring_duplicates(self, model: type) -> Any:
         if self._db.backend == "postgresql":
@@ -128,6 +155,7 @@ class SqlRoundRepository:
                     "points": r.points,
                     "response_ms": r.response_ms,
                     "answered_at_ms": r.answered_at_ms,
+                    "voided": r.voided,
                 }
                 for r in rows
             ]
