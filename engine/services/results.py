@@ -7,7 +7,8 @@ answers that are still in Redis.
 
 Statistics (engine.domain.statistics) count a question as asked when it was opened and
 not skipped, and a contestant as a taker once they answered an asked question; an
-asked question a taker left unanswered scores 0.
+asked question a taker left unanswered scores 0. A skipped question's answers stay in
+the record, voided (0 points): statistics and rebuilt boards leave them out.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ class Results:
         for answer in answers:
             by_key[answer["question_key"]].append(answer)
         listed = _listed(plan, by_key.keys())
-        asked = self._asked(plan, by_key.keys())
+        asked, skipped = self._asked(plan, answers)
         by_taker: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         for answer in answers:
             if answer["question_key"] in asked:
@@ -116,7 +117,12 @@ class Results:
             "statistics": asdict(round_statistics(sums)),
             "signals": [asdict(signal) for signal in _signals(answers, entrants)],
             "questions": [
-                _question_report(question, by_key[question.key], items.get(question.key))
+                _question_report(
+                    question,
+                    by_key[question.key],
+                    items.get(question.key),
+                    skipped=question.key in skipped,
+                )
                 for question in listed
             ],
         }
@@ -147,6 +153,7 @@ class Results:
         }
         recorded = self.record.answers(round_id)
         self._require_drained(round_id, state, len(profiles), len(recorded))
+        recorded = [a for a in recorded if not a["voided"]]
         rebuilt = Rebuilt(len(profiles), len(recorded))
         if plan.rules.freeze_at_question is None or row["status"] == "finished":
             self.leaderboard.rebuild(round_id, _scored(recorded), profiles)
@@ -184,14 +191,20 @@ class Results:
         except NotFound:
             return None
 
-    def _asked(self, plan: RoundPlan, answered: Iterable[str]) -> set[str]:
-        """Keys of the questions opened and not skipped; without live state (self-paced,
-        or lost), those the record has answers for."""
+    def _asked(
+        self, plan: RoundPlan, answers: Iterable[Mapping[str, Any]]
+    ) -> tuple[set[str], set[str]]:
+        """Keys of the questions opened and not skipped, and of those skipped (by the
+        live state, or the record's voided answers); without live state (self-paced, or
+        lost), the questions asked are those the record has answers for."""
+        answers = list(answers)
+        skipped = {a["question_key"] for a in answers if a["voided"]}
         state = self._state(plan.round_id)
         if state is None:
-            return set(answered)
+            return {a["question_key"] for a in answers} - skipped, skipped
+        skipped |= {plan.questions[i].key for i in state.skipped}
         opened = range(min(state.index + 1, len(plan.questions)))
-        return {plan.questions[i].key for i in opened if i not in state.skipped}
+        return {plan.questions[i].key for i in opened} - skipped, skipped
 
     def _require_drained(
         self, round_id: int, state: LiveRound | None, contestants: int, answers: int
@@ -240,7 +253,7 @@ def _listed(plan: RoundPlan, answered: Iterable[str]) -> list[Question]:
 
 
 def _question_report(
-    question: Question, mine: list[dict[str, Any]], item: ItemStatistics | None
+    question: Question, mine: list[dict[str, Any]], item: ItemStatistics | None, *, skipped: bool
 ) -> dict[str, Any]:
     return {
         "key": question.key,
@@ -248,6 +261,7 @@ def _question_report(
         "prompt": dict(question.prompt),
         "answer": list(question.answer),
         "asked": item is not None,
+        "skipped": skipped,
         "answers": len(mine),
         "correct": sum(1 for a in mine if a["correct"]),
         "mean_response_ms": sum(a["response_ms"] for a in mine) / len(mine) if mine else None,

@@ -116,6 +116,9 @@ class QuestionResultSchema(Schema):
     prompt = fields.Dict(keys=fields.String(), values=fields.String())
     answer = fields.Raw()
     asked = fields.Boolean(metadata={"description": "opened and not skipped"})
+    skipped = fields.Boolean(
+        metadata={"description": "skipped by the host: its answers are voided (0 points)"}
+    )
     answers = fields.Integer()
     correct = fields.Integer()
     mean_response_ms = fields.Float(allow_none=True)

@@ -44,7 +44,7 @@ function render(report) {
   const asked = report.questions.filter((q) => q.asked);
   $("questions").replaceChildren(...report.questions.map((q) => el("tr", {},
     el("td", {}, String(q.index + 1)),
-    el("td", {}, el("code", {}, q.key), " ", pick(q.prompt, lang), q.asked ? "" : ` (${t("未出", "not asked")})`),
+    el("td", {}, el("code", {}, q.key), " ", pick(q.prompt, lang), q.asked ? "" : q.skipped ? ` (${t("已跳过", "skipped")})` : ` (${t("未出", "not asked")})`),
     el("td", {}, String(q.answers)),
     el("td", {}, String(q.correct)),
     el("td", {}, q.answers ? percent(q.correct / q.answers) : "—"),
