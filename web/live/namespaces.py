@@ -7,6 +7,7 @@ failure is an ``{"ok": false, "error": {...}}`` ack and changes nothing.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -26,6 +27,8 @@ from web.live.broadcast import Broadcaster
 from web.live.schemas import AnswerSchema, AttachSchema, JoinSchema, KickSchema, WatchSchema
 from web.tokens import TokenError
 from web.wiring import Wiring
+
+log = logging.getLogger(__name__)
 
 MAX_PAYLOAD = 4096  # bytes of JSON in one event
 RATE = 10.0  # events per second per connection, sustained
@@ -81,6 +84,9 @@ def event(schema: type[Schema] | None = None) -> Callable:
                 return failure(refused.code, refused.message)
             except ServiceError as error:
                 return failure(error.code, error.message, error.fields or None)
+            except Exception:  # e.g. Redis unreachable: still an ack, so no client waits
+                log.exception("%s %s failed", self.namespace, handler.__name__)
+                return failure("internal", "Something went wrong on our side; try again.")
 
         return handle
 
