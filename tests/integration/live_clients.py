@@ -45,12 +45,18 @@ def leitai(args: list[str], env: Mapping[str, str], stdin: str = "") -> str:
     return done.stdout
 
 
-def prepare_instance(env: Mapping[str, str]) -> None:
-    """Schema, a host account (password on stdin) and the national-defence bank.
+def upgrade(env: Mapping[str, str]) -> None:
+    """Migrate a PostgreSQL database before serving (``serve`` migrates SQLite itself)."""
+    if env.get("LEITAI_DATABASE_URL"):
+        leitai(["db", "upgrade"], env)
 
-    Run before any server starts: each command opens the instance's stores itself.
+
+def prepare_instance(env: Mapping[str, str]) -> None:
+    """A host account (password on stdin) and the national-defence bank.
+
+    Run while a server is up, as an operator would: on the embedded stores the commands
+    attach to the server's Redis instead of starting and stopping one of their own.
     """
-    leitai(["db", "upgrade"], env)
     leitai(["user", "add", HOST_NAME, "--role", "host"], env, stdin=HOST_PASSWORD + "\n")
     assert "national-defence" in leitai(["bank", "import", str(BANK)], env)
 
@@ -177,6 +183,7 @@ class LiveClient:
             transports=["websocket"],
             wait_timeout=TIMEOUT_S,
         )
+        self._ws = self.sio.eio.ws
         return self
 
     def call(self, event: str, data: Any = None) -> dict[str, Any]:
@@ -209,6 +216,8 @@ class LiveClient:
 
     def close(self) -> None:
         self.sio.disconnect()
+        # After the server vanished python-engineio leaves its WebSocket open; close it.
+        self._ws.shutdown()
 
 
 class Clients(list[LiveClient]):

@@ -27,6 +27,7 @@ from tests.integration.live_clients import (
     paper,
     prepare_instance,
     spectator,
+    upgrade,
     wait_until,
 )
 from tests.integration.servers import free_port, running
@@ -57,12 +58,13 @@ def test_a_round_spans_two_processes(tmp_path, stack_name):
     port_a, port_b = free_port(), free_port()
     a, b = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"
     try:
-        prepare_instance(env)
+        upgrade(env)
         with (
             running(["serve", "--port", str(port_a)], env, port_a),
             running(["serve", "--port", str(port_b)], env, port_b),
             Clients() as clients,
         ):
+            prepare_instance(env)
             token = host_token(a)
             created = create_round(a, token, questions.keys)
             round_id, code = created["id"], created["code"]
