@@ -82,6 +82,9 @@ class Competitions:
     def __post_init__(self) -> None:
         # Plans are immutable, so each process may keep the ones it has read.
         self.plan = lru_cache(maxsize=256)(self._load_plan)
+        # So are a round's codes: every join looked its code up in SQL (a blocking call
+        # under gevent). Only rounds found are kept; an unknown code is asked again.
+        self._round_by = lru_cache(maxsize=1024)(self._find_round)
 
     def create(
         self,
@@ -159,15 +162,16 @@ class Competitions:
         return row
 
     def round_id_by_code(self, code: str) -> int:
-        found = self.rounds.round_by(code=code.strip().upper())
-        if found is None:
-            raise NotFound("No round has that code.")
-        return found
+        return self._round_by("code", code.strip().upper())
 
     def round_id_by_watch_code(self, code: str) -> int:
-        found = self.rounds.round_by(watch_code=code.strip().upper())
+        return self._round_by("watch_code", code.strip().upper())
+
+    def _find_round(self, kind: str, code: str) -> int:
+        found = self.rounds.round_by(**{kind: code})
         if found is None:
-            raise NotFound("No round has that watch code.")
+            what = "code" if kind == "code" else "watch code"
+            raise NotFound(f"No round has that {what}.")
         return found
 
     def _load_plan(self, round_id: int) -> RoundPlan:
