@@ -47,16 +47,25 @@ class Recorded:
 
 
 def record(
-    store: Any, plan: RoundPlan, contestant: str, judged: Judged, *, live_gate: bool, now: int
+    store: Any,
+    plan: RoundPlan,
+    contestant: str,
+    judged: Judged,
+    *,
+    live_gate: bool,
+    now: int,
+    read: tuple[str, float | None] | None = None,
 ) -> Recorded:
-    """Score from the contestant's current streak and total, then let one Redis call
-    accept it (or find the first answer); retry if a concurrent write moved them."""
+    """Score from the contestant's current streak and total (``read``: as the caller
+    already read them with ``store.progress``), then let one Redis call accept it (or
+    find the first answer); retry from a fresh read if a concurrent write moved them."""
     question, index = judged.question, judged.index
     credit = Fraction(0) if judged.late else judged.verdict.credit
     correct = judged.verdict.correct and not judged.late
     limit_ms = plan.time_limit_s(question) * 1000
     for _ in range(RETRIES):
-        progress, score = store.progress(plan.round_id, plan.competition_id, contestant)
+        progress, score = read or store.progress(plan.round_id, plan.competition_id, contestant)
+        read = None
         streak, last = parse_progress(progress)
         award = score_answer(
             plan.rules.scoring,

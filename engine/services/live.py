@@ -180,10 +180,7 @@ class LiveRounds:
         self.store.kick(round_id, contestant)
 
     def _state(self, round_id: int) -> LiveRound:
-        state = self.store.load(round_id)
-        if state is None:
-            raise NotFound(f"Round {round_id} has no live state.")
-        return state
+        return _present(round_id, self.store.load(round_id))
 
     def state(self, round_id: int) -> LiveRound:
         return self._state(round_id)
@@ -262,16 +259,17 @@ class LiveRounds:
     ) -> AnswerAck:
         """Judge an answer by the server clock, score it once, and log it."""
         plan = self.competitions.plan(round_id)
-        if self.store.is_kicked(round_id, contestant):
+        asked = next((i for i, q in enumerate(plan.questions) if q.key == question_key), None)
+        read = self.store.answer_reading(round_id, plan.competition_id, contestant, asked)
+        if read.kicked:
             raise RefusedCommand("kicked", "The host removed you from this round.")
-        state = self._state(round_id)
+        state = _present(round_id, read.state)
         index = state.index
-        if not 0 <= index < len(plan.questions) or plan.questions[index].key != question_key:
+        if asked is None or index != asked:
             raise RefusedCommand("not_current", "That question is not the one open now.")
         question = plan.questions[index]
-        earlier = self.store.answer_of(round_id, index, contestant)
-        if earlier is not None:
-            return AnswerAck(accepted=True, duplicate=True, result=earlier)
+        if read.first is not None:
+            return AnswerAck(accepted=True, duplicate=True, result=read.first)
         admission = rounds.accepts_answer(state, index, now, contestant=contestant)
         if not admission:
             raise RefusedCommand(admission.reason or "closed", _late_message(admission.reason))
@@ -289,7 +287,15 @@ class LiveRounds:
             response_ms=min(max(now - state.opens_at, 0), limit_ms),
             previous_index=_previous(state, index),
         )
-        recorded = answering.record(self.store, plan, contestant, judged, live_gate=True, now=now)
+        recorded = answering.record(
+            self.store,
+            plan,
+            contestant,
+            judged,
+            live_gate=True,
+            now=now,
+            read=(read.progress, read.score),
+        )
         return AnswerAck(
             accepted=True, duplicate=recorded.status == "duplicate", result=recorded.result
         )
@@ -384,6 +390,12 @@ class LiveRounds:
         state = self._state(round_id)
         count = self.store.answer_count(round_id, state.index) if state.index >= 0 else 0
         return {"count": count, "of": self.store.contestant_count(round_id), "index": state.index}
+
+
+def _present(round_id: int, state: LiveRound | None) -> LiveRound:
+    if state is None:
+        raise NotFound(f"Round {round_id} has no live state.")
+    return state
 
 
 def _remaining_ms(state: LiveRound, now: int) -> int | None:

@@ -62,6 +62,17 @@ return 1
 
 
 @dataclass(frozen=True)
+class AnswerReading:
+    """What judging one live answer starts from, read in one round trip."""
+
+    kicked: bool
+    state: LiveRound | None
+    first: dict[str, Any] | None  # the contestant's accepted answer to the question asked
+    progress: str  # as RedisLiveStore.progress
+    score: float | None
+
+
+@dataclass(frozen=True)
 class AnswerOutcome:
     status: str  # accepted | duplicate | closed | retry | refused
     result: dict[str, Any] | None = None
@@ -220,11 +231,37 @@ class RedisLiveStore:
     ) -> tuple[str, float | None]:
         """(raw "streak,last_index" or "", live board score): what scoring starts from."""
         pipe = self._redis.pipeline(transaction=False)
+        self._read_progress(pipe, round_id, competition_id, contestant)
+        progress, score = pipe.execute()
+        return (progress or b"").decode(), score
+
+    def _read_progress(
+        self, pipe: Any, round_id: int, competition_id: int | None, contestant: str
+    ) -> None:
         pipe.hget(self._key(round_id, "progress"), contestant)
         base, _ = self._boards.answer_keys(round_id, contestant, competition_id)
         pipe.zscore(f"{base}:live:all", contestant)
-        progress, score = pipe.execute()
-        return (progress or b"").decode(), score
+
+    def answer_reading(
+        self, round_id: int, competition_id: int | None, contestant: str, index: int | None
+    ) -> AnswerReading:
+        """Whether the contestant was kicked, the round's state, their first answer to
+        question ``index`` (None: not on the paper) and their progress, pipelined: each
+        answer of a burst read them one round trip at a time, five in all with the script."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.sismember(self._key(round_id, "kicked"), contestant)
+        pipe.hget(self._key(round_id, "live"), "json")
+        self._read_progress(pipe, round_id, competition_id, contestant)
+        if index is not None:
+            pipe.hget(self._key(round_id, "q", index, "answers"), contestant)
+        kicked, state, progress, score, *first = pipe.execute()
+        return AnswerReading(
+            kicked=bool(kicked),
+            state=None if state is None else live_round_from_dict(json.loads(state)),
+            first=json.loads(first[0]) if first and first[0] is not None else None,
+            progress=(progress or b"").decode(),
+            score=score,
+        )
 
     def record_answer(
         self,

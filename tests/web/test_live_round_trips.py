@@ -1,0 +1,47 @@
+"""What one live answer costs in Redis round trips: under a burst, every round trip is a
+socket write and read in the one gevent hub, so the answer path reads in one pipeline
+and writes in one script."""
+
+from __future__ import annotations
+
+import pytest
+from redis.connection import AbstractConnection
+
+from tests.web.live_helpers import RIGHT, SINGLE, WRONG, Rounds, install_clock
+
+
+@pytest.fixture
+def live_round(app, client, wired, login, monkeypatch: pytest.MonkeyPatch) -> Rounds:
+    install_clock(monkeypatch)
+    return Rounds(app, client, wired, login("host"))
+
+
+@pytest.fixture
+def round_trips(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per request written to Redis (a pipeline is one)."""
+    sent: list[int] = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self: AbstractConnection, command: object, check_health: bool = True) -> None:
+        sent.append(1)
+        send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    return sent
+
+
+def test_an_answer_is_two_round_trips_and_a_duplicate_one(
+    live_round: Rounds, round_trips: list[int]
+) -> None:
+    game = live_round()
+    first, second = game.players(2)
+    game.command("start")
+    assert first.answer(SINGLE, RIGHT[SINGLE])["accepted"] is True  # loads the script
+    round_trips.clear()
+    ack = second.answer(SINGLE, WRONG[SINGLE])
+    assert (ack["accepted"], ack["duplicate"]) == (True, False)
+    assert len(round_trips) == 2  # the reading pipeline, the answer script
+    round_trips.clear()
+    again = second.answer(SINGLE, RIGHT[SINGLE])
+    assert (again["accepted"], again["duplicate"]) == (True, True)
+    assert len(round_trips) == 1
