@@ -1,6 +1,6 @@
-"""What one live answer costs in Redis round trips: under a burst, every round trip is a
-socket write and read in the one gevent hub, so the answer path reads in one pipeline
-and writes in one script."""
+"""What one live event costs the server. Under a burst, every Redis round trip is a socket
+write and read in the one gevent hub, so the answer path reads in one pipeline and writes
+in one script; and no event pays for a Flask request context it does not use."""
 
 from __future__ import annotations
 
@@ -45,3 +45,20 @@ def test_an_answer_is_two_round_trips_and_a_duplicate_one(
     again = second.answer(SINGLE, RIGHT[SINGLE])
     assert (again["accepted"], again["duplicate"]) == (True, True)
     assert len(round_trips) == 1
+
+
+def test_events_run_without_a_flask_request_context(
+    live_round: Rounds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    game = live_round()
+    player, _ = game.player("alice")
+    game.command("start")
+    pushed: list[object] = []
+    make = game.app.request_context
+    monkeypatch.setattr(
+        game.app, "request_context", lambda environ: pushed.append(1) or make(environ)
+    )
+    assert player.answer(SINGLE, RIGHT[SINGLE])["accepted"] is True
+    assert player.emit("state")["state"]["you"]["points"] > 0
+    player.client.disconnect(namespace="/play")
+    assert pushed == []
