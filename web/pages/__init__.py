@@ -6,10 +6,12 @@ data they fetch over HTTP is a round's join details (``/play/<code>/info``).
 
 from __future__ import annotations
 
+import io
 from functools import cache
 from typing import Any
 
 import opencc
+import segno
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from engine.domain.questions import MediaKind
@@ -19,6 +21,7 @@ from web.wiring import wiring
 
 pages = Blueprint("pages", __name__)
 
+QR_MAX_AGE_S = 86_400
 REGION_NAMES = {region.code: region.name["zh-Hans"] for region in GUANGDONG}
 
 
@@ -79,6 +82,33 @@ def play_info(code: str) -> Response:
         "audio": [url_for("media.media_file", digest=digest) for digest in clips],
     }
     return jsonify(info)
+
+
+@pages.get("/play/<code>/qr.svg")
+def play_qr(code: str) -> Response:
+    """A QR code of the round's join link, for the big screen and for phones to pass on.
+
+    A code names its round for good, so the image may be cached; it holds the absolute
+    URL as this request reached the server, hence ``Vary: Host``.
+    """
+    competitions = wiring().competitions
+    plan = competitions.plan(competitions.round_id_by_code(code))
+    url = url_for("pages.play", code=plan.code, _external=True)
+    response = Response(join_qr_svg(url), mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = QR_MAX_AGE_S
+    response.vary.add("Host")
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def join_qr_svg(url: str) -> str:
+    """A standalone SVG QR code of ``url``: black on white, sized by its viewBox."""
+    svg = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        svg, kind="svg", omitsize=True, dark="#000", light="#fff", title=url
+    )
+    return svg.getvalue().decode()
 
 
 @pages.get("/watch")

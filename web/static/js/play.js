@@ -219,7 +219,17 @@ function renderLobby(state) {
   const count = find("count");
   count.dataset.count = String(state.contestants ?? 0);
   count.textContent = t("contestants", { count: count.dataset.count });
+  showShareCode();
   show("lobby");
+}
+
+/** The join link as a QR code, for the people next to this phone. */
+function showShareCode() {
+  const image = find("qr");
+  const code = encodeURIComponent(page.code);
+  image.src = `/play/${code}/qr.svg`;
+  image.alt = `${location.origin}/play/${code}`;
+  image.hidden = !page.code;
 }
 
 /** Draw a question once per opening; later calls (a resync) keep what the contestant did. */
