@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 ARTEFACTS = Path(__file__).parent / "artefacts"
 BANK = Path(__file__).resolve().parents[2] / "question_banks" / "national-defence"
 HOST_NAME, HOST_PASSWORD = "browser-host", "correct horse battery"
+ADMIN_NAME, ADMIN_PASSWORD = "browser-admin", "console password 1"
 PHONE = {"width": 360, "height": 740}
 BIG_SCREEN = {"width": 1920, "height": 1080}
 
@@ -54,7 +55,8 @@ def leitai(args: list[str], env: Mapping[str, str], stdin: str = "") -> str:
 
 @dataclass(frozen=True)
 class Server:
-    """A running ``leitai serve`` with a host account and the national-defence bank."""
+    """A running ``leitai serve`` with a host and an admin account and the
+    national-defence bank."""
 
     base: str
 
@@ -72,6 +74,10 @@ class Server:
 
     def host_token(self) -> str:
         body = {"username": HOST_NAME, "password": HOST_PASSWORD}
+        return self.http("POST", "/api/v1/auth/token", body)["token"]
+
+    def admin_token(self) -> str:
+        body = {"username": ADMIN_NAME, "password": ADMIN_PASSWORD}
         return self.http("POST", "/api/v1/auth/token", body)["token"]
 
     def open_round(self, token: str, keys: list[str], rules: Mapping[str, Any]) -> dict:
@@ -98,6 +104,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {"LEITAI_INSTANCE": str(tmp_path_factory.mktemp("instance"))}
     leitai(["db", "upgrade"], env)
     leitai(["user", "add", HOST_NAME, "--role", "host"], env, stdin=HOST_PASSWORD + "\n")
+    leitai(["user", "add", ADMIN_NAME, "--role", "admin"], env, stdin=ADMIN_PASSWORD + "\n")
     leitai(["bank", "import", str(BANK)], env)
     port = free_port()
     with running(["serve", "--port", str(port)], env, port):
@@ -116,6 +123,18 @@ def browser() -> Iterator[Any]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def console_log_in(
+    page: Any, base: str, start: str, user: tuple[str, str] = (ADMIN_NAME, ADMIN_PASSWORD)
+) -> None:
+    """Open a console page, get sent to the login form, log in as ``user``, land back."""
+    page.goto(base + start)
+    page.wait_for_url("**/console?next=*")
+    page.get_by_label("用户名").fill(user[0])
+    page.get_by_label("密码").fill(user[1])
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"**{start}")
 
 
 @pytest.fixture

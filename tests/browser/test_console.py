@@ -5,73 +5,17 @@ Screenshots of every console page are kept under tests/browser/artefacts/.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.integration.servers import LEITAI, clean_environ, free_port, running
+from tests.browser.conftest import console_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = Path(__file__).parent / "artefacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "console password 1"
-ADMIN = "console-admin"
 TIMEOUT_MS = 10_000
-
-
-def require_browser() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("LEITAI_REQUIRE_BROWSER") == "1":
-        pytest.fail("LEITAI_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
-    pytest.skip("no /usr/bin/chromium (apt-get install chromium)")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    require_browser()
-    env = {"LEITAI_INSTANCE": str(tmp_path_factory.mktemp("console-instance"))}
-    added = subprocess.run(
-        [LEITAI, "user", "add", ADMIN, "--role", "admin"],
-        input=PASSWORD + "\n",
-        env=clean_environ(env),
-        capture_output=True,
-        text=True,
-    )
-    assert added.returncode == 0, added.stdout + added.stderr
-    port = free_port()
-    with running(["serve", "--port", str(port)], env, port):
-        yield f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -86,53 +30,20 @@ def page(browser, server):
     assert problems == [], problems
 
 
-def shot(page, name: str) -> None:
-    ARTEFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTEFACTS / f"console-{name}.png"), full_page=True)
-
-
-def call(server: str, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+def call(server, method: str, path: str, body: dict | None = None) -> dict:
     """The API as an admin, for setting up and for checking what the pages did."""
-    token = post_json(f"{server}/api/v1/auth/token", {"username": ADMIN, "password": PASSWORD})
-    request = urllib.request.Request(  # noqa: S310 (localhost)
-        f"{server}/api/v1{path}",
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {token['token']}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (localhost)
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
-def post_json(url: str, body: dict) -> dict:
-    request = urllib.request.Request(  # noqa: S310 (localhost)
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (localhost)
-        return json.loads(response.read())
-
-
-def log_in(page, server: str, start: str = "/console/banks") -> None:
-    page.goto(server + start)
-    page.wait_for_url("**/console?next=*")
-    page.get_by_label("用户名").fill(ADMIN)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"**{start}")
+    return server.http(method, f"/api/v1{path}", body, server.admin_token())
 
 
 def error_at(page, path: str):
     return page.locator(f'[data-path="{path}"] > .error')
 
 
-def test_login_create_a_bank_refuse_an_invalid_question_then_publish(page, server):
-    page.goto(server + "/console")
+def test_login_create_a_bank_refuse_an_invalid_question_then_publish(page, server, shot):
+    page.goto(server.base + "/console")
     shot(page, "login")
-    log_in(page, server)
-    shot(page, "banks-empty")
+    console_log_in(page, server.base, "/console/banks")
+    shot(page, "banks")
 
     page.get_by_label("标识（小写字母、数字、连字符）").fill("Bad Slug")
     page.get_by_role("button", name="创建").click()
@@ -165,9 +76,7 @@ def test_login_create_a_bank_refuse_an_invalid_question_then_publish(page, serve
     page.locator('[data-path="questions[0].source"]').scroll_into_view_if_needed()
     shot(page, "editor-invalid")
     # Refused: the stored draft is untouched.
-    status, draft = call(server, "GET", "/banks/civics/draft")
-    assert status == 200
-    assert draft["questions"] == []
+    assert call(server, "GET", "/banks/civics/draft")["questions"] == []
 
     # Fixed: answer and source given, the draft is saved.
     page.get_by_label("▲ a 北京").check()
@@ -178,7 +87,7 @@ def test_login_create_a_bank_refuse_an_invalid_question_then_publish(page, serve
     assert page.locator("#summary").is_hidden()
     assert "北京" in page.locator("#preview").inner_text()
     shot(page, "editor-valid")
-    status, draft = call(server, "GET", "/banks/civics/draft")
+    draft = call(server, "GET", "/banks/civics/draft")
     assert [q["answer"] for q in draft["questions"]] == [["a"]]
 
     page.get_by_role("link", name="版本历史与发布").click()
@@ -192,7 +101,7 @@ def test_login_create_a_bank_refuse_an_invalid_question_then_publish(page, serve
     page.wait_for_url("**/console/banks/civics")
     prompt.fill("我国的首都是哪座城市？")
     save_state.filter(has_text="草稿已保存（1 题）").wait_for()
-    page.goto(server + "/console/banks/civics/versions")
+    page.goto(server.base + "/console/banks/civics/versions")
     page.get_by_role("button", name="把草稿发布为新版本").click()
     page.locator("#status").filter(has_text="已发布 v2").wait_for()
     page.get_by_role("button", name="比较").click()
@@ -205,16 +114,13 @@ def test_login_create_a_bank_refuse_an_invalid_question_then_publish(page, serve
     shot(page, "versions-diff")
 
 
-def publish_bank(server: str, slug: str) -> None:
+def publish_bank(server, slug: str) -> None:
     """A published bank of three single-choice questions whose answer is always 'a'."""
-    assert (
-        call(
-            server,
-            "POST",
-            "/banks",
-            {"slug": slug, "title": {"zh-Hans": "常识"}, "default_locale": "zh-Hans"},
-        )[0]
-        == 201
+    call(
+        server,
+        "POST",
+        "/banks",
+        {"slug": slug, "title": {"zh-Hans": "常识"}, "default_locale": "zh-Hans"},
     )
     questions = [
         {
@@ -237,17 +143,18 @@ def publish_bank(server: str, slug: str) -> None:
         "default_locale": "zh-Hans",
         "questions": questions,
     }
-    assert call(server, "PUT", f"/banks/{slug}/draft", draft)[0] == 200
-    assert call(server, "POST", f"/banks/{slug}/versions")[0] == 201
+    call(server, "PUT", f"/banks/{slug}/draft", draft)
+    assert call(server, "POST", f"/banks/{slug}/versions")["version"] == 1
 
 
-def test_set_up_host_and_read_the_results_of_a_live_round(page, server):
+def test_set_up_host_and_read_the_results_of_a_live_round(page, server, shot):
     import socketio
 
     publish_bank(server, "general")
-    log_in(page, server, "/console/competitions/new")
+    console_log_in(page, server.base, "/console/competitions/new")
     page.get_by_label("比赛名称").fill("周五知识赛")
     page.get_by_label("题库").select_option("general")
+    expect(page.locator("#bank_version option")).to_have_text(["v1 · 3 题"])
     page.locator("#quotas .quota-count").fill("2")
     assert page.get_by_label("开始").is_disabled()  # the self-paced window: a later issue
     shot(page, "competition-new")
@@ -258,7 +165,7 @@ def test_set_up_host_and_read_the_results_of_a_live_round(page, server):
     code.filter(has_text=re.compile(r"\w{4,}")).wait_for()
 
     player = socketio.Client()
-    player.connect(server, namespaces=["/play"], transports=["websocket"])
+    player.connect(server.base, namespaces=["/play"], transports=["websocket"])
     try:
         joined = player.call(
             "join", {"code": code.inner_text(), "nickname": "小明"}, namespace="/play"
@@ -269,7 +176,7 @@ def test_set_up_host_and_read_the_results_of_a_live_round(page, server):
         page.locator("#round-status").filter(has_text="作答中").wait_for()
         assert page.locator("#answers-in").inner_text() == "0 / 1"
         assert page.locator("#progress").inner_text() == "1 / 2"
-        question = call(server, "GET", f"/rounds/{round_id}")[1]["state"]["question"]
+        question = call(server, "GET", f"/rounds/{round_id}")["state"]["question"]
         ack = player.call(
             "answer", {"question": question["key"], "response": "a"}, namespace="/play"
         )

@@ -21,13 +21,16 @@ async function loadVersions() {
   const slug = $("bank").value;
   if (!slug) return;
   const result = await api("GET", `/banks/${slug}/versions`);
-  if (!result.ok) return;
+  // A bank chosen meanwhile has its own answer coming: this one is stale.
+  if (!result.ok || $("bank").value !== slug) return;
   $("bank_version").replaceChildren(...result.data.slice().reverse().map((v) => el("option", { value: String(v.version) }, `v${v.version} · ${v.question_count} ${t("题", "questions")}`)));
   await loadQuestions();
 }
 
 async function loadQuestions() {
-  const result = await api("GET", `/banks/${$("bank").value}/versions/${$("bank_version").value}`);
+  const chosen = `${$("bank").value}/versions/${$("bank_version").value}`;
+  const result = await api("GET", `/banks/${chosen}`);
+  if (chosen !== `${$("bank").value}/versions/${$("bank_version").value}`) return;
   questions = result.ok ? result.data.bank.questions : [];
   $("keys").replaceChildren(...questions.map((q, i) => el("span", { class: "check" },
     el("input", { type: "checkbox", id: `key-${i}`, value: q.key, checked: true }),

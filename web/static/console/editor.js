@@ -474,8 +474,11 @@ async function start() {
   shown = new Set([doc.default_locale, ...present(doc.title), ...doc.questions.flatMap((q) => present(q.prompt))]);
   document.getElementById("preview-locale").value = doc.default_locale;
   document.getElementById("preview-locale").addEventListener("change", renderPreview);
-  document.getElementById("add-question").addEventListener("click", addQuestion);
-  document.getElementById("save-now").addEventListener("click", check);
+  for (const [id, action] of [["add-question", addQuestion], ["save-now", check]]) {
+    const button = document.getElementById(id);
+    button.addEventListener("click", action);
+    button.disabled = false;
+  }
   form.addEventListener("submit", (event) => { event.preventDefault(); check(); });
   renderAll();
   say(t(`已载入草稿（${doc.questions.length} 题）。`, `Draft loaded (${doc.questions.length} questions).`));
