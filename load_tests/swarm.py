@@ -175,12 +175,18 @@ class AnswerTally:
 
 
 def response_for(question: dict[str, Any], rng: random.Random) -> Any:
-    """A plausible response: a choice key for choice questions, else a short text."""
+    """A valid response for the question's type (refused ones would count as lost): a
+    choice key, some keys, every key in some order, true or false, or a short text."""
     keys = [choice["key"] for choice in question.get("choices") or () if "key" in choice]
+    kind = question.get("type")
+    if kind == "true_false":
+        return rng.random() < 0.5
     if not keys:
         return "42"
-    if question.get("type") == "multiple":
+    if kind == "multiple":
         return sorted(rng.sample(keys, rng.randint(1, len(keys))))
+    if kind == "order":
+        return rng.sample(keys, len(keys))
     return rng.choice(keys)
 
 
