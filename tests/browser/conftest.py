@@ -80,8 +80,15 @@ class Server:
         body = {"username": ADMIN_NAME, "password": ADMIN_PASSWORD}
         return self.http("POST", "/api/v1/auth/token", body)["token"]
 
-    def open_round(self, token: str, keys: list[str], rules: Mapping[str, Any]) -> dict:
-        """A live competition asking ``keys`` in order, unshuffled; its first round."""
+    def open_round(
+        self,
+        token: str,
+        keys: list[str],
+        rules: Mapping[str, Any],
+        window: Mapping[str, int] | None = None,
+    ) -> dict:
+        """A competition asking ``keys`` in order, unshuffled (live unless ``rules`` say
+        otherwise); its first round, with a self-paced round's ``window``."""
         rules = {
             "mode": "live",
             "draw": {"kind": "fixed", "keys": keys, "shuffle_options": False},
@@ -93,7 +100,8 @@ class Server:
             {"title": "国防知识赛", "bank": "national-defence", "bank_version": 1, "rules": rules},
             token,
         )
-        return self.http("POST", f"/api/v1/competitions/{competition['id']}/rounds", {}, token)
+        rounds = f"/api/v1/competitions/{competition['id']}/rounds"
+        return self.http("POST", rounds, dict(window or {}), token)
 
     def command(self, token: str, round_id: int, name: str) -> dict:
         return self.http("POST", f"/api/v1/rounds/{round_id}/{name}", {}, token)

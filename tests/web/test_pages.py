@@ -68,6 +68,7 @@ def test_play_info_lists_regions_teams_and_title(client, live_round) -> None:
     assert response.status_code == 200
     info = response.json
     assert info["code"] == live_round["code"]
+    assert info["round"] == live_round["id"]
     assert info["title"] == "国防知识赛"
     assert info["mode"] == "live"
     assert [r["code"] for r in info["regions"]] == [r.code for r in GUANGDONG]

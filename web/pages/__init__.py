@@ -74,6 +74,7 @@ def play_info(code: str) -> Response:
         }
     )
     info: dict[str, Any] = {
+        "round": plan.round_id,  # a self-paced page asks /api/v1/rounds/{round}/leaderboard/me
         "code": plan.code,
         "title": plan.title,
         "mode": plan.mode.value,

@@ -9,6 +9,8 @@ import { Countdown, liveSocket } from "./live-socket.js";
 const SHAPES = ["▲", "◆", "●", "■"];
 const EVENTS = ["state", "question", "closed", "reveal", "finished", "eliminated", "revived"];
 const ME_JITTER_MS = 600; // spreads the `me` calls a reveal sets off across a hall
+// A self-paced question counts as missed only after the server's grace (500 ms) is over.
+const PACED_TIME_UP_MS = 1000;
 
 const root = document.querySelector("[data-play]");
 const find = (name) => root.querySelector(`[data-${name}]`);
@@ -28,6 +30,8 @@ const page = {
   reveal: null,
   you: null,
   top: null,
+  paced: false, // a self-paced round: the page asks for each question itself
+  pacedTimer: null,
 };
 const clips = new Map(); // url -> preloaded Audio
 
@@ -110,6 +114,13 @@ function joined(ack, fresh) {
     loadInfo(code);
   }
   notice("");
+  if (ack.paper) {
+    page.paced = true;
+    // Asking for the next question starts its clock: a reconnect while the contestant
+    // reads a result or the final standing stays there.
+    if (page.stage !== "result" && page.stage !== "finished") pacedNext();
+    return;
+  }
   if (fresh) renderState(ack.state, { force: true });
 }
 
@@ -473,7 +484,12 @@ async function submit(response, chosen) {
   if (page.question !== question) return;
   if (ack && ack.ok) {
     page.answered = true;
-    markAnswered();
+    if (page.paced) pacedResult(question, ack);
+    else markAnswered();
+    return;
+  }
+  if (page.paced && ack?.error?.code === "late") {
+    pacedResult(question, null);
     return;
   }
   chosen?.classList.remove("chosen");
@@ -529,11 +545,20 @@ function renderReveal(reveal, you) {
     verdict.classList.add(result.correct ? "right" : "wrong");
   }
   find("gained").textContent = result ? t("points_gained", { points: result.points }) : "";
-  find("total").textContent = you ? String(you.points) : "–";
+  find("total").textContent = you && you.points != null ? String(you.points) : "–";
   find("streak").textContent = you ? String(you.streak) : "–";
   find("rank").textContent = you && you.rank ? `${you.rank} / ${you.of}` : "–";
-  find("answer-was").textContent = t("answer_was", { answer: answerText(question, reveal.answer) });
+  find("answer-was").textContent = reveal.answer
+    ? t("answer_was", { answer: answerText(question, reveal.answer) })
+    : "";
   find("explanation").textContent = reveal.explanation ? pick(reveal.explanation) : "";
+  // A self-paced contestant moves on when ready; total and rank wait for the end.
+  find("next-soon").hidden = page.paced;
+  for (const fact of root.querySelectorAll("[data-live-fact]")) fact.hidden = page.paced;
+  const next = find("paced-next");
+  next.hidden = !page.paced;
+  const last = question && question.index + 1 >= question.total;
+  next.textContent = t(last ? "see_score" : "next_question");
   show("result");
 }
 
@@ -542,8 +567,13 @@ function renderFinished(you) {
   countdown.stop();
   if (you) page.you = you;
   const mine = page.you;
+  // A finished paper is not a finished round: the rank is the current one.
+  const heading = root.querySelector("#finished-heading");
+  heading.dataset.i18n = page.paced ? "paper_done" : "finished_title";
+  heading.textContent = t(heading.dataset.i18n);
+  const rankText = page.paced ? "current_rank" : "final_rank";
   find("final-rank").textContent =
-    mine && mine.rank ? t("final_rank", { rank: mine.rank, of: mine.of }) : "";
+    mine && mine.rank ? t(rankText, { rank: mine.rank, of: mine.of }) : "";
   find("final-points").textContent = mine ? t("final_points", { points: mine.points }) : "";
   const top = find("top");
   top.replaceChildren();
@@ -560,7 +590,59 @@ function renderFinished(you) {
     top.append(item);
   }
   find("top-heading").hidden = !page.top;
+  find("paced-note").hidden = !page.paced;
   show("finished");
+}
+
+// --- self-paced rounds --------------------------------------------------------------------
+
+/** The paper's current question (the same one again after a reload), or the end. */
+async function pacedNext() {
+  clearTimeout(page.pacedTimer);
+  const sentAt = Date.now();
+  const ack = await live.call("next");
+  if (!ack || !ack.ok) {
+    refused(ack?.error ?? { code: "timeout" }, false);
+    return;
+  }
+  live.clock.fromAck(ack.server_time, sentAt, Date.now());
+  if (ack.done) {
+    pacedFinished();
+    return;
+  }
+  renderQuestion({ ...ack.question, opens_at: ack.server_time, closes_at: ack.deadline }, "question_open");
+  if (typeof ack.deadline === "number") {
+    const question = page.question;
+    const wait = ack.deadline + PACED_TIME_UP_MS - live.clock.now();
+    page.pacedTimer = setTimeout(() => {
+      if (page.question === question && !page.answered && page.stage === "question") {
+        pacedResult(question, null);
+      }
+    }, Math.max(0, wait));
+  }
+}
+
+/** The answer's result as its ack tells it (or none, when the time ran out). */
+function pacedResult(question, ack) {
+  clearTimeout(page.pacedTimer);
+  page.question = question;
+  const result = ack ? ack.result : null;
+  const reveal = { key: question.key, answer: ack?.answer, explanation: ack?.explanation };
+  renderReveal(reveal, { result, streak: result ? result.streak : 0, points: null });
+}
+
+/** The paper is done: my standing from the board (others may still be answering). */
+async function pacedFinished() {
+  page.top = null;
+  renderFinished(null);
+  const info = page.info ?? (await loadInfo(page.code));
+  if (!info || !page.session) return;
+  const response = await fetch(`/api/v1/rounds/${info.round}/leaderboard/me`, {
+    headers: { Authorization: `Bearer ${page.session.token}` },
+  });
+  if (!response.ok) return;
+  const mine = (await response.json()).scopes.all;
+  renderFinished({ rank: mine.rank, of: mine.count, points: mine.points });
 }
 
 // --- joining ----------------------------------------------------------------------------
@@ -578,6 +660,7 @@ async function loadInfo(code) {
   fillSelect(form.elements.team, page.info.teams.map((team) => [team, team]));
   find("team-field").hidden = page.info.teams.length === 0;
   for (const url of page.info.audio) if (!clips.has(url)) preload(url);
+  return page.info;
 }
 
 function fillSelect(select, options) {
@@ -620,6 +703,10 @@ form.addEventListener("submit", (event) => {
 form.elements.code.addEventListener("change", () => {
   const code = form.elements.code.value.trim().toUpperCase();
   if (code.length >= 4) loadInfo(code);
+});
+
+find("paced-next").addEventListener("click", () => {
+  if (page.stage === "result") pacedNext();
 });
 
 find("leave").addEventListener("click", () => {
