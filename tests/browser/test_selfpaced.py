@@ -87,3 +87,26 @@ def test_a_contestant_takes_a_paper_at_their_own_pace(server, browser, shot) -> 
     dee.reload()  # a finished paper stays finished
     expect(dee.locator("[data-final-points]")).to_have_text("最终得分：2100")
     assert dee.errors == []
+
+
+def test_a_question_left_unanswered_times_out_and_the_paper_moves_on(server, browser) -> None:
+    now_ms = int(time.time() * 1000)
+    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
+    rules = {**RULES, "default_time_limit_s": 5}
+    created = server.open_round(server.host_token(), [SINGLE, TRUE_FALSE], rules, window)
+
+    eve = phone(browser, server.base)
+    eve.goto(f"{server.base}/play/{created['code']}")
+    eve.get_by_label("昵称").fill("Eve")
+    eve.get_by_role("button", name="加入").click()
+    shows_question(eve, "中国人民解放军建军节是每年的哪一天？", 1, total=2)
+    # Nothing chosen: once the time (and the server's grace) is over the page says so.
+    expect(eve.locator("[data-verdict]")).to_have_text("本题未作答", timeout=10_000)
+    expect(eve.locator("[data-answer-was]")).to_be_empty()
+    eve.get_by_role("button", name="下一题").click()
+    shows_question(eve, "中国人民解放军海军的成立日是1949年4月23日。", 2, total=2)
+    eve.get_by_role("button", name="错").click()
+    answered(eve, "✗ 回答错误", 0, 0, "对")
+    eve.get_by_role("button", name="查看成绩").click()
+    expect(eve.locator("[data-final-points]")).to_have_text("最终得分：0")
+    assert eve.errors == []
