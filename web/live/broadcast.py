@@ -33,6 +33,10 @@ class Broadcaster:
         for event in events:
             if isinstance(event, rounds.QuestionOpened):
                 self._everyone(round_id, "question", self._live.question_view(plan, state))
+                # Let every phone's writer send the question before more is queued behind
+                # it: the state that follows went out in the same write, so the last phone
+                # got its question only after every phone's state was framed and sent.
+                self._io.sleep(0)
             elif isinstance(event, rounds.QuestionClosed | rounds.QuestionSkipped):
                 closed = {
                     "index": event.index,
