@@ -58,20 +58,14 @@ class Broadcaster:
                 self._everyone(round_id, "finished", {"seq": event.seq, "top": top, "you": None})
         self._everyone(round_id, "state", self._live.state_view(round_id))
 
-    def leaderboard(self, round_id: int, snapshot: dict[str, Any], *, to_players: bool) -> None:
-        """A snapshot for the contestants if ``to_players``, else for spectators and hosts
-        (the ticker sends contestants fewer)."""
+    def leaderboard(self, round_id: int, snapshot: dict[str, Any]) -> None:
         message = {
             "top": snapshot["top"],
             "count": snapshot["count"],
             "seq": snapshot["version"],
             "frozen": snapshot["frozen"],
         }
-        if to_players:
-            self._io.emit("leaderboard", message, to=rooms.players(round_id), namespace="/play")
-            return
-        self._io.emit("leaderboard", message, to=rooms.spectators(round_id), namespace="/watch")
-        self._io.emit("leaderboard", message, to=rooms.hosts(round_id), namespace="/host")
+        self._everyone(round_id, "leaderboard", message)
 
     def answers_in(self, round_id: int) -> None:
         self._io.emit(

@@ -21,10 +21,6 @@ log = logging.getLogger(__name__)
 
 TICK_S = 0.1
 SNAPSHOT_EVERY_MS = 500
-#: Contestants get a snapshot less often: one to every phone is a write per phone, and at
-#: 500 ms those writes (20,000 a second for 10,000 phones) outnumbered the answers of a
-#: burst several times over. A phone's own rank comes with ``me`` and ``state``.
-PLAYER_SNAPSHOT_EVERY_MS = 5000
 
 
 class Ticker:
@@ -32,8 +28,7 @@ class Ticker:
         self._io = socketio
         self._wired = wired
         self._broadcaster = broadcaster
-        self._published: dict[int, int] = {}  # round -> version sent to spectators, hosts
-        self._sent_to_players: dict[int, int] = {}  # round -> version sent to contestants
+        self._published: dict[int, int] = {}
         self.running = False
 
     def start(self) -> None:
@@ -82,14 +77,7 @@ class Ticker:
             if not live.store.claim(f"publish:{round_id}:{now // SNAPSHOT_EVERY_MS}", 2000):
                 continue
             snapshot: dict[str, Any] = self._wired.leaderboard.snapshot(round_id, now_ms=now)
-            version = snapshot["version"]
-            if self._published.get(round_id) != version:
-                self._published[round_id] = version
-                self._broadcaster.leaderboard(round_id, snapshot, to_players=False)
-            if self._sent_to_players.get(round_id) != version and live.store.claim(
-                f"publish:{round_id}:players:{now // PLAYER_SNAPSHOT_EVERY_MS}",
-                2 * PLAYER_SNAPSHOT_EVERY_MS,
-            ):
-                self._sent_to_players[round_id] = version
-                self._broadcaster.leaderboard(round_id, snapshot, to_players=True)
+            if self._published.get(round_id) != snapshot["version"]:
+                self._published[round_id] = snapshot["version"]
+                self._broadcaster.leaderboard(round_id, snapshot)
             self._broadcaster.answers_in(round_id)
