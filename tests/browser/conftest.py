@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.servers import LEITAI, clean_environ, free_port, running
+from tests.integration.servers import free_port, leitai, running
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,19 +37,6 @@ HOST_NAME, HOST_PASSWORD = "browser-host", "correct horse battery"
 ADMIN_NAME, ADMIN_PASSWORD = "browser-admin", "console password 1"
 PHONE = {"width": 360, "height": 740}
 BIG_SCREEN = {"width": 1920, "height": 1080}
-
-
-def leitai(args: list[str], env: Mapping[str, str], stdin: str = "") -> str:
-    done = subprocess.run(
-        [LEITAI, *args],
-        env=clean_environ(env),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, f"leitai {' '.join(args)}:\n{done.stdout}{done.stderr}"
-    return done.stdout
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ transport only, so no request depends on reaching the process that served the la
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
 import time
 import urllib.request
@@ -23,26 +22,12 @@ import socketio
 
 from engine.adapters.bankfile import load_bank_file
 from engine.domain.questions import QuestionType
-from tests.integration.servers import LEITAI, clean_environ
+from tests.integration.servers import leitai
 
 BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 HOST_NAME, HOST_PASSWORD = "host-one", "correct horse battery"
 POINTS, STREAK_STEP, STREAK_CAP = 1000, 100, 500
 TIMEOUT_S = 20  # generous: CI shares two cores with the servers it tests
-
-
-def leitai(args: list[str], env: Mapping[str, str], stdin: str = "") -> str:
-    """Run one ``leitai`` command to completion; its output, or a failure that shows it."""
-    done = subprocess.run(
-        [LEITAI, *args],
-        env=clean_environ(env),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, f"leitai {' '.join(args)}:\n{done.stdout}{done.stderr}"
-    return done.stdout
 
 
 def upgrade(env: Mapping[str, str]) -> None:

@@ -69,3 +69,17 @@ def running(
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
+
+
+def leitai(args: list[str], env: Mapping[str, str], stdin: str = "") -> str:
+    """Run one ``leitai`` command to completion; its output, or a failure that shows it."""
+    done = subprocess.run(
+        [LEITAI, *args],
+        env=clean_environ(env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, f"leitai {' '.join(args)}:\n{done.stdout}{done.stderr}"
+    return done.stdout
