@@ -188,7 +188,12 @@ def test_acknowledged_answers_survive_kill_9_and_a_restart(deployment: Deploymen
                 assert joined["state"]["question"]["key"] == q1
                 answer = {"question": q1, "response": choice(questions, number, 0)}
                 ack = client.call("answer", answer)
-                assert ack == {"ok": True, "accepted": True, "duplicate": number in acks_at_kill}
+                # An answer without an ack may still have been stored just before the kill
+                # (its ack lost with the process): the retry then reports a duplicate.
+                assert ack["ok"] is True, ack
+                assert ack["accepted"] is True
+                if number in acks_at_kill:
+                    assert ack["duplicate"] is True
                 acked.add((ids[number], 0))
 
             host_command(base, token, round_id, "close")
