@@ -30,9 +30,9 @@ from engine.domain.rounds import GRACE_MS
 from engine.services.competitions import RoundPlan
 from engine.services.errors import NotFound as NoSuchThing
 from engine.services.simulation import Persona, attempt, personas
+from web import clock
 from web.bank_cli import import_
 from web.cli import app_of, cli, run_server
-from web.live.namespaces import now_ms
 from web.wiring import Wiring
 
 DEMO_HOST = "demo-host"
@@ -240,7 +240,7 @@ class Player:
         tried = attempt(self.rng, self.persona, question, window_ms)
         if tried is None:
             return  # still thinking when time ran out
-        gevent.sleep(max(0, shown["opens_at"] + tried.think_ms - now_ms()) / 1000)
+        gevent.sleep(max(0, shown["opens_at"] + tried.think_ms - clock.now_ms()) / 1000)
         ack = self._emit("answer", {"question": question.key, "response": tried.response})
         if ack is not None and ack.get("ok"):
             self.answered += 1

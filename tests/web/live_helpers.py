@@ -15,8 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 
-import web.api.rounds
-import web.live.namespaces
+import web.clock
 from engine.adapters.bankfile import load_bank_file
 from web.wiring import Wiring
 
@@ -65,10 +64,9 @@ class Clock:
 
 
 def install_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """Make the namespaces and the HTTP host controls read ``Clock.now``."""
+    """Make the web layer's server clock read ``Clock.now``."""
     clock = Clock()
-    monkeypatch.setattr(web.live.namespaces, "now_ms", lambda: clock.now)
-    monkeypatch.setattr(web.api.rounds, "now_ms", lambda: clock.now)
+    monkeypatch.setattr(web.clock, "now_ms", lambda: clock.now)
     return clock
 
 

@@ -14,15 +14,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-import web.api.rounds
-import web.api.selfpaced
-import web.live.namespaces
 from engine.adapters.sql.models import Base, ContestantRow
 from engine.domain.drawing import draw_paper, option_order, shuffle_seed
 from engine.domain.rounds import GRACE_MS
 from engine.services.answering import RefusedCommand
 from engine.services.competitions import finish_at
-from tests.web.live_helpers import START, Clock, import_bank
+from tests.web.live_helpers import START, Clock, import_bank, install_clock
 from web.wiring import Wiring
 
 OPENS = START
@@ -39,14 +36,6 @@ def sp_rules(keys: tuple[str, ...] = FIXED, **overrides: Any) -> dict[str, Any]:
 def random_rules(count: int = 4, **overrides: Any) -> dict[str, Any]:
     draw = {"kind": "random", "quotas": [{"count": count}], "shuffle_options": True}
     return {"mode": "self_paced", "draw": draw, **overrides}
-
-
-def install_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """Every web module that reads the server time reads ``Clock.now``."""
-    clock = Clock()
-    for module in (web.live.namespaces, web.api.rounds, web.api.selfpaced):
-        monkeypatch.setattr(module, "now_ms", lambda: clock.now)
-    return clock
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-import web.api.standings
+import web.clock
 from engine.adapters.bankfile import load_bank_file
 from web.wiring import Wiring
 
@@ -34,7 +34,7 @@ class Clock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """The snapshot throttle's clock, moved by the test."""
     clock = Clock()
-    monkeypatch.setattr(web.api.standings, "now_ms", clock)
+    monkeypatch.setattr(web.clock, "now_ms", clock)
     return clock
 
 

@@ -9,6 +9,7 @@ from flask import current_app, g, request
 from engine.domain.accounts import Capability
 from engine.domain.contest import Mode
 from engine.services.errors import NotFound
+from web import clock
 from web.api import api
 from web.api.endpoint import endpoint, json_body
 from web.api.round_schemas import (
@@ -17,7 +18,6 @@ from web.api.round_schemas import (
     NewRoundSchema,
     RoundSchema,
 )
-from web.live.namespaces import now_ms
 from web.wiring import wiring
 
 ROUNDS = Capability.ROUNDS
@@ -109,9 +109,9 @@ def make_host_command(name: str) -> None:
     def command(round_id: int) -> dict[str, Any]:
         wired = wiring()
         if name == "finish" and wired.competitions.plan(round_id).mode is Mode.SELF_PACED:
-            wired.selfpaced.finish(round_id, now_ms(), early=True)  # a host may end it early
+            wired.selfpaced.finish(round_id, clock.now_ms(), early=True)  # a host may end it early
             return round_view(round_id)
-        state, events = wired.live.command(round_id, name, now_ms())
+        state, events = wired.live.command(round_id, name, clock.now_ms())
         current_app.extensions["leitai.broadcaster"].round_events(round_id, state, events)
         return round_view(round_id)
 

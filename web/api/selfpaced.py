@@ -12,10 +12,10 @@ from flask import g, request
 from marshmallow import Schema, fields, validate
 
 from engine.domain.accounts import Capability
+from web import clock
 from web.api import api
 from web.api.endpoint import bearer_token, endpoint
 from web.errors import ApiError
-from web.live.namespaces import now_ms
 from web.tokens import TokenError
 from web.wiring import wiring
 
@@ -100,7 +100,7 @@ def enter(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
         body["nickname"],
         body["region"],
         body["team"],
-        now_ms(),
+        clock.now_ms(),
         identity=body["identity"],
         client=request.remote_addr,
     )
@@ -124,7 +124,7 @@ def enter(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
 )
 def next_question(round_id: int) -> dict[str, Any]:
     contestant = contestant_of(round_id)
-    now = now_ms()
+    now = clock.now_ms()
     delivery = wiring().selfpaced.next_question(round_id, contestant, now)
     return {**delivery.__dict__, "server_time": now, "done": delivery.question is None}
 
@@ -140,7 +140,7 @@ def next_question(round_id: int) -> dict[str, Any]:
 def answer(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
     contestant = contestant_of(round_id)
     return wiring().selfpaced.answer(
-        round_id, contestant, body["question"], body["response"], now_ms()
+        round_id, contestant, body["question"], body["response"], clock.now_ms()
     )
 
 

@@ -22,10 +22,10 @@ from engine.domain.accounts import Capability
 from engine.domain.standings import Profile, Scope, UnknownScopeError, parse_scope, scopes_of
 from engine.services.competitions import RoundPlan
 from engine.services.results import Results, standings_csv
+from web import clock
 from web.api import api
 from web.api.endpoint import bearer_token, endpoint, require_organiser
 from web.errors import ApiError
-from web.live.namespaces import now_ms
 from web.tokens import TokenError
 from web.wiring import Wiring, wiring
 
@@ -169,7 +169,7 @@ def leaderboard(round_id: int, query: dict[str, Any]) -> Response:
     page = {"round": round_id, "scope": str(scope), "view": view, "offset": offset, "limit": limit}
     board = wired.leaderboard
     if view == "public" and offset == 0 and limit <= SNAPSHOT_SIZE:
-        snapshot = board.snapshot(round_id, now_ms=now_ms(), scope=scope, top_n=SNAPSHOT_SIZE)
+        snapshot = board.snapshot(round_id, now_ms=clock.now_ms(), scope=scope, top_n=SNAPSHOT_SIZE)
         page.update(
             count=snapshot["count"],
             frozen=snapshot["frozen"],

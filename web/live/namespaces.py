@@ -21,6 +21,7 @@ from engine.domain.contest import Mode
 from engine.domain.drawing import shuffle_seed
 from engine.services.answering import RefusedCommand
 from engine.services.errors import ServiceError
+from web import clock
 from web.live import rooms
 from web.live.broadcast import Broadcaster
 from web.live.schemas import AnswerSchema, AttachSchema, JoinSchema, KickSchema, WatchSchema
@@ -32,10 +33,6 @@ log = logging.getLogger(__name__)
 MAX_PAYLOAD = 4096  # bytes of JSON in one event
 RATE = 10.0  # events per second per connection, sustained
 BURST = 20.0
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def failure(code: str, message: str, fields: dict | None = None) -> dict[str, Any]:
@@ -134,7 +131,12 @@ class PlayNamespace(LeitaiNamespace):
         if self.live.competitions.plan(round_id).mode is Mode.SELF_PACED:
             return self._enter(connection, round_id, data, resume)
         joined = self.live.join(
-            data["code"], data["nickname"], data["region"], data["team"], now_ms(), resume=resume
+            data["code"],
+            data["nickname"],
+            data["region"],
+            data["team"],
+            clock.now_ms(),
+            resume=resume,
         )
         round_id = joined.plan.round_id
         token = self._seat(connection, round_id, joined.contestant, selfpaced=False)
@@ -144,7 +146,7 @@ class PlayNamespace(LeitaiNamespace):
             "token": token,
             "rejoined": joined.rejoined,
             "seed": shuffle_seed(joined.plan.seed, None),
-            "state": self.live.state_view(round_id, joined.contestant, now=now_ms()),
+            "state": self.live.state_view(round_id, joined.contestant, now=clock.now_ms()),
         }
 
     def _seat(self, connection: dict, round_id: int, contestant: str, *, selfpaced: bool) -> str:
@@ -168,7 +170,7 @@ class PlayNamespace(LeitaiNamespace):
                 data["nickname"],
                 data["region"],
                 data["team"],
-                now_ms(),
+                clock.now_ms(),
                 identity=data["identity"],
                 client=self.server.get_environ(connection["sid"], self.namespace).get(
                     "REMOTE_ADDR"
@@ -191,7 +193,7 @@ class PlayNamespace(LeitaiNamespace):
         """Self-paced: the current question of the paper (as GET /paper/next)."""
         if not connection.get("selfpaced"):
             return failure("not_joined", "Join a self-paced round first.")
-        now = now_ms()
+        now = clock.now_ms()
         delivery = self.wired.selfpaced.next_question(
             connection["round"], connection["contestant"], now
         )
@@ -213,7 +215,7 @@ class PlayNamespace(LeitaiNamespace):
                 connection["contestant"],
                 data["question"],
                 data["response"],
-                now_ms(),
+                clock.now_ms(),
             )
             return {"ok": True, **body}
         ack = self.live.answer(
@@ -221,7 +223,7 @@ class PlayNamespace(LeitaiNamespace):
             connection["contestant"],
             data["question"],
             data["response"],
-            now_ms(),
+            clock.now_ms(),
         )
         return {"ok": True, "accepted": ack.accepted, "duplicate": ack.duplicate}
 
@@ -232,7 +234,7 @@ class PlayNamespace(LeitaiNamespace):
         return {
             "ok": True,
             "state": self.live.state_view(
-                connection["round"], connection["contestant"], now=now_ms()
+                connection["round"], connection["contestant"], now=clock.now_ms()
             ),
         }
 
@@ -262,15 +264,15 @@ class HostNamespace(LeitaiNamespace):
         return {
             "ok": True,
             "round": {"id": plan.round_id, "code": plan.code, "watch_code": plan.watch_code},
-            "state": self.live.state_view(plan.round_id, now=now_ms()),
+            "state": self.live.state_view(plan.round_id, now=clock.now_ms()),
         }
 
     def _command(self, connection: dict, name: str) -> dict[str, Any]:
         if "organiser" not in connection:
             return failure("not_attached", "Attach to a round with a host token first.")
-        state, events = self.live.command(connection["round"], name, now_ms())
+        state, events = self.live.command(connection["round"], name, clock.now_ms())
         self.broadcaster.round_events(connection["round"], state, events)
-        return {"ok": True, "state": self.live.state_view(connection["round"], now=now_ms())}
+        return {"ok": True, "state": self.live.state_view(connection["round"], now=clock.now_ms())}
 
     @event()
     def on_start(self, connection: dict, data: Any) -> dict[str, Any]:
@@ -324,6 +326,6 @@ class WatchNamespace(LeitaiNamespace):
         round_id = self.live.competitions.round_id_by_watch_code(data["code"])
         connection["round"] = round_id
         self.enter_room(connection["sid"], rooms.spectators(round_id))
-        snapshot = self.wired.leaderboard.snapshot(round_id, now_ms=now_ms())
-        state = self.live.state_view(round_id, now=now_ms())
+        snapshot = self.wired.leaderboard.snapshot(round_id, now_ms=clock.now_ms())
+        state = self.live.state_view(round_id, now=clock.now_ms())
         return {"ok": True, "state": state, "leaderboard": snapshot}

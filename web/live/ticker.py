@@ -13,8 +13,8 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
+from web import clock
 from web.live.broadcast import Broadcaster
-from web.live.namespaces import now_ms
 from web.wiring import Wiring
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class Ticker:
         last_snapshot = 0
         while self.running:
             try:
-                now = now_ms()
+                now = clock.now_ms()
                 self.close_due(now)
                 if now - last_snapshot >= SNAPSHOT_EVERY_MS:
                     last_snapshot = now
