@@ -17,19 +17,22 @@ local function score_text(number)  -- tostring would round to 14 digits
   return string.format("%.0f", number)
 end
 
--- The round boards a profile ("region\tteam\tnickname") is on, without the view.
-local function board_names(profile)
+-- The keys of the round boards a profile ("region\tteam\tnickname") is on, in one view.
+local function board_keys(base, view, profile)
   local region, team = string.match(profile, "^([^\t]*)\t([^\t]*)\t")
-  local names = {"all"}
-  if region ~= "" then names[#names + 1] = "region:" .. region end
-  if team ~= "" then names[#names + 1] = "team:" .. team end
-  return names
+  local prefix = base .. ":" .. view .. ":"
+  local keys = {prefix .. "all"}
+  if region ~= "" then keys[#keys + 1] = prefix .. "region:" .. region end
+  if team ~= "" then keys[#keys + 1] = prefix .. "team:" .. team end
+  return keys
 end
 
+-- A number argument reaches Redis as "%.17g", exact for these integers (< 2^53), so the
+-- delta is not formatted once per board.
 local function add_to_views(base, views, profile, contestant, delta)
   for _, view in ipairs(views) do
-    for _, name in ipairs(board_names(profile)) do
-      redis.call("ZINCRBY", base .. ":" .. view .. ":" .. name, score_text(delta), contestant)
+    for _, key in ipairs(board_keys(base, view, profile)) do
+      redis.call("ZINCRBY", key, delta, contestant)
     end
   end
 end
@@ -53,7 +56,7 @@ local function add_to_boards(base, profiles, state, competition_board, competiti
   if redis.call("GET", state) == "p" then views[2] = "public" end  -- freeze planned: both
   add_to_views(base, views, profile, contestant, d)
   if competition_board then
-    redis.call("ZINCRBY", competition_board, score_text(competition_delta), contestant)
+    redis.call("ZINCRBY", competition_board, competition_delta, contestant)
     redis.call("HSETNX", competition_profiles, contestant, profile)
   end
   return score + d, d, competition_delta, #views == 2
@@ -70,6 +73,6 @@ local function remove_from_boards(base, profiles, state, competition_board, cont
   if public and (now == "p" or now == "f") then views[2] = "public" end
   if profile then add_to_views(base, views, profile, contestant, -d) end
   if competition_board and competition_delta then
-    redis.call("ZINCRBY", competition_board, score_text(-competition_delta), contestant)
+    redis.call("ZINCRBY", competition_board, -competition_delta, contestant)
   end
 end
