@@ -61,22 +61,27 @@ def endpoint(
     operation = Operation(
         summary, tag, body, document, query, response, many, status, capability, login, errors
     )
+    # Built once: a marshmallow schema instance costs more to make than to use, and
+    # load/dump keep no state in it.
+    loads_body = body() if body is not None else None
+    loads_query = query() if query is not None else None
+    dumps = response(many=many) if response is not None else None
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def handle(**path: Any) -> Any:
             if operation.needs_token:
                 g.organiser = require_organiser(capability)
-            if body is not None:
-                path["body"] = body().load(json_body())
+            if loads_body is not None:
+                path["body"] = loads_body.load(json_body())
             if document is not None:
                 path["body"] = json_body()
-            if query is not None:
-                path["query"] = query().load(request.args.to_dict())
+            if loads_query is not None:
+                path["query"] = loads_query.load(request.args.to_dict())
             result = view(**path)
-            if isinstance(result, Response) or response is None:
+            if isinstance(result, Response) or dumps is None:
                 return result
-            payload = jsonify(response(many=many).dump(result))
+            payload = jsonify(dumps.dump(result))
             payload.status_code = status
             return payload
 
