@@ -28,13 +28,21 @@ local function board_keys(base, view, profile)
 end
 
 -- A number argument reaches Redis as "%.17g", exact for these integers (< 2^53), so the
--- delta is not formatted once per board.
-local function add_to_views(base, views, profile, contestant, delta)
+-- delta is not formatted once per board. ``done`` names a board already given it.
+local function add_to_views(base, views, profile, contestant, delta, done)
   for _, view in ipairs(views) do
     for _, key in ipairs(board_keys(base, view, profile)) do
-      redis.call("ZINCRBY", key, delta, contestant)
+      if key ~= done then redis.call("ZINCRBY", key, delta, contestant) end
     end
   end
+end
+
+-- A board's freeze state, read once per script call: only freeze and thaw change it,
+-- and they are other calls.
+local states = {}
+local function state_of(key)
+  if states[key] == nil then states[key] = redis.call("GET", key) or false end
+  return states[key]
 end
 
 -- Returns the new round score, the round delta, the competition delta (nil without a
@@ -44,17 +52,27 @@ local function add_to_boards(base, profiles, state, competition_board, competiti
                              contestant, points, response_ms)
   local profile = redis.call("HGET", profiles, contestant)
   if not profile then return "unknown_contestant" end
-  local score = tonumber(redis.call("ZSCORE", base .. ":live:all", contestant) or "0")
-  local d = score_delta(score, points, response_ms)
   local competition_delta
   if competition_board then
     local competition_score = tonumber(redis.call("ZSCORE", competition_board, contestant) or "0")
     competition_delta = score_delta(competition_score, points, response_ms)
+    if not competition_delta then return "out_of_range" end
   end
-  if not d or (competition_board and not competition_delta) then return "out_of_range" end
+  -- The delta depends on the score before only when the summed time clamps or the points
+  -- leave their range: add it to the "all" board, read the score before from the reply
+  -- (no ZSCORE per answer) and, in that rare case, put it right; the script is atomic,
+  -- so nobody sees the step between.
+  local all = base .. ":live:all"
+  local plain = points * SCALE - response_ms
+  local score = tonumber(redis.call("ZINCRBY", all, plain, contestant)) - plain
+  local d = score_delta(score, points, response_ms)
+  if d ~= plain then
+    redis.call("ZINCRBY", all, (d or 0) - plain, contestant)
+    if not d then return "out_of_range" end
+  end
   local views = {"live"}
-  if redis.call("GET", state) == "p" then views[2] = "public" end  -- freeze planned: both
-  add_to_views(base, views, profile, contestant, d)
+  if state_of(state) == "p" then views[2] = "public" end  -- freeze planned: both
+  add_to_views(base, views, profile, contestant, d, all)
   if competition_board then
     redis.call("ZINCRBY", competition_board, competition_delta, contestant)
     redis.call("HSETNX", competition_profiles, contestant, profile)
@@ -69,7 +87,7 @@ local function remove_from_boards(base, profiles, state, competition_board, cont
                                   d, competition_delta, public)
   local profile = redis.call("HGET", profiles, contestant)
   local views = {"live"}
-  local now = redis.call("GET", state)
+  local now = state_of(state)
   if public and (now == "p" or now == "f") then views[2] = "public" end
   if profile then add_to_views(base, views, profile, contestant, -d) end
   if competition_board and competition_delta then
