@@ -25,7 +25,13 @@ from engine.domain.questions import Question
 from engine.domain.rounds import MAX_EXTRA_TIME, IllegalCommand, SelfPacedAttempt, SelfPacedWindow
 from engine.domain.standings import InvalidProfileError
 from engine.services import answering
-from engine.services.answering import RETRIES, Judged, RefusedCommand, choice_keys
+from engine.services.answering import (
+    RETRIES,
+    Judged,
+    RefusedCommand,
+    choice_keys,
+    parse_progress,
+)
 from engine.services.competitions import Competitions, RoundPlan, checked_entrant, finish_at
 from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
@@ -159,21 +165,22 @@ class SelfPacedRounds:
         raise Conflict("The attempt changed meanwhile; try again.")
 
     def _attempt(self, round_id: int, contestant: str) -> tuple[str, SelfPacedAttempt]:
-        raw = self.store.attempt(round_id, contestant)
-        if raw is None:
-            raise NotFound("No such entry in this round.")
-        return raw, _attempt_from_json(raw)
+        return _stored(self.store.attempt(round_id, contestant))
 
     # --- the paper -----------------------------------------------------------------------
 
     def next_question(self, round_id: int, contestant: str, now: int) -> Delivery:
         """The current question, its clock started on first delivery and never again."""
         plan = self.plan(round_id)
-        window = self.window(plan, running=True)
+        window = self.window(plan)
         paper = self.paper(plan, contestant)
         questions = self._questions(plan, paper)
         for _ in range(RETRIES):
-            raw, attempt = self._attempt(round_id, contestant)
+            reading = self.store.selfpaced_reading(round_id, plan.competition_id, contestant)
+            if not reading.running:
+                raise RefusedCommand("already_finished", "The round has finished.")
+            raw, stored = _stored(reading.attempt)
+            attempt = _current(stored, reading.progress)
             if attempt.finished:
                 return Delivery(None, attempt.index, len(questions), None, 0, ())
             try:
@@ -182,7 +189,7 @@ class SelfPacedRounds:
                 if refused.code == "no_more_questions":
                     return Delivery(None, attempt.index, len(questions), None, 0, ())
                 raise RefusedCommand(refused.code, refused.message) from refused
-            if new != attempt and not self.store.save_attempt(
+            if new != stored and not self.store.save_attempt(
                 round_id, contestant, raw, _attempt_json(new)
             ):
                 continue
@@ -204,7 +211,10 @@ class SelfPacedRounds:
     def answer(
         self, round_id: int, contestant: str, question_key: object, response: object, now: int
     ) -> dict[str, Any]:
-        """Score the answer to the delivered question once; a retry gets the first result."""
+        """Score the answer to the delivered question once; a retry gets the first result.
+
+        Two Redis round trips: one pipelined read, then the answer script. The stored
+        attempt is not moved here: recording the answer moves it (see ``_current``)."""
         plan = self.plan(round_id)
         paper = self.paper(plan, contestant)
         questions = self._questions(plan, paper)
@@ -213,14 +223,14 @@ class SelfPacedRounds:
             raise RefusedCommand("not_on_paper", "That question is not on your paper.")
         index = keys.index(question_key)  # type: ignore[arg-type]
         question = questions[index]
-        earlier = self.store.answer_of(round_id, index, contestant)
-        if earlier is not None:
-            self._move_past(round_id, contestant, index, now)  # the first send may not have
-            return self._answered(plan, question, earlier, now, duplicate=True)
-        self.window(plan, running=True)  # after the final standings nothing more scores
-        raw, attempt = self._attempt(round_id, contestant)
+        reading = self.store.selfpaced_reading(round_id, plan.competition_id, contestant, index)
+        if reading.first is not None:
+            return self._answered(plan, question, reading.first, now, duplicate=True)
+        if not reading.running:  # after the final standings nothing more scores
+            raise RefusedCommand("already_finished", "The round has finished.")
+        attempt = _current(_stored(reading.attempt)[1], reading.progress)
         try:
-            moved, taken = rounds.answer(attempt, index, now)
+            _, taken = rounds.answer(attempt, index, now)
         except IllegalCommand as refused:
             raise RefusedCommand(refused.code, refused.message) from refused
         try:
@@ -236,24 +246,18 @@ class SelfPacedRounds:
             previous_index=index - 1,
             late=taken.late,
         )
-        recorded = answering.record(self.store, plan, contestant, judged, live_gate=False, now=now)
-        if not self.store.save_attempt(round_id, contestant, raw, _attempt_json(moved)):
-            self._move_past(round_id, contestant, index, now)
+        recorded = answering.record(
+            self.store,
+            plan,
+            contestant,
+            judged,
+            live_gate=False,
+            now=now,
+            read=(reading.progress, reading.score),
+        )
         return self._answered(
             plan, question, recorded.result, now, duplicate=recorded.status == "duplicate"
         )
-
-    def _move_past(self, round_id: int, contestant: str, index: int, now: int) -> None:
-        """Move the attempt past the answered question ``index`` unless it already is:
-        an answer is recorded before its attempt moves on, and a retry of it, an
-        extra-time grant or a crash may come in between."""
-        for _ in range(RETRIES):
-            raw, attempt = self._attempt(round_id, contestant)
-            if attempt.index != index or attempt.delivered_at is None:
-                return
-            moved, _ = rounds.answer(attempt, index, now)
-            if self.store.save_attempt(round_id, contestant, raw, _attempt_json(moved)):
-                return
 
     def _answered(
         self,
@@ -286,6 +290,24 @@ class SelfPacedRounds:
 
     def seed_for(self, plan: RoundPlan, contestant: str) -> str:
         return shuffle_seed(plan.seed, contestant)
+
+
+def _stored(raw: str | None) -> tuple[str, SelfPacedAttempt]:
+    if raw is None:
+        raise NotFound("No such entry in this round.")
+    return raw, _attempt_from_json(raw)
+
+
+def _current(stored: SelfPacedAttempt, progress: str) -> SelfPacedAttempt:
+    """The attempt as it is: past its delivered question once that is answered. The
+    answer script records an answer and the contestant's progress in one atomic step and
+    the stored attempt catches up at the next delivery, so an answered question never
+    stays current, whatever crashes in between, and an answer costs no second write."""
+    _, last_answered = parse_progress(progress)
+    if stored.delivered_at is None or last_answered < stored.index:
+        return stored
+    moved, _ = rounds.answer(stored, stored.index, stored.delivered_at)
+    return moved
 
 
 def _attempt_json(attempt: SelfPacedAttempt) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
+from redis.connection import AbstractConnection
 
 from web.wiring import Wiring
 
@@ -26,3 +27,17 @@ def login(client: FlaskClient, wired: Wiring) -> Callable[[str], dict[str, str]]
         return {"Authorization": f"Bearer {response.json['token']}"}
 
     return make
+
+
+@pytest.fixture
+def round_trips(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per request written to Redis (a pipeline is one)."""
+    sent: list[int] = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self: AbstractConnection, command: object, check_health: bool = True) -> None:
+        sent.append(1)
+        send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    return sent

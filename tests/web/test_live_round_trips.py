@@ -5,7 +5,6 @@ in one script; and no event pays for a Flask request context it does not use."""
 from __future__ import annotations
 
 import pytest
-from redis.connection import AbstractConnection
 
 from tests.web.live_helpers import RIGHT, SINGLE, WRONG, Rounds, install_clock
 
@@ -14,20 +13,6 @@ from tests.web.live_helpers import RIGHT, SINGLE, WRONG, Rounds, install_clock
 def live_round(app, client, wired, login, monkeypatch: pytest.MonkeyPatch) -> Rounds:
     install_clock(monkeypatch)
     return Rounds(app, client, wired, login("host"))
-
-
-@pytest.fixture
-def round_trips(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """One entry per request written to Redis (a pipeline is one)."""
-    sent: list[int] = []
-    send = AbstractConnection.send_packed_command
-
-    def counted(self: AbstractConnection, command: object, check_health: bool = True) -> None:
-        sent.append(1)
-        send(self, command, check_health)
-
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
-    return sent
 
 
 def test_an_answer_is_two_round_trips_and_a_duplicate_one(

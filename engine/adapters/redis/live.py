@@ -73,6 +73,17 @@ class AnswerReading:
 
 
 @dataclass(frozen=True)
+class SelfPacedReading:
+    """What a self-paced delivery or answer starts from, read in one round trip."""
+
+    running: bool  # the round's window is still tracked (not finished)
+    attempt: str | None  # as RedisLiveStore.attempt
+    progress: str  # as RedisLiveStore.progress
+    score: float | None  # read for an answer only
+    first: dict[str, Any] | None  # the contestant's accepted answer to the question answered
+
+
+@dataclass(frozen=True)
 class AnswerOutcome:
     status: str  # accepted | duplicate | closed | retry | refused
     result: dict[str, Any] | None = None
@@ -215,6 +226,34 @@ class RedisLiveStore:
     def attempt(self, round_id: int, contestant: str) -> str | None:
         raw = self._redis.hget(self._key(round_id, "attempts"), contestant)
         return None if raw is None else raw.decode()
+
+    def selfpaced_reading(
+        self,
+        round_id: int,
+        competition_id: int | None,
+        contestant: str,
+        answering: int | None = None,
+    ) -> SelfPacedReading:
+        """Whether the round still runs, the contestant's attempt and progress and, when
+        ``answering`` question I, their board score and first answer to it, pipelined:
+        read one at a time they were most of a self-paced request's round trips."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.zscore(f"{self._prefix}:windows", round_id)
+        pipe.hget(self._key(round_id, "attempts"), contestant)
+        if answering is None:
+            pipe.hget(self._key(round_id, "progress"), contestant)
+        else:
+            self._read_progress(pipe, round_id, competition_id, contestant)
+            pipe.hget(self._key(round_id, "q", answering, "answers"), contestant)
+        running, attempt, progress, *answer = pipe.execute()
+        score, first = answer or (None, None)
+        return SelfPacedReading(
+            running=running is not None,
+            attempt=None if attempt is None else attempt.decode(),
+            progress=(progress or b"").decode(),
+            score=score,
+            first=None if first is None else json.loads(first),
+        )
 
     def save_attempt(self, round_id: int, contestant: str, read: str, attempt: str) -> bool:
         """Store ``attempt`` if the contestant's attempt is still as it was ``read``."""
