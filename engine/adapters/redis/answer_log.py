@@ -1,14 +1,30 @@
-"""The answer log stream, read by a consumer group so a restart resumes where it stopped."""
+"""The answer log stream, read by a consumer group so a restart resumes where it stopped.
+
+An entry holds its record (answer, join or void: field -> text) as one JSON value,
+``RECORD``. redis-py packs every argument of a command and parses every part of a reply
+in Python, so a record of eleven field/value pairs cost the answer script 22 arguments
+and the drain 25 reply parts per entry to read back. A script may add fields of its own
+beside it (a join's contestant id, known only inside the script). Entries written one
+field per value, by a server before this format, read the same: the embedded Redis
+outlives the process, so an upgraded server can find them still in the log.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import redis
 
 T = TypeVar("T")
 GROUP = "sql"
+RECORD = "json"
+
+
+def entry(record: Mapping[str, str]) -> list[str]:
+    """The field and value to XADD for ``record``."""
+    return [RECORD, json.dumps(record, ensure_ascii=False, separators=(",", ":"))]
 
 
 class RedisAnswerLog:
@@ -46,7 +62,7 @@ class RedisAnswerLog:
                 GROUP, consumer, {self.key: ">"}, count=count, block=block_ms
             )
             entries = fresh[0][1] if fresh else []
-        return [(_text(entry_id), _fields(fields)) for entry_id, fields in entries]
+        return [(_text(entry_id), _record(fields)) for entry_id, fields in entries]
 
     def claim_abandoned(self, consumer: str, idle_ms: int) -> int:
         """Take over entries a dead process read but never acknowledged."""
@@ -71,5 +87,7 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def _fields(raw: dict) -> dict[str, str]:
-    return {_text(k): _text(v) for k, v in raw.items()}
+def _record(raw: dict) -> dict[str, str]:
+    fields = {_text(k): _text(v) for k, v in raw.items()}
+    packed = fields.pop(RECORD, None)
+    return fields if packed is None else {**json.loads(packed), **fields}

@@ -30,6 +30,7 @@ from typing import Any
 
 import redis
 
+from engine.adapters.redis.answer_log import entry
 from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeaderboard
 from engine.domain.rounds import LiveRound, live_round_from_dict, live_round_to_dict
 
@@ -133,7 +134,7 @@ class RedisLiveStore:
                 fields["status"],
                 fields["index"],
                 fields["seq"],
-                *[part for item in (log or {}).items() for part in item],
+                *(entry(log) if log else ()),
             ],
         )
         return bool(saved)
@@ -196,7 +197,7 @@ class RedisLiveStore:
             args=[
                 nickname_key,
                 json.dumps(profile, ensure_ascii=False),
-                *[part for item in log.items() for part in item],
+                *entry(log),
             ],
         )
         return contestant.decode(), bool(created)
@@ -343,7 +344,7 @@ class RedisLiveStore:
                 base,
                 str(len(options)),
                 *options,
-                *[part for item in log.items() for part in item],
+                *entry(log),
             ],
         )
         status = reply[0].decode()

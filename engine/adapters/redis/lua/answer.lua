@@ -7,7 +7,8 @@
 -- ARGV: 1 contestant, 2 question index, 3 gate ("live": the question must be the open
 --       one; "own": the caller checked the contestant's own clock), 4 expected progress,
 --       5 new progress, 6 expected board score, 7 points, 8 response_ms, 9 result (JSON),
---       10 board base, 11 option count n, 12..11+n options, then log field/value pairs.
+--       10 board base, 11 option count n, 12..11+n options, then the log entry's field
+--       and value (answer_log.py).
 -- Returns {"accepted", result} | {"duplicate", first result} | {"closed"} | {"retry"}
 --       | {"refused", reason}.
 local contestant, index = ARGV[1], ARGV[2]
@@ -34,7 +35,5 @@ redis.call("HSET", KEYS[2], contestant, ARGV[9])
 redis.call("HSET", KEYS[4], contestant, ARGV[5])
 local options = tonumber(ARGV[11])
 for i = 12, 11 + options do redis.call("HINCRBY", KEYS[3], ARGV[i], 1) end
-local log = {}
-for i = 12 + options, #ARGV do log[#log + 1] = ARGV[i] end
-redis.call("XADD", KEYS[5], "*", unpack(log))
+redis.call("XADD", KEYS[5], "*", ARGV[12 + options], ARGV[13 + options])
 return {"accepted", ARGV[9]}

@@ -1,0 +1,113 @@
+"""The answer log's entries: each record one JSON field, and entries a server before that
+format left one field per value are still stored (an upgrade finds them in the log)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine.adapters.bankfile import load_bank_file
+from engine.adapters.redis.answer_log import RECORD
+from web.wiring import Wiring
+
+BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
+T0 = 1_700_000_000_000
+
+
+def open_round(wired: Wiring) -> int:
+    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    competition = wired.competitions.create(
+        title="日志",
+        bank_slug="national-defence",
+        bank_version=1,
+        rules={"mode": "live", "draw": {"kind": "fixed", "keys": ["nd-0001", "nd-0006"]}},
+        created_by="test",
+    )
+    return wired.competitions.open_round(competition["id"])["id"]
+
+
+def logged(wired: Wiring) -> list[dict[str, str]]:
+    raw = wired.redis.client.xrange(wired.live.store.log_key)
+    return [{k.decode(): v.decode() for k, v in fields.items()} for _, fields in raw]
+
+
+def test_each_record_is_one_json_field_beside_what_a_script_adds(wired: Wiring) -> None:
+    round_id = open_round(wired)
+    code = wired.competitions.plan(round_id).code
+    contestant = wired.live.join(code, "阿明", "guangzhou", None, T0).contestant
+    wired.live.command(round_id, "start", T0)
+    wired.live.answer(round_id, contestant, "nd-0001", "b", T0 + 1_500)
+    wired.live.command(round_id, "skip", T0 + 2_000)
+
+    join, answer, void = logged(wired)
+
+    assert join.keys() == {"contestant", RECORD}  # the id is made inside the join script
+    assert join["contestant"] == contestant
+    assert json.loads(join[RECORD]) == {
+        "kind": "join",
+        "round": str(round_id),
+        "nickname": "阿明",
+        "region": "guangzhou",
+        "team": "",
+        "at": str(T0),
+    }
+    assert answer.keys() == {RECORD}
+    assert json.loads(answer[RECORD]) == {
+        "kind": "answer",
+        "round": str(round_id),
+        "contestant": contestant,
+        "index": "0",
+        "key": "nd-0001",
+        "response": '"b"',
+        "correct": "1",
+        "credit": "1.0",
+        "points": json.loads(answer[RECORD])["points"],
+        "response_ms": "1500",
+        "at": str(T0 + 1_500),
+    }
+    assert void.keys() == {RECORD}
+    assert json.loads(void[RECORD])["kind"] == "void"
+    assert wired.drainer.drain_all() == 3
+    assert [
+        (a["contestant"], a["voided"]) for a in wired.competitions.rounds.answers(round_id)
+    ] == [(contestant, True)]
+
+
+def test_entries_an_older_server_left_one_field_per_value_are_stored(wired: Wiring) -> None:
+    round_id = open_round(wired)
+    code = wired.competitions.plan(round_id).code
+    wired.live.join(code, "阿明", None, None, T0)
+    old = {
+        "kind": "answer",
+        "round": str(round_id),
+        "contestant": "7",
+        "index": "1",
+        "key": "nd-0006",
+        "response": '["a","b"]',
+        "correct": "0",
+        "credit": "0.5",
+        "points": "250",
+        "response_ms": "4200",
+        "at": str(T0 + 4_200),
+    }
+    joined = {"kind": "join", "round": str(round_id), "contestant": "7", "nickname": "老王"}
+    for fields in ({**joined, "region": "", "team": "red", "at": str(T0)}, old):
+        wired.redis.client.xadd(wired.live.store.log_key, fields)
+
+    assert wired.drainer.drain_all() == 3
+
+    rounds = wired.competitions.rounds
+    assert sorted(
+        (c["contestant"], c["nickname"], c["team"]) for c in rounds.contestants(round_id)
+    ) == [
+        ("1", "阿明", None),
+        ("7", "老王", "red"),
+    ]
+    [answer] = rounds.answers(round_id)
+    assert {k: answer[k] for k in ("contestant", "question_index", "points", "correct")} == {
+        "contestant": "7",
+        "question_index": 1,
+        "points": 250,
+        "correct": False,
+    }
+    assert answer["response"] == ["a", "b"]
