@@ -157,7 +157,14 @@ def run(client: redis.Redis, board: RedisLeaderboard, args: argparse.Namespace) 
 
 
 def used_memory(client: redis.Redis) -> int:
-    return int(client.info("memory")["used_memory"])
+    """Once the background thread has freed what earlier runs UNLINKed: otherwise their
+    boards are counted as freed during this run."""
+    for _ in range(600):
+        memory = client.info("memory")
+        if not int(memory.get("lazyfree_pending_objects", 0)):
+            break
+        time.sleep(0.1)
+    return int(memory["used_memory"])
 
 
 def chunks(items: list[str], size: int) -> list[list[str]]:
