@@ -1,5 +1,6 @@
-"""The answer log's entries: each record one JSON field, and entries a server before that
-format left one field per value are still stored (an upgrade finds them in the log)."""
+"""What the answer script writes besides the boards: the answer log's entries, each record
+one JSON field (entries a server before that format left one field per value are still
+stored: an upgrade finds them in the log), and the question's option histogram."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 T0 = 1_700_000_000_000
 
 
-def open_round(wired: Wiring) -> int:
+def open_round(wired: Wiring, keys: tuple[str, ...] = ("nd-0001", "nd-0006")) -> int:
     wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
     competition = wired.competitions.create(
         title="日志",
         bank_slug="national-defence",
         bank_version=1,
-        rules={"mode": "live", "draw": {"kind": "fixed", "keys": ["nd-0001", "nd-0006"]}},
+        rules={"mode": "live", "draw": {"kind": "fixed", "keys": list(keys)}},
         created_by="test",
     )
     return wired.competitions.open_round(competition["id"])["id"]
@@ -111,3 +112,31 @@ def test_entries_an_older_server_left_one_field_per_value_are_stored(wired: Wiri
         "correct": False,
     }
     assert answer["response"] == ["a", "b"]
+
+
+def test_the_histogram_counts_choices_picked_or_right_and_wrong(wired: Wiring) -> None:
+    # single (right: b), multiple (a b c), true/false (true), text (南昌)
+    round_id = open_round(wired, ("nd-0001", "nd-0006", "nd-0012", "nd-0003"))
+    code = wired.competitions.plan(round_id).code
+    people = [wired.live.join(code, f"p{n}", None, None, T0).contestant for n in range(3)]
+    responses = [
+        ("nd-0001", ["b", "b", "d"]),
+        ("nd-0006", [["a", "b", "c"], ["a"], []]),
+        ("nd-0012", [True, False, True]),
+        ("nd-0003", ["南昌", "北京", "南昌"]),
+    ]
+    at = T0
+    for index, (key, sent) in enumerate(responses):
+        wired.live.command(round_id, "next" if index else "start", at)
+        for contestant, response in zip(people, sent, strict=True):
+            wired.live.answer(round_id, contestant, key, response, at + 1_000)
+        wired.live.command(round_id, "close", at + 2_000)
+        at += 10_000
+
+    store = wired.live.store
+    assert [store.option_counts(round_id, i) for i in range(4)] == [
+        {"b": 2, "d": 1},
+        {"a": 2, "b": 1, "c": 1},
+        {"true": 2, "false": 1},
+        {"correct": 2, "wrong": 1},
+    ]

@@ -342,8 +342,7 @@ class RedisLiveStore:
                 str(response_ms),
                 json.dumps(result, ensure_ascii=False, separators=(",", ":")),
                 base,
-                str(len(options)),
-                *options,
+                " ".join(options),
                 *entry(log),
             ],
         )

@@ -7,8 +7,8 @@
 -- ARGV: 1 contestant, 2 question index, 3 gate ("live": the question must be the open
 --       one; "own": the caller checked the contestant's own clock), 4 expected progress,
 --       5 new progress, 6 expected board score, 7 points, 8 response_ms, 9 result (JSON),
---       10 board base, 11 option count n, 12..11+n options, then the log entry's field
---       and value (answer_log.py).
+--       10 board base, 11 options for the histogram, space-separated (choice keys have
+--       no spaces), 12-13 the log entry's field and value (answer_log.py).
 -- Returns {"accepted", result} | {"duplicate", first result} | {"closed"} | {"retry"}
 --       | {"refused", reason}.
 local contestant, index = ARGV[1], ARGV[2]
@@ -33,7 +33,6 @@ if ARGV[3] == "live" then
 end
 redis.call("HSET", KEYS[2], contestant, ARGV[9])
 redis.call("HSET", KEYS[4], contestant, ARGV[5])
-local options = tonumber(ARGV[11])
-for i = 12, 11 + options do redis.call("HINCRBY", KEYS[3], ARGV[i], 1) end
-redis.call("XADD", KEYS[5], "*", ARGV[12 + options], ARGV[13 + options])
+for option in string.gmatch(ARGV[11], "%S+") do redis.call("HINCRBY", KEYS[3], option, 1) end
+redis.call("XADD", KEYS[5], "*", ARGV[12], ARGV[13])
 return {"accepted", ARGV[9]}
