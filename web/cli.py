@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import signal
+import socket
 import sys
 from collections.abc import Callable
 
 import click
 import gevent
 from flask import Flask
+from gevent.pywsgi import WSGIHandler
 
 from engine.services.errors import ServiceError
 from web.config import Settings, settings_from_environ
@@ -54,6 +56,16 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 DRAIN_BLOCK_S = 0.6
 
 
+class NoDelayHandler(WSGIHandler):
+    """gevent's handler with Nagle's algorithm off: it writes a response's headers and
+    body in two sends, and with Nagle on the body waited for the client's delayed ACK of
+    the headers, 40 ms on every request after the first on a keep-alive connection."""
+
+    def handle(self) -> None:
+        self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().handle()
+
+
 def run_server(app: Flask, host: str, port: int, on_stop: Callable[[], None] | None = None) -> None:
     """Serve until SIGINT or SIGTERM, then stop in order: the ticker lets go of Redis, and
     an embedded Redis shuts down with its last user instead of outliving the process."""
@@ -71,7 +83,14 @@ def run_server(app: Flask, host: str, port: int, on_stop: Callable[[], None] | N
         gevent.signal_handler(signum, stop)
     ticker.start()
     try:
-        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=False)
+        socketio.run(
+            app,
+            host=host,
+            port=port,
+            log_output=False,
+            allow_unsafe_werkzeug=False,
+            handler_class=NoDelayHandler,
+        )
     finally:
         ticker.running = False
         gevent.sleep(DRAIN_BLOCK_S)
