@@ -1,0 +1,55 @@
+"""The drainer stores a batch in SQL, then acknowledges it: a process that dies in between
+leaves the batch pending, the next read replays it, and SQL holds every row once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.adapters.bankfile import load_bank_file
+from engine.adapters.redis.answer_log import RedisAnswerLog
+from engine.services.drain import Drainer
+from web.wiring import Wiring
+
+BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
+T0 = 1_700_000_000_000
+
+
+class DiesBeforeAcknowledging(RedisAnswerLog):
+    """The real answer log, in a process that dies before it acknowledges."""
+
+    def acknowledge(self, ids: list[str]) -> None:
+        raise SystemExit("killed")
+
+
+def test_a_batch_stored_but_not_acknowledged_is_replayed_and_stored_once(wired: Wiring) -> None:
+    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    competition = wired.competitions.create(
+        title="重放",
+        bank_slug="national-defence",
+        bank_version=1,
+        rules={"mode": "live", "draw": {"kind": "fixed", "keys": ["nd-0001"]}},
+        created_by="test",
+    )
+    round_id = wired.competitions.open_round(competition["id"])["id"]
+    code = wired.competitions.plan(round_id).code
+    people = [wired.live.join(code, f"p{n}", None, None, T0).contestant for n in range(4)]
+    wired.live.command(round_id, "start", T0)
+    for n, contestant in enumerate(people):
+        wired.live.answer(round_id, contestant, "nd-0001", "abcd"[n], T0 + 1_000 * (n + 1))
+    wired.live.command(round_id, "skip", T0 + 9_000)
+    log, record = wired.drainer.log, wired.competitions.rounds
+
+    dying = DiesBeforeAcknowledging(wired.redis.client, wired.live.store.log_key)
+    with pytest.raises(SystemExit):
+        Drainer(dying, record, "worker").drain_once(block_ms=1)
+    assert len(record.answers(round_id)) == len(people)  # stored, not acknowledged
+
+    assert Drainer(log, record, "worker").drain_once(block_ms=1) == 2 * len(people) + 1
+    assert Drainer(log, record, "worker").drain_once(block_ms=1) == 0
+
+    assert sorted(c["contestant"] for c in record.contestants(round_id)) == sorted(people)
+    answers = record.answers(round_id)
+    assert sorted(a["contestant"] for a in answers) == sorted(people)
+    assert {(a["points"], a["voided"]) for a in answers} == {(0, True)}
