@@ -84,15 +84,19 @@ class SelfPacedRounds:
     def paper(self, plan: RoundPlan, contestant: str) -> Paper:
         """The contestant's own paper: the same (rule, version, seed, contestant), the
         same paper, so it is drawn again (and kept a while) rather than stored."""
-        return self._paper(plan.round_id, contestant)
+        return self._paper(plan.round_id, contestant)[0]
 
-    def _draw(self, round_id: int, contestant: str) -> Paper:
+    def _questions(self, plan: RoundPlan, contestant: str) -> tuple[Question, ...]:
+        """The questions of the contestant's paper, in its order."""
+        return self._paper(plan.round_id, contestant)[1]
+
+    def _draw(self, round_id: int, contestant: str) -> tuple[Paper, tuple[Question, ...]]:
         plan = self.competitions.plan(round_id)
-        return draw_paper(plan.rules.draw, plan.bank, round_seed=plan.seed, contestant=contestant)
-
-    def _questions(self, plan: RoundPlan, paper: Paper) -> list[Question]:
+        paper = draw_paper(plan.rules.draw, plan.bank, round_seed=plan.seed, contestant=contestant)
+        # Kept with the paper: looking them up in the whole bank per request cost more
+        # than the rest of the paper's Python.
         by_key = {q.key: q for q in plan.bank.questions}
-        return [by_key[key] for key in paper.question_keys]
+        return paper, tuple(by_key[key] for key in paper.question_keys)
 
     # --- entries -------------------------------------------------------------------------
 
@@ -141,9 +145,8 @@ class SelfPacedRounds:
             )
         except InvalidProfileError as error:
             raise Invalid(str(error), {"nickname": [str(error)]}) from error
-        paper = self.paper(plan, contestant)
         attempt = SelfPacedAttempt(
-            tuple(plan.time_limit_s(q) for q in self._questions(plan, paper))
+            tuple(plan.time_limit_s(q) for q in self._questions(plan, contestant))
         )
         self.store.create_attempt(round_id, contestant, _attempt_json(attempt))
         return Entry(round_id, contestant, shown, created=True)
@@ -174,7 +177,7 @@ class SelfPacedRounds:
         plan = self.plan(round_id)
         window = self.window(plan)
         paper = self.paper(plan, contestant)
-        questions = self._questions(plan, paper)
+        questions = self._questions(plan, contestant)
         for _ in range(RETRIES):
             reading = self.store.selfpaced_reading(round_id, plan.competition_id, contestant)
             if not reading.running:
@@ -217,7 +220,7 @@ class SelfPacedRounds:
         attempt is not moved here: recording the answer moves it (see ``_current``)."""
         plan = self.plan(round_id)
         paper = self.paper(plan, contestant)
-        questions = self._questions(plan, paper)
+        questions = self._questions(plan, contestant)
         keys = [q.key for q in questions]
         if question_key not in keys:
             raise RefusedCommand("not_on_paper", "That question is not on your paper.")
