@@ -1,5 +1,5 @@
 """What one live event costs the server. Under a burst, every Redis round trip is a socket
-write and read in the one gevent hub, so the answer path reads in one pipeline and writes
+write and read in the one gevent hub, so the answer path reads in one script call and writes
 in one script; and no event pays for a Flask request context it does not use."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def test_an_answer_is_two_round_trips_and_a_duplicate_one(
     round_trips.clear()
     ack = second.answer(SINGLE, WRONG[SINGLE])
     assert (ack["accepted"], ack["duplicate"]) == (True, False)
-    assert len(round_trips) == 2  # the reading pipeline, the answer script
+    assert len(round_trips) == 2  # the reading script, the answer script
     round_trips.clear()
     again = second.answer(SINGLE, RIGHT[SINGLE])
     assert (again["accepted"], again["duplicate"]) == (True, True)

@@ -99,6 +99,7 @@ class RedisLiveStore:
         self.log_key = f"{prefix}:answer-log"
         boards = (_LUA / "boards.lua").read_text()
         self._answer = client.register_script(boards + (_LUA / "answer.lua").read_text())
+        self._answer_reading = client.register_script((_LUA / "answer_reading.lua").read_text())
         self._void = client.register_script(boards + (_LUA / "void.lua").read_text())
         self._join = client.register_script(_JOIN)
         self._save = client.register_script(_SAVE)
@@ -286,21 +287,25 @@ class RedisLiveStore:
         self, round_id: int, competition_id: int | None, contestant: str, index: int | None
     ) -> AnswerReading:
         """Whether the contestant was kicked, the round's state, their first answer to
-        question ``index`` (None: not on the paper) and their progress, pipelined: each
-        answer of a burst read them one round trip at a time, five in all with the script."""
-        pipe = self._redis.pipeline(transaction=False)
-        pipe.sismember(self._key(round_id, "kicked"), contestant)
-        pipe.hget(self._key(round_id, "live"), "json")
-        self._read_progress(pipe, round_id, competition_id, contestant)
+        question ``index`` (None: not on the paper) and their progress, in one script call
+        (lua/answer_reading.lua): each answer of a burst read them one round trip at a
+        time, five in all with the answer script."""
+        base, _ = self._boards.answer_keys(round_id, contestant, competition_id)
+        keys = [
+            self._key(round_id, "kicked"),
+            self._key(round_id, "live"),
+            self._key(round_id, "progress"),
+            f"{base}:live:all",
+        ]
         if index is not None:
-            pipe.hget(self._key(round_id, "q", index, "answers"), contestant)
-        kicked, state, progress, score, *first = pipe.execute()
+            keys.append(self._key(round_id, "q", index, "answers"))
+        kicked, state, progress, score, first = self._answer_reading(keys=keys, args=[contestant])
         return AnswerReading(
             kicked=bool(kicked),
             state=None if state is None else live_round_from_dict(json.loads(state)),
-            first=json.loads(first[0]) if first and first[0] is not None else None,
+            first=None if first is None else json.loads(first),
             progress=(progress or b"").decode(),
-            score=score,
+            score=None if score is None else float(score),
         )
 
     def record_answer(
