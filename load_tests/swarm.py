@@ -526,6 +526,7 @@ async def drive(
                 wait = settings.think_max_s + settings.ack_timeout_s + 30
                 tally.add((await group.expect("answers", wait))[1])
             answers_server_busy = busy(server_pid, server_cpu, answers_from)
+            answers_cpu_after = cpu_s(server_pid)
             for event in script.after_answers:
                 await host_command(host, event, {}, settings)
             questions.append(
@@ -536,6 +537,11 @@ async def drive(
                     "server_busy": fanout_server_busy,
                     "answers": tally,
                     "answers_server_busy": answers_server_busy,
+                    "answers_server_cpu_s": (
+                        None
+                        if server_cpu is None or answers_cpu_after is None
+                        else answers_cpu_after - server_cpu
+                    ),
                 }
             )
             log(
@@ -584,6 +590,7 @@ def summarise(settings: Settings, target: str, raw: dict[str, Any]) -> dict[str,
         burst_s += q["answers"].burst_s
     server = raw["server"]
     before, after = server["rss_before_kb"], server["rss_after_kb"]
+    cpu = [q["answers_server_cpu_s"] for q in questions]
     return {
         "target": target,
         "settings": asdict(settings),
@@ -615,6 +622,13 @@ def summarise(settings: Settings, target: str, raw: dict[str, Any]) -> dict[str,
             "ack_p50_ms": ms(percentile(answers.latencies, 0.5)),
             "ack_p99_ms": ms(percentile(answers.latencies, 0.99)),
             "per_second": round(answers.acked / burst_s) if burst_s else None,
+            # What the answers cost the server, whatever the offered rate or other work on
+            # the machine: its CPU from the end of each fan-out to the last ack, per answer.
+            "server_cpu_us": (
+                round(sum(cpu) / answers.acked * 1e6)
+                if answers.acked and cpu and None not in cpu
+                else None
+            ),
         },
         "server": {
             **server,
@@ -643,7 +657,8 @@ def report(result: dict[str, Any]) -> str:
             f"  answers     {a['acked']} acked at {a['per_second']}/s  "
             f"ack p50 {a['ack_p50_ms']} ms p99 {a['ack_p99_ms']} ms  lost {a['lost']}  "
             f"double-counted {a['double_counted']}  not accepted {a['not_accepted']}  "
-            f"duplicates flagged {a['duplicates_flagged']}/{a['duplicates_sent']}",
+            f"duplicates flagged {a['duplicates_flagged']}/{a['duplicates_sent']}  "
+            f"server CPU {a['server_cpu_us']} us per answer",
             f"  server RSS  {s['rss_before_kb']} KB -> {s['rss_after_kb']} KB  "
             f"= {s['kb_per_connection']} KB per connection (pid {s['pid']})",
             f"  machine     {m['cpus']} CPUs, load average {m['loadavg_1min_before']} before, "
@@ -935,6 +950,11 @@ def judge(baseline: dict[str, Any], leitai: dict[str, Any] | None) -> list[tuple
             verdict(None if rate is None else rate >= THROUGHPUT_RATIO),
         )
     )
+    b_cpu, l_cpu = (
+        value(baseline, "answers", "server_cpu_us"),
+        value(leitai, "answers", "server_cpu_us"),
+    )
+    rows.append(("server CPU per answer (us)", b_cpu, l_cpu, ratio(l_cpu, b_cpu), "-", "-"))
     for name, key in (("answers lost", "lost"), ("answers double-counted", "double_counted")):
         count = value(leitai, "answers", key)
         rows.append(

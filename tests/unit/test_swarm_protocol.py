@@ -179,13 +179,13 @@ def test_the_verdicts_compare_leitai_with_the_baseline_by_the_issue_targets():
     baseline = {
         "connect": {"joined": 10_000},
         "fanout": {"time_ms": 600.0, "max_ms": 700.0, "misses": 0},
-        "answers": {"per_second": 4000, "lost": 0, "double_counted": 0},
+        "answers": {"per_second": 4000, "lost": 0, "double_counted": 0, "server_cpu_us": 150},
         "server": {"kb_per_connection": 54.0},
     }
     leitai = {
         "connect": {"joined": 9_990},
         "fanout": {"time_ms": 720.0, "max_ms": 1100.0, "misses": 0},
-        "answers": {"per_second": 3400, "lost": 0, "double_counted": 2},
+        "answers": {"per_second": 3400, "lost": 0, "double_counted": 2, "server_cpu_us": 300},
         "server": {"kb_per_connection": 79.0},
     }
     rows = {row[0]: row for row in swarm.judge(baseline, leitai)}
@@ -193,6 +193,7 @@ def test_the_verdicts_compare_leitai_with_the_baseline_by_the_issue_targets():
     assert rows["every contestant within 1 s (worst, ms)"][-1] == "FAIL"
     assert rows["fan-out time (ms)"][3:] == (1.2, "<= 1.15x", "FAIL")
     assert rows["answers/s"][3:] == (0.85, ">= 0.8x", "pass")
+    assert rows["server CPU per answer (us)"][1:] == (150, 300, 2.0, "-", "-")  # no target
     assert rows["answers double-counted"][-1] == "FAIL"
     assert rows["server KB per connection"][-1] == "pass"
 
