@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from engine.domain.checking import Verdict
+from engine.domain.checking import InvalidResponse, Verdict, check_answer
 from engine.domain.drawing import Paper
 from engine.domain.questions import CHOICE_TYPES, Question, QuestionType
 from engine.domain.ranking import decode_score, tie_break_ms
 from engine.domain.scoring import score_answer
 from engine.services.competitions import RoundPlan
-from engine.services.errors import Conflict, ServiceError
+from engine.services.errors import Conflict, Invalid, ServiceError
 
 #: Retries when another answer or command moved the state between read and write.
 RETRIES = 5
@@ -121,6 +121,16 @@ def record(
         if outcome.status == "refused":
             raise RefusedCommand(outcome.reason or "refused", "The answer could not be scored.")
     raise Conflict("Too many simultaneous answers; try again.")
+
+
+def verdict_of(plan: RoundPlan, paper: Paper, question: Question, response: object) -> Verdict:
+    """The response checked against the question as ``paper`` showed it, or
+    :class:`Invalid` saying what is wrong with it."""
+    try:
+        keys = choice_keys(paper, question, response)
+        return check_answer(question, keys, partial_credit=plan.rules.partial_credit)
+    except InvalidResponse as error:
+        raise Invalid(str(error), {"response": [str(error)]}) from error
 
 
 def choice_keys(paper: Paper, question: Question, response: object) -> object:

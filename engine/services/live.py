@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from engine.domain import rounds
-from engine.domain.checking import InvalidResponse, check_answer
 from engine.domain.contest import Mode, nickname_key
 from engine.domain.rounds import (
     IllegalCommand,
@@ -24,7 +23,7 @@ from engine.domain.rounds import (
 )
 from engine.domain.standings import BoardStanding, InvalidProfileError
 from engine.services import answering
-from engine.services.answering import RETRIES, Judged, RefusedCommand, choice_keys, parse_progress
+from engine.services.answering import RETRIES, Judged, RefusedCommand, parse_progress, verdict_of
 from engine.services.competitions import Competitions, RoundPlan, checked_entrant
 from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
@@ -273,11 +272,7 @@ class LiveRounds:
         admission = rounds.accepts_answer(state, index, now, contestant=contestant)
         if not admission:
             raise RefusedCommand(admission.reason or "closed", _late_message(admission.reason))
-        try:
-            keys = choice_keys(plan.paper, question, response)
-            verdict = check_answer(question, keys, partial_credit=plan.rules.partial_credit)
-        except InvalidResponse as error:
-            raise Invalid(str(error), {"response": [str(error)]}) from error
+        verdict = verdict_of(plan, plan.paper, question, response)
         assert state.opens_at is not None
         limit_ms = plan.time_limit_s(question) * 1000
         judged = Judged(

@@ -18,7 +18,6 @@ from functools import lru_cache
 from typing import Any
 
 from engine.domain import rounds
-from engine.domain.checking import InvalidResponse, check_answer
 from engine.domain.contest import Mode
 from engine.domain.drawing import Paper, draw_paper, shuffle_seed
 from engine.domain.questions import Question
@@ -29,8 +28,8 @@ from engine.services.answering import (
     RETRIES,
     Judged,
     RefusedCommand,
-    choice_keys,
     parse_progress,
+    verdict_of,
 )
 from engine.services.competitions import Competitions, RoundPlan, checked_entrant, finish_at
 from engine.services.errors import Conflict, Invalid, NotFound
@@ -236,11 +235,7 @@ class SelfPacedRounds:
             _, taken = rounds.answer(attempt, index, now)
         except IllegalCommand as refused:
             raise RefusedCommand(refused.code, refused.message) from refused
-        try:
-            keys = choice_keys(paper, question, response)
-            verdict = check_answer(question, keys, partial_credit=plan.rules.partial_credit)
-        except InvalidResponse as error:
-            raise Invalid(str(error), {"response": [str(error)]}) from error
+        verdict = verdict_of(plan, paper, question, response)
         judged = Judged(
             question=question,
             index=index,
