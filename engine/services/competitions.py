@@ -223,6 +223,29 @@ def checked_entrant(plan: RoundPlan, nickname: object, region: str | None, team:
     return shown
 
 
+def join_records(
+    round_id: int,
+    shown: str,
+    region: str | None,
+    team: str | None,
+    now: int,
+    **log: str,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """What a join stores, live or self-paced: the contestant's profile and the answer
+    log's join entry (``log``: more fields for it)."""
+    profile = {"nickname": shown, "region": region, "team": team, "joined_at": now}
+    entry = {
+        "kind": "join",
+        "round": str(round_id),
+        "nickname": shown,
+        "region": region or "",
+        "team": team or "",
+        "at": str(now),
+        **log,
+    }
+    return profile, entry
+
+
 def initial_state(plan: RoundPlan) -> LiveRound:
     elimination = None
     if plan.mode is Mode.ELIMINATION:

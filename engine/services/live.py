@@ -24,7 +24,7 @@ from engine.domain.rounds import (
 from engine.domain.standings import BoardStanding, InvalidProfileError
 from engine.services import answering
 from engine.services.answering import RETRIES, Judged, RefusedCommand, parse_progress, verdict_of
-from engine.services.competitions import Competitions, RoundPlan, checked_entrant
+from engine.services.competitions import Competitions, RoundPlan, checked_entrant, join_records
 from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
 from engine.services.views import question_view
@@ -209,15 +209,7 @@ class LiveRounds:
             raise RefusedCommand(
                 "round_not_open", "An elimination round admits no one once started."
             )
-        profile = {"nickname": shown, "region": region, "team": team, "joined_at": now}
-        log = {
-            "kind": "join",
-            "round": str(round_id),
-            "nickname": shown,
-            "region": region or "",
-            "team": team or "",
-            "at": str(now),
-        }
+        profile, log = join_records(round_id, shown, region, team, now)
         contestant, created = self.store.join(round_id, nickname_key(shown), profile, log)
         if not created:
             raise Conflict("That nickname is taken in this round.", {"nickname": ["taken"]})

@@ -31,7 +31,13 @@ from engine.services.answering import (
     parse_progress,
     verdict_of,
 )
-from engine.services.competitions import Competitions, RoundPlan, checked_entrant, finish_at
+from engine.services.competitions import (
+    Competitions,
+    RoundPlan,
+    checked_entrant,
+    finish_at,
+    join_records,
+)
 from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
 from engine.services.views import question_view
@@ -122,17 +128,9 @@ class SelfPacedRounds:
         identity_hash = self._keyed_hash(round_id, "identity", folded) if folded else ""
         client_hash = self._keyed_hash(round_id, "client", client) if client else ""
         unique = f"identity:{identity_hash}" if identity_hash else f"entry:{uuid.uuid4().hex}"
-        profile = {"nickname": shown, "region": region, "team": team, "joined_at": now}
-        log = {
-            "kind": "join",
-            "round": str(round_id),
-            "nickname": shown,
-            "region": region or "",
-            "team": team or "",
-            "at": str(now),
-            "identity": identity_hash,
-            "client": client_hash,
-        }
+        profile, log = join_records(
+            round_id, shown, region, team, now, identity=identity_hash, client=client_hash
+        )
         contestant, created = self.store.join(round_id, unique, profile, log)
         if not created:
             raise Conflict(
