@@ -93,8 +93,10 @@ class RedisLeaderboard:
         self._redis = client
         self._prefix = prefix
         self._shards = shards
-        self._register = client.register_script((_LUA / "leaderboard_register.lua").read_text())
-        boards = (_LUA / "boards.lua").read_text()  # add_to_boards, shared with answers
+        boards = (_LUA / "boards.lua").read_text()  # board names and arithmetic, shared
+        self._register = client.register_script(
+            boards + (_LUA / "leaderboard_register.lua").read_text()
+        )
         self._add = client.register_script(boards + (_LUA / "leaderboard_add.lua").read_text())
         self._page = client.register_script((_LUA / "leaderboard_page.lua").read_text())
         self._locate = client.register_script((_LUA / "leaderboard_locate.lua").read_text())

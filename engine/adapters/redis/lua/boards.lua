@@ -17,13 +17,25 @@ local function score_text(number)  -- tostring would round to 14 digits
   return string.format("%.0f", number)
 end
 
--- The keys of the round boards a profile ("region\tteam\tnickname") is on, in one view.
+-- A stored profile ("region\tteam\tnickname"): its region and team, "" for none.
+local function region_and_team(profile)
+  return string.match(profile, "^([^\t]*)\t([^\t]*)\t")
+end
+
+-- The scopes of the round boards a contestant is on: all, their region, their team.
+local function scope_names(region, team)
+  local names = {"all"}
+  if region ~= "" then names[#names + 1] = "region:" .. region end
+  if team ~= "" then names[#names + 1] = "team:" .. team end
+  return names
+end
+
+-- The keys of the round boards a profile is on, in one view.
 local function board_keys(base, view, profile)
-  local region, team = string.match(profile, "^([^\t]*)\t([^\t]*)\t")
-  local prefix = base .. ":" .. view .. ":"
-  local keys = {prefix .. "all"}
-  if region ~= "" then keys[#keys + 1] = prefix .. "region:" .. region end
-  if team ~= "" then keys[#keys + 1] = prefix .. "team:" .. team end
+  local keys = {}
+  for i, name in ipairs(scope_names(region_and_team(profile))) do
+    keys[i] = base .. ":" .. view .. ":" .. name
+  end
   return keys
 end
 

@@ -1,24 +1,24 @@
 -- Register contestants on the boards of one round shard (and of its competition).
+-- (Prepended: boards.lua, which defines region_and_team, scope_names and state_of.)
 -- KEYS: profiles, state, scopes [, competition board, competition profiles]
 -- ARGV: round shard base key, then pairs: contestant, profile ("region\tteam\tnickname")
 -- Returns per contestant 1, or "profile_conflict" (region or team changed; nothing written).
 local profiles, state, scopes = KEYS[1], KEYS[2], KEYS[3]
 local base = ARGV[1]
 local views = {"live"}
-if redis.call("GET", state) == "p" then views[2] = "public" end  -- freeze planned: both
+if state_of(state) == "p" then views[2] = "public" end  -- freeze planned: both
 local results = {}
 for i = 2, #ARGV, 2 do
   local contestant, profile = ARGV[i], ARGV[i + 1]
-  local region, team = string.match(profile, "^([^\t]*)\t([^\t]*)\t")
+  local region, team = region_and_team(profile)
   local old = redis.call("HGET", profiles, contestant)
-  if old and string.match(old, "^[^\t]*\t[^\t]*\t") ~= region .. "\t" .. team .. "\t" then
+  local old_region, old_team
+  if old then old_region, old_team = region_and_team(old) end
+  if old and (old_region ~= region or old_team ~= team) then
     results[#results + 1] = "profile_conflict"
   else
     redis.call("HSET", profiles, contestant, profile)
-    local names = {"all"}
-    if region ~= "" then names[#names + 1] = "region:" .. region end
-    if team ~= "" then names[#names + 1] = "team:" .. team end
-    for _, name in ipairs(names) do
+    for _, name in ipairs(scope_names(region, team)) do
       redis.call("SADD", scopes, name)
       for _, view in ipairs(views) do
         redis.call("ZADD", base .. ":" .. view .. ":" .. name, "NX", 0, contestant)
