@@ -64,7 +64,7 @@ def record(
     correct = judged.verdict.correct and not judged.late
     limit_ms = plan.time_limit_s(question) * 1000
     for _ in range(RETRIES):
-        progress, score = read or store.progress(plan.round_id, plan.competition_id, contestant)
+        progress, score = read or store.progress(plan.round_id, contestant)
         read = None
         streak, last = parse_progress(progress)
         award = score_answer(

@@ -251,7 +251,7 @@ class LiveRounds:
         """Judge an answer by the server clock, score it once, and log it."""
         plan = self.competitions.plan(round_id)
         asked = next((i for i, q in enumerate(plan.questions) if q.key == question_key), None)
-        read = self.store.answer_reading(round_id, plan.competition_id, contestant, asked)
+        read = self.store.answer_reading(round_id, contestant, asked)
         if read.kicked:
             raise RefusedCommand("kicked", "The host removed you from this round.")
         state = _present(round_id, read.state)
@@ -319,7 +319,7 @@ class LiveRounds:
     def you(self, plan: RoundPlan, contestant: str, index: int | None = None) -> dict[str, Any]:
         """A contestant's own points, streak, rank (and their result for ``index``)."""
         standing = self.leaderboard.standing(plan.round_id, contestant)
-        progress, _ = self.store.progress(plan.round_id, plan.competition_id, contestant)
+        progress, _ = self.store.progress(plan.round_id, contestant)
         streak, _ = parse_progress(progress)
         you: dict[str, Any] = {
             "contestant": contestant,

@@ -176,7 +176,7 @@ class SelfPacedRounds:
         paper = self.paper(plan, contestant)
         questions = self._questions(plan, contestant)
         for _ in range(RETRIES):
-            reading = self.store.selfpaced_reading(round_id, plan.competition_id, contestant)
+            reading = self.store.selfpaced_reading(round_id, contestant)
             if not reading.running:
                 raise RefusedCommand("already_finished", "The round has finished.")
             raw, stored = _stored(reading.attempt)
@@ -223,7 +223,7 @@ class SelfPacedRounds:
             raise RefusedCommand("not_on_paper", "That question is not on your paper.")
         index = keys.index(question_key)  # type: ignore[arg-type]
         question = questions[index]
-        reading = self.store.selfpaced_reading(round_id, plan.competition_id, contestant, index)
+        reading = self.store.selfpaced_reading(round_id, contestant, index)
         if reading.first is not None:
             return self._answered(plan, question, reading.first, now, duplicate=True)
         if not reading.running:  # after the final standings nothing more scores

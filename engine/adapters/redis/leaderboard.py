@@ -130,6 +130,10 @@ class RedisLeaderboard:
         # No state key is ever set for a competition, so both views read the one board.
         return [f"{base}:state", f"{base}:board", f"{base}:board", f"{base}:profiles"]
 
+    def score_key(self, round_id: int | str, contestant: str) -> str:
+        """The board a contestant's round score is read from: their shard's live "all"."""
+        return f"{self._round(round_id, self.shard_of(contestant))}:live:all"
+
     def answer_keys(
         self, round_id: int | str, contestant: str, competition_id: int | str | None
     ) -> tuple[str, list[str]]:

@@ -232,7 +232,6 @@ class RedisLiveStore:
     def selfpaced_reading(
         self,
         round_id: int,
-        competition_id: int | None,
         contestant: str,
         answering: int | None = None,
     ) -> SelfPacedReading:
@@ -245,7 +244,7 @@ class RedisLiveStore:
         if answering is None:
             pipe.hget(self._key(round_id, "progress"), contestant)
         else:
-            self._read_progress(pipe, round_id, competition_id, contestant)
+            self._read_progress(pipe, round_id, contestant)
             pipe.hget(self._key(round_id, "q", answering, "answers"), contestant)
         running, attempt, progress, *answer = pipe.execute()
         score, first = answer or (None, None)
@@ -267,35 +266,27 @@ class RedisLiveStore:
 
     # --- answers -----------------------------------------------------------------------
 
-    def progress(
-        self, round_id: int, competition_id: int | None, contestant: str
-    ) -> tuple[str, float | None]:
+    def progress(self, round_id: int, contestant: str) -> tuple[str, float | None]:
         """(raw "streak,last_index" or "", live board score): what scoring starts from."""
         pipe = self._redis.pipeline(transaction=False)
-        self._read_progress(pipe, round_id, competition_id, contestant)
+        self._read_progress(pipe, round_id, contestant)
         progress, score = pipe.execute()
         return (progress or b"").decode(), score
 
-    def _read_progress(
-        self, pipe: Any, round_id: int, competition_id: int | None, contestant: str
-    ) -> None:
+    def _read_progress(self, pipe: Any, round_id: int, contestant: str) -> None:
         pipe.hget(self._key(round_id, "progress"), contestant)
-        base, _ = self._boards.answer_keys(round_id, contestant, competition_id)
-        pipe.zscore(f"{base}:live:all", contestant)
+        pipe.zscore(self._boards.score_key(round_id, contestant), contestant)
 
-    def answer_reading(
-        self, round_id: int, competition_id: int | None, contestant: str, index: int | None
-    ) -> AnswerReading:
+    def answer_reading(self, round_id: int, contestant: str, index: int | None) -> AnswerReading:
         """Whether the contestant was kicked, the round's state, their first answer to
         question ``index`` (None: not on the paper) and their progress, in one script call
         (lua/answer_reading.lua): each answer of a burst read them one round trip at a
         time, five in all with the answer script."""
-        base, _ = self._boards.answer_keys(round_id, contestant, competition_id)
         keys = [
             self._key(round_id, "kicked"),
             self._key(round_id, "live"),
             self._key(round_id, "progress"),
-            f"{base}:live:all",
+            self._boards.score_key(round_id, contestant),
         ]
         if index is not None:
             keys.append(self._key(round_id, "q", index, "answers"))
