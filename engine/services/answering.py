@@ -28,6 +28,10 @@ class RefusedCommand(ServiceError):
         self.code = code
 
 
+def kicked() -> RefusedCommand:
+    return RefusedCommand("kicked", "The host removed you from this round.")
+
+
 @dataclass(frozen=True)
 class Judged:
     """An answer checked and timed by the server, ready to be scored."""
@@ -44,6 +48,12 @@ class Judged:
 class Recorded:
     status: str  # accepted | duplicate
     result: dict[str, Any]
+    #: accepted: the contestant's progress and round score after it, as ``read`` takes them
+    after: tuple[str, float | None] | None = None
+
+
+class StaleState(Exception):
+    """The round's state moved on after the answer was judged: judge it again."""
 
 
 def record(
@@ -52,20 +62,21 @@ def record(
     contestant: str,
     judged: Judged,
     *,
-    live_gate: bool,
+    seq: int | None,
     now: int,
-    read: tuple[str, float | None] | None = None,
+    read: tuple[str, float | None],
 ) -> Recorded:
-    """Score from the contestant's current streak and total (``read``: as the caller
-    already read them with ``store.progress``), then let one Redis call accept it (or
-    find the first answer); retry from a fresh read if a concurrent write moved them."""
+    """Score from the contestant's streak and total as the caller knows them (``read``:
+    their progress and round score), then let one Redis call accept it (or find the
+    first answer); when the streak or total had moved, score again from what it says
+    they are now. ``seq``: the round's seq a live answer was judged at (the call raises
+    :class:`StaleState` if the round has moved on since); None for self-paced."""
     question, index = judged.question, judged.index
     credit = Fraction(0) if judged.late else judged.verdict.credit
     correct = judged.verdict.correct and not judged.late
     limit_ms = plan.time_limit_s(question) * 1000
     for _ in range(RETRIES):
-        progress, score = read or store.progress(plan.round_id, contestant)
-        read = None
+        progress, score = read
         streak, last = parse_progress(progress)
         award = score_answer(
             plan.rules.scoring,
@@ -92,7 +103,7 @@ def record(
             plan.competition_id,
             contestant,
             index,
-            live_gate=live_gate,
+            seq=seq,
             expected_progress=progress,
             new_progress=f"{award.streak},{index}",
             expected_score=score,
@@ -114,12 +125,18 @@ def record(
                 "at": str(now),
             },
         )
-        if outcome.status in ("accepted", "duplicate"):
-            return Recorded(outcome.status, outcome.result or result)
-        if outcome.status == "closed":
-            raise RefusedCommand("closed", "The question closed before your answer arrived.")
-        if outcome.status == "refused":
-            raise RefusedCommand(outcome.reason or "refused", "The answer could not be scored.")
+        if outcome.status == "accepted":
+            return Recorded(outcome.status, outcome.result, (outcome.progress, outcome.score))
+        if outcome.status == "duplicate":
+            return Recorded(outcome.status, outcome.result)
+        if outcome.status == "retry":
+            read = (outcome.progress, outcome.score)
+            continue
+        if outcome.status == "stale":
+            raise StaleState()
+        if outcome.reason == "kicked":
+            raise kicked()
+        raise RefusedCommand(outcome.reason or "refused", "The answer could not be scored.")
     raise Conflict("Too many simultaneous answers; try again.")
 
 

@@ -8,8 +8,8 @@ returns events and views; the web layer decides who receives them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
 from engine.domain import rounds
 from engine.domain.contest import Mode, nickname_key
@@ -23,7 +23,15 @@ from engine.domain.rounds import (
 )
 from engine.domain.standings import BoardStanding, InvalidProfileError
 from engine.services import answering
-from engine.services.answering import RETRIES, Judged, RefusedCommand, parse_progress, verdict_of
+from engine.services.answering import (
+    RETRIES,
+    Judged,
+    RefusedCommand,
+    StaleState,
+    kicked,
+    parse_progress,
+    verdict_of,
+)
 from engine.services.competitions import Competitions, RoundPlan, checked_entrant, join_records
 from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
@@ -90,12 +98,27 @@ class AnswerAck:
     result: dict[str, Any]
 
 
+#: What the answer path remembers per process: rounds' states, and contestants' progress
+#: and round score (a guess the answer script checks; see ``LiveRounds.answer``).
+ROUNDS_LIMIT = 1_000
+KNOWN_LIMIT = 200_000
+#: The progress and round score of a contestant who has not answered yet.
+NEWCOMER: tuple[str, float | None] = ("", None)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
 @dataclass
 class LiveRounds:
     competitions: Competitions
     store: Any  # RedisLiveStore: state, contestants, the answer script
     leaderboard: Leaderboard
     media_url: Callable[[str], str]
+    _states: dict[int, LiveRound] = field(default_factory=dict, init=False, repr=False)
+    _known: dict[tuple[int, str], tuple[str, float | None]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     # --- host ----------------------------------------------------------------------------
 
@@ -130,6 +153,7 @@ class LiveRounds:
             skipped = next((e.index for e in events if isinstance(e, QuestionSkipped)), None)
             log = None if skipped is None else _void_log(round_id, skipped, now)
             if self.store.save(round_id, state, new, log):
+                _remember(self._states, round_id, new, ROUNDS_LIMIT)
                 if skipped is not None:
                     self.store.void_question(round_id, skipped, plan.competition_id)
                 self._freeze_if_due(plan, events)
@@ -179,7 +203,12 @@ class LiveRounds:
         self.store.kick(round_id, contestant)
 
     def _state(self, round_id: int) -> LiveRound:
-        return _present(round_id, self.store.load(round_id))
+        """The round's state read now; remembered for judging answers (``answer``)."""
+        state = _present(round_id, self.store.load(round_id))
+        seen = self._states.get(round_id)
+        if seen is None or state.seq >= seen.seq:  # a slower read must not undo a newer
+            _remember(self._states, round_id, state, ROUNDS_LIMIT)
+        return state
 
     def state(self, round_id: int) -> LiveRound:
         return self._state(round_id)
@@ -231,7 +260,7 @@ class LiveRounds:
         if profile is None:
             raise RefusedCommand("token_invalid", "The resume token is not for this round.")
         if self.store.is_kicked(round_id, contestant):
-            raise RefusedCommand("kicked", "The host removed you from this round.")
+            raise kicked()
         return Joined(plan, contestant, profile, rejoined=True)
 
     def _admit_to_elimination(self, round_id: int, contestant: str) -> None:
@@ -248,44 +277,72 @@ class LiveRounds:
     def answer(
         self, round_id: int, contestant: str, question_key: object, response: object, now: int
     ) -> AnswerAck:
-        """Judge an answer by the server clock, score it once, and log it."""
+        """Judge an answer by the server clock, score it once, and log it.
+
+        Judged against the state this process last saw and scored from the contestant's
+        streak and total as they were after their last answer here: the answer script
+        checks both (the round's seq; the streak and total), so a stale guess costs
+        another try, never a wrong score. Reading them for every answer of a burst was
+        most of the serving process's work.
+        """
         plan = self.competitions.plan(round_id)
         asked = next((i for i, q in enumerate(plan.questions) if q.key == question_key), None)
-        read = self.store.answer_reading(round_id, contestant, asked)
-        if read.kicked:
-            raise RefusedCommand("kicked", "The host removed you from this round.")
-        state = _present(round_id, read.state)
-        index = state.index
-        if asked is None or index != asked:
-            raise RefusedCommand("not_current", "That question is not the one open now.")
-        question = plan.questions[index]
-        if read.first is not None:
-            return AnswerAck(accepted=True, duplicate=True, result=read.first)
-        admission = rounds.accepts_answer(state, index, now, contestant=contestant)
-        if not admission:
-            raise RefusedCommand(admission.reason or "closed", _late_message(admission.reason))
-        verdict = verdict_of(plan, plan.paper, question, response)
-        assert state.opens_at is not None
-        limit_ms = plan.time_limit_s(question) * 1000
-        judged = Judged(
-            question=question,
-            index=index,
-            verdict=verdict,
-            response_ms=min(max(now - state.opens_at, 0), limit_ms),
-            previous_index=_previous(state, index),
-        )
-        recorded = answering.record(
-            self.store,
-            plan,
-            contestant,
-            judged,
-            live_gate=True,
-            now=now,
-            read=(read.progress, read.score),
-        )
-        return AnswerAck(
-            accepted=True, duplicate=recorded.status == "duplicate", result=recorded.result
-        )
+        state = self._states.get(round_id)
+        for _ in range(RETRIES):
+            if state is None or _refusal(state, asked, now, contestant) is not None:
+                state = self._state(round_id)
+                refusal = _refusal(state, asked, now, contestant)
+                if refusal is not None:
+                    return self._refused(round_id, contestant, state, asked, refusal)
+            assert asked is not None
+            assert state.opens_at is not None
+            question = plan.questions[asked]
+            verdict = verdict_of(plan, plan.paper, question, response)
+            judged = Judged(
+                question=question,
+                index=asked,
+                verdict=verdict,
+                response_ms=min(max(now - state.opens_at, 0), plan.time_limit_s(question) * 1000),
+                previous_index=_previous(state, asked),
+            )
+            known = (round_id, contestant)
+            try:
+                recorded = answering.record(
+                    self.store,
+                    plan,
+                    contestant,
+                    judged,
+                    seq=state.seq,
+                    now=now,
+                    read=self._known.get(known, NEWCOMER),
+                )
+            except StaleState:
+                state = None
+                continue
+            if recorded.after is not None:
+                _remember(self._known, known, recorded.after, KNOWN_LIMIT)
+            return AnswerAck(
+                accepted=True, duplicate=recorded.status == "duplicate", result=recorded.result
+            )
+        raise Conflict("The round changed while the answer was judged; try again.")
+
+    def _refused(
+        self,
+        round_id: int,
+        contestant: str,
+        state: LiveRound,
+        asked: int | None,
+        refusal: RefusedCommand,
+    ) -> AnswerAck:
+        """Raise why an answer is not taken now, unless it repeats one that was (a retry
+        whose ack was lost gets the first result even after the question closed)."""
+        if self.store.is_kicked(round_id, contestant):
+            raise kicked()
+        if asked is not None and asked == state.index:
+            first = self.store.answer_of(round_id, asked, contestant)
+            if first is not None:
+                return AnswerAck(accepted=True, duplicate=True, result=first)
+        raise refusal
 
     # --- what people see -----------------------------------------------------------------
 
@@ -377,6 +434,26 @@ class LiveRounds:
         state = self._state(round_id)
         count = self.store.answer_count(round_id, state.index) if state.index >= 0 else 0
         return {"count": count, "of": self.store.contestant_count(round_id), "index": state.index}
+
+
+def _refusal(
+    state: LiveRound, asked: int | None, now: int, contestant: str
+) -> RefusedCommand | None:
+    """Why ``state`` does not take an answer to question ``asked`` now (None: it does)."""
+    if asked is None or state.index != asked:
+        return RefusedCommand("not_current", "That question is not the one open now.")
+    admission = rounds.accepts_answer(state, asked, now, contestant=contestant)
+    if not admission:
+        return RefusedCommand(admission.reason or "closed", _late_message(admission.reason))
+    return None
+
+
+def _remember(cache: dict[K, V], key: K, value: V, limit: int) -> None:
+    """Put ``key`` last in ``cache``, dropping the longest unused entry past ``limit``."""
+    cache.pop(key, None)
+    cache[key] = value
+    if len(cache) > limit:
+        del cache[next(iter(cache))]
 
 
 def _present(round_id: int, state: LiveRound | None) -> LiveRound:

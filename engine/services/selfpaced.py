@@ -247,7 +247,7 @@ class SelfPacedRounds:
             plan,
             contestant,
             judged,
-            live_gate=False,
+            seq=None,
             now=now,
             read=(reading.progress, reading.score),
         )

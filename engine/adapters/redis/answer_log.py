@@ -24,7 +24,12 @@ RECORD = "json"
 
 def entry(record: Mapping[str, str]) -> list[str]:
     """The field and value to XADD for ``record``."""
-    return [RECORD, json.dumps(record, ensure_ascii=False, separators=(",", ":"))]
+    return [RECORD, packed(record)]
+
+
+def packed(record: Mapping[str, str]) -> str:
+    """The value of ``record``'s one field (``RECORD``)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 class RedisAnswerLog:

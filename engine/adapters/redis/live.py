@@ -30,7 +30,8 @@ from typing import Any
 
 import redis
 
-from engine.adapters.redis.answer_log import entry
+from engine.adapters.redis.answer_log import RECORD, entry, packed
+from engine.adapters.redis.coalescing import Coalescer
 from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeaderboard
 from engine.domain.rounds import LiveRound, live_round_from_dict, live_round_to_dict
 
@@ -63,17 +64,6 @@ return 1
 
 
 @dataclass(frozen=True)
-class AnswerReading:
-    """What judging one live answer starts from, read in one round trip."""
-
-    kicked: bool
-    state: LiveRound | None
-    first: dict[str, Any] | None  # the contestant's accepted answer to the question asked
-    progress: str  # as RedisLiveStore.progress
-    score: float | None
-
-
-@dataclass(frozen=True)
 class SelfPacedReading:
     """What a self-paced delivery or answer starts from, read in one round trip."""
 
@@ -86,9 +76,12 @@ class SelfPacedReading:
 
 @dataclass(frozen=True)
 class AnswerOutcome:
-    status: str  # accepted | duplicate | closed | retry | refused
+    status: str  # accepted | duplicate | stale | retry | refused
     result: dict[str, Any] | None = None
     reason: str | None = None
+    #: accepted: the contestant's progress and round score after it; retry: as they are
+    progress: str | None = None
+    score: float | None = None
 
 
 class RedisLiveStore:
@@ -99,7 +92,9 @@ class RedisLiveStore:
         self.log_key = f"{prefix}:answer-log"
         boards = (_LUA / "boards.lua").read_text()
         self._answer = client.register_script(boards + (_LUA / "answer.lua").read_text())
-        self._answer_reading = client.register_script((_LUA / "answer_reading.lua").read_text())
+        # One script call and one state read per flight of a burst (coalescing.py).
+        self._answers = Coalescer(self._send_answers)
+        self._loads = Coalescer(self._read_states)
         self._void = client.register_script(boards + (_LUA / "void.lua").read_text())
         self._join = client.register_script(_JOIN)
         self._save = client.register_script(_SAVE)
@@ -111,8 +106,20 @@ class RedisLiveStore:
     # --- the round's state -------------------------------------------------------------
 
     def load(self, round_id: int) -> LiveRound | None:
-        raw = self._redis.hget(self._key(round_id, "live"), "json")
-        return None if raw is None else live_round_from_dict(json.loads(raw))
+        """The round's state as it is now (read after this call was made)."""
+        return self._loads.call(round_id)
+
+    def _read_states(self, round_ids: list[int]) -> list[LiveRound | None]:
+        """Each round read and parsed once however many callers asked for it."""
+        unique = list(dict.fromkeys(round_ids))
+        pipe = self._redis.pipeline(transaction=False)
+        for round_id in unique:
+            pipe.hget(self._key(round_id, "live"), "json")
+        states = {
+            round_id: None if raw is None else live_round_from_dict(json.loads(raw))
+            for round_id, raw in zip(unique, pipe.execute(), strict=True)
+        }
+        return [states[round_id] for round_id in round_ids]
 
     def create(self, round_id: int, state: LiveRound) -> None:
         self._redis.hset(self._key(round_id, "live"), mapping=_live_fields(state))
@@ -277,28 +284,6 @@ class RedisLiveStore:
         pipe.hget(self._key(round_id, "progress"), contestant)
         pipe.zscore(self._boards.score_key(round_id, contestant), contestant)
 
-    def answer_reading(self, round_id: int, contestant: str, index: int | None) -> AnswerReading:
-        """Whether the contestant was kicked, the round's state, their first answer to
-        question ``index`` (None: not on the paper) and their progress, in one script call
-        (lua/answer_reading.lua): each answer of a burst read them one round trip at a
-        time, five in all with the answer script."""
-        keys = [
-            self._key(round_id, "kicked"),
-            self._key(round_id, "live"),
-            self._key(round_id, "progress"),
-            self._boards.score_key(round_id, contestant),
-        ]
-        if index is not None:
-            keys.append(self._key(round_id, "q", index, "answers"))
-        kicked, state, progress, score, first = self._answer_reading(keys=keys, args=[contestant])
-        return AnswerReading(
-            kicked=bool(kicked),
-            state=None if state is None else live_round_from_dict(json.loads(state)),
-            first=None if first is None else json.loads(first),
-            progress=(progress or b"").decode(),
-            score=None if score is None else float(score),
-        )
-
     def record_answer(
         self,
         round_id: int,
@@ -306,7 +291,7 @@ class RedisLiveStore:
         contestant: str,
         index: int,
         *,
-        live_gate: bool,
+        seq: int | None,
         expected_progress: str,
         new_progress: str,
         expected_score: float | None,
@@ -316,38 +301,54 @@ class RedisLiveStore:
         options: Sequence[str],
         log: Mapping[str, str],
     ) -> AnswerOutcome:
+        """Accept one judged answer in lua/answer.lua, with every answer queued behind the
+        last call. ``seq``: the round's seq it was judged at (live), or None (self-paced,
+        judged by the contestant's own clock)."""
         base, board_keys = self._boards.answer_keys(round_id, contestant, competition_id)
-        reply = self._answer(
-            keys=[
+        competition_keys = board_keys[2:] or ["", ""]
+        reply = self._answers.call(
+            [
                 self._key(round_id, "live"),
                 self._key(round_id, "q", index, "answers"),
                 self._key(round_id, "q", index, "options"),
                 self._key(round_id, "progress"),
-                self.log_key,
                 self._key(round_id, "q", index, "deltas"),
-                *board_keys,
-            ],
-            args=[
+                self._key(round_id, "kicked"),
+                *board_keys[:2],
+                *competition_keys,
+                base,
                 contestant,
                 str(index),
-                "live" if live_gate else "own",
+                "" if seq is None else str(seq),
                 expected_progress,
                 new_progress,
                 repr(expected_score or 0.0),
                 str(points),
                 str(response_ms),
                 json.dumps(result, ensure_ascii=False, separators=(",", ":")),
-                base,
                 " ".join(options),
-                *entry(log),
-            ],
+                packed(log),
+            ]
         )
         status = reply[0].decode()
-        if status in ("accepted", "duplicate"):
+        if status == "accepted":
+            return AnswerOutcome(status, dict(result), progress=new_progress, score=float(reply[1]))
+        if status == "duplicate":
             return AnswerOutcome(status, json.loads(reply[1]))
+        if status == "retry":
+            score = reply[2].decode()
+            return AnswerOutcome(
+                status, progress=reply[1].decode(), score=float(score) if score else None
+            )
         if status == "refused":
             return AnswerOutcome(status, reason=reply[1].decode())
         return AnswerOutcome(status)
+
+    def _send_answers(self, answers: list[list[str]]) -> list[Any]:
+        args = [RECORD]
+        for answer in answers:
+            args += answer
+        return self._answer(keys=[self.log_key], args=args)
 
     def void_question(self, round_id: int, index: int, competition_id: int | None) -> int:
         """Take every answer to a skipped question off the boards it was added to and

@@ -1,38 +1,56 @@
--- Accept one answer, exactly once: the whole hot path of DESIGN.md in one atomic call.
+-- Accept answers, each exactly once: the whole hot path of DESIGN.md in one atomic call,
+-- for every answer the process queued while its last call was in flight (coalescing.py).
 -- (Prepended: boards.lua, which defines add_to_boards.)
--- KEYS: 1 round live hash, 2 this question's answers, 3 this question's option counts,
---       4 progress (contestant -> "streak,last_index"), 5 answer log stream,
---       6 this question's applied deltas (see void.lua),
---       7 board profiles, 8 board state [, 9 competition board, 10 competition profiles]
--- ARGV: 1 contestant, 2 question index, 3 gate ("live": the question must be the open
---       one; "own": the caller checked the contestant's own clock), 4 expected progress,
---       5 new progress, 6 expected board score, 7 points, 8 response_ms, 9 result (JSON),
---       10 board base, 11 options for the histogram, space-separated (choice keys have
---       no spaces), 12-13 the log entry's field and value (answer_log.py).
--- Returns {"accepted", result} | {"duplicate", first result} | {"closed"} | {"retry"}
---       | {"refused", reason}.
-local contestant, index = ARGV[1], ARGV[2]
-if ARGV[3] == "live" then
-  local live = redis.call("HMGET", KEYS[1], "status", "index")
-  if live[1] ~= "question_open" or live[2] ~= index then return {"closed"} end
+-- KEYS: 1 the answer log stream
+-- ARGV: 1 the log entry's field (answer_log.py), then per answer FIELDS values:
+--    1 round live hash, 2 this question's answers, 3 this question's option counts,
+--    4 progress (contestant -> "streak,last_index"), 5 this question's applied deltas
+--    (see void.lua), 6 kicked set, 7 board profiles, 8 board state, 9 competition board
+--    or "", 10 competition profiles or "", 11 board base, 12 contestant, 13 question
+--    index, 14 gate: the round's seq the answer was judged at ("live": the state must
+--    still be that one; "" for "own": the caller checked the contestant's own clock),
+--    15 expected progress, 16 new progress, 17 expected board score, 18 points,
+--    19 response_ms, 20 result (JSON), 21 options for the histogram, space-separated
+--    (choice keys have no spaces), 22 the log entry's value.
+-- Returns per answer {"accepted", new round score} | {"duplicate", first result}
+--    | {"stale"} (the round moved on: judge again) | {"retry", progress, score} (scored
+--    from an old streak or total: score again from these) | {"refused", reason}.
+local FIELDS = 22
+
+local function accept(a)
+  local contestant, live = a[12], a[14] ~= ""
+  if live then
+    if redis.call("HGET", a[1], "seq") ~= a[14] then return {"stale"} end
+    if redis.call("SISMEMBER", a[6], contestant) == 1 then return {"refused", "kicked"} end
+  end
+  local first = redis.call("HGET", a[2], contestant)
+  if first then return {"duplicate", first} end
+  -- Scored from what the caller knew; if a concurrent answer changed it, score again.
+  local progress = redis.call("HGET", a[4], contestant) or ""
+  local score = redis.call("ZSCORE", a[11] .. ":live:all", contestant)
+  if progress ~= a[15] or tonumber(score or "0") ~= tonumber(a[17]) then
+    return {"retry", progress, score or ""}
+  end
+  local competition_board = a[9] ~= "" and a[9] or nil
+  local competition_profiles = a[10] ~= "" and a[10] or nil
+  local total, d, competition_delta, public = add_to_boards(a[11], a[7], a[8],
+    competition_board, competition_profiles, contestant, tonumber(a[18]), tonumber(a[19]))
+  if type(total) == "string" then return {"refused", total} end
+  -- What a skip must take back; only a live question can be skipped.
+  if live then
+    redis.call("HSET", a[5], contestant, table.concat({"applied", score_text(d),
+      competition_delta and score_text(competition_delta) or "",
+      public and "live+public" or "live", a[15], a[16]}, "|"))
+  end
+  redis.call("HSET", a[2], contestant, a[20])
+  redis.call("HSET", a[4], contestant, a[16])
+  for option in string.gmatch(a[21], "%S+") do redis.call("HINCRBY", a[3], option, 1) end
+  redis.call("XADD", KEYS[1], "*", ARGV[1], a[22])
+  return {"accepted", score_text(total)}
 end
-local first = redis.call("HGET", KEYS[2], contestant)
-if first then return {"duplicate", first} end
--- Scored from what the caller read; if a concurrent answer changed it, score again.
-if (redis.call("HGET", KEYS[4], contestant) or "") ~= ARGV[4] then return {"retry"} end
-local score = redis.call("ZSCORE", ARGV[10] .. ":live:all", contestant)
-if tonumber(score or "0") ~= tonumber(ARGV[6]) then return {"retry"} end
-local added, d, competition_delta, public = add_to_boards(ARGV[10], KEYS[7], KEYS[8], KEYS[9],
-  KEYS[10], contestant, tonumber(ARGV[7]), tonumber(ARGV[8]))
-if type(added) == "string" then return {"refused", added} end
--- What a skip must take back; only a live question can be skipped.
-if ARGV[3] == "live" then
-  redis.call("HSET", KEYS[6], contestant, table.concat({"applied", score_text(d),
-    competition_delta and score_text(competition_delta) or "", public and "live+public" or "live",
-    ARGV[4], ARGV[5]}, "|"))
+
+local replies = {}
+for start = 2, #ARGV, FIELDS do
+  replies[#replies + 1] = accept({unpack(ARGV, start, start + FIELDS - 1)})
 end
-redis.call("HSET", KEYS[2], contestant, ARGV[9])
-redis.call("HSET", KEYS[4], contestant, ARGV[5])
-for option in string.gmatch(ARGV[11], "%S+") do redis.call("HINCRBY", KEYS[3], option, 1) end
-redis.call("XADD", KEYS[5], "*", ARGV[12], ARGV[13])
-return {"accepted", ARGV[9]}
+return replies
