@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engine.adapters.bankfile import load_bank_file
 from engine.adapters.redis.answer_log import RECORD
+from engine.adapters.redis.live import SEPARATOR
 from web.wiring import Wiring
 
 BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
@@ -140,3 +141,32 @@ def test_the_histogram_counts_choices_picked_or_right_and_wrong(wired: Wiring) -
         {"true": 2, "false": 1},
         {"correct": 2, "wrong": 1},
     ]
+
+
+def test_an_answer_with_a_value_holding_the_separator_is_refused_and_changes_nothing(
+    wired: Wiring,
+) -> None:
+    round_id = open_round(wired)
+    code = wired.competitions.plan(round_id).code
+    contestant = wired.live.join(code, "阿明", None, None, T0).contestant
+    state = wired.live.command(round_id, "start", T0)[0]
+    before = len(logged(wired))
+    outcome = wired.live.store.record_answer(
+        round_id,
+        None,
+        contestant,
+        0,
+        seq=state.seq,
+        expected_progress="",
+        new_progress="1,0",
+        expected_score=None,
+        points=1000,
+        response_ms=1500,
+        result={"question": "nd-0001", "points": 1000},
+        options=[f"b{SEPARATOR}a"],
+        log={"kind": "answer"},
+    )
+    assert (outcome.status, outcome.reason) == ("refused", "malformed")
+    assert len(logged(wired)) == before
+    assert wired.live.store.answers(round_id, 0) == {}
+    assert wired.leaderboard.standing(round_id, contestant).points == 0

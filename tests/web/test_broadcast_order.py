@@ -1,4 +1,5 @@
-"""A question reaches every phone before the state that follows it is queued."""
+"""Who gets which message of a round event: phones get a phase's own message and no
+second copy in a state; the state goes to phones only when nothing else told them."""
 
 from __future__ import annotations
 
@@ -21,32 +22,45 @@ def live_round(app, client, wired, login, clock: Clock) -> Rounds:
 
 
 class Recorder:
-    """Stands in for Flask-SocketIO: what was emitted to whom, and where it yielded."""
+    """Stands in for Flask-SocketIO: what was emitted to whom."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[str, ...]] = []
+        self.calls: list[tuple[str, str]] = []
 
     def emit(self, event: str, data: Any, *, to: str, namespace: str) -> None:
         self.calls.append((event, namespace))
 
-    def sleep(self, seconds: float = 0) -> None:
-        self.calls.append(("yield",))
+
+def broadcast(game, name: str, now: int) -> list[tuple[str, str]]:
+    recorder = Recorder()
+    state, events = game.wired.live.command(game.id, name, now)
+    Broadcaster(recorder, game.wired.live).round_events(game.id, state, events)  # type: ignore[arg-type]
+    return recorder.calls
 
 
-def test_the_question_is_sent_then_the_server_yields_then_the_state(
+SCREENS = [("state", "/watch"), ("state", "/host")]
+
+
+def test_phones_get_each_phase_in_its_own_message_and_pauses_in_a_state(
     live_round: Rounds, clock: Clock
 ) -> None:
     game = live_round()
-    recorder = Recorder()
-    state, events = game.wired.live.command(game.id, "start", clock.now)
-    Broadcaster(recorder, game.wired.live).round_events(game.id, state, events)  # type: ignore[arg-type]
-    audiences = [("/play",), ("/watch",), ("/host",)]
-    assert recorder.calls == [
-        *[("question", *a) for a in audiences],
-        ("yield",),
-        *[("state", *a) for a in audiences],
+    everyone = ("/play", "/watch", "/host")
+    assert broadcast(game, "start", clock.now) == [
+        *[("question", n) for n in everyone],
+        *SCREENS,
     ]
-    recorder.calls.clear()
-    state, events = game.wired.live.command(game.id, "close", clock.advance(1000))
-    Broadcaster(recorder, game.wired.live).round_events(game.id, state, events)  # type: ignore[arg-type]
-    assert ("yield",) not in recorder.calls  # only a question is worth the extra wake-ups
+    assert broadcast(game, "pause", clock.advance(100)) == [("state", n) for n in everyone]
+    assert broadcast(game, "resume", clock.advance(100)) == [("state", n) for n in everyone]
+    assert broadcast(game, "close", clock.advance(100)) == [
+        *[("closed", n) for n in everyone],
+        *SCREENS,
+    ]
+    assert broadcast(game, "reveal", clock.advance(100)) == [
+        *[("reveal", n) for n in everyone],
+        *SCREENS,
+    ]
+    assert broadcast(game, "finish", clock.advance(100)) == [
+        *[("finished", n) for n in everyone],
+        *SCREENS,
+    ]

@@ -1,43 +1,113 @@
 """The ticker drains the answer log in full batches back to back, and after a partial
 batch (the log has caught up) lets the next one gather instead of storing each few
-answers of a burst in a transaction of its own."""
+answers of a burst in a transaction of its own. While the process is taking answers the
+drain waits for a lull, at most DRAIN_DEFER_MAX_S, and then catches up in full."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-from web.live.ticker import DRAIN_PAUSE_S, Ticker
+import pytest
+
+import web.live.ticker
+from web.live.ticker import DRAIN_DEFER_MAX_S, DRAIN_PAUSE_S, DrainPacing, Ticker
 
 
-def test_full_batches_go_back_to_back_and_a_partial_one_waits() -> None:
-    happened: list[tuple[str, float]] = []
-    batches = [500, 500, 120, 0, 500, 7]
+class Scripted:
+    """A ticker whose drainer, clock and answer counter follow a script."""
 
-    def drain_once(block_ms: int = 1000) -> int:
-        moved = batches.pop(0)
-        ticker.running = bool(batches)
-        happened.append(("drained", moved))
+    def __init__(self, batches: list[int], sent: list[int], monkeypatch) -> None:
+        self.happened: list[tuple[str, float]] = []
+        self.batches, self.sent, self.now = batches, sent, 0.0
+        self.store = SimpleNamespace(answers_sent=0)
+        drainer = SimpleNamespace(
+            batch=500,
+            consumer="here",
+            drain_once=self.drain_once,
+            log=SimpleNamespace(claim_abandoned=lambda consumer, idle_ms: 0),
+        )
+        io = SimpleNamespace(sleep=self.sleep)
+        wired = SimpleNamespace(drainer=drainer, live=SimpleNamespace(store=self.store))
+        self.ticker = Ticker(io, wired, None)  # type: ignore[arg-type]
+        monkeypatch.setattr(web.live.ticker.time, "monotonic", lambda: self.now)
+
+    def sleep(self, seconds: float = 0) -> None:
+        self.happened.append(("slept", seconds))
+        self.now += seconds
+        self.store.answers_sent += self.sent.pop(0) if self.sent else 0
+
+    def drain_once(self, block_ms: int = 1000) -> int:
+        moved = self.batches.pop(0)
+        self.ticker.running = bool(self.batches)
+        self.happened.append(("drained", moved))
         return moved
 
-    drainer = SimpleNamespace(
-        batch=500,
-        consumer="here",
-        drain_once=drain_once,
-        log=SimpleNamespace(claim_abandoned=lambda consumer, idle_ms: 0),
-    )
-    io = SimpleNamespace(sleep=lambda seconds=0: happened.append(("slept", seconds)))
-    ticker = Ticker(io, SimpleNamespace(drainer=drainer), None)  # type: ignore[arg-type]
-    ticker.running = True
-    ticker._drain_loop()
-    pause = ("slept", DRAIN_PAUSE_S)
-    assert happened == [
+    def run(self) -> list[tuple[str, float]]:
+        self.ticker.running = True
+        self.ticker._drain_loop()
+        return self.happened
+
+
+PAUSE = ("slept", DRAIN_PAUSE_S)
+
+
+def test_full_batches_go_back_to_back_and_a_partial_one_waits(monkeypatch) -> None:
+    script = Scripted([500, 500, 120, 0, 500, 7], [], monkeypatch)
+    assert script.run() == [
         ("drained", 500),
         ("drained", 500),
         ("drained", 120),
-        pause,
+        PAUSE,
         ("drained", 0),
-        pause,
+        PAUSE,
         ("drained", 500),
         ("drained", 7),
-        pause,
+        PAUSE,
     ]
+
+
+def test_the_drain_waits_while_answers_come_in_and_then_catches_up(monkeypatch) -> None:
+    # Caught up at first; then three pauses with answers coming in, then a lull.
+    script = Scripted([3, 500, 40], [5, 9, 2, 0], monkeypatch)
+    assert script.run() == [
+        ("drained", 3),
+        PAUSE,  # 5 answers arrive meanwhile
+        PAUSE,  # 9 more
+        PAUSE,  # 2 more
+        PAUSE,  # none: the lull
+        ("drained", 500),
+        ("drained", 40),
+        PAUSE,
+    ]
+
+
+@pytest.mark.parametrize("sent_per_pause", [1, 250])
+def test_a_burst_that_goes_on_defers_the_drain_at_most_the_limit(
+    monkeypatch, sent_per_pause: int
+) -> None:
+    pauses = int(DRAIN_DEFER_MAX_S / DRAIN_PAUSE_S)
+    script = Scripted([500, 500, 12, 8], [sent_per_pause] * 100, monkeypatch)
+    # Idle at first: two full batches and a partial one (caught up), its pause; then
+    # answers keep coming: the drain waits out the limit, and catches up although busy.
+    assert script.run() == [
+        ("drained", 500),
+        ("drained", 500),
+        ("drained", 12),
+        PAUSE,
+        *[PAUSE] * pauses,
+        ("drained", 8),
+        PAUSE,
+    ]
+
+
+def test_pacing_defers_only_while_busy_and_never_past_the_limit() -> None:
+    pacing = DrainPacing(seen=10)
+    assert pacing.defer(10, now=0.0) is False  # nothing new: idle
+    assert pacing.defer(11, now=1.0) is True  # busy since 1.0
+    assert pacing.defer(30, now=1.0 + DRAIN_DEFER_MAX_S - 0.1) is True
+    assert pacing.defer(31, now=1.0 + DRAIN_DEFER_MAX_S) is False  # overdue: drain
+    assert pacing.defer(32, now=1.0 + DRAIN_DEFER_MAX_S + 1) is False  # until caught up
+    pacing.caught_up()
+    assert pacing.defer(33, now=20.0) is True  # a fresh deferral
+    assert pacing.defer(33, now=21.0) is False  # a lull ends it
+    assert pacing.deferred_since is None

@@ -1,14 +1,14 @@
-"""Leaderboard snapshots: every 500 ms when the board moved, less often in rounds so big
-that a snapshot to every connection would exceed SNAPSHOT_WRITES_PER_S; contestants,
-spectators and hosts always get the same ones."""
+"""Leaderboard snapshots: spectators and hosts get the board every 500 ms it moved;
+phones get it only between questions (it has settled then), so an answer burst
+costs no writes to every phone; and each version goes out once, whichever process
+publishes it."""
 
 from __future__ import annotations
 
 import pytest
 
-import web.live.ticker
 from tests.web.live_helpers import RIGHT, SINGLE, Clock, Rounds, install_clock
-from web.live.ticker import SNAPSHOT_EVERY_MS, SNAPSHOT_WRITES_PER_S, snapshot_every_ms
+from web.live.ticker import SNAPSHOT_EVERY_MS, Ticker
 
 
 @pytest.fixture
@@ -21,45 +21,64 @@ def live_round(app, client, wired, login, clock: Clock) -> Rounds:
     return Rounds(app, client, wired, login("host"))
 
 
-def test_rounds_up_to_the_budget_get_a_snapshot_every_500_ms_bigger_ones_less_often():
-    limit = SNAPSHOT_WRITES_PER_S * SNAPSHOT_EVERY_MS // 1000
-    assert [snapshot_every_ms(n) for n in (0, 1, limit)] == [SNAPSHOT_EVERY_MS] * 3
-    assert snapshot_every_ms(limit + 1) == SNAPSHOT_EVERY_MS + 1
-    assert snapshot_every_ms(4 * limit) == 4 * SNAPSHOT_EVERY_MS
-    assert snapshot_every_ms(SNAPSHOT_WRITES_PER_S * 2) == 2000  # 2 s, never less often
+def boards(connection) -> list[list[tuple[str, int]]]:
+    """The leaderboard snapshots a connection got since last asked: (contestant, points)."""
+    return [
+        [(e["contestant"], e["points"]) for e in data["top"]]
+        for name, data in connection.received()
+        if name == "leaderboard"
+    ]
 
 
-def test_a_big_round_gets_the_newest_snapshot_once_per_longer_interval(
-    live_round: Rounds, clock: Clock, app, monkeypatch: pytest.MonkeyPatch
+def test_spectators_follow_the_race_and_phones_see_the_board_once_it_settles(
+    live_round: Rounds, clock: Clock, app
 ) -> None:
     game = live_round()
-    alice, bob, carol = game.players(3)
+    alice, bob = game.players(2)
     watcher, host = game.watcher(), game.host()
-    monkeypatch.setattr(web.live.ticker, "SNAPSHOT_WRITES_PER_S", 2)  # 3 contestants: 1.5 s
-    every = 1500
-    game.command("start")
     ticker = app.extensions["leitai.ticker"]
-    start = (clock.now // every + 1) * every
+    game.command("start")
+    for connection in (alice, bob, watcher, host):
+        connection.received()
 
-    def counts() -> list[list[int]]:
-        return [
-            [data["count"] for name, data in connection.received() if name == "leaderboard"]
-            for connection in (alice, watcher, host)
-        ]
-
-    counts()
     alice.answer(SINGLE, RIGHT[SINGLE])
-    ticker.publish(start)
-    assert counts() == [[3], [3], [3]]
-    clock.advance(1000)
+    ticker.publish(clock.advance(SNAPSHOT_EVERY_MS))
+    race = [[(alice.contestant, 1000), (bob.contestant, 0)]]
+    assert (boards(watcher), boards(host)) == (race, race)
+    assert boards(alice) == boards(bob) == []  # a question is open
+
+    ticker.publish(clock.advance(SNAPSHOT_EVERY_MS))  # the board has not moved
+    assert (boards(watcher), boards(host), boards(alice)) == ([], [], [])
+
     bob.answer(SINGLE, RIGHT[SINGLE])
-    ticker.publish(start + SNAPSHOT_EVERY_MS)  # the board moved, but within the interval
-    ticker.publish(start + 2 * SNAPSHOT_EVERY_MS)
-    assert counts() == [[], [], []]
-    ticker.publish(start + every)  # the next interval: the newest board, to everyone
-    pushed = [data for name, data in carol.received() if name == "leaderboard"]
-    assert [(e["contestant"], e["points"]) for e in pushed[-1]["top"][:2]] == [
-        (alice.contestant, 1000),
-        (bob.contestant, 1000),
-    ]
-    assert counts() == [[3], [3], [3]]
+    game.command("close")
+    for connection in (alice, bob, watcher, host):
+        connection.received()
+    ticker.publish(clock.advance(SNAPSHOT_EVERY_MS))
+    settled = [[(alice.contestant, 1000), (bob.contestant, 1000)]]
+    assert boards(alice) == boards(bob) == settled
+    assert (boards(watcher), boards(host)) == (settled, settled)
+
+    game.command("reveal")
+    for connection in (alice, bob, watcher, host):
+        connection.received()
+    ticker.publish(clock.advance(SNAPSHOT_EVERY_MS))  # settled and unchanged: nothing new
+    assert [boards(c) for c in (alice, bob, watcher, host)] == [[], [], [], []]
+
+
+def test_a_version_goes_out_once_whichever_process_publishes_it(
+    live_round: Rounds, clock: Clock, app, wired
+) -> None:
+    game = live_round()
+    alice, bob = game.players(2)
+    watcher = game.watcher()
+    first = app.extensions["leitai.ticker"]
+    second = Ticker(app.extensions["leitai.socketio"], wired, app.extensions["leitai.broadcaster"])
+    game.command("start")
+    alice.answer(SINGLE, RIGHT[SINGLE])
+    game.command("close")
+    for connection in (alice, bob, watcher):
+        connection.received()
+    first.publish(clock.advance(SNAPSHOT_EVERY_MS))
+    second.publish(clock.advance(SNAPSHOT_EVERY_MS))  # the next interval, the same board
+    assert len(boards(alice)) == len(boards(watcher)) == 1

@@ -17,6 +17,15 @@ from engine.domain.rounds import LiveRound, RoundEvent
 from engine.services.live import LiveRounds
 from web.live import rooms
 
+#: Round events that tell everyone the round's new phase in their own message.
+PHASES = (
+    rounds.QuestionOpened,
+    rounds.QuestionClosed,
+    rounds.QuestionSkipped,
+    rounds.AnswersRevealed,
+    rounds.RoundFinished,
+)
+
 
 class Broadcaster:
     def __init__(self, socketio: SocketIO, live: LiveRounds) -> None:
@@ -25,6 +34,10 @@ class Broadcaster:
 
     def _everyone(self, round_id: int, event: str, data: Any) -> None:
         self._io.emit(event, data, to=rooms.players(round_id), namespace="/play")
+        self._screens(round_id, event, data)
+
+    def _screens(self, round_id: int, event: str, data: Any) -> None:
+        """Spectators and hosts: a few connections a round, where phones are thousands."""
         self._io.emit(event, data, to=rooms.spectators(round_id), namespace="/watch")
         self._io.emit(event, data, to=rooms.hosts(round_id), namespace="/host")
 
@@ -33,10 +46,6 @@ class Broadcaster:
         for event in events:
             if isinstance(event, rounds.QuestionOpened):
                 self._everyone(round_id, "question", self._live.question_view(plan, state))
-                # Let every phone's writer send the question before more is queued behind
-                # it: the state that follows went out in the same write, so the last phone
-                # got its question only after every phone's state was framed and sent.
-                self._io.sleep(0)
             elif isinstance(event, rounds.QuestionClosed | rounds.QuestionSkipped):
                 closed = {
                     "index": event.index,
@@ -56,16 +65,27 @@ class Broadcaster:
             elif isinstance(event, rounds.RoundFinished):
                 top = [asdict(e) for e in self._live.leaderboard.top(round_id, limit=10)]
                 self._everyone(round_id, "finished", {"seq": event.seq, "top": top, "you": None})
-        self._everyone(round_id, "state", self._live.state_view(round_id))
+        # Phones get the state only when no event above told them what changed (a pause,
+        # a resume): each is a write to every phone, and after ``next`` a second copy of
+        # the question queued behind the question itself.
+        view = self._live.state_view(round_id)
+        if any(isinstance(event, PHASES) for event in events):
+            self._screens(round_id, "state", view)
+        else:
+            self._everyone(round_id, "state", view)
 
-    def leaderboard(self, round_id: int, snapshot: dict[str, Any]) -> None:
+    def leaderboard(self, round_id: int, snapshot: dict[str, Any], *, players: bool) -> None:
+        """A board snapshot to the phones (``players``), or to spectators and hosts."""
         message = {
             "top": snapshot["top"],
             "count": snapshot["count"],
             "seq": snapshot["version"],
             "frozen": snapshot["frozen"],
         }
-        self._everyone(round_id, "leaderboard", message)
+        if players:
+            self._io.emit("leaderboard", message, to=rooms.players(round_id), namespace="/play")
+        else:
+            self._screens(round_id, "leaderboard", message)
 
     def answers_in(self, round_id: int) -> None:
         self._io.emit(

@@ -9,10 +9,13 @@ whichever processes live.
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from flask_socketio import SocketIO
 
+from engine.domain.rounds import LiveStatus
 from web import clock
 from web.live.broadcast import Broadcaster
 from web.wiring import Wiring
@@ -21,16 +24,39 @@ log = logging.getLogger(__name__)
 
 TICK_S = 0.1
 SNAPSHOT_EVERY_MS = 500
-#: A snapshot is one write to every connection in the round's rooms. At 500 ms, 9,000
-#: phones got 18,000 writes a second, several times the answers of a burst, and a slower
-#: server made the burst, and so the writes, last longer. Big rounds publish less often so
-#: that snapshots stay under this many writes a second (everyone still gets the same ones).
-SNAPSHOT_WRITES_PER_S = 5000
+#: When phones are sent the board (see ``Ticker.publish``).
+BETWEEN_QUESTIONS = (LiveStatus.CLOSED, LiveStatus.REVEALED)
 #: After a batch smaller than a full one (the log has caught up), let the next batch gather
 #: for this long: storing each few answers of a burst in a transaction of its own (two log
 #: reads, a commit, an acknowledgement) cost three times the CPU per answer of full batches,
 #: in the same hub that serves the burst. Results drain what is left before they are read.
 DRAIN_PAUSE_S = 0.5
+#: While this process is taking answers its drain waits, for at most this long before
+#: catching up in full: the log is durable in Redis meanwhile, and the reading back,
+#: inserting and acknowledging cost the hub serving a burst a third again of the answers'
+#: own CPU; between questions the process is idle.
+DRAIN_DEFER_MAX_S = 10.0
+
+
+@dataclass
+class DrainPacing:
+    """When this process drains the answer log: not while it is sending answers to
+    Redis, unless that has gone on for ``DRAIN_DEFER_MAX_S`` without it catching up."""
+
+    seen: int = 0  # answers sent to Redis by the last look
+    deferred_since: float | None = None
+
+    def defer(self, sent: int, now: float) -> bool:
+        busy, self.seen = sent != self.seen, sent
+        if not busy:
+            self.deferred_since = None
+            return False
+        if self.deferred_since is None:
+            self.deferred_since = now
+        return now - self.deferred_since < DRAIN_DEFER_MAX_S
+
+    def caught_up(self) -> None:
+        self.deferred_since = None
 
 
 class Ticker:
@@ -38,7 +64,7 @@ class Ticker:
         self._io = socketio
         self._wired = wired
         self._broadcaster = broadcaster
-        self._published: dict[int, int] = {}
+        self._published: dict[tuple[int, str], int] = {}  # (round, audience) -> version
         self.running = False
 
     def start(self) -> None:
@@ -60,11 +86,16 @@ class Ticker:
             self._io.sleep(TICK_S)
 
     def _drain_loop(self) -> None:
-        drainer = self._wired.drainer
+        drainer, store = self._wired.drainer, self._wired.live.store
+        pacing = DrainPacing(store.answers_sent)
         while self.running:
             try:
+                if pacing.defer(store.answers_sent, time.monotonic()):
+                    self._io.sleep(DRAIN_PAUSE_S)
+                    continue
                 drainer.log.claim_abandoned(drainer.consumer, idle_ms=30_000)
                 if drainer.drain_once(block_ms=500) < drainer.batch:
+                    pacing.caught_up()
                     self._io.sleep(DRAIN_PAUSE_S)
             except Exception:
                 log.exception("answer log drain failed")
@@ -81,22 +112,29 @@ class Ticker:
                 self._wired.selfpaced.finish(round_id, now)
 
     def publish(self, now: int) -> None:
-        """Leaderboard snapshots and answer counts of running rounds, once per interval."""
+        """Leaderboard snapshots and answer counts of running rounds, once per interval.
+
+        Spectators and hosts get the board every interval it moved; phones only between
+        questions, when it has settled. Pushed to every phone through an answer burst,
+        snapshots had been several socket writes per answer in the one process that
+        serves the burst, for a board no phone shows then.
+        """
         live = self._wired.live
         for round_id in live.store.running():
             if not live.store.claim(f"publish:{round_id}:{now // SNAPSHOT_EVERY_MS}", 2000):
                 continue
-            every = snapshot_every_ms(live.store.contestant_count(round_id))
-            if every == SNAPSHOT_EVERY_MS or live.store.claim(
-                f"snapshot:{round_id}:{now // every}", 2 * every
-            ):
-                snapshot: dict[str, Any] = self._wired.leaderboard.snapshot(round_id, now_ms=now)
-                if self._published.get(round_id) != snapshot["version"]:
-                    self._published[round_id] = snapshot["version"]
-                    self._broadcaster.leaderboard(round_id, snapshot)
+            snapshot: dict[str, Any] = self._wired.leaderboard.snapshot(round_id, now_ms=now)
+            if self._unseen(round_id, "watch", snapshot["version"]):
+                self._broadcaster.leaderboard(round_id, snapshot, players=False)
+            settled = live.state(round_id).status in BETWEEN_QUESTIONS
+            if settled and self._unseen(round_id, "play", snapshot["version"]):
+                self._broadcaster.leaderboard(round_id, snapshot, players=True)
             self._broadcaster.answers_in(round_id)
 
-
-def snapshot_every_ms(contestants: int) -> int:
-    """How often a round of this many contestants gets a leaderboard snapshot."""
-    return max(SNAPSHOT_EVERY_MS, -(-contestants * 1000 // SNAPSHOT_WRITES_PER_S))
+    def _unseen(self, round_id: int, audience: str, version: int) -> bool:
+        """Whether ``audience`` is yet to be sent this version of the board, by any process
+        (the first to claim it sends it)."""
+        if self._published.get((round_id, audience)) == version:
+            return False
+        self._published[(round_id, audience)] = version
+        return self._wired.live.store.claim(f"board:{audience}:{round_id}:{version}", 3_600_000)

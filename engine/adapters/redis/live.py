@@ -36,6 +36,9 @@ from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeader
 from engine.domain.rounds import LiveRound, live_round_from_dict, live_round_to_dict
 
 _LUA = Path(__file__).parent / "lua"
+#: Between the values of one answer to lua/answer.lua: no key, id, JSON (which escapes
+#: control characters) or choice key holds it, and a value that did would fail the call.
+SEPARATOR = "\x1f"
 
 _JOIN = """
 local existing = redis.call("HGET", KEYS[1], ARGV[1])
@@ -95,6 +98,9 @@ class RedisLiveStore:
         # One script call and one state read per flight of a burst (coalescing.py).
         self._answers = Coalescer(self._send_answers)
         self._loads = Coalescer(self._read_states)
+        #: How many answers this process has sent to Redis: whether it is busy with a
+        #: burst (the ticker's drain waits for a lull).
+        self.answers_sent = 0
         self._void = client.register_script(boards + (_LUA / "void.lua").read_text())
         self._join = client.register_script(_JOIN)
         self._save = client.register_script(_SAVE)
@@ -307,28 +313,30 @@ class RedisLiveStore:
         base, board_keys = self._boards.answer_keys(round_id, contestant, competition_id)
         competition_keys = board_keys[2:] or ["", ""]
         reply = self._answers.call(
-            [
-                self._key(round_id, "live"),
-                self._key(round_id, "q", index, "answers"),
-                self._key(round_id, "q", index, "options"),
-                self._key(round_id, "progress"),
-                self._key(round_id, "q", index, "deltas"),
-                self._key(round_id, "kicked"),
-                *board_keys[:2],
-                *competition_keys,
-                base,
-                contestant,
-                str(index),
-                "" if seq is None else str(seq),
-                expected_progress,
-                new_progress,
-                repr(expected_score or 0.0),
-                str(points),
-                str(response_ms),
-                json.dumps(result, ensure_ascii=False, separators=(",", ":")),
-                " ".join(options),
-                packed(log),
-            ]
+            SEPARATOR.join(
+                [
+                    self._key(round_id, "live"),
+                    self._key(round_id, "q", index, "answers"),
+                    self._key(round_id, "q", index, "options"),
+                    self._key(round_id, "progress"),
+                    self._key(round_id, "q", index, "deltas"),
+                    self._key(round_id, "kicked"),
+                    *board_keys[:2],
+                    *competition_keys,
+                    base,
+                    contestant,
+                    str(index),
+                    "" if seq is None else str(seq),
+                    expected_progress,
+                    new_progress,
+                    repr(expected_score or 0.0),
+                    str(points),
+                    str(response_ms),
+                    json.dumps(result, ensure_ascii=False, separators=(",", ":")),
+                    " ".join(options),
+                    packed(log),
+                ]
+            )
         )
         status = reply[0].decode()
         if status == "accepted":
@@ -344,11 +352,9 @@ class RedisLiveStore:
             return AnswerOutcome(status, reason=reply[1].decode())
         return AnswerOutcome(status)
 
-    def _send_answers(self, answers: list[list[str]]) -> list[Any]:
-        args = [RECORD]
-        for answer in answers:
-            args += answer
-        return self._answer(keys=[self.log_key], args=args)
+    def _send_answers(self, answers: list[str]) -> list[Any]:
+        self.answers_sent += len(answers)
+        return self._answer(keys=[self.log_key], args=[RECORD, *answers])
 
     def void_question(self, round_id: int, index: int, competition_id: int | None) -> int:
         """Take every answer to a skipped question off the boards it was added to and

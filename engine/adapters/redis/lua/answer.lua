@@ -2,7 +2,9 @@
 -- for every answer the process queued while its last call was in flight (coalescing.py).
 -- (Prepended: boards.lua, which defines add_to_boards.)
 -- KEYS: 1 the answer log stream
--- ARGV: 1 the log entry's field (answer_log.py), then per answer FIELDS values:
+-- ARGV: 1 the log entry's field (answer_log.py), then one argument per answer: its FIELDS
+--    values joined by the unit separator "\31" (none of them holds one; redis-py packs
+--    each argument in Python, and per value that was most of the process's cost of a call):
 --    1 round live hash, 2 this question's answers, 3 this question's option counts,
 --    4 progress (contestant -> "streak,last_index"), 5 this question's applied deltas
 --    (see void.lua), 6 kicked set, 7 board profiles, 8 board state, 9 competition board
@@ -14,7 +16,8 @@
 --    (choice keys have no spaces), 22 the log entry's value.
 -- Returns per answer {"accepted", new round score} | {"duplicate", first result}
 --    | {"stale"} (the round moved on: judge again) | {"retry", progress, score} (scored
---    from an old streak or total: score again from these) | {"refused", reason}.
+--    from an old streak or total: score again from these) | {"refused", reason}
+--    ("malformed": not FIELDS values; the others in the call still count).
 local FIELDS = 22
 
 local function accept(a)
@@ -50,7 +53,9 @@ local function accept(a)
 end
 
 local replies = {}
-for start = 2, #ARGV, FIELDS do
-  replies[#replies + 1] = accept({unpack(ARGV, start, start + FIELDS - 1)})
+for i = 2, #ARGV do
+  local a = {}
+  for value in string.gmatch(ARGV[i] .. "\31", "(.-)\31") do a[#a + 1] = value end
+  replies[#replies + 1] = #a == FIELDS and accept(a) or {"refused", "malformed"}
 end
 return replies
