@@ -1,7 +1,8 @@
 """The framework alone: bare Flask-SocketIO on gevent with Leitai's live-round event shapes.
 
-No engine, no stores: joins and answers touch a dict and a set, ``next`` is one room
-broadcast. The swarm runs against this and against ``leitai serve`` and prints the ratios,
+No engine, no stores: joins and answers touch a dict and a set; ``next``, ``close`` and
+``reveal`` are one room broadcast each (question, closed, reveal), as phones get them from
+Leitai. The swarm runs against this and against ``leitai serve`` and prints the ratios,
 so Leitai's overhead is measured against what Flask-SocketIO itself can do on this machine.
 Like ``leitai serve``, WebSockets come from simple-websocket (gevent-websocket is not
 installed) and the server runs through ``socketio.run``.
@@ -15,6 +16,7 @@ import argparse  # noqa: E402
 import itertools  # noqa: E402
 import os  # noqa: E402
 import time  # noqa: E402
+from collections import Counter  # noqa: E402
 
 from flask import Flask, request  # noqa: E402
 from flask_socketio import SocketIO, join_room  # noqa: E402
@@ -37,7 +39,7 @@ socketio = SocketIO(
 
 contestant_ids = itertools.count(1)
 contestants: dict[str, int] = {}  # sid -> contestant id
-answered: set[tuple[int, str]] = set()  # (contestant, question key)
+answered: dict[tuple[int, str], str] = {}  # (contestant, question key) -> response
 round_state = {"index": 0, "seq": 0}
 
 
@@ -66,7 +68,7 @@ def answer(data):
     key = (contestant, data["question"])
     if key in answered:
         return {"ok": True, "accepted": True, "duplicate": True}
-    answered.add(key)
+    answered[key] = str(data.get("response"))
     return {"ok": True, "accepted": True, "duplicate": False}
 
 
@@ -110,6 +112,29 @@ def next_question(*_data):
 @socketio.on("close", namespace="/host")
 def close_question(*_data):
     round_state["seq"] += 1
+    now = int(time.time() * 1000)
+    closed = {"index": round_state["index"], "seq": round_state["seq"], "at": now}
+    socketio.emit("closed", {**closed, "skipped": False}, to=f"round:{CODE}", namespace="/play")
+    return {"ok": True, "seq": round_state["seq"]}
+
+
+@socketio.on("reveal", namespace="/host")
+def reveal(*_data):
+    """The answer and per-option counts, as Leitai reveals them (~250 bytes of JSON)."""
+    round_state["seq"] += 1
+    index = round_state["index"]
+    key = f"base-{index:04d}"
+    counts = Counter(response for (_, asked), response in answered.items() if asked == key)
+    message = {
+        "key": key,
+        "index": index,
+        "answer": ["b"],
+        "explanation": {"zh-Hans": "第二行。", "en": "The second line."},
+        "stats": {"answers": sum(counts.values()), "options": dict(counts)},
+        "seq": round_state["seq"],
+        "you": None,
+    }
+    socketio.emit("reveal", message, to=f"round:{CODE}", namespace="/play")
     return {"ok": True, "seq": round_state["seq"]}
 
 

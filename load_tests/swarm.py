@@ -84,7 +84,8 @@ class HostScript:
 
 
 SCRIPTS = {
-    "baseline": HostScript("next", "next", ("close",)),
+    # The same phase messages to every phone as Leitai's: question, closed, reveal.
+    "baseline": HostScript("next", "next", ("close", "reveal")),
     # Leitai's live round: lobby -start-> first question; close, reveal, next (rounds.py).
     "leitai": HostScript("start", "next", ("close", "reveal")),
 }

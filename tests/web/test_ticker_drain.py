@@ -1,7 +1,8 @@
 """The ticker drains the answer log in full batches back to back, and after a partial
 batch (the log has caught up) lets the next one gather instead of storing each few
-answers of a burst in a transaction of its own. While the process is taking answers the
-drain waits for a lull, at most DRAIN_DEFER_MAX_S, and then catches up in full."""
+answers of a burst in a transaction of its own. While the process is taking joins and
+answers the drain waits for a lull of DRAIN_LULL_S, at most DRAIN_DEFER_MAX_S, and then
+catches up in full."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 import web.live.ticker
-from web.live.ticker import DRAIN_DEFER_MAX_S, DRAIN_PAUSE_S, DrainPacing, Ticker
+from web.live.ticker import DRAIN_DEFER_MAX_S, DRAIN_LULL_S, DRAIN_PAUSE_S, DrainPacing, Ticker
 
 
 class Scripted:
@@ -19,7 +20,7 @@ class Scripted:
     def __init__(self, batches: list[int], sent: list[int], monkeypatch) -> None:
         self.happened: list[tuple[str, float]] = []
         self.batches, self.sent, self.now = batches, sent, 0.0
-        self.store = SimpleNamespace(answers_sent=0)
+        self.store = SimpleNamespace(appended=0)
         drainer = SimpleNamespace(
             batch=500,
             consumer="here",
@@ -34,7 +35,7 @@ class Scripted:
     def sleep(self, seconds: float = 0) -> None:
         self.happened.append(("slept", seconds))
         self.now += seconds
-        self.store.answers_sent += self.sent.pop(0) if self.sent else 0
+        self.store.appended += self.sent.pop(0) if self.sent else 0
 
     def drain_once(self, block_ms: int = 1000) -> int:
         moved = self.batches.pop(0)
@@ -67,14 +68,15 @@ def test_full_batches_go_back_to_back_and_a_partial_one_waits(monkeypatch) -> No
 
 
 def test_the_drain_waits_while_answers_come_in_and_then_catches_up(monkeypatch) -> None:
-    # Caught up at first; then three pauses with answers coming in, then a lull.
-    script = Scripted([3, 500, 40], [5, 9, 2, 0], monkeypatch)
+    # Caught up at first; then answers come in during three pauses, then none.
+    script = Scripted([3, 500, 40], [5, 9, 2], monkeypatch)
+    quiet = int(DRAIN_LULL_S / DRAIN_PAUSE_S)
     assert script.run() == [
         ("drained", 3),
         PAUSE,  # 5 answers arrive meanwhile
         PAUSE,  # 9 more
-        PAUSE,  # 2 more
-        PAUSE,  # none: the lull
+        PAUSE,  # 2 more, the last
+        *[PAUSE] * quiet,  # the lull
         ("drained", 500),
         ("drained", 40),
         PAUSE,
@@ -100,14 +102,16 @@ def test_a_burst_that_goes_on_defers_the_drain_at_most_the_limit(
     ]
 
 
-def test_pacing_defers_only_while_busy_and_never_past_the_limit() -> None:
+def test_pacing_waits_for_a_lull_and_never_past_the_limit() -> None:
     pacing = DrainPacing(seen=10)
-    assert pacing.defer(10, now=0.0) is False  # nothing new: idle
+    assert pacing.defer(10, now=0.0) is False  # nothing appended yet: idle
     assert pacing.defer(11, now=1.0) is True  # busy since 1.0
-    assert pacing.defer(30, now=1.0 + DRAIN_DEFER_MAX_S - 0.1) is True
-    assert pacing.defer(31, now=1.0 + DRAIN_DEFER_MAX_S) is False  # overdue: drain
-    assert pacing.defer(32, now=1.0 + DRAIN_DEFER_MAX_S + 1) is False  # until caught up
+    assert pacing.defer(11, now=1.0 + DRAIN_LULL_S - 0.1) is True  # not quiet long enough
+    assert pacing.defer(11, now=1.0 + DRAIN_LULL_S) is False  # the lull
+    assert pacing.defer(12, now=10.0) is True  # busy again: a fresh deferral from 10.0
+    for step in range(1, int(DRAIN_DEFER_MAX_S)):
+        assert pacing.defer(12 + step, now=10.0 + step) is True
+    assert pacing.defer(99, now=10.0 + DRAIN_DEFER_MAX_S) is False  # overdue: drain
+    assert pacing.defer(100, now=11.0 + DRAIN_DEFER_MAX_S) is False  # until caught up
     pacing.caught_up()
-    assert pacing.defer(33, now=20.0) is True  # a fresh deferral
-    assert pacing.defer(33, now=21.0) is False  # a lull ends it
-    assert pacing.deferred_since is None
+    assert pacing.defer(101, now=50.0) is True

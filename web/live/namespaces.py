@@ -62,6 +62,7 @@ def event(schema: type[Schema] | None = None) -> Callable:
     """Rate-limit, size-check and validate an event; map every failure to an error ack."""
 
     loader = schema() if schema is not None else None  # schemas keep no state per load
+    plain = getattr(schema, "plain", None)  # a schema's fast path for well-formed payloads
 
     def decorate(handler: Callable) -> Callable:
         @wraps(handler)
@@ -74,7 +75,9 @@ def event(schema: type[Schema] | None = None) -> Callable:
             if loader is not None and not isinstance(data, dict):
                 return failure("invalid", "The message must be a JSON object.")
             try:
-                payload = loader.load(data) if loader is not None else data
+                payload = (plain and plain(data)) or (
+                    loader.load(data) if loader is not None else data
+                )
                 return handler(self, connection, payload)
             except ValidationError as error:
                 return failure("invalid", "The message has invalid fields.", error.messages)

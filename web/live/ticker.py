@@ -31,24 +31,29 @@ BETWEEN_QUESTIONS = (LiveStatus.CLOSED, LiveStatus.REVEALED)
 #: reads, a commit, an acknowledgement) cost three times the CPU per answer of full batches,
 #: in the same hub that serves the burst. Results drain what is left before they are read.
 DRAIN_PAUSE_S = 0.5
-#: While this process is taking answers its drain waits, for at most this long before
-#: catching up in full: the log is durable in Redis meanwhile, and the reading back,
-#: inserting and acknowledging cost the hub serving a burst a third again of the answers'
-#: own CPU; between questions the process is idle.
-DRAIN_DEFER_MAX_S = 10.0
+#: While this process is taking joins and answers its drain waits for them to pause this
+#: long, and for at most DRAIN_DEFER_MAX_S before catching up in full. The log is durable
+#: in Redis meanwhile; reading it back, inserting and acknowledging had cost the hub that
+#: serves a burst a third again of the answers' own CPU, and, run in the pause while a
+#: question fans out (the first answers come a moment after it), held up the question.
+#: A contest's reveal screens are the lulls it waits for.
+DRAIN_LULL_S = 1.5
+DRAIN_DEFER_MAX_S = 30.0
 
 
 @dataclass
 class DrainPacing:
-    """When this process drains the answer log: not while it is sending answers to
-    Redis, unless that has gone on for ``DRAIN_DEFER_MAX_S`` without it catching up."""
+    """When this process drains the answer log: after ``DRAIN_LULL_S`` without appending
+    to it, or when it has waited ``DRAIN_DEFER_MAX_S`` for that (then until caught up)."""
 
-    seen: int = 0  # answers sent to Redis by the last look
+    seen: int = 0  # entries appended by the last look
+    active_at: float = float("-inf")  # when the count last moved
     deferred_since: float | None = None
 
-    def defer(self, sent: int, now: float) -> bool:
-        busy, self.seen = sent != self.seen, sent
-        if not busy:
+    def defer(self, appended: int, now: float) -> bool:
+        if appended != self.seen:
+            self.seen, self.active_at = appended, now
+        if now - self.active_at >= DRAIN_LULL_S:
             self.deferred_since = None
             return False
         if self.deferred_since is None:
@@ -87,10 +92,10 @@ class Ticker:
 
     def _drain_loop(self) -> None:
         drainer, store = self._wired.drainer, self._wired.live.store
-        pacing = DrainPacing(store.answers_sent)
+        pacing = DrainPacing(store.appended)
         while self.running:
             try:
-                if pacing.defer(store.answers_sent, time.monotonic()):
+                if pacing.defer(store.appended, time.monotonic()):
                     self._io.sleep(DRAIN_PAUSE_S)
                     continue
                 drainer.log.claim_abandoned(drainer.consumer, idle_ms=30_000)

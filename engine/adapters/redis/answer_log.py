@@ -27,9 +27,14 @@ def entry(record: Mapping[str, str]) -> list[str]:
     return [RECORD, packed(record)]
 
 
+#: Compact JSON as Redis keeps it. One encoder made once: ``json.dumps`` with arguments
+#: makes one per call, a third of the cost of each of an answer's two records.
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def packed(record: Mapping[str, str]) -> str:
     """The value of ``record``'s one field (``RECORD``)."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return compact_json(record)
 
 
 class RedisAnswerLog:

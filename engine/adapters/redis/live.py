@@ -30,7 +30,7 @@ from typing import Any
 
 import redis
 
-from engine.adapters.redis.answer_log import RECORD, entry, packed
+from engine.adapters.redis.answer_log import RECORD, compact_json, entry, packed
 from engine.adapters.redis.coalescing import Coalescer
 from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeaderboard
 from engine.domain.rounds import LiveRound, live_round_from_dict, live_round_to_dict
@@ -98,9 +98,9 @@ class RedisLiveStore:
         # One script call and one state read per flight of a burst (coalescing.py).
         self._answers = Coalescer(self._send_answers)
         self._loads = Coalescer(self._read_states)
-        #: How many answers this process has sent to Redis: whether it is busy with a
-        #: burst (the ticker's drain waits for a lull).
-        self.answers_sent = 0
+        #: How many joins and answers this process has sent to the answer log: whether
+        #: it is busy (the ticker's drain waits for a lull).
+        self.appended = 0
         self._void = client.register_script(boards + (_LUA / "void.lua").read_text())
         self._join = client.register_script(_JOIN)
         self._save = client.register_script(_SAVE)
@@ -201,6 +201,7 @@ class RedisLiveStore:
         self, round_id: int, nickname_key: str, profile: Mapping[str, Any], log: Mapping[str, str]
     ) -> tuple[str, bool]:
         """The contestant id for this nickname, and whether they are new."""
+        self.appended += 1
         created, contestant = self._join(
             keys=[
                 self._key(round_id, "nicknames"),
@@ -332,7 +333,7 @@ class RedisLiveStore:
                     repr(expected_score or 0.0),
                     str(points),
                     str(response_ms),
-                    json.dumps(result, ensure_ascii=False, separators=(",", ":")),
+                    compact_json(result),
                     " ".join(options),
                     packed(log),
                 ]
@@ -353,7 +354,7 @@ class RedisLiveStore:
         return AnswerOutcome(status)
 
     def _send_answers(self, answers: list[str]) -> list[Any]:
-        self.answers_sent += len(answers)
+        self.appended += len(answers)
         return self._answer(keys=[self.log_key], args=[RECORD, *answers])
 
     def void_question(self, round_id: int, index: int, competition_id: int | None) -> int:
@@ -369,7 +370,7 @@ class RedisLiveStore:
             result = {**json.loads(raw), "points": 0, "voided": True, "reason": "skipped"}
             by_shard[self._boards.shard_of(contestant.decode())] += [
                 contestant.decode(),
-                json.dumps(result, ensure_ascii=False, separators=(",", ":")),
+                compact_json(result),
             ]
         calls = [
             (pairs[0], pairs[start : start + 2 * BATCH])
