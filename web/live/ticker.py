@@ -36,9 +36,10 @@ DRAIN_PAUSE_S = 0.5
 #: in Redis meanwhile; reading it back, inserting and acknowledging had cost the hub that
 #: serves a burst a third again of the answers' own CPU, and, run in the pause while a
 #: question fans out (the first answers come a moment after it), held up the question.
-#: A contest's reveal screens are the lulls it waits for.
+#: A contest's reveal screens are the lulls it waits for; the limit keeps a catch-up
+#: short (10 s of a 10,000-phone burst is a few hundred ms of the hub).
 DRAIN_LULL_S = 1.5
-DRAIN_DEFER_MAX_S = 30.0
+DRAIN_DEFER_MAX_S = 10.0
 
 
 @dataclass
