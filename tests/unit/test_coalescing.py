@@ -62,10 +62,11 @@ def test_a_lone_call_goes_out_at_once_by_itself() -> None:
     assert coalescer.queued == 0
 
 
-def test_calls_made_during_a_flight_go_out_together_in_the_next() -> None:
+def seven_behind_a_held_flight(most: int) -> tuple[Recorder, dict[int, object]]:
+    """Call 0 alone, hold its flight while calls 1..7 queue in order, then let all go."""
     send = Recorder()
     send.hold.clear()
-    coalescer = Coalescer(send)
+    coalescer = Coalescer(send, most=most)
     first, first_reply = call_in_threads(coalescer, [0])
     first[0].start()
     assert send.holding.wait(10)
@@ -74,25 +75,19 @@ def test_calls_made_during_a_flight_go_out_together_in_the_next() -> None:
     send.hold.set()
     for thread in [*first, *behind]:
         thread.join(10)
+    return send, {**first_reply, **replies}
+
+
+def test_calls_made_during_a_flight_go_out_together_in_the_next() -> None:
+    send, replies = seven_behind_a_held_flight(most=256)
     assert send.flights == [[0], [1, 2, 3, 4, 5, 6, 7]]
-    assert first_reply == {0: 0}
-    assert replies == {n: n * 10 for n in range(1, 8)}
+    assert replies == {n: n * 10 for n in range(8)}
 
 
 def test_a_flight_carries_at_most_most_calls() -> None:
-    send = Recorder()
-    send.hold.clear()
-    coalescer = Coalescer(send, most=3)
-    first, _ = call_in_threads(coalescer, [0])
-    first[0].start()
-    assert send.holding.wait(10)
-    behind, replies = call_in_threads(coalescer, list(range(1, 8)))
-    queue_in_order(coalescer, behind)
-    send.hold.set()
-    for thread in [*first, *behind]:
-        thread.join(10)
+    send, replies = seven_behind_a_held_flight(most=3)
     assert send.flights == [[0], [1, 2, 3], [4, 5, 6], [7]]
-    assert replies == {n: n * 10 for n in range(1, 8)}
+    assert replies == {n: n * 10 for n in range(8)}
 
 
 def test_a_failed_flight_fails_each_of_its_calls_and_the_next_flight_still_goes() -> None:
