@@ -80,7 +80,7 @@ def demo(
     wired.database.upgrade()  # the demo sets itself up, on whatever stores it is given
     import_seed_banks(ctx, wired)
     organiser, password = demo_host(wired)
-    plan = open_demo_round(wired, question_seconds)
+    plan = open_demo_round(wired, organiser, question_seconds)
     seed = secrets.randbits(32) if seed is None else seed
     show = Show(
         app=app,
@@ -145,7 +145,7 @@ def demo_host(wired: Wiring) -> tuple[Organiser, str | None]:
     return wired.accounts.add(DEMO_HOST, password, "host"), password
 
 
-def open_demo_round(wired: Wiring, question_seconds: int | None) -> RoundPlan:
+def open_demo_round(wired: Wiring, host: Organiser, question_seconds: int | None) -> RoundPlan:
     info, content = wired.banks.version(BANK)
     rules = {
         "mode": "live",
@@ -160,7 +160,8 @@ def open_demo_round(wired: Wiring, question_seconds: int | None) -> RoundPlan:
         bank_slug=BANK,
         bank_version=info.number,
         rules=rules,
-        created_by=DEMO_HOST,
+        created_by=host.username,
+        owner_id=host.id,
     )
     row = wired.competitions.open_round(competition["id"])
     return wired.competitions.plan(row["id"])

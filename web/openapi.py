@@ -71,6 +71,8 @@ def _operation(operation: Operation, parameters: list[dict[str, Any]]) -> dict[s
     if operation.needs_token:
         doc["security"] = [{"bearer": []}]
         errors |= {401, 403} if operation.capability else {401}
+    if operation.hosted is not None:
+        errors |= {404}  # to every organiser who does not host it, too
     if body is not None:
         errors |= {400, 413, 422}
     for status in sorted(errors):

@@ -16,6 +16,7 @@ from engine.adapters.redis.live import RedisLiveStore
 from engine.adapters.redis.throttle import RedisThrottle
 from engine.adapters.sql.banks import SqlBankRepository
 from engine.adapters.sql.database import Database, open_database
+from engine.adapters.sql.hosts import SqlHostRepository
 from engine.adapters.sql.media import SqlMediaStore
 from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.adapters.sql.users import SqlUserRepository
@@ -24,6 +25,7 @@ from engine.services.banks import BankAuthoring
 from engine.services.competitions import Competitions
 from engine.services.drain import Drainer
 from engine.services.live import LiveRounds
+from engine.services.ownership import Ownership
 from engine.services.selfpaced import SelfPacedRounds
 from web.config import Settings
 from web.metrics import Metrics
@@ -39,6 +41,7 @@ class Wiring:
     banks: BankAuthoring
     leaderboard: RedisLeaderboard
     competitions: Competitions
+    ownership: Ownership
     live: LiveRounds
     selfpaced: SelfPacedRounds
     drainer: Drainer
@@ -78,6 +81,7 @@ def wire(
         accounts=accounts,
         leaderboard=leaderboard,
         competitions=competitions,
+        ownership=Ownership(SqlHostRepository(database), accounts.users, competitions),
         live=LiveRounds(competitions, store, leaderboard, media_url=media_url),
         selfpaced=SelfPacedRounds(
             competitions, store, leaderboard, media_url=media_url, secret_key=settings.secret_key

@@ -94,7 +94,10 @@ class Competitions:
         bank_version: int,
         rules: Mapping[str, Any],
         created_by: str | None,
+        owner_id: int | None = None,
     ) -> dict[str, Any]:
+        """A new competition; ``owner_id`` (the creating organiser) owns it, and without
+        one only admins reach it (engine.domain.ownership)."""
         info, content = self.banks.version(bank_slug, bank_version)
         parsed = parse_rules(rules)
         try:  # a draw rule the pinned version cannot satisfy is refused now, not at round time
@@ -109,6 +112,7 @@ class Competitions:
             bank_hash=info.hash,
             rules=parsed.to_dict(),
             created_by=created_by,
+            owner_id=owner_id,
         )
 
     def competition(self, competition_id: int) -> dict[str, Any]:
@@ -116,6 +120,9 @@ class Competitions:
         if found is None:
             raise NotFound(f"There is no competition {competition_id}.")
         return {**found, "rounds": self.rounds.rounds_of(competition_id)}
+
+    def competition_id_of(self, round_id: int) -> int:
+        return self.plan(round_id).competition_id
 
     def open_round(
         self, competition_id: int, window: tuple[int, int] | None = None

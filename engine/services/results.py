@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 from engine.domain.contest import Mode
+from engine.domain.disclosure import key_disclosed
 from engine.domain.questions import Question, QuestionType
 from engine.domain.ranking import tie_break_ms
 from engine.domain.rounds import LiveRound, LiveStatus
@@ -102,6 +103,8 @@ class Results:
             (_taker(questions, taken) for taken in by_taker.values()),
         )
         items = {item.key: item for item in item_statistics(sums)}
+        state, finished = self._state(round_id), row["status"] == "finished"
+        position = {q.key: index for index, q in enumerate(plan.questions)}
         source, standings = self.standings(round_id)
         entrants = self.record.contestants(round_id)
         return {
@@ -122,6 +125,7 @@ class Results:
                     by_key[question.key],
                     items.get(question.key),
                     skipped=question.key in skipped,
+                    disclosed=key_disclosed(position.get(question.key), state, finished=finished),
                 )
                 for question in listed
             ],
@@ -253,13 +257,20 @@ def _listed(plan: RoundPlan, answered: Iterable[str]) -> list[Question]:
 
 
 def _question_report(
-    question: Question, mine: list[dict[str, Any]], item: ItemStatistics | None, *, skipped: bool
+    question: Question,
+    mine: list[dict[str, Any]],
+    item: ItemStatistics | None,
+    *,
+    skipped: bool,
+    disclosed: bool,
 ) -> dict[str, Any]:
+    """A question's line in the report; its answer key only once ``disclosed``
+    (engine.domain.disclosure), else None."""
     return {
         "key": question.key,
         "type": question.type.value,
         "prompt": dict(question.prompt),
-        "answer": list(question.answer),
+        "answer": list(question.answer) if disclosed else None,
         "asked": item is not None,
         "skipped": skipped,
         "answers": len(mine),

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any
+from typing import Any, Literal
 
 from flask import Response, g, jsonify, request
 from marshmallow import Schema
@@ -19,6 +19,8 @@ from engine.domain.accounts import Capability, Organiser
 from web.errors import ApiError
 from web.tokens import TokenError
 from web.wiring import wiring
+
+Hosted = Literal["competition", "round"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Operation:
     capability: Capability | None = None
     login: bool = False
     errors: tuple[int, ...] = field(default=())
+    #: The path names a competition or round the caller must host (else 404).
+    hosted: Hosted | None = None
 
     @property
     def needs_token(self) -> bool:
@@ -55,11 +59,24 @@ def endpoint(
     capability: Capability | None = None,
     login: bool = False,
     errors: tuple[int, ...] = (),
+    hosted: Hosted | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare an API view. ``capability`` requires an organiser who has it; ``login``
-    requires any organiser."""
+    requires any organiser; ``hosted`` requires one who hosts the competition or round
+    its path names (``competition_id`` / ``round_id``), checked before the body."""
     operation = Operation(
-        summary, tag, body, document, query, response, many, status, capability, login, errors
+        summary,
+        tag,
+        body,
+        document,
+        query,
+        response,
+        many,
+        status,
+        capability,
+        login,
+        errors,
+        hosted,
     )
     # Built once: a marshmallow schema instance costs more to make than to use, and
     # load/dump keep no state in it.
@@ -72,6 +89,8 @@ def endpoint(
         def handle(**path: Any) -> Any:
             if operation.needs_token:
                 g.organiser = require_organiser(capability)
+            if hosted is not None:
+                require_host(g.organiser, hosted, path[f"{hosted}_id"])
             if loads_body is not None:
                 path["body"] = loads_body.load(json_body())
             if document is not None:
@@ -110,6 +129,15 @@ def json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
     return data
+
+
+def require_host(organiser: Organiser, hosted: Hosted, hosted_id: int) -> None:
+    """404, as for a missing id, unless ``organiser`` hosts that competition or round."""
+    ownership = wiring().ownership
+    if hosted == "round":
+        ownership.round(organiser, hosted_id)
+    else:
+        ownership.competition(organiser, hosted_id)
 
 
 def bearer_token() -> str:

@@ -67,7 +67,7 @@ class RoundSummarySchema(Schema):
     status = fields.String()
 
 
-class CompetitionSchema(Schema):
+class CompetitionSummarySchema(Schema):
     id = fields.Integer()
     title = fields.String()
     mode = fields.String()
@@ -76,6 +76,12 @@ class CompetitionSchema(Schema):
     bank_hash = fields.String()
     rules = fields.Dict(metadata={"description": "as given, in RulesSchema shape"})
     created_by = fields.String(allow_none=True)
+    owner_id = fields.Integer(
+        allow_none=True, metadata={"description": "the owning organiser; null: admins only"}
+    )
+
+
+class CompetitionSchema(CompetitionSummarySchema):
     rounds = fields.List(fields.Nested(RoundSummarySchema))
 
 

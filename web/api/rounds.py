@@ -42,6 +42,7 @@ def create_competition(body: dict[str, Any]) -> dict[str, Any]:
         bank_version=body["bank_version"],
         rules=body["rules"],
         created_by=g.organiser.username,
+        owner_id=g.organiser.id,
     )
     return competitions.competition(created["id"])
 
@@ -51,8 +52,8 @@ def create_competition(body: dict[str, Any]) -> dict[str, Any]:
     "A competition and its rounds",
     tag="competitions",
     capability=ROUNDS,
+    hosted="competition",
     response=CompetitionSchema,
-    errors=(404,),
 )
 def get_competition(competition_id: int) -> dict[str, Any]:
     return wiring().competitions.competition(competition_id)
@@ -64,9 +65,9 @@ def get_competition(competition_id: int) -> dict[str, Any]:
     "takes its window in the body",
     tag="competitions",
     capability=ROUNDS,
+    hosted="competition",
     response=RoundSchema,
     status=201,
-    errors=(404,),
 )
 def create_round(competition_id: int) -> dict[str, Any]:
     # The body is optional: only a self-paced round has one (its window).
@@ -83,8 +84,8 @@ def create_round(competition_id: int) -> dict[str, Any]:
     "A round as its host sees it",
     tag="rounds",
     capability=ROUNDS,
+    hosted="round",
     response=RoundSchema,
-    errors=(404,),
 )
 def get_round(round_id: int) -> dict[str, Any]:
     return round_view(round_id)
@@ -121,8 +122,9 @@ def make_host_command(name: str) -> None:
             f"Host control: {name}",
             tag="rounds",
             capability=ROUNDS,
+            hosted="round",
             response=RoundSchema,
-            errors=(404, 409),
+            errors=(409,),
         )(command)
     )
 

@@ -149,8 +149,8 @@ def answer(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
     "Grant a contestant extra time (accessibility)",
     tag="self-paced",
     capability=Capability.ROUNDS,
+    hosted="round",
     body=ExtraTimeSchema,
-    errors=(404,),
 )
 def extra_time(round_id: int, contestant: str, body: dict[str, Any]) -> dict[str, Any]:
     wiring().selfpaced.grant_extra_time(round_id, contestant, body["multiplier"])

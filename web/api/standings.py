@@ -24,7 +24,7 @@ from engine.services.competitions import RoundPlan
 from engine.services.results import Results, standings_csv
 from web import clock
 from web.api import api
-from web.api.endpoint import bearer_token, endpoint, require_organiser
+from web.api.endpoint import bearer_token, endpoint, require_host, require_organiser
 from web.errors import ApiError
 from web.tokens import TokenError
 from web.wiring import Wiring, wiring
@@ -114,7 +114,13 @@ class QuestionResultSchema(Schema):
     key = fields.String()
     type = fields.String()
     prompt = fields.Dict(keys=fields.String(), values=fields.String())
-    answer = fields.Raw()
+    answer = fields.Raw(
+        allow_none=True,
+        metadata={
+            "description": "the answer key; null while the round runs and the question has "
+            "not closed (self-paced: until the round is finished)"
+        },
+    )
     asked = fields.Boolean(metadata={"description": "opened and not skipped"})
     skipped = fields.Boolean(
         metadata={"description": "skipped by the host: its answers are voided (0 points)"}
@@ -164,7 +170,7 @@ def results_service(wired: Wiring) -> Results:
 def leaderboard(round_id: int, query: dict[str, Any]) -> Response:
     wired = wiring()
     scope = checked_scope(wired.competitions.plan(round_id), query["scope"])
-    view = "live" if sees_live() else "public"
+    view = "live" if sees_live(round_id) else "public"
     offset, limit = query["offset"], query["limit"]
     page = {"round": round_id, "scope": str(scope), "view": view, "offset": offset, "limit": limit}
     board = wired.leaderboard
@@ -205,9 +211,10 @@ def checked_scope(plan: RoundPlan, text: str) -> Scope:
     return scope
 
 
-def sees_live() -> bool:
-    """A host or admin token sees the live board; no token, or a contestant's, the
-    public one; any other token is refused rather than quietly downgraded."""
+def sees_live(round_id: int) -> bool:
+    """A token of one who hosts the round sees the live board; no token, or a
+    contestant's, the public one; any other token is refused rather than quietly
+    downgraded (another host's with 404, as every host operation on the round)."""
     if not request.headers.get("Authorization"):
         return False
     token = bearer_token()
@@ -215,7 +222,7 @@ def sees_live() -> bool:
         wiring().contestant_tokens.verify(token)
         return False
     except TokenError:
-        require_organiser(Capability.ROUNDS)
+        require_host(require_organiser(Capability.ROUNDS), "round", round_id)
         return True
 
 
@@ -271,8 +278,9 @@ def contestant_of(round_id: int) -> str:
     "Standings and per-question statistics of a running or finished round",
     tag="results",
     capability=Capability.ROUNDS,
+    hosted="round",
     response=ResultsSchema,
-    errors=(404, 409),
+    errors=(409,),
 )
 def results(round_id: int) -> dict[str, Any]:
     wired = wiring()
@@ -285,7 +293,7 @@ def results(round_id: int) -> dict[str, Any]:
     "The standings as CSV (UTF-8 with a BOM, so Excel shows Chinese nicknames)",
     tag="results",
     capability=Capability.ROUNDS,
-    errors=(404,),
+    hosted="round",
 )
 def results_csv(round_id: int) -> Response:
     _, standings = results_service(wiring()).standings(round_id)

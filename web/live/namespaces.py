@@ -261,8 +261,9 @@ class HostNamespace(LeitaiNamespace):
         organiser = self.wired.accounts.users.get(int(claims.get("sub", 0)))
         if organiser is None or not organiser.may(Capability.ROUNDS):
             return failure("forbidden", "Only hosts and admins may host a round.")
+        self.wired.ownership.round(organiser, data["round"])  # not_found to other hosts
         plan = self.live.competitions.plan(data["round"])
-        connection.update(round=plan.round_id, organiser=organiser.username)
+        connection.update(round=plan.round_id, organiser=organiser)
         self.enter_room(connection["sid"], rooms.hosts(plan.round_id))
         return {
             "ok": True,
@@ -270,9 +271,17 @@ class HostNamespace(LeitaiNamespace):
             "state": self.live.state_view(plan.round_id, now=clock.now_ms()),
         }
 
-    def _command(self, connection: dict, name: str) -> dict[str, Any]:
+    def _hosting(self, connection: dict) -> dict[str, Any] | None:
+        """An error ack unless the connection is attached and its organiser still hosts
+        the round (a co-host removed since attaching gets not_found)."""
         if "organiser" not in connection:
             return failure("not_attached", "Attach to a round with a host token first.")
+        self.wired.ownership.round(connection["organiser"], connection["round"])
+        return None
+
+    def _command(self, connection: dict, name: str) -> dict[str, Any]:
+        if refused := self._hosting(connection):
+            return refused
         state, events = self.live.command(connection["round"], name, clock.now_ms())
         self.broadcaster.round_events(connection["round"], state, events)
         return {"ok": True, "state": self.live.state_view(connection["round"], now=clock.now_ms())}
@@ -311,15 +320,15 @@ class HostNamespace(LeitaiNamespace):
 
     @event(KickSchema)
     def on_kick(self, connection: dict, data: dict) -> dict[str, Any]:
-        if "organiser" not in connection:
-            return failure("not_attached", "Attach to a round with a host token first.")
+        if refused := self._hosting(connection):
+            return refused
         self.live.kick(connection["round"], data["contestant"])
         return {"ok": True}
 
     @event()
     def on_answers(self, connection: dict, data: Any) -> dict[str, Any]:
-        if "organiser" not in connection:
-            return failure("not_attached", "Attach to a round with a host token first.")
+        if refused := self._hosting(connection):
+            return refused
         return {"ok": True, **self.live.answers_in(connection["round"])}
 
 

@@ -145,7 +145,25 @@ class CompetitionRow(Base):
     #: ScoringRules.to_dict(), DrawRule.to_dict(), regions, teams and mode settings.
     rules: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[str | None] = mapped_column(String(64))
+    #: The owning organiser (engine.domain.ownership); None: admins only.
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CompetitionHostRow(Base):
+    """A co-host the owner added: drives the competition's rounds as the owner does."""
+
+    __tablename__ = "competition_hosts"
+
+    competition_id: Mapped[int] = mapped_column(
+        ForeignKey("competitions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class RoundRow(Base):

@@ -33,12 +33,12 @@ class SqlRoundRepository:
             row = CompetitionRow(**fields)
             session.add(row)
             session.flush()
-            return _competition(row)
+            return competition_of_row(row)
 
     def competition(self, competition_id: int) -> dict[str, Any] | None:
         with self._db.session() as session:
             row = session.get(CompetitionRow, competition_id)
-            return None if row is None else _competition(row)
+            return None if row is None else competition_of_row(row)
 
     def add_round(self, **fields: Any) -> dict[str, Any] | None:
         """The new round, or None when its code or watch code is taken (pick others)."""
@@ -192,7 +192,7 @@ class SqlRoundRepository:
             ]
 
 
-def _competition(row: CompetitionRow) -> dict[str, Any]:
+def competition_of_row(row: CompetitionRow) -> dict[str, Any]:
     return {
         "id": row.id,
         "title": row.title,
@@ -202,6 +202,7 @@ def _competition(row: CompetitionRow) -> dict[str, Any]:
         "bank_hash": row.bank_hash,
         "rules": row.rules,
         "created_by": row.created_by,
+        "owner_id": row.owner_id,
     }
 
 
