@@ -44,7 +44,7 @@ class Hosting:
 def cohost_problem(hosting: Hosting, candidate: Organiser) -> str | None:
     """Why ``candidate`` cannot be made a co-host, or None."""
     if not candidate.may(Capability.ROUNDS):
-        return f"a {candidate.role} cannot host rounds"
+        return f"{candidate.role}s cannot host rounds"
     if candidate.id == hosting.owner:
         return "already the owner"
     return None

@@ -1,0 +1,453 @@
+"""Who may do what: every operation of the OpenAPI document and every ``/host`` event,
+for every kind of caller, as a table of expected outcomes.
+
+The tables are the specification. The tests enumerate the document's operations and the
+``/host`` namespace's ``on_*`` handlers, so a new endpoint or event without a row fails
+here, by name, until someone decides who may call it. Every refused call must also
+change nothing: SQL and Redis are compared before and after it.
+
+Callers: ``anonymous`` (no token; a garbage token on ``/host``), ``contestant`` (a
+self-paced entry's token), ``author``, ``owner`` (the host who created the competition),
+``other_host`` (a host who does not host it), ``cohost`` (added by the owner), ``admin``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import literal_column, select
+
+import web.live.namespaces
+from engine.adapters.sql.models import Base
+from engine.domain.accounts import Organiser
+from tests.web.live_helpers import START, Clock, import_bank, install_clock
+from web.live.namespaces import HostNamespace
+from web.wiring import Wiring
+
+ROLES = ("anonymous", "contestant", "author", "owner", "other_host", "cohost", "admin")
+PASSWORD = "correct horse battery"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
+LIVE_RULES = {"mode": "live", "draw": {"kind": "fixed", "keys": ["nd-0001", "nd-0002"]}}
+SELF_PACED_RULES = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
+
+
+@dataclass(frozen=True)
+class Row:
+    """Expected HTTP status per caller, and what the call needs.
+
+    ``given``: host commands that bring the cell's fresh live round (``{round_id}``) to
+    the state the operation needs; ``selfpaced``: ``{round_id}`` is instead the
+    self-paced round the contestant entered. ``body``: JSON whose strings may name
+    ``{cell}`` (unique per call), ``{question}`` (delivered to the contestant) or
+    ``{owner}``; bytes go raw; a callable takes the world and returns the JSON.
+    """
+
+    statuses: dict[str, int]
+    given: tuple[str, ...] = ()
+    selfpaced: bool = False
+    body: Any = None
+    query: str = ""
+
+
+def row(
+    anonymous: int,
+    contestant: int,
+    author: int,
+    owner: int,
+    other_host: int,
+    cohost: int,
+    admin: int,
+    **needs: Any,
+) -> Row:
+    statuses = dict(
+        zip(ROLES, (anonymous, contestant, author, owner, other_host, cohost, admin), strict=True)
+    )
+    return Row(statuses, **needs)
+
+
+REFUSALS = (401, 403, 404)
+NEW_COMPETITION = {"title": "m{cell}", "bank": "national-defence", "bank_version": 1}
+START_SELF_PACED = {"nickname": "m{cell}"}
+
+# fmt: off
+#: METHOD path (as documented): anonymous contestant author owner other_host cohost admin
+HTTP: dict[str, Row] = {
+    "POST /api/v1/auth/token": row(200, 200, 200, 200, 200, 200, 200, body={"username": "{owner}", "password": PASSWORD}),  # noqa: E501
+    "GET /api/v1/auth/me": row(401, 401, 200, 200, 200, 200, 200),
+    "GET /api/v1/users": row(401, 401, 403, 403, 403, 403, 200),
+    "POST /api/v1/users": row(401, 401, 403, 403, 403, 403, 201, body={"username": "matrix-{cell}", "password": PASSWORD, "role": "host"}),  # noqa: E501
+    "GET /api/v1/banks": row(401, 401, 200, 403, 403, 403, 200),
+    "POST /api/v1/banks": row(401, 401, 201, 403, 403, 403, 201, body={"slug": "m{cell}", "title": {"en": "M"}, "default_locale": "en"}),  # noqa: E501
+    "GET /api/v1/banks/{slug}": row(401, 401, 200, 403, 403, 403, 200),
+    "GET /api/v1/banks/{slug}/draft": row(401, 401, 200, 403, 403, 403, 200),
+    "PUT /api/v1/banks/{slug}/draft": row(401, 401, 200, 403, 403, 403, 200, body=lambda world: world.draft),  # noqa: E501
+    "POST /api/v1/banks/{slug}/versions": row(401, 401, 201, 403, 403, 403, 201),
+    "GET /api/v1/banks/{slug}/versions": row(401, 401, 200, 403, 403, 403, 200),
+    "GET /api/v1/banks/{slug}/versions/{number}": row(401, 401, 200, 403, 403, 403, 200),
+    "GET /api/v1/banks/{slug}/diff": row(401, 401, 200, 403, 403, 403, 200, query="from=1&to=1"),
+    "POST /api/v1/media": row(401, 401, 201, 403, 403, 403, 201, body=PNG),
+    "GET /api/v1/competitions": row(401, 401, 403, 200, 200, 200, 200),
+    "POST /api/v1/competitions": row(401, 401, 403, 201, 201, 201, 201, body={**NEW_COMPETITION, "rules": LIVE_RULES}),  # noqa: E501
+    "GET /api/v1/competitions/{competition_id}": row(401, 401, 403, 200, 404, 200, 200),
+    "POST /api/v1/competitions/{competition_id}/rounds": row(401, 401, 403, 201, 404, 201, 201),
+    "GET /api/v1/competitions/{competition_id}/hosts": row(401, 401, 403, 200, 404, 200, 200),
+    "PUT /api/v1/competitions/{competition_id}/hosts/{username}": row(401, 401, 403, 200, 404, 403, 200),  # noqa: E501
+    "DELETE /api/v1/competitions/{competition_id}/hosts/{username}": row(401, 401, 403, 200, 404, 403, 200),  # noqa: E501
+    "GET /api/v1/rounds/{round_id}": row(401, 401, 403, 200, 404, 200, 200),
+    "POST /api/v1/rounds/{round_id}/start": row(401, 401, 403, 200, 404, 200, 200),
+    "POST /api/v1/rounds/{round_id}/close": row(401, 401, 403, 200, 404, 200, 200, given=("start",)),  # noqa: E501
+    "POST /api/v1/rounds/{round_id}/reveal": row(401, 401, 403, 200, 404, 200, 200, given=("start", "close")),  # noqa: E501
+    "POST /api/v1/rounds/{round_id}/next": row(401, 401, 403, 200, 404, 200, 200, given=("start", "close")),  # noqa: E501
+    "POST /api/v1/rounds/{round_id}/pause": row(401, 401, 403, 200, 404, 200, 200, given=("start",)),  # noqa: E501
+    "POST /api/v1/rounds/{round_id}/resume": row(401, 401, 403, 200, 404, 200, 200, given=("start", "pause")),  # noqa: E501
+    "POST /api/v1/rounds/{round_id}/skip": row(401, 401, 403, 200, 404, 200, 200, given=("start",)),
+    "POST /api/v1/rounds/{round_id}/finish": row(401, 401, 403, 200, 404, 200, 200, given=("start",)),  # noqa: E501
+    "GET /api/v1/rounds/{round_id}/results": row(401, 401, 403, 200, 404, 200, 200, given=("start",)),  # noqa: E501
+    "GET /api/v1/rounds/{round_id}/results.csv": row(401, 401, 403, 200, 404, 200, 200),
+    # Public; an organiser's token asks for the live view, which only the round's hosts get.
+    "GET /api/v1/rounds/{round_id}/leaderboard": row(200, 200, 403, 200, 404, 200, 200),
+    "GET /api/v1/rounds/{round_id}/leaderboard/me": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),  # noqa: E501
+    "POST /api/v1/rounds/{round_id}/entries": row(201, 201, 201, 201, 201, 201, 201, selfpaced=True, body=START_SELF_PACED),  # noqa: E501
+    "GET /api/v1/rounds/{round_id}/paper/next": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),  # noqa: E501
+    "POST /api/v1/rounds/{round_id}/answers": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "response": "b"}),  # noqa: E501
+    "POST /api/v1/rounds/{round_id}/entries/{contestant}/extra-time": row(401, 401, 403, 200, 404, 200, 200, selfpaced=True, body={"multiplier": 1.5}),  # noqa: E501
+}
+# fmt: on
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """Expected ack per caller: "ok" or the error code. Each caller's connection first
+    tries to attach to a fresh round of the owner's (brought to ``given``); a caller
+    whose attach was refused is not attached. ``dismissed`` is a co-host who attached
+    and was then removed by the owner before the event."""
+
+    acks: dict[str, str]
+    given: tuple[str, ...] = ()
+    payload: Any = None
+
+
+EVENT_ROLES = (*ROLES, "dismissed")
+
+
+def event_row(*acks: str, **needs: Any) -> EventRow:
+    return EventRow(dict(zip(EVENT_ROLES, acks, strict=True)), **needs)
+
+
+REFUSED = ("token_invalid", "token_invalid", "forbidden")  # anonymous, contestant, author
+UNATTACHED = ("not_attached", "not_attached", "not_attached")
+
+# fmt: off
+#: event: anonymous contestant author | owner other_host cohost admin dismissed
+EVENTS: dict[str, EventRow] = {
+    "attach": event_row(*REFUSED, "ok", "not_found", "ok", "ok", "not_found"),
+    "start": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found"),
+    "close": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start",)),  # noqa: E501
+    "reveal": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start", "close")),  # noqa: E501
+    "next": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start", "close")),  # noqa: E501
+    "pause": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start",)),  # noqa: E501
+    "resume": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start", "pause")),  # noqa: E501
+    "skip": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start",)),
+    "finish": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start",)),  # noqa: E501
+    "kick": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", payload={"contestant": "{player}"}),  # noqa: E501
+    "answers": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start",)),  # noqa: E501
+}
+# fmt: on
+
+#: Handlers that are not events a client sends.
+NOT_EVENTS = {"connect", "disconnect"}
+
+
+# --- the world every cell runs in -------------------------------------------------------
+
+
+@dataclass
+class World:
+    app: Flask
+    http: FlaskClient
+    wired: Wiring
+    clock: Clock
+    organisers: dict[str, Organiser]
+    tokens: dict[str, str]
+    competition: int  # the owner's live competition, co-hosted by "cohost"
+    selfpaced_round: int
+    contestant: str
+    question: str  # delivered to the contestant
+    draft: dict[str, Any]
+    cells: Iterator[int] = field(default_factory=lambda: iter(range(1, 10_000)))
+    #: Rounds no call has changed yet, by the commands that made their state.
+    unchanged: dict[tuple[str, ...], tuple[int, str]] = field(default_factory=dict)
+
+    def fresh_round(self, given: tuple[str, ...]) -> tuple[int, str]:
+        """A round of the owner's competition with one contestant, brought to ``given``
+        and changed by no call since; its id and the contestant. The caller hands it
+        back with ``untouched`` when its call was refused."""
+        if given in self.unchanged:
+            return self.unchanged.pop(given)
+        wired, now = self.wired, self.clock.now
+        round_id = wired.competitions.open_round(self.competition)["id"]
+        code = wired.competitions.plan(round_id).code
+        player = wired.live.join(code, f"p{next(self.cells)}", None, None, now).contestant
+        for command in given:
+            wired.live.command(round_id, command, now)
+        return round_id, player
+
+    def untouched(self, given: tuple[str, ...], made: tuple[int, str]) -> None:
+        self.unchanged[given] = made
+
+    def snapshot(self) -> Any:
+        """Everything a refused call must leave as it was: every Redis key under the
+        test's prefix and every row of every SQL table."""
+        client, prefix = self.wired.redis.client, self.wired.settings.redis_prefix
+        keys = sorted(client.scan_iter(f"{prefix}:*", count=10_000))
+        pipeline = client.pipeline(transaction=False)
+        for key in keys:
+            pipeline.dump(key)
+        everything = literal_column("*")  # untyped: rows as stored, no JSON decoding
+        with self.wired.database.session() as session:
+            rows = [
+                session.execute(select(everything).select_from(table)).all()
+                for table in Base.metadata.sorted_tables
+            ]
+        return dict(zip(keys, pipeline.execute(), strict=True)), rows
+
+
+@pytest.fixture
+def world(app: Flask, client: FlaskClient, wired: Wiring, monkeypatch) -> World:
+    clock = install_clock(monkeypatch)
+    monkeypatch.setattr(web.live.namespaces, "BURST", 100.0)
+    users = wired.accounts.users
+    organisers = {
+        "author": users.add("author", "-", "author"),
+        "owner": wired.accounts.add("owner", PASSWORD, "host"),  # logs in by password
+        "other_host": users.add("other", "-", "host"),
+        "cohost": users.add("cohost", "-", "host"),
+        "admin": users.add("admin", "-", "admin"),
+        "spare": users.add("spare", "-", "host"),
+    }
+    signer = wired.organiser_tokens
+    tokens = {
+        name: signer.issue({"sub": o.id, "role": o.role.value})
+        for name, o in organisers.items()
+        if name != "spare"
+    }
+    version = import_bank(wired)
+    owner = organisers["owner"]
+
+    def competition(rules: dict[str, Any]) -> int:
+        return wired.competitions.create(
+            title="Matrix",
+            bank_slug="national-defence",
+            bank_version=version,
+            rules=rules,
+            created_by=owner.username,
+            owner_id=owner.id,
+        )["id"]
+
+    live, selfpaced_competition = competition(LIVE_RULES), competition(SELF_PACED_RULES)
+    for competition_id in (live, selfpaced_competition):
+        wired.ownership.appoint(owner, competition_id, "cohost")
+    window = (START - 1000, START + 3_600_000)
+    selfpaced = wired.competitions.open_round(selfpaced_competition, window)["id"]
+    contestant = wired.selfpaced.enter(selfpaced, "entrant", None, None, clock.now).contestant
+    tokens["contestant"] = wired.contestant_tokens.issue(
+        {"round": selfpaced, "contestant": contestant}
+    )
+    delivery = wired.selfpaced.next_question(selfpaced, contestant, clock.now)
+    assert delivery.question is not None
+    return World(
+        app,
+        client,
+        wired,
+        clock,
+        organisers,
+        tokens,
+        live,
+        selfpaced,
+        contestant,
+        delivery.question["key"],
+        wired.banks.draft("national-defence"),
+    )
+
+
+def headers(world: World, role: str) -> dict[str, str]:
+    token = world.tokens.get(role)
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def filled(template: Any, values: dict[str, Any]) -> Any:
+    """``template`` with ``{name}`` in its strings replaced from ``values``."""
+    if isinstance(template, str):
+        return template.format_map(values)
+    if isinstance(template, dict):
+        return {key: filled(value, values) for key, value in template.items()}
+    if isinstance(template, list):
+        return [filled(value, values) for value in template]
+    return template
+
+
+# --- HTTP ----------------------------------------------------------------------------
+
+
+def test_every_documented_operation_has_a_row(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json
+    documented = {
+        f"{method.upper()} {path}" for path, ops in spec["paths"].items() for method in ops
+    }
+    missing = sorted(documented - HTTP.keys())
+    stale = sorted(HTTP.keys() - documented)
+    assert not missing, (
+        f"No authorisation row for {', '.join(missing)}: add one to HTTP in {__name__} "
+        "saying who may call it"
+    )
+    assert not stale, f"Rows for operations no longer documented: {', '.join(stale)}"
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    url: str
+    body: Any
+    round: tuple[int, str] | None  # a fresh live round the call is on
+
+
+def prepare(world: World, operation: str, spec: Row) -> Call:
+    """The operation's call with its path and body filled in."""
+    method, path = operation.split(" ", 1)
+    values: dict[str, Any] = {
+        "cell": next(world.cells),
+        "question": world.question,
+        "owner": world.organisers["owner"].username,
+        "competition_id": world.competition,
+        "slug": "national-defence",
+        "number": 1,
+        "username": world.organisers["spare"].username,
+        "contestant": world.contestant,
+    }
+    made = None
+    if spec.selfpaced:
+        values["round_id"] = world.selfpaced_round
+    elif "{round_id}" in path:
+        made = world.fresh_round(spec.given)
+        values["round_id"] = made[0]
+    url = path.format_map(values) + (f"?{spec.query}" if spec.query else "")
+    body = spec.body(world) if callable(spec.body) else filled(spec.body, values)
+    return Call(method, url, body, made)
+
+
+def send(world: World, call: Call, role: str) -> Any:
+    options: dict[str, Any] = {"headers": headers(world, role)}
+    if isinstance(call.body, bytes):
+        options["data"] = call.body
+    elif call.body is not None:
+        options["json"] = call.body
+    return world.http.open(call.url, method=call.method, **options)
+
+
+def test_http_operations(world: World) -> None:
+    """Every operation in HTTP as every caller: the status its row expects; a refused
+    call (401, 403, 404) changes nothing."""
+    wrong = []
+    for role in ROLES:
+        for operation, spec in HTTP.items():
+            expected = spec.statuses[role]
+            call = prepare(world, operation, spec)
+            before = world.snapshot() if expected in REFUSALS else None
+            response = send(world, call, role)
+            if response.status_code != expected:
+                wrong.append(
+                    f"{operation} as {role}: expected {expected}, "
+                    f"got {response.status_code} {response.get_json(silent=True)}"
+                )
+                continue
+            if before is not None:
+                assert world.snapshot() == before, f"{operation} as {role} refused, changed state"
+            if call.round is not None and (before is not None or call.method == "GET"):
+                world.untouched(spec.given, call.round)  # the next call may use it
+    assert not wrong, "\n".join(wrong)
+
+
+# --- /host ---------------------------------------------------------------------------
+
+
+def host_events() -> set[str]:
+    return {
+        name.removeprefix("on_")
+        for name in dir(HostNamespace)
+        if name.startswith("on_") and callable(getattr(HostNamespace, name))
+    } - NOT_EVENTS
+
+
+def test_every_host_event_has_a_row() -> None:
+    missing = sorted(host_events() - EVENTS.keys())
+    stale = sorted(EVENTS.keys() - host_events())
+    assert not missing, (
+        f"No authorisation row for /host event(s) {', '.join(missing)}: add one to EVENTS "
+        f"in {__name__}"
+    )
+    assert not stale, f"Rows for /host events that no longer exist: {', '.join(stale)}"
+
+
+def attach_token(world: World, role: str) -> str:
+    return (
+        "not-a-token" if role == "anonymous" else world.tokens[role.replace("dismissed", "cohost")]
+    )
+
+
+def ack_of(ack: dict[str, Any]) -> str:
+    return "ok" if ack.get("ok") else ack["error"]["code"]
+
+
+def test_host_events(world: World) -> None:
+    """Every /host event as every caller: the ack its row expects; a refused event
+    changes nothing."""
+    wrong = []
+    for role in EVENT_ROLES:
+        for name, spec in EVENTS.items():
+            made = world.fresh_round(spec.given)
+            ack, changed = host_event(world, role, name, spec, made)
+            expected = spec.acks[role]
+            if ack_of(ack) != expected:
+                wrong.append(f"{name} as {role}: expected {expected}, got {ack}")
+                continue
+            if expected != "ok":
+                assert not changed, f"{name} as {role} was refused but changed state"
+                world.untouched(spec.given, made)
+    assert not wrong, "\n".join(wrong)
+
+
+def host_event(
+    world: World, role: str, name: str, spec: EventRow, made: tuple[int, str]
+) -> tuple[dict[str, Any], bool]:
+    """Attach as ``role`` to the round ``made`` and send the event; its ack, and
+    whether the stores changed from just before the caller's own attempt."""
+    (round_id, player), socketio = made, world.app.extensions["leitai.socketio"]
+    owner, cohost = world.organisers["owner"], world.organisers["cohost"].username
+    connection = socketio.test_client(world.app, namespace="/host")
+    try:
+        if role == "dismissed":  # attached as a co-host, then removed by the owner
+            assert ack_of(attach(connection, round_id, world.tokens["cohost"])) == "ok"
+            world.wired.ownership.dismiss(owner, world.competition, cohost)
+        before = world.snapshot()
+        if role != "dismissed" or name == "attach":
+            ack = attach(connection, round_id, attach_token(world, role))
+        if name != "attach":
+            payload = filled(spec.payload, {"player": player})
+            args = () if payload is None else (payload,)
+            ack = connection.emit(name, *args, namespace="/host", callback=True)
+        return ack, world.snapshot() != before
+    finally:
+        connection.disconnect(namespace="/host")
+        if role == "dismissed":
+            world.wired.ownership.appoint(owner, world.competition, cohost)
+
+
+def attach(connection: Any, round_id: int, token: str) -> dict[str, Any]:
+    return connection.emit(
+        "attach", {"round": round_id, "token": token}, namespace="/host", callback=True
+    )
