@@ -78,6 +78,13 @@ class CompetitionRules:
             if self.mode is Mode.SELF_PACED:
                 raise InvalidRules("freeze_at_question", "self-paced rounds have no live board")
 
+    @property
+    def public_board_waits(self) -> bool:
+        """Whether the public boards show only what has been revealed (DESIGN, Trust
+        rules): a live round's move as each question closes; those of a self-paced round
+        that reveals after its window stay at 0 until it ends."""
+        return self.mode is not Mode.SELF_PACED or self.reveal_answers == "after_close"
+
     def weight(self, question_key: str) -> float:
         return self.weights.get(question_key, 1)
 

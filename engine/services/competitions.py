@@ -42,6 +42,7 @@ class RoundRepository(Protocol):
 class LiveStateStore(Protocol):
     def create(self, round_id: int, state: LiveRound) -> None: ...
     def schedule_window(self, round_id: int, closes_at: int | None) -> None: ...
+    def hold_boards(self, round_id: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,8 @@ class Competitions:
         else:
             raise RuntimeError("could not find a free join code")
         plan = self.plan(row["id"])
+        if rules.public_board_waits:  # before anyone is on the boards
+            self.live.hold_boards(row["id"])
         if plan.mode is Mode.SELF_PACED:
             self.live.schedule_window(row["id"], finish_at(plan))
         else:

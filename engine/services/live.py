@@ -156,6 +156,7 @@ class LiveRounds:
                 _remember(self._states, round_id, new, ROUNDS_LIMIT)
                 if skipped is not None:
                     self.store.void_question(round_id, skipped, plan.competition_id)
+                self._publish_closed(round_id, new)
                 self._freeze_if_due(plan, events)
                 due = None
                 if new.status is LiveStatus.QUESTION_OPEN and new.closes_at is not None:
@@ -167,6 +168,14 @@ class LiveRounds:
                     self.competitions.rounds.set_status(round_id, "running")
                 return new, events
         raise Conflict("The round changed while the command ran; try again.")
+
+    def _publish_closed(self, round_id: int, state: LiveRound) -> None:
+        """Put the answers of every question closed by now on the public boards, which
+        show nothing of a question until it closes; a question a process died before
+        publishing is published by the next command."""
+        last_closed = state.index - 1 if question_open(state) else state.index
+        for index in range(self.store.published_through(round_id) + 1, last_closed + 1):
+            self.store.publish_question(round_id, index)
 
     def _freeze_if_due(self, plan: RoundPlan, events: tuple[RoundEvent, ...]) -> None:
         """Freeze the public boards as the rules' freeze question opens."""
@@ -373,10 +382,23 @@ class LiveRounds:
             "seq": state.seq,
         }
 
-    def you(self, plan: RoundPlan, contestant: str, index: int | None = None) -> dict[str, Any]:
-        """A contestant's own points, streak, rank (and their result for ``index``)."""
+    def me(self, round_id: int, contestant: str) -> dict[str, Any]:
+        """A contestant's own standing now (``you``), by the round's current question."""
+        return self.you(self.competitions.plan(round_id), contestant, self._state(round_id))
+
+    def you(self, plan: RoundPlan, contestant: str, state: LiveRound) -> dict[str, Any]:
+        """A contestant's own points, streak, rank and result for the current question,
+        as they stood when the last question closed: until the current one closes its
+        answer is only "received" (DESIGN, Trust rules), and the points and rank are
+        the public board's (which a freeze holds)."""
         standing = self.leaderboard.standing(plan.round_id, contestant)
         progress, _ = self.store.progress(plan.round_id, contestant)
+        result = None
+        if state.index >= 0:
+            result = self.store.answer_of(plan.round_id, state.index, contestant)
+        if result is not None and question_open(state):
+            progress = self.store.progress_before(plan.round_id, state.index, contestant)
+            result = {"question": result["question"], "index": state.index, "received": True}
         streak, _ = parse_progress(progress)
         you: dict[str, Any] = {
             "contestant": contestant,
@@ -386,8 +408,8 @@ class LiveRounds:
             "of": standing.count if standing else None,
             "streak": streak,
         }
-        if index is not None:
-            you["result"] = self.store.answer_of(plan.round_id, index, contestant)
+        if state.index >= 0:
+            you["result"] = result
         return you
 
     def state_view(
@@ -425,7 +447,7 @@ class LiveRounds:
             view["now"] = now
             view["remaining_ms"] = _remaining_ms(state, now)
         if contestant is not None:
-            view["you"] = self.you(plan, contestant, state.index if state.index >= 0 else None)
+            view["you"] = self.you(plan, contestant, state)
         if state.elimination is not None and contestant is not None:
             view["you"]["standing"] = contestant in state.elimination.standing
         return view
@@ -434,6 +456,11 @@ class LiveRounds:
         state = self._state(round_id)
         count = self.store.answer_count(round_id, state.index) if state.index >= 0 else 0
         return {"count": count, "of": self.store.contestant_count(round_id), "index": state.index}
+
+
+def question_open(state: LiveRound) -> bool:
+    """Whether the current question is still to close (open, or paused while open)."""
+    return LiveStatus.QUESTION_OPEN in (state.status, state.resume_to)
 
 
 def _refusal(
@@ -466,7 +493,7 @@ def _remaining_ms(state: LiveRound, now: int) -> int | None:
     """Time left on the current question; a pause stops the clock."""
     if state.closes_at is None:
         return None
-    if LiveStatus.QUESTION_OPEN not in (state.status, state.resume_to):
+    if not question_open(state):
         return 0
     at = state.paused_at if state.status is LiveStatus.PAUSED else now
     return max(0, state.closes_at - at)

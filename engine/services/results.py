@@ -24,7 +24,7 @@ from engine.domain.contest import Mode
 from engine.domain.disclosure import key_disclosed
 from engine.domain.questions import Question, QuestionType
 from engine.domain.ranking import tie_break_ms
-from engine.domain.rounds import LiveRound, LiveStatus
+from engine.domain.rounds import LiveRound
 from engine.domain.signals import AnswerFact, EntryFact, Signal, cheating_signals
 from engine.domain.standings import Profile
 from engine.domain.statistics import (
@@ -36,7 +36,7 @@ from engine.domain.statistics import (
 )
 from engine.services.competitions import Competitions, RoundPlan
 from engine.services.errors import Conflict, NotFound
-from engine.services.live import LiveRounds
+from engine.services.live import LiveRounds, question_open
 
 PAGE = 1000
 CSV_COLUMNS = ("rank", "contestant", "nickname", "region", "team", "points", "total_ms")
@@ -63,6 +63,7 @@ class Boards(Protocol):
         profiles: Mapping[str, Profile],
     ) -> None: ...
     def plan_freeze(self, round_id: Any) -> None: ...
+    def hold(self, round_id: Any) -> None: ...
     def freeze(self, round_id: Any, at_ms: int | None = None) -> None: ...
     def register_many(self, round_id: Any, profiles: Mapping[str, Profile]) -> None: ...
     def add_many(self, round_id: Any, answers: Iterable[tuple[str, int, int]]) -> Any: ...
@@ -143,13 +144,15 @@ class Results:
     def rebuild(self, round_id: int) -> Rebuilt:
         """Recompute every board of the round from the SQL record, ranks identical.
 
-        A round frozen (or due to freeze) keeps its public boards as they stood at the
-        freeze: answers recorded before that moment go on them, later ones do not.
+        A running round's public boards show what they showed: a live round's every
+        closed question (none is open), or, frozen, the answers recorded before the
+        freeze; a self-paced round revealing after its window, nothing. Afterwards they
+        are held (or frozen) as before.
         """
         row = self._round(round_id)
         plan = self.competitions.plan(round_id)
         state = self._state(round_id)
-        if state is not None and state.status is LiveStatus.QUESTION_OPEN:
+        if state is not None and question_open(state):
             raise Conflict("A question is open: answers arriving during a rebuild would be lost.")
         profiles = {
             c["contestant"]: Profile(c["nickname"], c["region"], c["team"])
@@ -159,22 +162,26 @@ class Results:
         self._require_drained(round_id, state, len(profiles), len(recorded))
         recorded = [a for a in recorded if not a["voided"]]
         rebuilt = Rebuilt(len(profiles), len(recorded))
-        if plan.rules.freeze_at_question is None or row["status"] == "finished":
+        if row["status"] == "finished" or not plan.rules.public_board_waits:
             self.leaderboard.rebuild(round_id, _scored(recorded), profiles)
             return rebuilt
         frozen, frozen_at = self.leaderboard.frozen(round_id)
         self.leaderboard.rebuild(round_id, [], {})  # clears every board and the freeze
-        self.leaderboard.plan_freeze(round_id)
+        self.leaderboard.plan_freeze(round_id)  # both views, until held or frozen below
         self.leaderboard.register_many(round_id, profiles)
-        if not frozen:
-            self.leaderboard.add_many(round_id, _scored(recorded))
-            return rebuilt
         # A freeze with no recorded moment (never done by LiveRounds) freezes as of now.
-        moment = frozen_at if frozen_at is not None else float("inf")
+        moment = float("inf")
+        if plan.mode is Mode.SELF_PACED:
+            moment = float("-inf")
+        elif frozen and frozen_at is not None:
+            moment = frozen_at
         self.leaderboard.add_many(
             round_id, _scored(a for a in recorded if a["answered_at_ms"] < moment)
         )
-        self.leaderboard.freeze(round_id, frozen_at)
+        if frozen:
+            self.leaderboard.freeze(round_id, frozen_at)
+        else:
+            self.leaderboard.hold(round_id)
         self.leaderboard.add_many(
             round_id, _scored(a for a in recorded if a["answered_at_ms"] >= moment)
         )

@@ -2,8 +2,9 @@
 
 A question's clock starts when the server delivers it and is kept in Redis, so no
 client action (asking again, reloading, another device) can lengthen it. The answer key
-of a question leaves the server only after the contestant answered it (or, if the
-competition says so, after the window closed).
+of a question, and whether an answer to it was right, leave the server only after the
+contestant answered it (or, if the competition says so, after the window closed; the
+public boards then stay at 0 until the round ends).
 """
 
 from __future__ import annotations
@@ -264,11 +265,21 @@ class SelfPacedRounds:
         *,
         duplicate: bool,
     ) -> dict[str, Any]:
+        """What an answer's reply may say: its result and the key once the reveal rule
+        allows, else only that it was received (and whether in time, which is the
+        clock's, not the key's)."""
         body = {"accepted": True, "duplicate": duplicate, "result": result}
         closed = now >= self.window(plan).closes_at
         if plan.rules.reveal_answers == "after_answer" or closed:
             body["answer"] = list(question.answer)
             body["explanation"] = dict(question.explanation) if question.explanation else None
+        else:
+            body["result"] = {
+                "question": result["question"],
+                "index": result["index"],
+                "received": True,
+                "late": result["late"],
+            }
         return body
 
     def finish(self, round_id: int, now: int, *, early: bool = False) -> int:

@@ -60,6 +60,8 @@ class Contestant:
     last: int = -1
     #: question index -> (the response sent first, its points)
     answered: dict[int, tuple[Any, int]] = field(default_factory=dict)
+    #: (points, streak) before the last answer: what they are shown until it closes
+    before: tuple[int, int] = (0, 0)
 
 
 @dataclass
@@ -86,6 +88,7 @@ class Model:
 
     def score(self, contestant: Contestant, correct: bool) -> int:
         response_ms = min(max(self.now - self.opens_at, 0), LIMIT_MS)
+        contestant.before = (contestant.points, contestant.streak)
         award = score_answer(
             self.rules,
             credit=1 if correct else 0,
@@ -161,8 +164,11 @@ def run(wired: Wiring, steps: list[tuple]) -> None:
         elif kind == "drop" and who is not None:
             back = live.join(code, "anything", None, None, model.now, resume=(round_id, who.id))
             assert (back.contestant, back.rejoined) == (who.id, True)
-            you = live.you(back.plan, who.id)
-            assert (you["points"], you["streak"]) == (who.points, who.streak)
+            you = live.me(round_id, who.id)
+            pending = model.status == "open" and model.index in who.answered
+            assert (you["points"], you["streak"]) == (
+                who.before if pending else (who.points, who.streak)
+            )
         elif kind == "wait":
             model.now += step[1]
         elif kind == "close" and model.status == "open":

@@ -302,6 +302,24 @@ def test_a_rebuild_keeps_a_frozen_board_as_it_stood_at_the_freeze(wired: Wiring)
     assert boards(wired, round_id, scopes, "public") == boards(wired, round_id, scopes, "live")
 
 
+def test_a_rebuild_of_a_running_round_keeps_its_public_board_to_the_closed_questions(
+    wired: Wiring,
+) -> None:
+    round_id = open_round(wired)
+    a, b = join(wired, round_id, "Ann"), join(wired, round_id, "Ben")
+    ask(wired, round_id, "start", T0, {a: ("b", 900)})
+    wired.drainer.drain_all()
+    results_service(wired).rebuild(round_id)
+    closed = boards(wired, round_id, ["all"], "public")
+    assert [row[2] for row in closed["all"]] == [1000, 0]
+
+    wired.live.command(round_id, "next", T0 + 60_000)
+    wired.live.answer(round_id, b, KEYS[1], "c", T0 + 61_000)
+    assert boards(wired, round_id, ["all"], "public") == closed  # open: nothing moves
+    wired.live.command(round_id, "close", T0 + 90_000)
+    assert [row[2] for row in boards(wired, round_id, ["all"], "public")["all"]] == [1000, 1000]
+
+
 def test_a_rebuild_is_refused_while_a_question_is_open_or_the_record_lags(
     wired: Wiring,
 ) -> None:
@@ -311,6 +329,10 @@ def test_a_rebuild_is_refused_while_a_question_is_open_or_the_record_lags(
     wired.live.answer(round_id, a, KEYS[0], "b", T0 + 100)
     with pytest.raises(Conflict, match="question is open"):
         results_service(wired).rebuild(round_id)
+    wired.live.command(round_id, "pause", T0 + 200)
+    with pytest.raises(Conflict, match="question is open"):  # paused, it is still open
+        results_service(wired).rebuild(round_id)
+    wired.live.command(round_id, "resume", T0 + 300)
     wired.live.command(round_id, "close", T0 + 25_000)
     with pytest.raises(Conflict, match="drain"):
         results_service(wired).rebuild(round_id)  # the answer is still only in Redis

@@ -216,7 +216,7 @@ def test_a_skipped_question_neither_builds_nor_breaks_a_streak(wired: Wiring) ->
     assert points(every_board(wired, round_id)["live/all"])[ben] == 2100
 
 
-def test_a_freeze_between_the_answers_and_the_skip_restores_the_public_board_too(
+def test_a_freeze_between_the_close_and_the_skip_restores_the_public_board_too(
     wired: Wiring,
 ) -> None:
     round_id = open_round(wired, freeze_at_question=4)
@@ -226,11 +226,12 @@ def test_a_freeze_between_the_answers_and_the_skip_restores_the_public_board_too
     wired.live.command(round_id, "close", T0 + 20_000)
     wired.live.command(round_id, "next", T0 + 30_000)
     before = every_board(wired, round_id)
-    answer_all(wired, round_id, T0 + 30_000, mixed(people[::-1], "nd-0002"))  # live + public
-    wired.leaderboard.freeze(round_id, T0 + 35_000)
+    answer_all(wired, round_id, T0 + 30_000, mixed(people[::-1], "nd-0002"))  # live only
+    wired.live.command(round_id, "close", T0 + 50_000)  # ...and now public
+    wired.leaderboard.freeze(round_id, T0 + 55_000)
     frozen = every_board(wired, round_id)
 
-    wired.live.command(round_id, "skip", T0 + 40_000)
+    wired.live.command(round_id, "skip", T0 + 60_000)
 
     assert frozen["public/all"] != before["public/all"]
     assert every_board(wired, round_id) == before

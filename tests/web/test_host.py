@@ -261,8 +261,12 @@ def test_answers_counts_and_the_tickers_pushes(live_round: Rounds, clock: Clock,
     app.extensions["leitai.ticker"].publish(clock.now)
     pushed = host.received()
     assert host.last("answers", pushed) == {"count": 2, "of": 3, "index": 0}
-    board = host.last("leaderboard", pushed)
+    board = host.last("leaderboard", pushed)  # the public board: it moves at the close
     assert board["count"] == 3
+    assert [entry["points"] for entry in board["top"]] == [0, 0, 0]
+    host.emit("close")
+    app.extensions["leitai.ticker"].publish(clock.advance(500))
+    board = host.last("leaderboard", host.received())
     assert board["top"][0]["contestant"] == players[0].contestant
     assert board["top"][0]["points"] == 1000
 

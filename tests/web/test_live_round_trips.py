@@ -100,6 +100,6 @@ def test_events_run_without_a_flask_request_context(
         game.app, "request_context", lambda environ: pushed.append(1) or make(environ)
     )
     assert player.answer(SINGLE, RIGHT[SINGLE])["accepted"] is True
-    assert player.emit("state")["state"]["you"]["points"] > 0
+    assert player.emit("state")["state"]["you"]["result"]["received"] is True
     player.client.disconnect(namespace="/play")
     assert pushed == []

@@ -191,9 +191,10 @@ def test_a_resume_token_brings_back_the_same_contestant(live_round, clock: Clock
     assert ack["state"]["status"] == "revealed"
     assert ack["state"]["seq"] == 3
     assert game.wired.live.store.contestant_count(game.id) == 1
-    # The rejoined tab keeps the streak going.
+    # The rejoined tab keeps the streak going (shown once the question closes).
     game.command("next")
     assert again.answer(MULTIPLE, RIGHT[MULTIPLE])["ok"]
+    game.command("close")
     me = again.emit("me")["you"]
     assert (me["points"], me["streak"]) == (2000, 2)
 
@@ -313,14 +314,14 @@ def test_a_retry_and_a_second_tab_get_the_first_result_never_a_second_score(
     assert tab.join(game.code, "alice", resume_token=player.token)["rejoined"]
     assert tab.contestant == player.contestant
     assert tab.answer(SINGLE, WRONG[SINGLE]) == {"ok": True, "accepted": True, "duplicate": True}
-    me = tab.emit("me")["you"]
-    assert (me["points"], me["streak"], me["total_ms"]) == (1000, 1, 1000)
-    assert me["result"]["correct"] is True
     assert game.wired.live.store.answer_count(game.id, 0) == 1
     assert game.wired.live.store.option_counts(game.id, 0) == {"b": 1}
     # A retry after the question closed still gets the first result back.
     game.command("close")
     assert player.answer(SINGLE, RIGHT[SINGLE])["duplicate"] is True
+    me = tab.emit("me")["you"]
+    assert (me["points"], me["streak"], me["total_ms"]) == (1000, 1, 1000)
+    assert me["result"]["correct"] is True
 
 
 def test_answers_after_close_reveal_and_finish_are_refused(live_round, clock: Clock) -> None:
@@ -345,6 +346,7 @@ def test_the_deadline_and_the_grace(live_round, clock: Clock) -> None:
     assert on_time.answer(SINGLE, RIGHT[SINGLE])["accepted"]
     clock.advance(1)
     assert ack_error(late.answer(SINGLE, RIGHT[SINGLE])) == "late"
+    game.command("close")
     result = on_time.emit("me")["you"]["result"]
     assert result["response_ms"] == limit_ms  # grace never costs speed points
     assert game.wired.live.store.answer_count(game.id, 0) == 1
@@ -363,6 +365,7 @@ def test_a_paused_round_takes_no_answers_and_the_pause_does_not_count(
     game.command("resume")
     clock.advance(1000)
     assert player.answer(SINGLE, RIGHT[SINGLE])["accepted"]
+    game.command("close")
     assert player.emit("me")["you"]["result"]["response_ms"] == 3000
 
 
@@ -386,13 +389,14 @@ def test_positions_are_mapped_through_the_shuffled_order(live_round, clock: Cloc
     assert [choice["key"] for choice in pushed["choices"]] == shown
     assert by_position.answer(SINGLE, shown.index("b"))["accepted"]
     assert by_key.answer(SINGLE, "b")["accepted"]
+    game.command("close")
     for player in (by_position, by_key):
         assert player.emit("me")["you"]["result"]["correct"] is True
-    game.command("close")
     game.command("next")
     shown = [c.key for c in game.plan.paper.displayed_choices(game.plan.questions[1])]
     # Positions for the multiple question use its own order.
     assert by_position.answer(MULTIPLE, [shown.index(k) for k in "abc"])["accepted"]
+    game.command("close")
     assert by_position.emit("me")["you"]["result"]["correct"] is True
 
 
@@ -401,6 +405,7 @@ def test_unshuffled_positions_are_the_bank_order(live_round, clock: Clock) -> No
     player, _ = game.player("alice")
     game.command("start")
     assert player.answer(SINGLE, 1)["accepted"]  # "b"
+    game.command("close")
     assert player.emit("me")["you"]["result"]["correct"] is True
     assert game.wired.live.store.option_counts(game.id, 0) == {"b": 1}
 

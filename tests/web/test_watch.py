@@ -132,6 +132,10 @@ def test_spectators_get_reveal_statistics_and_throttled_snapshots(
     assert not [name for name, _ in watcher.received() if name in ("answer", "leaderboard")]
     ticker = app.extensions["leitai.ticker"]
     ticker.publish(clock.now)
+    boards = [data for name, data in watcher.received() if name == "leaderboard"]
+    assert [(e["points"], e["total_ms"]) for e in boards[0]["top"]] == [(0, 0)] * 3  # open
+    game.command("close")
+    ticker.publish(clock.advance(500))
     ticker.publish(clock.now + 10)  # the same 500 ms: nothing new is pushed
     boards = [data for name, data in watcher.received() if name == "leaderboard"]
     assert len(boards) == 1
@@ -142,7 +146,6 @@ def test_spectators_get_reveal_statistics_and_throttled_snapshots(
         (0, 0),
     ]
     assert boards[0]["top"][2]["contestant"] == bob.contestant
-    game.command("close")
     game.command("reveal")
     reveal = watcher.last("reveal", watcher.received())
     assert reveal["stats"] == {"answers": 3, "options": {"a": 1, "b": 2}}

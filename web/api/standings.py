@@ -4,9 +4,9 @@
 is served from the round's cached snapshot (rebuilt at most twice a second, shared by
 every process) with an ETag, so an unchanged board costs a 304 and no Redis reads
 beyond the snapshot key. Deeper pages read the board directly. A host's token sees the
-live board through a freeze; a contestant's own standing (``/leaderboard/me``) is live
-too, but its neighbours are withheld while the board is frozen, since they would show
-other contestants' scores the freeze hides.
+live board; everyone else, and a contestant's own standing (``/leaderboard/me``), the
+public one, which shows only what has been revealed: a live round's as each question
+closed, through a freeze as it stood at the freeze (DESIGN, Trust rules).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class MyStandingSchema(Schema):
     round = fields.Integer()
     contestant = fields.String()
     nickname = fields.String()
-    frozen = fields.Boolean(metadata={"description": "neighbours are withheld while frozen"})
+    frozen = fields.Boolean(metadata={"description": "the standing as the board froze"})
     around = fields.Integer()
     scopes = fields.Dict(keys=fields.String(), values=fields.Nested(BoardStandingSchema))
 
@@ -242,12 +242,10 @@ def my_standing(round_id: int, query: dict[str, Any]) -> dict[str, Any]:
     if profile is None:
         raise ApiError(404, "not_found", "You are not on this round's board.")
     frozen, _ = wired.leaderboard.frozen(round_id)
-    around = 0 if frozen else query["around"]
+    around = query["around"]
     scopes = {}
     for scope in scopes_of(Profile(profile["nickname"], profile["region"], profile["team"])):
-        standing = wired.leaderboard.standing(
-            round_id, contestant, scope, around=around, view="live"
-        )
+        standing = wired.leaderboard.standing(round_id, contestant, scope, around=around)
         if standing is not None:
             scopes[str(scope)] = asdict(standing)
     if "all" not in scopes:

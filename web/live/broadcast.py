@@ -88,6 +88,6 @@ class Broadcaster:
             self._screens(round_id, "leaderboard", message)
 
     def answers_in(self, round_id: int) -> None:
-        self._io.emit(
-            "answers", self._live.answers_in(round_id), to=rooms.hosts(round_id), namespace="/host"
-        )
+        """How many have answered the current question: what the screens show while it
+        is open, the public board moving only when it closes."""
+        self._screens(round_id, "answers", self._live.answers_in(round_id))

@@ -245,10 +245,7 @@ class PlayNamespace(LeitaiNamespace):
     def on_me(self, connection: dict, data: Any) -> dict[str, Any]:
         if "contestant" not in connection:
             return failure("not_joined", "Join a round first.")
-        plan = self.live.competitions.plan(connection["round"])
-        state = self.live.state(connection["round"])
-        index = state.index if state.index >= 0 else None
-        return {"ok": True, "you": self.live.you(plan, connection["contestant"], index)}
+        return {"ok": True, "you": self.live.me(connection["round"], connection["contestant"])}
 
 
 class HostNamespace(LeitaiNamespace):

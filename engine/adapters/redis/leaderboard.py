@@ -5,7 +5,8 @@ Keys (``{s}`` is a literal Redis Cluster hash tag, ``s`` the contestant's shard)
     {prefix}:round:{id}:{s<s>}:live:<scope>     every answer
     {prefix}:round:{id}:{s<s>}:public:<scope>   what contestants and spectators see
     {prefix}:round:{id}:{s<s>}:profiles         contestant -> "region\\tteam\\tnickname"
-    {prefix}:round:{id}:{s<s>}:state            absent | "p" planned | "f" frozen | "t" thawed
+    {prefix}:round:{id}:{s<s>}:state            absent | "c" held | "p" planned | "f" frozen
+                                                | "t" thawed
     {prefix}:round:{id}:{s<s>}:scopes           scope names in use, to delete them all
     {prefix}:competition:{id}:{s<s>}:board      the sum over the competition's rounds
     {prefix}:competition:{id}:{s<s>}:profiles
@@ -26,6 +27,15 @@ public boards keep the board as it stood. Thawing flips public reads back to the
 boards (state "t") and UNLINKs the public ones, which Redis frees in a background
 thread. Rounds without a planned freeze write live boards only and cannot freeze.
 Competition boards are live only.
+
+Holding is how the public boards move only when a live question closes (DESIGN, Trust
+rules), at no cost to an answer: after :meth:`RedisLeaderboard.hold` (as the round is
+opened) answers go to the live boards only, as in a round without a freeze, and public
+reads read the public boards, to which the live store publishes each closed question's
+answers from its record of what each answer added (``RedisLiveStore.publish_question``,
+a few ZINCRBYs per answer once per question, batched, off the answer path). A held
+round freezes by no longer publishing; a round that never publishes (a self-paced round
+that reveals after its window) shows every contestant at 0 until it thaws.
 
 Reads: with one shard, ``top`` and ``standing`` are one Lua call each. With M shards,
 ``top`` fetches ``offset + limit`` rows from every shard and merges them (one round trip,
@@ -420,10 +430,23 @@ class RedisLeaderboard:
             pipe.set(f"{self._round(round_id, shard)}:state", "p", nx=True)
         pipe.execute()
 
+    def hold(self, round_id: int | str) -> None:
+        """Keep the public boards apart from the live ones, to move only when published.
+
+        Call before the round's first registration, or on boards a planned freeze built
+        (both views equal, as after a rebuild); a frozen or thawed round stays so.
+        """
+        keys = [f"{self._round(round_id, s)}:state" for s in self._all()]
+        pipe = self._redis.pipeline(transaction=False)
+        for key, state in zip(keys, self._redis.mget(keys), strict=True):
+            if state in (None, b"p"):
+                pipe.set(key, "c")
+        pipe.execute()
+
     def freeze(self, round_id: int | str, at_ms: int | None = None) -> None:
         """From now on public reads show the boards as they stand; answers still count."""
         states = self._redis.mget([f"{self._round(round_id, s)}:state" for s in self._all()])
-        if not set(states) <= {b"p", b"f"}:
+        if not set(states) <= {b"p", b"c", b"f"}:
             raise FreezeError(f"round {round_id} has no planned freeze, or has thawed")
         pipe = self._redis.pipeline(transaction=False)
         for shard in self._all():

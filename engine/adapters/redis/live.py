@@ -2,7 +2,8 @@
 
 Keys of round ``R`` (besides the leaderboards')::
 
-    {prefix}:round:R:live             hash: json (the LiveRound), status, index, seq
+    {prefix}:round:R:live             hash: json (the LiveRound), status, index, seq,
+                                      published (the last question on the public boards)
     {prefix}:round:R:contestants      hash: contestant -> profile JSON
     {prefix}:round:R:nicknames        hash: folded nickname -> contestant
     {prefix}:round:R:next-contestant  counter
@@ -11,7 +12,8 @@ Keys of round ``R`` (besides the leaderboards')::
     {prefix}:round:R:q:I:answers      hash: contestant -> first accepted result (JSON)
     {prefix}:round:R:q:I:options      hash: option -> how many chose it
     {prefix}:round:R:q:I:deltas       hash: contestant -> what their answer added to the
-                                      boards, so a skip can take exactly that back
+                                      boards, so a close can publish it and a skip take
+                                      exactly that back
     {prefix}:round:R:attempts         hash: contestant -> self-paced attempt (JSON)
     {prefix}:answer-log               stream every process appends to, drained to SQL
 
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,6 +104,7 @@ class RedisLiveStore:
         #: it is busy (the ticker's drain waits for a lull).
         self.appended = 0
         self._void = client.register_script(boards + (_LUA / "void.lua").read_text())
+        self._publish = client.register_script(boards + (_LUA / "publish.lua").read_text())
         self._join = client.register_script(_JOIN)
         self._save = client.register_script(_SAVE)
         self._save_field = client.register_script(_SAVE_FIELD)
@@ -152,6 +155,10 @@ class RedisLiveStore:
             ],
         )
         return bool(saved)
+
+    def hold_boards(self, round_id: int) -> None:
+        """Public boards that move only when published (see ``publish_question``)."""
+        self._boards.hold(round_id)
 
     # --- which rounds need attention ---------------------------------------------------
 
@@ -287,6 +294,12 @@ class RedisLiveStore:
         progress, score = pipe.execute()
         return (progress or b"").decode(), score
 
+    def progress_before(self, round_id: int, index: int, contestant: str) -> str:
+        """The contestant's progress before their answer to live question ``index``, as
+        the answer script recorded it with what the answer added ("" if none)."""
+        recorded = self._redis.hget(self._key(round_id, "q", index, "deltas"), contestant)
+        return "" if recorded is None else recorded.decode().split("|")[4]
+
     def _read_progress(self, pipe: Any, round_id: int, contestant: str) -> None:
         pipe.hget(self._key(round_id, "progress"), contestant)
         pipe.zscore(self._boards.score_key(round_id, contestant), contestant)
@@ -361,39 +374,88 @@ class RedisLiveStore:
         """Take every answer to a skipped question off the boards it was added to and
         mark its result voided (points 0); the number voided now, 0 when done before.
 
-        Each contestant is voided atomically and once (lua/void.lua), in batches per
-        board shard, pipelined.
+        Each contestant is voided atomically and once (lua/void.lua).
         """
         answers = self._key(round_id, "q", index, "answers")
-        by_shard: dict[int, list[str]] = defaultdict(list)
-        for contestant, raw in self._redis.hscan_iter(answers, count=BATCH):
-            result = {**json.loads(raw), "points": 0, "voided": True, "reason": "skipped"}
-            by_shard[self._boards.shard_of(contestant.decode())] += [
-                contestant.decode(),
-                compact_json(result),
+        rows = (
+            (contestant.decode(), json.loads(raw))
+            for contestant, raw in self._redis.hscan_iter(answers, count=BATCH)
+        )
+
+        def void(pipe: Any, base: str, board_keys: list[str], batch: list[Any]) -> None:
+            pairs = [
+                part
+                for contestant, result in batch
+                for part in (
+                    contestant,
+                    compact_json({**result, "points": 0, "voided": True, "reason": "skipped"}),
+                )
             ]
+            self._void(
+                keys=[
+                    answers,
+                    self._key(round_id, "q", index, "deltas"),
+                    self._key(round_id, "progress"),
+                    *board_keys[:3],  # profiles, state [, competition board]
+                ],
+                args=[base, *pairs],
+                client=pipe,
+            )
+
+        return self._per_shard(round_id, competition_id, rows, void)
+
+    def publish_question(self, round_id: int, index: int) -> int:
+        """Put a closed question's answers on the round's public boards, where they are
+        held until it closes (RedisLeaderboard.hold); the number published now.
+
+        Each answer is published atomically and once (lua/publish.lua); the round then
+        records ``index`` as published.
+        """
+        deltas = self._key(round_id, "q", index, "deltas")
+        rows = (
+            (contestant.decode(), None)
+            for contestant, _ in self._redis.hscan_iter(deltas, count=BATCH)
+        )
+
+        def publish(pipe: Any, base: str, board_keys: list[str], batch: list[Any]) -> None:
+            contestants = [contestant for contestant, _ in batch]
+            self._publish(keys=[deltas, *board_keys[:2]], args=[base, *contestants], client=pipe)
+
+        published = self._per_shard(round_id, None, rows, publish)
+        self._redis.hset(self._key(round_id, "live"), "published", index)
+        return published
+
+    def published_through(self, round_id: int) -> int:
+        """The last question whose answers are on the public boards (-1: none)."""
+        raw = self._redis.hget(self._key(round_id, "live"), "published")
+        return -1 if raw is None else int(raw)
+
+    def _per_shard(
+        self,
+        round_id: int,
+        competition_id: int | None,
+        rows: Iterable[tuple[str, Any]],
+        run: Callable[[Any, str, list[str], list[tuple[str, Any]]], None],
+    ) -> int:
+        """``run`` a board script over (contestant, data) rows, queued on a pipeline in
+        batches of one board shard each, pipelined; the sum of the scripts' replies
+        (1 per contestant it changed)."""
+        by_shard: dict[int, list[tuple[str, Any]]] = defaultdict(list)
+        for row in rows:
+            by_shard[self._boards.shard_of(row[0])].append(row)
         calls = [
-            (pairs[0], pairs[start : start + 2 * BATCH])
-            for pairs in by_shard.values()
-            for start in range(0, len(pairs), 2 * BATCH)
+            batch[start : start + BATCH]
+            for batch in by_shard.values()
+            for start in range(0, len(batch), BATCH)
         ]
-        voided = 0
+        changed = 0
         for first in range(0, len(calls), PIPELINE_CALLS):
             pipe = self._redis.pipeline(transaction=False)
-            for contestant, pairs in calls[first : first + PIPELINE_CALLS]:
-                base, board_keys = self._boards.answer_keys(round_id, contestant, competition_id)
-                self._void(
-                    keys=[
-                        answers,
-                        self._key(round_id, "q", index, "deltas"),
-                        self._key(round_id, "progress"),
-                        *board_keys[:3],  # profiles, state [, competition board]
-                    ],
-                    args=[base, *pairs],
-                    client=pipe,
-                )
-            voided += sum(sum(results) for results in pipe.execute())
-        return voided
+            for batch in calls[first : first + PIPELINE_CALLS]:
+                base, board_keys = self._boards.answer_keys(round_id, batch[0][0], competition_id)
+                run(pipe, base, board_keys, batch)
+            changed += sum(sum(results) for results in pipe.execute())
+        return changed
 
     def answers(self, round_id: int, index: int) -> dict[str, dict[str, Any]]:
         raw = self._redis.hgetall(self._key(round_id, "q", index, "answers"))

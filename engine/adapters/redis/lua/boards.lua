@@ -92,15 +92,15 @@ local function add_to_boards(base, profiles, state, competition_board, competiti
   return score + d, d, competition_delta, #views == 2
 end
 
--- Take back exactly the deltas add_to_boards returned for one answer. The public boards
--- give back what they received while they still exist: planned, or frozen since (a
--- thawed round dropped them and reads the live boards).
+-- Take back exactly the deltas add_to_boards returned (or publish.lua published) for one
+-- answer. The public boards give back what they received while they still exist:
+-- planned, held, or frozen since (a thawed round dropped them and reads the live boards).
 local function remove_from_boards(base, profiles, state, competition_board, contestant,
                                   d, competition_delta, public)
   local profile = redis.call("HGET", profiles, contestant)
   local views = {"live"}
   local now = state_of(state)
-  if public and (now == "p" or now == "f") then views[2] = "public" end
+  if public and (now == "p" or now == "c" or now == "f") then views[2] = "public" end
   if profile then add_to_views(base, views, profile, contestant, -d) end
   if competition_board and competition_delta then
     redis.call("ZINCRBY", competition_board, -competition_delta, contestant)

@@ -6,7 +6,10 @@
 -- {score, position, above, below, count, window start, above the window's first row,
 --  window rows (member, score, ...), window profiles}.
 local board = KEYS[3]
-if ARGV[1] == "public" and redis.call("GET", KEYS[1]) == "f" then board = KEYS[2] end
+if ARGV[1] == "public" then
+  local state = redis.call("GET", KEYS[1])
+  if state == "f" or state == "c" then board = KEYS[2] end
+end
 local contestant, score, around = ARGV[2], ARGV[3], tonumber(ARGV[4])
 
 -- Redis orders equal scores by member bytes; Lua's < on strings follows the locale.

@@ -1,9 +1,12 @@
 -- Rows start..stop of a board, the count above the first row, and the rows' profiles.
 -- KEYS: state, public board, live board, profiles
 -- ARGV: view ("public" | "live"), start, stop, with profiles ("1" | "0")
--- Public reads use the public board only while the round is frozen ("f").
+-- Public reads use the public board while the round holds it ("c") or is frozen ("f").
 local board = KEYS[3]
-if ARGV[1] == "public" and redis.call("GET", KEYS[1]) == "f" then board = KEYS[2] end
+if ARGV[1] == "public" then
+  local state = redis.call("GET", KEYS[1])
+  if state == "f" or state == "c" then board = KEYS[2] end
+end
 local start, stop = tonumber(ARGV[2]), tonumber(ARGV[3])
 local rows, first_above, found = {}, 0, {}
 if stop >= start then

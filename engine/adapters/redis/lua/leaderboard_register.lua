@@ -6,7 +6,8 @@
 local profiles, state, scopes = KEYS[1], KEYS[2], KEYS[3]
 local base = ARGV[1]
 local views = {"live"}
-if state_of(state) == "p" then views[2] = "public" end  -- freeze planned: both
+-- Freeze planned, or public boards held until a question closes: both, at 0 points.
+if state_of(state) == "p" or state_of(state) == "c" then views[2] = "public" end
 local results = {}
 for i = 2, #ARGV, 2 do
   local contestant, profile = ARGV[i], ARGV[i + 1]
