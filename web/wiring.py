@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from engine.adapters.audio import duration_ms
+from engine.adapters.redis.accounts import RedisAccountCache
 from engine.adapters.redis.answer_log import RedisAnswerLog
 from engine.adapters.redis.connection import RedisConnection, connect_redis
 from engine.adapters.redis.leaderboard import RedisLeaderboard
@@ -57,6 +58,7 @@ def wire(
     accounts = Accounts(
         users=SqlUserRepository(database),
         throttle=RedisThrottle(redis.client, prefix),
+        cache=RedisAccountCache(redis.client, prefix),
         failures_allowed=settings.login_failures_allowed,
         failure_window_s=settings.login_failure_window_s,
     )

@@ -25,7 +25,7 @@ from web import clock
 from web.live import rooms
 from web.live.broadcast import Broadcaster
 from web.live.schemas import AnswerSchema, AttachSchema, JoinSchema, KickSchema, WatchSchema
-from web.tokens import TokenError
+from web.tokens import TokenError, organiser_of
 from web.wiring import Wiring
 
 log = logging.getLogger(__name__)
@@ -255,11 +255,10 @@ class HostNamespace(LeitaiNamespace):
     @event(AttachSchema)
     def on_attach(self, connection: dict, data: dict) -> dict[str, Any]:
         try:
-            claims = self.wired.organiser_tokens.verify(data["token"])
+            organiser = organiser_of(self.wired, data["token"])
         except TokenError as error:
             return failure(error.code, error.message)
-        organiser = self.wired.accounts.users.get(int(claims.get("sub", 0)))
-        if organiser is None or not organiser.may(Capability.ROUNDS):
+        if not organiser.may(Capability.ROUNDS):
             return failure("forbidden", "Only hosts and admins may host a round.")
         plan = self.live.competitions.plan(data["round"])
         connection.update(round=plan.round_id, organiser=organiser.username)
