@@ -173,3 +173,12 @@ def test_a_revoked_token_cannot_attach_to_a_round(app, client, wired, login):
     host = Host(game.socket("/host"))
     ack = host.emit("attach", {"round": game.id, "token": game.token})
     assert ack_error(ack) == "token_revoked"
+
+
+def test_a_host_attached_before_a_logout_loses_control_at_once(app, client, wired, login):
+    game = Rounds(app, client, wired, login("host"))()
+    host = game.host()
+    assert client.post("/api/v1/auth/logout", headers=game.headers).status_code == 204
+    assert ack_error(host.emit("start")) == "token_revoked"
+    assert ack_error(host.emit("start")) == "not_attached"
+    assert wired.live.state(game.id).status.value == "lobby"

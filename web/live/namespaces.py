@@ -261,7 +261,7 @@ class HostNamespace(LeitaiNamespace):
         if not organiser.may(Capability.ROUNDS):
             return failure("forbidden", "Only hosts and admins may host a round.")
         plan = self.live.competitions.plan(data["round"])
-        connection.update(round=plan.round_id, organiser=organiser.username)
+        connection.update(round=plan.round_id, organiser=organiser.username, token=data["token"])
         self.enter_room(connection["sid"], rooms.hosts(plan.round_id))
         return {
             "ok": True,
@@ -269,9 +269,21 @@ class HostNamespace(LeitaiNamespace):
             "state": self.live.state_view(plan.round_id, now=clock.now_ms()),
         }
 
-    def _command(self, connection: dict, name: str) -> dict[str, Any]:
+    def _unattached(self, connection: dict) -> dict[str, Any] | None:
+        """An error ack unless attached with a token that still stands: a logout, a
+        password change or a disable ends a host's control at once (a cache read)."""
         if "organiser" not in connection:
             return failure("not_attached", "Attach to a round with a host token first.")
+        try:
+            organiser_of(self.wired, connection["token"])
+        except TokenError as error:
+            del connection["organiser"]
+            return failure(error.code, error.message)
+        return None
+
+    def _command(self, connection: dict, name: str) -> dict[str, Any]:
+        if refused := self._unattached(connection):
+            return refused
         state, events = self.live.command(connection["round"], name, clock.now_ms())
         self.broadcaster.round_events(connection["round"], state, events)
         return {"ok": True, "state": self.live.state_view(connection["round"], now=clock.now_ms())}
@@ -310,15 +322,15 @@ class HostNamespace(LeitaiNamespace):
 
     @event(KickSchema)
     def on_kick(self, connection: dict, data: dict) -> dict[str, Any]:
-        if "organiser" not in connection:
-            return failure("not_attached", "Attach to a round with a host token first.")
+        if refused := self._unattached(connection):
+            return refused
         self.live.kick(connection["round"], data["contestant"])
         return {"ok": True}
 
     @event()
     def on_answers(self, connection: dict, data: Any) -> dict[str, Any]:
-        if "organiser" not in connection:
-            return failure("not_attached", "Attach to a round with a host token first.")
+        if refused := self._unattached(connection):
+            return refused
         return {"ok": True, **self.live.answers_in(connection["round"])}
 
 
