@@ -10,6 +10,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from functools import wraps
 from typing import Any
 
@@ -24,7 +25,14 @@ from engine.services.errors import ServiceError
 from web import clock
 from web.live import rooms
 from web.live.broadcast import Broadcaster
-from web.live.schemas import AnswerSchema, AttachSchema, JoinSchema, KickSchema, WatchSchema
+from web.live.schemas import (
+    AnswerSchema,
+    AttachSchema,
+    FocusLostSchema,
+    JoinSchema,
+    KickSchema,
+    WatchSchema,
+)
 from web.tokens import TokenError, organiser_of
 from web.wiring import Wiring
 
@@ -229,6 +237,15 @@ class PlayNamespace(LeitaiNamespace):
             clock.now_ms(),
         )
         return {"ok": True, "accepted": ack.accepted, "duplicate": ack.duplicate}
+
+    @event(FocusLostSchema)
+    def on_focus_lost(self, connection: dict, data: dict) -> dict[str, Any]:
+        if "contestant" not in connection:
+            return failure("not_joined", "Join a round first.")
+        report = self.wired.integrity.focus_lost(
+            connection["round"], connection["contestant"], data["question"], data["at"]
+        )
+        return {"ok": True, **asdict(report)}
 
     @event()
     def on_state(self, connection: dict, data: Any) -> dict[str, Any]:
