@@ -9,19 +9,49 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from engine.domain.accounts import Organiser
+from engine.domain.accounts import Account
 from engine.domain.standings import BoardEntry, BoardStanding, Profile, Scope
 
 
 class UserRepository(Protocol):
-    def add(self, username: str, password_hash: str, role: str) -> Organiser: ...
+    def add(self, username: str, password_hash: str, role: str, token_key: str) -> Account: ...
 
-    def find(self, username: str) -> tuple[Organiser, str] | None:
-        """The organiser and their password hash, or None."""
+    def find(self, username: str) -> tuple[Account, str] | None:
+        """The account and its password hash, or None."""
 
-    def get(self, user_id: int) -> Organiser | None: ...
+    def get(self, user_id: int) -> Account | None: ...
 
-    def all(self) -> list[Organiser]: ...
+    def all(self) -> list[Account]: ...
+
+    def change(
+        self,
+        username: str,
+        *,
+        password_hash: str | None = None,
+        role: str | None = None,
+        disabled: bool | None = None,
+    ) -> Account | None:
+        """Apply the changes given and bump the token version (revoking every token);
+        None when there is no such user."""
+
+    def remove(self, username: str) -> Account | None:
+        """Delete the account; the one deleted, or None."""
+
+
+class AccountCache(Protocol):
+    """Accounts as tokens need them, and revoked token ids, kept where every process
+    reads them without SQL. A stored ``None`` says "no such account"."""
+
+    def read(self, user_id: int, token_id: str) -> tuple[bool, Account | None, bool]:
+        """(cached?, the account, whether the token id is revoked), in one round trip."""
+
+    def fill(self, user_id: int, account: Account | None) -> None:
+        """Cache what SQL said, unless a change was cached meanwhile."""
+
+    def put(self, user_id: int, account: Account | None) -> None:
+        """Cache an account as it is after a change."""
+
+    def revoke(self, token_id: str, ttl_s: int) -> None: ...
 
 
 class Throttle(Protocol):
@@ -32,6 +62,9 @@ class Throttle(Protocol):
     def retry_after(self, name: str) -> int: ...
 
     def reset(self, name: str) -> None: ...
+
+    def hold(self, name: str, seconds: int) -> None:
+        """Mark ``name`` for ``seconds`` (its count is then 1)."""
 
 
 class Clock(Protocol):

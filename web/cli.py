@@ -12,6 +12,8 @@ import gevent
 from flask import Flask
 from gevent.pywsgi import WSGIHandler
 
+from engine.domain.accounts import Account
+from engine.services.accounts import Accounts
 from engine.services.errors import ServiceError
 from web.config import Settings, settings_from_environ
 
@@ -127,6 +129,61 @@ def user_add(ctx: click.Context, username: str, role: str) -> None:
     except ServiceError as error:
         raise click.ClickException(describe(error)) from error
     click.echo(f"Added {organiser.role} {organiser.username!r} (id {organiser.id}).")
+
+
+@user.command("list", help="List organisers: id, username, role, status.")
+@click.pass_context
+def user_list(ctx: click.Context) -> None:
+    for account in app_of(ctx).extensions["leitai"].accounts.list():
+        organiser = account.organiser
+        status = "disabled" if account.disabled else "active"
+        click.echo(f"{organiser.id}\t{organiser.username}\t{organiser.role}\t{status}")
+
+
+@user.command("passwd", help="Set a password (prompt or stdin); the user's tokens stop.")
+@click.argument("username")
+@click.pass_context
+def user_passwd(ctx: click.Context, username: str) -> None:
+    password = read_password()
+    change_user(ctx, lambda accounts: accounts.change_password(username, password), "New password")
+
+
+@user.command("disable", help="Refuse the user's logins and revoke their tokens.")
+@click.argument("username")
+@click.pass_context
+def user_disable(ctx: click.Context, username: str) -> None:
+    change_user(ctx, lambda accounts: accounts.disable(username), "Disabled")
+
+
+@user.command("enable", help="Let a disabled user log in again.")
+@click.argument("username")
+@click.pass_context
+def user_enable(ctx: click.Context, username: str) -> None:
+    change_user(ctx, lambda accounts: accounts.disable(username, disabled=False), "Enabled")
+
+
+@user.command("remove", help="Delete the user; their tokens stop.")
+@click.argument("username")
+@click.pass_context
+def user_remove(ctx: click.Context, username: str) -> None:
+    change_user(ctx, lambda accounts: accounts.remove(username), "Removed")
+
+
+@user.command("role", help="Change the user's role; their tokens stop.")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["admin", "author", "host"]))
+@click.pass_context
+def user_role(ctx: click.Context, username: str, role: str) -> None:
+    change_user(ctx, lambda accounts: accounts.change_role(username, role), f"Made {role}")
+
+
+def change_user(ctx: click.Context, change: Callable[[Accounts], Account], done: str) -> None:
+    wired = app_of(ctx).extensions["leitai"]
+    try:
+        account = change(wired.accounts)
+    except ServiceError as error:
+        raise click.ClickException(describe(error)) from error
+    click.echo(f"{done}: {account.organiser.username!r} (id {account.organiser.id}).")
 
 
 def read_password() -> str:

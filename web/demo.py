@@ -86,9 +86,7 @@ def demo(
         app=app,
         plan=plan,
         base=f"http://127.0.0.1:{port}",
-        host_token=wired.organiser_tokens.issue(
-            {"sub": organiser.id, "role": organiser.role.value}  # as POST /auth/token issues
-        ),
+        host_token=wired.organiser_tokens.issue(wired.accounts.claims(organiser)),
         login=(organiser.username, password),
         crowd=personas(random.Random(seed), contestants, plan.rules.regions),
         seed=seed,
@@ -140,7 +138,7 @@ def demo_host(wired: Wiring) -> tuple[Organiser, str | None]:
     """
     found = wired.accounts.users.find(DEMO_HOST)
     if found is not None:
-        return found[0], None
+        return found[0].organiser, None
     password = secrets.token_urlsafe(12)
     return wired.accounts.add(DEMO_HOST, password, "host"), password
 

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from flask import current_app
 
 from engine.adapters.audio import duration_ms
+from engine.adapters.redis.accounts import RedisAccountCache
 from engine.adapters.redis.answer_log import RedisAnswerLog
 from engine.adapters.redis.connection import RedisConnection, connect_redis
+from engine.adapters.redis.focus import RedisFocusLog
 from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.live import RedisLiveStore
 from engine.adapters.redis.throttle import RedisThrottle
@@ -24,6 +26,7 @@ from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
 from engine.services.competitions import Competitions
 from engine.services.drain import Drainer
+from engine.services.integrity import Integrity
 from engine.services.live import LiveRounds
 from engine.services.ownership import Ownership
 from engine.services.selfpaced import SelfPacedRounds
@@ -44,6 +47,7 @@ class Wiring:
     ownership: Ownership
     live: LiveRounds
     selfpaced: SelfPacedRounds
+    integrity: Integrity
     drainer: Drainer
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
@@ -60,6 +64,7 @@ def wire(
     accounts = Accounts(
         users=SqlUserRepository(database),
         throttle=RedisThrottle(redis.client, prefix),
+        cache=RedisAccountCache(redis.client, prefix),
         failures_allowed=settings.login_failures_allowed,
         failure_window_s=settings.login_failure_window_s,
     )
@@ -73,6 +78,10 @@ def wire(
     store = RedisLiveStore(redis.client, prefix, leaderboard)
     rounds = SqlRoundRepository(database)
     competitions = Competitions(rounds=rounds, live=store, banks=banks)
+    live = LiveRounds(competitions, store, leaderboard, media_url=media_url)
+    selfpaced = SelfPacedRounds(
+        competitions, store, leaderboard, media_url=media_url, secret_key=settings.secret_key
+    )
     return Wiring(
         settings=settings,
         banks=banks,
@@ -82,10 +91,9 @@ def wire(
         leaderboard=leaderboard,
         competitions=competitions,
         ownership=Ownership(SqlHostRepository(database), accounts.users, competitions),
-        live=LiveRounds(competitions, store, leaderboard, media_url=media_url),
-        selfpaced=SelfPacedRounds(
-            competitions, store, leaderboard, media_url=media_url, secret_key=settings.secret_key
-        ),
+        live=live,
+        selfpaced=selfpaced,
+        integrity=Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix)),
         drainer=Drainer(
             RedisAnswerLog(redis.client, store.log_key), rounds, consumer=_consumer_name()
         ),

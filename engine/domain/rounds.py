@@ -584,6 +584,12 @@ def answer(
     return replace(attempt, index=attempt.index + 1, delivered_at=None, deadline=None), taken
 
 
+def submit(attempt: SelfPacedAttempt) -> SelfPacedAttempt:
+    """The paper handed in now: whatever was not answered scores nothing, and nothing
+    more can be delivered or answered."""
+    return replace(attempt, index=len(attempt.time_limits_s), delivered_at=None, deadline=None)
+
+
 def live_round_to_dict(state: LiveRound) -> dict[str, object]:
     """Plain JSON-able form, so live state can live outside the process."""
     data: dict[str, object] = {

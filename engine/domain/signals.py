@@ -5,14 +5,16 @@ Three signals, each a pure function of the durable record:
 - ``fast``: correct answers faster than a person can read a question (``FAST_MS``);
 - ``identical``: entries whose answers and timings match answer for answer (shared
   answer sheets, scripts);
-- ``burst``: many entries from one client (a keyed hash of its address) within a minute.
+- ``burst``: many entries from one client (a keyed hash of its address) within a minute;
+- ``focus``: a phone that left the page during questions more often than the round
+  tolerates (engine.domain.integrity).
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 FAST_MS = 800
@@ -41,7 +43,7 @@ class EntryFact:
 
 @dataclass(frozen=True)
 class Signal:
-    kind: str  # fast | identical | burst
+    kind: str  # fast | identical | burst | focus
     contestants: tuple[str, ...]
     detail: str
 
@@ -103,5 +105,24 @@ def entry_bursts(entries: Iterable[EntryFact]) -> list[Signal]:
     return signals
 
 
-def cheating_signals(answers: list[AnswerFact], entries: list[EntryFact]) -> list[Signal]:
-    return fast_answers(answers) + identical_patterns(answers) + entry_bursts(entries)
+def focus_switches(switches: Mapping[str, int], tolerance: int) -> list[Signal]:
+    """Contestants who left the page during questions more than ``tolerance`` times."""
+    return [
+        Signal("focus", (contestant,), f"left the page {count} times during questions")
+        for contestant, count in sorted(switches.items())
+        if count > tolerance
+    ]
+
+
+def cheating_signals(
+    answers: list[AnswerFact],
+    entries: list[EntryFact],
+    switches: Mapping[str, int] | None = None,
+    tolerance: int = 0,
+) -> list[Signal]:
+    return (
+        fast_answers(answers)
+        + identical_patterns(answers)
+        + entry_bursts(entries)
+        + focus_switches(switches or {}, tolerance)
+    )

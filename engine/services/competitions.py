@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -16,6 +16,7 @@ from engine.domain.contest import (
     clean_nickname,
 )
 from engine.domain.drawing import CannotDraw, InvalidDrawRule, Paper, draw_paper
+from engine.domain.integrity import FocusRules, InvalidFocusRules
 from engine.domain.questions import BankContent, Question
 from engine.domain.rounds import GRACE_MS, MAX_EXTRA_TIME, Elimination, LiveRound
 from engine.domain.scoring import ScoringError
@@ -61,6 +62,8 @@ class RoundPlan:
     questions: tuple[Question, ...]  # in paper order
     #: Self-paced: (opens_at, closes_at) in server ms; None for live rounds.
     window: tuple[int, int] | None = None
+    #: How page switches during questions are treated (engine.domain.integrity).
+    focus: FocusRules = field(default_factory=FocusRules)
 
     @property
     def mode(self) -> Mode:
@@ -126,23 +129,39 @@ class Competitions:
         return self.plan(round_id).competition_id
 
     def open_round(
-        self, competition_id: int, window: tuple[int, int] | None = None
+        self,
+        competition_id: int,
+        window: tuple[int, int] | None = None,
+        focus: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A new round of the competition, in its lobby, with fresh codes and seed.
 
         A self-paced round needs its ``window`` (opens_at, closes_at in server ms); a live
-        one has none.
+        one has none. ``focus`` (``focus_tolerance``, ``submit_after_switches``) says how
+        page switches count, lenient by default; only a self-paced paper can be
+        submitted by them.
         """
         competition = self.competition(competition_id)
         rules = CompetitionRules.from_dict(competition["rules"])
-        settings: dict[str, Any] = {}
+        try:
+            focus_rules = FocusRules.from_settings(focus or {})
+        except InvalidFocusRules as error:
+            raise Invalid(
+                "The round's settings are not valid.", {error.field: [error.message]}
+            ) from error
+        if focus_rules.submit_after is not None and rules.mode is not Mode.SELF_PACED:
+            raise Invalid(
+                "Only a self-paced paper can be submitted by page switches.",
+                {"submit_after_switches": ["self-paced rounds only"]},
+            )
+        settings: dict[str, Any] = focus_rules.to_settings()
         if rules.mode is Mode.SELF_PACED:
             if window is None or window[1] <= window[0]:
                 raise Invalid(
                     "A self-paced round needs a window that closes after it opens.",
                     {"closes_at": ["after opens_at"]},
                 )
-            settings = {"opens_at": window[0], "closes_at": window[1]}
+            settings |= {"opens_at": window[0], "closes_at": window[1]}
         elif window is not None:
             raise Invalid("Only self-paced rounds have a window.", {"opens_at": ["not allowed"]})
         _, content = self.banks.version(competition["bank_slug"], competition["bank_version"])
@@ -209,6 +228,7 @@ class Competitions:
                 if "opens_at" in row["settings"]
                 else None
             ),
+            focus=FocusRules.from_settings(row["settings"]),
         )
 
 

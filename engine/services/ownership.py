@@ -84,11 +84,15 @@ class Ownership:
         found = self.users.find(username)
         if found is None:
             raise Invalid(f"There is no organiser {username!r}.", {"username": ["unknown"]})
-        return found[0]
+        return found[0].organiser
+
+    def _organiser_by_id(self, user_id: int) -> Organiser | None:
+        account = self.users.get(user_id)
+        return account.organiser if account is not None else None
 
     def _described(self, hosting: Hosting) -> dict[str, Any]:
-        owner = self.users.get(hosting.owner) if hosting.owner is not None else None
-        cohosts = [self.users.get(user_id) for user_id in sorted(hosting.cohosts)]
+        owner = self._organiser_by_id(hosting.owner) if hosting.owner is not None else None
+        cohosts = [self._organiser_by_id(user_id) for user_id in sorted(hosting.cohosts)]
         return {
             "competition": hosting.competition_id,
             "owner": owner,

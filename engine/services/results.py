@@ -1,7 +1,8 @@
 """A round's results from the durable record, and its leaderboards rebuilt from it.
 
 SQL is the record: the contestants and answers drained from the answer log, and the
-standings written when the round finished. Results read only that record (and the
+standings written when the round finished. Page-switch counts (integrity signals) are
+kept in Redis only, beside the round's other live keys. Results read only that record (and the
 live board for a round still running); callers drain the log first when they need
 answers that are still in Redis.
 
@@ -36,6 +37,7 @@ from engine.domain.statistics import (
 )
 from engine.services.competitions import Competitions, RoundPlan
 from engine.services.errors import Conflict, NotFound
+from engine.services.integrity import FocusLog
 from engine.services.live import LiveRounds, question_open
 
 PAGE = 1000
@@ -81,6 +83,7 @@ class Results:
     competitions: Competitions
     live: LiveRounds
     leaderboard: Boards
+    focus: FocusLog
 
     def report(self, round_id: int) -> dict[str, Any]:
         """Standings, per-question and whole-round statistics of a running or finished round."""
@@ -119,7 +122,12 @@ class Results:
             "standings": standings,
             "contestants": len(entrants),
             "statistics": asdict(round_statistics(sums)),
-            "signals": [asdict(signal) for signal in _signals(answers, entrants)],
+            "signals": [
+                asdict(signal)
+                for signal in _signals(
+                    answers, entrants, self.focus.counts(round_id), plan.focus.tolerance
+                )
+            ],
             "questions": [
                 _question_report(
                     question,
@@ -292,7 +300,10 @@ def _question_report(
 
 
 def _signals(
-    answers: Iterable[Mapping[str, Any]], entrants: Iterable[Mapping[str, Any]]
+    answers: Iterable[Mapping[str, Any]],
+    entrants: Iterable[Mapping[str, Any]],
+    switches: Mapping[str, int],
+    tolerance: int,
 ) -> list[Signal]:
     """Flags for an organiser to look at (never acted on automatically)."""
     return cheating_signals(
@@ -303,6 +314,8 @@ def _signals(
             for a in answers
         ],
         [EntryFact(e["contestant"], e.get("client_hash"), e["joined_at_ms"]) for e in entrants],
+        switches,
+        tolerance,
     )
 
 

@@ -256,6 +256,35 @@ class SelfPacedRounds:
             plan, question, recorded.result, now, duplicate=recorded.status == "duplicate"
         )
 
+    def require_delivered(self, round_id: int, contestant: str, question_key: object) -> None:
+        """Refuse unless ``question_key`` was delivered to the contestant (its clock
+        started) and the round still runs."""
+        plan = self.plan(round_id)
+        keys = [q.key for q in self._questions(plan, contestant)]
+        if question_key not in keys:
+            raise RefusedCommand("not_on_paper", "That question is not on your paper.")
+        reading = self.store.selfpaced_reading(round_id, contestant)
+        if not reading.running:
+            raise RefusedCommand("already_finished", "The round has finished.")
+        attempt = _current(_stored(reading.attempt)[1], reading.progress)
+        index = keys.index(question_key)  # type: ignore[arg-type]
+        if index > attempt.index or (index == attempt.index and attempt.delivered_at is None):
+            raise RefusedCommand("question_not_delivered", "That question has not been given.")
+
+    def submit(self, round_id: int, contestant: str) -> None:
+        """Hand the contestant's paper in now (their answers so far stand)."""
+        for _ in range(RETRIES):
+            reading = self.store.selfpaced_reading(round_id, contestant)
+            raw, stored = _stored(reading.attempt)
+            attempt = _current(stored, reading.progress)
+            if attempt.finished:
+                return
+            if self.store.save_attempt(
+                round_id, contestant, raw, _attempt_json(rounds.submit(attempt))
+            ):
+                return
+        raise Conflict("Too many simultaneous requests; try again.")
+
     def _answered(
         self,
         plan: RoundPlan,

@@ -45,6 +45,8 @@ class Row:
     self-paced round the contestant entered. ``body``: JSON whose strings may name
     ``{cell}`` (unique per call), ``{question}`` (delivered to the contestant) or
     ``{owner}``; bytes go raw; a callable takes the world and returns the JSON.
+    ``own_token``: the caller presents a token issued for this call alone (the call
+    revokes the token it carries).
     """
 
     statuses: dict[str, int]
@@ -52,6 +54,7 @@ class Row:
     selfpaced: bool = False
     body: Any = None
     query: str = ""
+    own_token: bool = False
 
 
 def row(
@@ -78,6 +81,7 @@ START_SELF_PACED = {"nickname": "m{cell}"}
 #: METHOD path (as documented): anonymous contestant author owner other_host cohost admin
 HTTP: dict[str, Row] = {
     "POST /api/v1/auth/token": row(200, 200, 200, 200, 200, 200, 200, body={"username": "{owner}", "password": PASSWORD}),  # noqa: E501
+    "POST /api/v1/auth/logout": row(401, 401, 204, 204, 204, 204, 204, own_token=True),
     "GET /api/v1/auth/me": row(401, 401, 200, 200, 200, 200, 200),
     "GET /api/v1/users": row(401, 401, 403, 403, 403, 403, 200),
     "POST /api/v1/users": row(401, 401, 403, 403, 403, 403, 201, body={"username": "matrix-{cell}", "password": PASSWORD, "role": "host"}),  # noqa: E501
@@ -115,6 +119,7 @@ HTTP: dict[str, Row] = {
     "POST /api/v1/rounds/{round_id}/entries": row(201, 201, 201, 201, 201, 201, 201, selfpaced=True, body=START_SELF_PACED),  # noqa: E501
     "GET /api/v1/rounds/{round_id}/paper/next": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/answers": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "response": "b"}),  # noqa: E501
+    "POST /api/v1/rounds/{round_id}/focus-lost": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "at": 1}),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/entries/{contestant}/extra-time": row(401, 401, 403, 200, 404, 200, 200, selfpaced=True, body={"multiplier": 1.5}),  # noqa: E501
 }
 # fmt: on
@@ -221,19 +226,17 @@ class World:
 def world(app: Flask, client: FlaskClient, wired: Wiring, monkeypatch) -> World:
     clock = install_clock(monkeypatch)
     monkeypatch.setattr(web.live.namespaces, "BURST", 100.0)
-    users = wired.accounts.users
     organisers = {
-        "author": users.add("author", "-", "author"),
+        "author": wired.accounts.add("author", PASSWORD, "author"),
         "owner": wired.accounts.add("owner", PASSWORD, "host"),  # logs in by password
-        "other_host": users.add("other", "-", "host"),
-        "cohost": users.add("cohost", "-", "host"),
-        "admin": users.add("admin", "-", "admin"),
-        "spare": users.add("spare", "-", "host"),
+        "other_host": wired.accounts.add("other", PASSWORD, "host"),
+        "cohost": wired.accounts.add("cohost", PASSWORD, "host"),
+        "admin": wired.accounts.add("admin", PASSWORD, "admin"),
+        "spare": wired.accounts.add("spare", PASSWORD, "host"),
     }
-    signer = wired.organiser_tokens
     tokens = {
-        name: signer.issue({"sub": o.id, "role": o.role.value})
-        for name, o in organisers.items()
+        name: organiser_token(wired, organiser)
+        for name, organiser in organisers.items()
         if name != "spare"
     }
     version = import_bank(wired)
@@ -275,8 +278,14 @@ def world(app: Flask, client: FlaskClient, wired: Wiring, monkeypatch) -> World:
     )
 
 
-def headers(world: World, role: str) -> dict[str, str]:
+def organiser_token(wired: Wiring, organiser: Organiser) -> str:
+    return wired.organiser_tokens.issue(wired.accounts.claims(organiser))
+
+
+def headers(world: World, role: str, *, own_token: bool = False) -> dict[str, str]:
     token = world.tokens.get(role)
+    if own_token and role in world.organisers:
+        token = organiser_token(world.wired, world.organisers[role])
     return {"Authorization": f"Bearer {token}"} if token else {}
 
 
@@ -314,6 +323,7 @@ class Call:
     url: str
     body: Any
     round: tuple[int, str] | None  # a fresh live round the call is on
+    own_token: bool = False
 
 
 def prepare(world: World, operation: str, spec: Row) -> Call:
@@ -337,11 +347,11 @@ def prepare(world: World, operation: str, spec: Row) -> Call:
         values["round_id"] = made[0]
     url = path.format_map(values) + (f"?{spec.query}" if spec.query else "")
     body = spec.body(world) if callable(spec.body) else filled(spec.body, values)
-    return Call(method, url, body, made)
+    return Call(method, url, body, made, spec.own_token)
 
 
 def send(world: World, call: Call, role: str) -> Any:
-    options: dict[str, Any] = {"headers": headers(world, role)}
+    options: dict[str, Any] = {"headers": headers(world, role, own_token=call.own_token)}
     if isinstance(call.body, bytes):
         options["data"] = call.body
     elif call.body is not None:

@@ -1,14 +1,15 @@
-"""Organiser login: a username and password for a signed, expiring bearer token."""
+"""Organiser login (a username and password for a signed, expiring bearer token) and
+logout (the token revoked)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import Response, request
 from marshmallow import Schema, fields, validate
 
 from web.api import api
-from web.api.endpoint import endpoint
+from web.api.endpoint import bearer_token, endpoint
 from web.wiring import wiring
 
 
@@ -39,8 +40,17 @@ def issue_token(body: dict[str, Any]) -> dict[str, Any]:
     )
     signer = wired.organiser_tokens
     return {
-        "token": signer.issue({"sub": organiser.id, "role": organiser.role.value}),
+        "token": signer.issue(wired.accounts.claims(organiser)),
         "token_type": "Bearer",
         "expires_in": signer.ttl_s,
         "role": organiser.role.value,
     }
+
+
+@api.post("/auth/logout")
+@endpoint("Log out: revoke the token this request carries", tag="auth", login=True, status=204)
+def logout() -> Response:
+    wired = wiring()
+    signer = wired.organiser_tokens
+    wired.accounts.logout(signer.verify(bearer_token()), signer.ttl_s)
+    return Response(status=204)

@@ -17,7 +17,7 @@ from marshmallow import Schema
 
 from engine.domain.accounts import Capability, Organiser
 from web.errors import ApiError
-from web.tokens import TokenError
+from web.tokens import TokenError, organiser_of
 from web.wiring import wiring
 
 Hosted = Literal["competition", "round"]
@@ -149,14 +149,10 @@ def bearer_token() -> str:
 
 
 def require_organiser(capability: Capability | None) -> Organiser:
-    signer = wiring().organiser_tokens
     try:
-        claims = signer.verify(bearer_token())
+        organiser = organiser_of(wiring(), bearer_token())
     except TokenError as error:
         raise ApiError(401, error.code, error.message) from error
-    organiser = wiring().accounts.users.get(int(claims.get("sub", 0)))
-    if organiser is None or organiser.role != claims.get("role"):
-        raise ApiError(401, "token_invalid", "The token's account no longer exists.")
     if capability is not None and not organiser.may(capability):
         raise ApiError(
             403, "forbidden", f"The {organiser.role} role may not manage {capability.value}."

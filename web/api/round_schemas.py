@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from engine.domain.integrity import MAX_SETTING
+
 
 class QuotaSchema(Schema):
     count = fields.Integer(required=True, validate=validate.Range(min=1, max=500))
@@ -57,6 +59,20 @@ class NewCompetitionSchema(Schema):
 class NewRoundSchema(Schema):
     opens_at = fields.Integer(allow_none=True, metadata={"description": "server epoch ms"})
     closes_at = fields.Integer(allow_none=True, metadata={"description": "server epoch ms"})
+    focus_tolerance = fields.Integer(
+        validate=validate.Range(0, MAX_SETTING),
+        metadata={"description": "page switches during questions before a signal (3)"},
+    )
+    submit_after_switches = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(1, MAX_SETTING),
+        metadata={"description": "self-paced: the switch that submits the paper (none)"},
+    )
+
+
+class FocusSchema(Schema):
+    focus_tolerance = fields.Integer()
+    submit_after_switches = fields.Integer(allow_none=True)
 
 
 class RoundSummarySchema(Schema):
@@ -104,3 +120,4 @@ class RoundSchema(RoundSummarySchema):
     window = fields.Dict(
         allow_none=True, metadata={"description": "self-paced: opens_at, closes_at"}
     )
+    focus = fields.Nested(FocusSchema)

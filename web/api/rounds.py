@@ -75,7 +75,8 @@ def create_round(competition_id: int) -> dict[str, Any]:
     window = None
     if body.get("opens_at") is not None or body.get("closes_at") is not None:
         window = (body.get("opens_at") or 0, body.get("closes_at") or 0)
-    created = wiring().competitions.open_round(competition_id, window)
+    focus = {k: v for k, v in body.items() if k in ("focus_tolerance", "submit_after_switches")}
+    created = wiring().competitions.open_round(competition_id, window, focus)
     return round_view(created["id"])
 
 
@@ -102,7 +103,10 @@ def round_view(round_id: int) -> dict[str, Any]:
         **row,
         "state": wired.live.state_view(round_id) if live else None,
         "answers": wired.live.answers_in(round_id) if live else None,
-        "window": row["settings"] or None,
+        "window": dict(zip(("opens_at", "closes_at"), plan.window, strict=True))
+        if plan.window
+        else None,
+        "focus": plan.focus.to_settings(),
     }
 
 

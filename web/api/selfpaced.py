@@ -12,10 +12,12 @@ from flask import g, request
 from marshmallow import Schema, fields, validate
 
 from engine.domain.accounts import Capability
+from engine.services.integrity import FocusReport
 from web import clock
 from web.api import api
 from web.api.endpoint import bearer_token, endpoint
 from web.errors import ApiError
+from web.live.schemas import FocusLostSchema, FocusReportSchema
 from web.tokens import TokenError
 from web.wiring import wiring
 
@@ -142,6 +144,20 @@ def answer(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
     return wiring().selfpaced.answer(
         round_id, contestant, body["question"], body["response"], clock.now_ms()
     )
+
+
+@api.post("/rounds/<int:round_id>/focus-lost")
+@endpoint(
+    "Report that the page lost focus during a delivered question (counted once per "
+    "report; may submit the paper, see the round's focus settings)",
+    tag="self-paced",
+    body=FocusLostSchema,
+    response=FocusReportSchema,
+    errors=(401, 403, 404, 409),
+)
+def focus_lost(round_id: int, body: dict[str, Any]) -> FocusReport:
+    contestant = contestant_of(round_id)
+    return wiring().integrity.focus_lost(round_id, contestant, body["question"], body["at"])
 
 
 @api.post("/rounds/<int:round_id>/entries/<contestant>/extra-time")

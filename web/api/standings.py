@@ -145,6 +145,12 @@ class RoundStatisticsSchema(Schema):
     sem = fields.Float(allow_none=True)
 
 
+class SignalSchema(Schema):
+    kind = fields.String(metadata={"description": "fast | identical | burst | focus"})
+    contestants = fields.List(fields.String())
+    detail = fields.String()
+
+
 class ResultsSchema(Schema):
     round = fields.Dict()
     standings_source = fields.String(metadata={"description": "final, or live while running"})
@@ -152,10 +158,19 @@ class ResultsSchema(Schema):
     contestants = fields.Integer()
     statistics = fields.Nested(RoundStatisticsSchema)
     questions = fields.List(fields.Nested(QuestionResultSchema))
+    signals = fields.List(
+        fields.Nested(SignalSchema), metadata={"description": "for review, never acted on"}
+    )
 
 
 def results_service(wired: Wiring) -> Results:
-    return Results(wired.competitions.rounds, wired.competitions, wired.live, wired.leaderboard)
+    return Results(
+        wired.competitions.rounds,
+        wired.competitions,
+        wired.live,
+        wired.leaderboard,
+        wired.integrity.log,
+    )
 
 
 @api.get("/rounds/<int:round_id>/leaderboard")

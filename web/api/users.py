@@ -42,7 +42,7 @@ def me() -> Organiser:
     many=True,
 )
 def list_users() -> list[Organiser]:
-    return wiring().accounts.users.all()
+    return [account.organiser for account in wiring().accounts.list()]
 
 
 @api.post("/users")

@@ -10,6 +10,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from functools import wraps
 from typing import Any
 
@@ -24,8 +25,15 @@ from engine.services.errors import ServiceError
 from web import clock
 from web.live import rooms
 from web.live.broadcast import Broadcaster
-from web.live.schemas import AnswerSchema, AttachSchema, JoinSchema, KickSchema, WatchSchema
-from web.tokens import TokenError
+from web.live.schemas import (
+    AnswerSchema,
+    AttachSchema,
+    FocusLostSchema,
+    JoinSchema,
+    KickSchema,
+    WatchSchema,
+)
+from web.tokens import TokenError, organiser_of
 from web.wiring import Wiring
 
 log = logging.getLogger(__name__)
@@ -230,6 +238,15 @@ class PlayNamespace(LeitaiNamespace):
         )
         return {"ok": True, "accepted": ack.accepted, "duplicate": ack.duplicate}
 
+    @event(FocusLostSchema)
+    def on_focus_lost(self, connection: dict, data: dict) -> dict[str, Any]:
+        if "contestant" not in connection:
+            return failure("not_joined", "Join a round first.")
+        report = self.wired.integrity.focus_lost(
+            connection["round"], connection["contestant"], data["question"], data["at"]
+        )
+        return {"ok": True, **asdict(report)}
+
     @event()
     def on_state(self, connection: dict, data: Any) -> dict[str, Any]:
         if "contestant" not in connection:
@@ -252,15 +269,14 @@ class HostNamespace(LeitaiNamespace):
     @event(AttachSchema)
     def on_attach(self, connection: dict, data: dict) -> dict[str, Any]:
         try:
-            claims = self.wired.organiser_tokens.verify(data["token"])
+            organiser = organiser_of(self.wired, data["token"])
         except TokenError as error:
             return failure(error.code, error.message)
-        organiser = self.wired.accounts.users.get(int(claims.get("sub", 0)))
-        if organiser is None or not organiser.may(Capability.ROUNDS):
+        if not organiser.may(Capability.ROUNDS):
             return failure("forbidden", "Only hosts and admins may host a round.")
         self.wired.ownership.round(organiser, data["round"])  # not_found to other hosts
         plan = self.live.competitions.plan(data["round"])
-        connection.update(round=plan.round_id, organiser=organiser)
+        connection.update(round=plan.round_id, organiser=organiser, token=data["token"])
         self.enter_room(connection["sid"], rooms.hosts(plan.round_id))
         return {
             "ok": True,
@@ -269,11 +285,17 @@ class HostNamespace(LeitaiNamespace):
         }
 
     def _hosting(self, connection: dict) -> dict[str, Any] | None:
-        """An error ack unless the connection is attached and its organiser still hosts
-        the round (a co-host removed since attaching gets not_found)."""
+        """An error ack unless attached with a token that still stands (a logout, a
+        password change or a disable ends a host's control at once: a cache read) and
+        its organiser still hosts the round (a co-host removed since gets not_found)."""
         if "organiser" not in connection:
             return failure("not_attached", "Attach to a round with a host token first.")
-        self.wired.ownership.round(connection["organiser"], connection["round"])
+        try:
+            organiser = organiser_of(self.wired, connection["token"])
+        except TokenError as error:
+            del connection["organiser"]
+            return failure(error.code, error.message)
+        self.wired.ownership.round(organiser, connection["round"])
         return None
 
     def _command(self, connection: dict, name: str) -> dict[str, Any]:

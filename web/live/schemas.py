@@ -59,3 +59,22 @@ class KickSchema(Schema):
 
 class WatchSchema(Schema):
     code = fields.String(required=True, validate=ROUND_CODE)
+
+
+class FocusLostSchema(Schema):
+    """The phone's page lost focus (hidden, left, blurred) during a question."""
+
+    question = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    at = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0, max=2**53),
+        metadata={"description": "the phone's epoch ms; tells a retry from a new switch"},
+    )
+
+
+class FocusReportSchema(Schema):
+    counted = fields.Boolean(metadata={"description": "false for a retry already counted"})
+    switches = fields.Integer(metadata={"description": "this contestant's switches so far"})
+    tolerance = fields.Integer(metadata={"description": "switches tolerated before a signal"})
+    submitted = fields.Boolean(metadata={"description": "the paper was handed in by switches"})

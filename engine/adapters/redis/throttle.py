@@ -32,3 +32,6 @@ class RedisThrottle:
 
     def reset(self, name: str) -> None:
         self._redis.delete(self._key(name))
+
+    def hold(self, name: str, seconds: int) -> None:
+        self._redis.set(self._key(name), 1, ex=seconds)

@@ -50,6 +50,11 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    #: Random per account, never reused: tokens name it beside the (reusable) id.
+    token_key: Mapped[str] = mapped_column(String(32), unique=True)
+    #: Bumped by a password, role or status change: older tokens stop working.
+    token_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    disabled: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class BankRow(Base):

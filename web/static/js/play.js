@@ -114,6 +114,7 @@ function joined(ack, fresh) {
     loadInfo(code);
   }
   notice("");
+  sendFocusReports();
   if (ack.paper) {
     page.paced = true;
     // Asking for the next question starts its clock: a reconnect while the contestant
@@ -644,6 +645,50 @@ async function pacedFinished() {
   const mine = (await response.json()).scopes.all;
   renderFinished({ rank: mine.rank, of: mine.count, points: mine.points });
 }
+
+// --- leaving the page during a question -------------------------------------------------
+// Each time the page is hidden or loses focus while a question waits for an answer, the
+// server hears of it (`focus_lost`): it counts the switches, flags a contestant above the
+// round's tolerance for review and may hand a self-paced paper in. Reports made offline
+// wait here and go out on reconnecting. A deterrent for honest phones, not a guarantee:
+// a modified page can stay silent. Copying the question is discouraged the same way.
+
+const focusReports = [];
+let away = false;
+
+function leftPage() {
+  if (away || page.stage !== "question" || !answerable()) return;
+  away = true;
+  focusReports.push({ question: page.question.key, at: Date.now() });
+  sendFocusReports();
+}
+
+async function sendFocusReports() {
+  while (focusReports.length > 0) {
+    const ack = await live.call("focus_lost", focusReports[0]);
+    if (ack?.error?.code === "timeout") return; // offline: sent again once rejoined
+    focusReports.shift();
+    if (!ack?.ok) continue; // e.g. the round has finished: nothing left to count
+    if (ack.submitted && page.paced) {
+      clearTimeout(page.pacedTimer);
+      pacedFinished();
+      notice(t("submitted_by_switches"));
+    } else if (ack.counted) {
+      notice(t("focus_left", { n: ack.switches }));
+    }
+  }
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden) leftPage();
+  else away = false;
+});
+window.addEventListener("pagehide", leftPage);
+window.addEventListener("blur", leftPage);
+window.addEventListener("focus", () => {
+  away = false;
+});
+find("question-area").addEventListener("copy", (event) => event.preventDefault());
 
 // --- joining ----------------------------------------------------------------------------
 
