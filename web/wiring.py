@@ -21,8 +21,10 @@ from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.adapters.sql.users import SqlUserRepository
 from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
+from engine.services.bans import Bans
 from engine.services.competitions import Competitions
 from engine.services.drain import Drainer
+from engine.services.entrants import EntryGate, EntryLimits
 from engine.services.live import LiveRounds
 from engine.services.selfpaced import SelfPacedRounds
 from web.config import Settings
@@ -41,6 +43,7 @@ class Wiring:
     competitions: Competitions
     live: LiveRounds
     selfpaced: SelfPacedRounds
+    bans: Bans
     drainer: Drainer
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
@@ -70,6 +73,15 @@ def wire(
     store = RedisLiveStore(redis.client, prefix, leaderboard)
     rounds = SqlRoundRepository(database)
     competitions = Competitions(rounds=rounds, live=store, banks=banks)
+    gate = EntryGate(
+        throttle=RedisThrottle(redis.client, prefix),
+        limits=EntryLimits(
+            per_client=settings.entry_limit_per_client,
+            per_round=settings.entry_limit_per_round,
+            window_s=settings.entry_window_s,
+        ),
+        secret_key=settings.secret_key,
+    )
     return Wiring(
         settings=settings,
         banks=banks,
@@ -78,10 +90,9 @@ def wire(
         accounts=accounts,
         leaderboard=leaderboard,
         competitions=competitions,
-        live=LiveRounds(competitions, store, leaderboard, media_url=media_url),
-        selfpaced=SelfPacedRounds(
-            competitions, store, leaderboard, media_url=media_url, secret_key=settings.secret_key
-        ),
+        live=LiveRounds(competitions, store, leaderboard, media_url=media_url, gate=gate),
+        selfpaced=SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate),
+        bans=Bans(competitions, store),
         drainer=Drainer(
             RedisAnswerLog(redis.client, store.log_key), rounds, consumer=_consumer_name()
         ),

@@ -33,6 +33,7 @@ from engine.domain.statistics import (
     round_statistics,
     tally,
 )
+from engine.services.bans import banned_rows
 from engine.services.competitions import Competitions, RoundPlan
 from engine.services.errors import Conflict, NotFound
 from engine.services.live import LiveRounds
@@ -128,13 +129,14 @@ class Results:
         }
 
     def standings(self, round_id: int) -> tuple[str, list[dict[str, Any]]]:
-        """("final", the standings written at finish) or ("live", the live board now)."""
+        """("final", the standings written at finish) or ("live", the live board now);
+        banned contestants last, marked ``banned`` and without a rank."""
         if self._round(round_id)["status"] == "finished":
             return "final", self.record.standings(round_id)
         rows: list[dict[str, Any]] = []
         while page := self.leaderboard.top(round_id, offset=len(rows), limit=PAGE, view="live"):
-            rows += [asdict(entry) for entry in page]
-        return "live", rows
+            rows += [{**asdict(entry), "banned": False} for entry in page]
+        return "live", rows + banned_rows(self.live.store, round_id)
 
     def rebuild(self, round_id: int) -> Rebuilt:
         """Recompute every board of the round from the SQL record, ranks identical.

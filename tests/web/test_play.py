@@ -8,6 +8,7 @@ import pytest
 
 import web.live.namespaces
 from engine.domain.rounds import GRACE_MS
+from engine.services.answering import RefusedCommand
 from tests.web.live_helpers import (
     MULTIPLE,
     ORDER,
@@ -224,7 +225,7 @@ def test_a_kicked_contestants_token_does_not_bring_them_back(live_round, clock: 
     game.host().emit("kick", {"contestant": player.contestant})
     again = Player(game.socket("/play"))
     ack = again.emit("join", {"code": game.code, "nickname": "alice", "resume_token": player.token})
-    assert ack_error(ack) == "kicked"
+    assert ack_error(ack) == "banned"
 
 
 # --- answer ----------------------------------------------------------------------------
@@ -370,8 +371,11 @@ def test_a_kicked_contestant_cannot_answer(live_round, clock: Clock) -> None:
     game: Round = live_round()
     player, _ = game.player("alice")
     game.host().emit("kick", {"contestant": player.contestant})
+    assert not player.client.is_connected("/play")  # told (see test_bans.py) and let go
     game.command("start")
-    assert ack_error(player.answer(SINGLE, RIGHT[SINGLE])) == "kicked"
+    with pytest.raises(RefusedCommand) as refused:  # e.g. from a connection elsewhere
+        game.wired.live.answer(game.id, player.contestant, SINGLE, RIGHT[SINGLE], clock.now)
+    assert refused.value.code == "kicked"
     assert game.wired.live.store.answer_count(game.id, 0) == 0
 
 

@@ -24,6 +24,7 @@ from engine.services.errors import ServiceError
 from web import clock
 from web.live import rooms
 from web.live.broadcast import Broadcaster
+from web.live.ejection import eject
 from web.live.schemas import AnswerSchema, AttachSchema, JoinSchema, KickSchema, WatchSchema
 from web.tokens import TokenError
 from web.wiring import Wiring
@@ -140,6 +141,8 @@ class PlayNamespace(LeitaiNamespace):
             data["team"],
             clock.now_ms(),
             resume=resume,
+            identity=data["identity"],
+            client=self._client(connection),
         )
         round_id = joined.plan.round_id
         token = self._seat(connection, round_id, joined.contestant, selfpaced=False)
@@ -151,6 +154,10 @@ class PlayNamespace(LeitaiNamespace):
             "seed": shuffle_seed(joined.plan.seed, None),
             "state": self.live.state_view(round_id, joined.contestant, now=clock.now_ms()),
         }
+
+    def _client(self, connection: dict) -> str | None:
+        """The connection's client address, which entries are throttled by."""
+        return (self.server.get_environ(connection["sid"], self.namespace) or {}).get("REMOTE_ADDR")
 
     def _seat(self, connection: dict, round_id: int, contestant: str, *, selfpaced: bool) -> str:
         """Tie the connection to its round and contestant; their resume token."""
@@ -175,9 +182,7 @@ class PlayNamespace(LeitaiNamespace):
                 data["team"],
                 clock.now_ms(),
                 identity=data["identity"],
-                client=self.server.get_environ(connection["sid"], self.namespace).get(
-                    "REMOTE_ADDR"
-                ),
+                client=self._client(connection),
             ).contestant
         elif resume[0] == round_id and self.live.store.attempt(*resume) is not None:
             contestant = resume[1]
@@ -313,7 +318,15 @@ class HostNamespace(LeitaiNamespace):
     def on_kick(self, connection: dict, data: dict) -> dict[str, Any]:
         if "organiser" not in connection:
             return failure("not_attached", "Attach to a round with a host token first.")
-        self.live.kick(connection["round"], data["contestant"])
+        self.wired.bans.ban(connection["round"], data["contestant"])
+        eject(self.server, connection["round"], data["contestant"])
+        return {"ok": True}
+
+    @event(KickSchema)
+    def on_unban(self, connection: dict, data: dict) -> dict[str, Any]:
+        if "organiser" not in connection:
+            return failure("not_attached", "Attach to a round with a host token first.")
+        self.wired.bans.lift(connection["round"], data["contestant"])
         return {"ok": True}
 
     @event()
