@@ -220,6 +220,8 @@ class SelfPacedRounds:
         index = keys.index(question_key)  # type: ignore[arg-type]
         question = questions[index]
         reading = self.store.selfpaced_reading(round_id, contestant, index)
+        if reading.banned:
+            raise banned()
         if reading.first is not None:
             return self._answered(plan, question, reading.first, now, duplicate=True)
         if not reading.running:  # after the final standings nothing more scores

@@ -60,7 +60,7 @@ for i = 3, unique + 2 do
 end
 local contestant = tostring(redis.call("INCR", KEYS[3]))
 for i = 3, unique + 2 do redis.call("HSET", KEYS[1], ARGV[i], contestant) end
-redis.call("HSET", KEYS[6], contestant, table.concat({unpack(ARGV, 3, all + 2)}, "\31"))
+redis.call("HSET", KEYS[6], contestant, table.concat({unpack(ARGV, 3, all + 2)}, "\\31"))
 redis.call("HSET", KEYS[2], contestant, ARGV[all + 3])
 local log = {"contestant", contestant}
 for i = all + 4, #ARGV do log[#log + 1] = ARGV[i] end
