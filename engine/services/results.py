@@ -142,7 +142,8 @@ class Results:
         """Recompute every board of the round from the SQL record, ranks identical.
 
         A round frozen (or due to freeze) keeps its public boards as they stood at the
-        freeze: answers recorded before that moment go on them, later ones do not.
+        freeze: answers recorded before that moment go on them, later ones do not. Banned
+        contestants stay off every board.
         """
         row = self._round(round_id)
         plan = self.competitions.plan(round_id)
@@ -155,7 +156,9 @@ class Results:
         }
         recorded = self.record.answers(round_id)
         self._require_drained(round_id, state, len(profiles), len(recorded))
-        recorded = [a for a in recorded if not a["voided"]]
+        banned = self.live.store.banned(round_id)  # they stay off the boards (bans.py)
+        profiles = {c: p for c, p in profiles.items() if c not in banned}
+        recorded = [a for a in recorded if not a["voided"] and a["contestant"] not in banned]
         rebuilt = Rebuilt(len(profiles), len(recorded))
         if plan.rules.freeze_at_question is None or row["status"] == "finished":
             self.leaderboard.rebuild(round_id, _scored(recorded), profiles)

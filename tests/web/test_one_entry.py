@@ -270,3 +270,41 @@ def test_a_resume_is_not_an_entry(live_round, wired) -> None:
     assert ack["ok"]
     again = Player(game.socket("/play"))
     assert again.join(game.code, "alice", resume_token=alice.token)["ok"]
+
+
+def test_skipping_a_question_a_banned_contestant_answered_keeps_them_off_the_boards(
+    live_round, clock: Clock
+) -> None:
+    game = live_round()
+    alice, bob = game.players(2)
+    host = game.host()
+    host.emit("start")
+    assert alice.answer(SINGLE, RIGHT[SINGLE])["accepted"]
+    host.emit("kick", {"contestant": alice.contestant})
+    assert host.emit("skip")["ok"]  # voids alice's answer while she is banned
+    clock.advance(1000)
+    assert board(game) == [bob.contestant]
+    assert game.wired.bans.banned(game.id)[0]["points"] == 0  # the void took it back
+    host.emit("unban", {"contestant": alice.contestant})
+    live = game.wired.leaderboard.top(game.id, view="live")
+    assert sorted((e.contestant, e.points) for e in live) == [
+        (alice.contestant, 0),
+        (bob.contestant, 0),
+    ]
+
+
+def test_a_rebuild_from_sql_keeps_the_banned_off_the_boards(live_round, clock: Clock) -> None:
+    from web.api.standings import results_service
+
+    game = live_round()
+    alice, bob = game.players(2)
+    host = game.host()
+    host.emit("start")
+    alice.answer(SINGLE, RIGHT[SINGLE])
+    host.emit("close")
+    host.emit("kick", {"contestant": alice.contestant})
+    game.wired.drainer.drain_all()
+    rebuilt = results_service(game.wired).rebuild(game.id)
+    assert rebuilt.contestants == 1
+    live = game.wired.leaderboard.top(game.id, view="live")
+    assert [e.contestant for e in live] == [bob.contestant]
