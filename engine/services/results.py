@@ -39,7 +39,7 @@ from engine.services.errors import Conflict, NotFound
 from engine.services.live import LiveRounds
 
 PAGE = 1000
-CSV_COLUMNS = ("rank", "contestant", "nickname", "region", "team", "points", "total_ms")
+CSV_COLUMNS = ("rank", "contestant", "nickname", "region", "team", "points", "total_ms", "banned")
 #: Cells Excel would run as a formula (CSV injection); such a cell gets a leading "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -308,4 +308,6 @@ def standings_csv(standings: Iterable[Mapping[str, Any]]) -> str:
 def _cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    if isinstance(value, bool):  # the banned column: "yes" stands out, "False" would not
+        return "yes" if value else ""
     return "" if value is None else value

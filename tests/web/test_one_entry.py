@@ -187,6 +187,9 @@ def test_a_finished_round_keeps_the_banned_marked_in_its_final_standings(
         (bob.contestant, 1, False),
         (alice.contestant, None, True),
     ]
+    csv = game.http.get(f"/api/v1/rounds/{game.id}/results.csv", headers=game.headers)
+    last = csv.data.decode("utf-8-sig").splitlines()[-1].split(",")
+    assert (last[0], last[1], last[-1]) == ("", alice.contestant, "yes")
 
 
 def test_bans_over_http_for_a_self_paced_round(windows, clock: Clock) -> None:
