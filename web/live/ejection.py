@@ -1,28 +1,24 @@
-"""Telling a banned contestant's phone at once, then closing its connection."""
+"""Telling a banned contestant's phones at once, and closing their connections."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from web.live import rooms
 
-def eject(server: Any, round_id: int, contestant: str) -> int:
-    """Send ``kicked`` to every ``/play`` connection of ``contestant`` in ``round_id`` that
-    this process serves, and disconnect it; how many there were.
 
-    Another process's connections are not reached from here: that phone learns of the
-    ban from its next event (answers are refused ``kicked``, a rejoin ``banned``).
+def eject(server: Any, round_id: int, contestant: str) -> None:
+    """Send ``kicked {round, contestant}`` to the contestant's ``/play`` connections and
+    close them.
+
+    This process's connections get it first, straight (not through the message queue,
+    which would deliver it after the disconnect), then are disconnected; the other
+    processes' get it through the queue, and their phone page closes the connection.
     """
-    play = server.namespace_handlers.get("/play")
-    if play is None:
-        return 0
-    sids = [
-        sid
-        for sid, connection in list(play.connections.items())
-        if connection.get("round") == round_id and connection.get("contestant") == contestant
-    ]
-    for sid in sids:
-        server.emit(
-            "kicked", {"round": round_id, "contestant": contestant}, to=sid, namespace="/play"
-        )
-        server.disconnect(sid, namespace="/play")
-    return len(sids)
+    room = rooms.contestant(round_id, contestant)
+    data = {"round": round_id, "contestant": contestant}
+    here = [sid for sid, _ in server.manager.get_participants("/play", room)]
+    for sid in here:
+        server.emit("kicked", data, to=sid, namespace="/play", ignore_queue=True)
+        server.disconnect(sid, namespace="/play", ignore_queue=True)
+    server.emit("kicked", data, to=room, namespace="/play")

@@ -163,8 +163,12 @@ class PlayNamespace(LeitaiNamespace):
         """Tie the connection to its round and contestant; their resume token."""
         if connection.get("round") not in (None, round_id):
             self.leave_room(connection["sid"], rooms.players(connection["round"]))
+        if "contestant" in connection:
+            seated = rooms.contestant(connection["round"], connection["contestant"])
+            self.leave_room(connection["sid"], seated)
         connection.update(round=round_id, contestant=contestant, selfpaced=selfpaced)
         self.enter_room(connection["sid"], rooms.players(round_id))
+        self.enter_room(connection["sid"], rooms.contestant(round_id, contestant))
         return self.wired.contestant_tokens.issue({"round": round_id, "contestant": contestant})
 
     def _enter(

@@ -176,8 +176,9 @@ function onEvent(name, data) {
     case "state":
       renderState(data, { force: false });
       break;
-    case "kicked": // the server closes the connection next: no resume
+    case "kicked": // no resume: the session goes, and so does the connection
       refused({ code: "kicked" }, false);
+      live.socket.disconnect();
       break;
   }
 }
@@ -708,7 +709,9 @@ form.addEventListener("submit", (event) => {
   };
   if (page.code !== code) page.code = code;
   notice(t("joining"));
-  live.resync();
+  // After a kick the server closed the connection: connecting again sends the join.
+  if (live.socket.connected) live.resync();
+  else live.socket.connect();
 });
 
 form.elements.code.addEventListener("change", () => {
