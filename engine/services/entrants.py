@@ -49,8 +49,10 @@ class EntryGate:
         if client:
             address = self.keyed_hash(0, "client", client)
             counted.append((f"entries:client:{address}", self.limits.per_client))
-        for name, limit in counted:
-            if limit and self.throttle.hit(name, self.limits.window_s) > limit:
+        counted = [(name, limit) for name, limit in counted if limit]
+        hits = self.throttle.hit_all([name for name, _ in counted], self.limits.window_s)
+        for (name, limit), count in zip(counted, hits, strict=True):
+            if count > limit:
                 raise Throttled(
                     "Too many entries just now; try again shortly.",
                     max(self.throttle.retry_after(name), 1),
