@@ -6,7 +6,7 @@ service can be read and tested without knowing about SQL or Redis.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from engine.domain.accounts import Account
@@ -56,6 +56,8 @@ class AccountCache(Protocol):
 
 class Throttle(Protocol):
     def hit(self, name: str, window_s: int) -> int: ...
+
+    def hit_all(self, names: Sequence[str], window_s: int) -> list[int]: ...
 
     def count(self, name: str) -> int: ...
 

@@ -172,6 +172,9 @@ def settings(tmp_path: Path, stack: tuple[Database, RedisConnection, str]) -> Se
         redis_url=None,
         secret_key="test-secret-key",
         redis_prefix=prefix,
+        # Tests enter hundreds of contestants from 127.0.0.1; test_entry_throttle.py
+        # checks the default limits.
+        entry_limit_per_client=0,
     )
 
 

@@ -29,6 +29,11 @@ class Settings:
     max_media_bytes: int = 8 * 1024 * 1024
     login_failures_allowed: int = 5
     login_failure_window_s: int = 900
+    #: Entries (live joins and self-paced entries) per window: per client address, per
+    #: round (0: no limit).
+    entry_limit_per_client: int = 30
+    entry_limit_per_round: int = 60_000
+    entry_window_s: int = 60
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -60,6 +65,9 @@ def settings_from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         secret_key=env.get("LEITAI_SECRET_KEY") or instance_secret(instance),
         redis_prefix=env.get("LEITAI_REDIS_PREFIX") or "leitai",
         leaderboard_shards=int(env.get("LEITAI_LEADERBOARD_SHARDS") or 1),
+        entry_limit_per_client=int(env.get("LEITAI_ENTRY_LIMIT_PER_CLIENT") or 30),
+        entry_limit_per_round=int(env.get("LEITAI_ENTRY_LIMIT_PER_ROUND") or 60_000),
+        entry_window_s=int(env.get("LEITAI_ENTRY_WINDOW_S") or 60),
     )
 
 

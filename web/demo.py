@@ -13,7 +13,7 @@ import time
 import unicodedata
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,9 @@ def demo(
     import_seed_banks(ctx, wired)
     organiser, password = demo_host(wired)
     plan = open_demo_round(wired, organiser, question_seconds)
+    limits = wired.live.gate.limits  # the simulated crowd joins from this machine's address
+    if limits.per_client:
+        wired.live.gate.limits = replace(limits, per_client=limits.per_client + contestants)
     seed = secrets.randbits(32) if seed is None else seed
     show = Show(
         app=app,

@@ -21,6 +21,7 @@ STATUS_OF_SERVICE_ERROR: dict[type[service.ServiceError], int] = {
     service.Unauthorised: 401,
     service.Forbidden: 403,
     service.TooManyAttempts: 429,
+    service.Throttled: 429,
 }
 
 CODE_OF_STATUS = {

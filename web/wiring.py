@@ -24,8 +24,10 @@ from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.adapters.sql.users import SqlUserRepository
 from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
+from engine.services.bans import Bans
 from engine.services.competitions import Competitions
 from engine.services.drain import Drainer
+from engine.services.entrants import EntryGate, EntryLimits
 from engine.services.integrity import Integrity
 from engine.services.live import LiveRounds
 from engine.services.ownership import Ownership
@@ -48,6 +50,7 @@ class Wiring:
     live: LiveRounds
     selfpaced: SelfPacedRounds
     integrity: Integrity
+    bans: Bans
     drainer: Drainer
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
@@ -78,10 +81,17 @@ def wire(
     store = RedisLiveStore(redis.client, prefix, leaderboard)
     rounds = SqlRoundRepository(database)
     competitions = Competitions(rounds=rounds, live=store, banks=banks)
-    live = LiveRounds(competitions, store, leaderboard, media_url=media_url)
-    selfpaced = SelfPacedRounds(
-        competitions, store, leaderboard, media_url=media_url, secret_key=settings.secret_key
+    gate = EntryGate(
+        throttle=RedisThrottle(redis.client, prefix),
+        limits=EntryLimits(
+            per_client=settings.entry_limit_per_client,
+            per_round=settings.entry_limit_per_round,
+            window_s=settings.entry_window_s,
+        ),
+        secret_key=settings.secret_key,
     )
+    live = LiveRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
+    selfpaced = SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
     return Wiring(
         settings=settings,
         banks=banks,
@@ -94,6 +104,7 @@ def wire(
         live=live,
         selfpaced=selfpaced,
         integrity=Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix)),
+        bans=Bans(competitions, store),
         drainer=Drainer(
             RedisAnswerLog(redis.client, store.log_key), rounds, consumer=_consumer_name()
         ),

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from engine.domain.drawing import DrawRule
+from engine.domain.identity import fold
 from engine.domain.regions import GUANGDONG
 from engine.domain.scoring import ScoringRules
 
@@ -142,11 +143,6 @@ class InvalidNickname(ValueError):
     pass
 
 
-def nickname_key(nickname: str) -> str:
-    """What makes two nicknames the same in one round: width, case and spaces folded."""
-    return "".join(unicodedata.normalize("NFKC", nickname).casefold().split())
-
-
 def clean_nickname(raw: object, blocked: Sequence[str] = BLOCKED_WORDS) -> str:
     """The nickname as shown, or :class:`InvalidNickname` saying what is wrong."""
     if not isinstance(raw, str):
@@ -158,7 +154,9 @@ def clean_nickname(raw: object, blocked: Sequence[str] = BLOCKED_WORDS) -> str:
         raise InvalidNickname(f"a nickname has at most {NICKNAME_MAX} characters")
     if any(unicodedata.category(ch).startswith("C") for ch in nickname):
         raise InvalidNickname("a nickname cannot contain control characters")
-    folded = nickname_key(nickname)
+    folded = fold(nickname)
+    if not folded:
+        raise InvalidNickname("a nickname needs a visible character")
     if any(word in folded for word in blocked):
         raise InvalidNickname("that nickname is not allowed; choose another")
     return nickname

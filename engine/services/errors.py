@@ -40,3 +40,13 @@ class TooManyAttempts(ServiceError):
     def __init__(self, message: str, retry_after_s: int) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+
+
+class Throttled(TooManyAttempts):
+    """Too many entries from one client address, or into one round, just now."""
+
+    code = "throttled"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message, retry_after_s)
+        self.fields = {"retry_after": retry_after_s}

@@ -7,8 +7,11 @@ from typing import Any
 PAGE = 1000
 
 
-def finish_round(leaderboard: Any, rounds: Any, round_id: int) -> int:
-    """Thaw the round's boards, store its final standings; the number of contestants."""
+def finish_round(
+    leaderboard: Any, rounds: Any, round_id: int, banned: list[dict[str, Any]] = ()
+) -> int:
+    """Thaw the round's boards, store its final standings (and the ``banned`` rows, kept
+    without a rank); the number of contestants ranked."""
     leaderboard.thaw(round_id)
     standings: list[dict[str, Any]] = []
     while page := leaderboard.top(round_id, offset=len(standings), limit=PAGE, view="live"):
@@ -21,9 +24,10 @@ def finish_round(leaderboard: Any, rounds: Any, round_id: int) -> int:
                 "nickname": e.nickname or "",
                 "region": e.region,
                 "team": e.team,
+                "banned": False,
             }
             for e in page
         ]
-    rounds.save_standings(round_id, standings)
+    rounds.save_standings(round_id, [*standings, *banned])
     rounds.set_status(round_id, "finished")
     return len(standings)

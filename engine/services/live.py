@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from engine.domain import rounds
-from engine.domain.contest import Mode, nickname_key
+from engine.domain.contest import Mode
 from engine.domain.rounds import (
     IllegalCommand,
     LiveRound,
@@ -32,7 +32,9 @@ from engine.services.answering import (
     parse_progress,
     verdict_of,
 )
+from engine.services.bans import banned_rows
 from engine.services.competitions import Competitions, RoundPlan, checked_entrant, join_records
+from engine.services.entrants import EntryGate, banned, refuse
 from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
 from engine.services.views import question_view
@@ -115,6 +117,7 @@ class LiveRounds:
     store: Any  # RedisLiveStore: state, contestants, the answer script
     leaderboard: Leaderboard
     media_url: Callable[[str], str]
+    gate: EntryGate
     _states: dict[int, LiveRound] = field(default_factory=dict, init=False, repr=False)
     _known: dict[tuple[int, str], tuple[str, float | None]] = field(
         default_factory=dict, init=False, repr=False
@@ -186,7 +189,9 @@ class LiveRounds:
                 self.leaderboard.freeze(plan.round_id, event.at)
 
     def _finish(self, round_id: int) -> None:
-        finish_round(self.leaderboard, self.competitions.rounds, round_id)
+        finish_round(
+            self.leaderboard, self.competitions.rounds, round_id, banned_rows(self.store, round_id)
+        )
 
     def close_if_due(
         self, round_id: int, now: int
@@ -205,11 +210,6 @@ class LiveRounds:
             return set()
         answers = self.store.answers(round_id, state.index)
         return {c for c, result in answers.items() if result.get("correct")}
-
-    def kick(self, round_id: int, contestant: str) -> None:
-        if self.store.profile(round_id, contestant) is None:
-            raise NotFound(f"Round {round_id} has no contestant {contestant}.")
-        self.store.kick(round_id, contestant)
 
     def _state(self, round_id: int) -> LiveRound:
         """The round's state read now; remembered for judging answers (``answer``)."""
@@ -233,8 +233,15 @@ class LiveRounds:
         now: int,
         *,
         resume: tuple[int, str] | None = None,
+        identity: str | None = None,
+        client: str | None = None,
     ) -> Joined:
-        """Enter a round by code, or come back as the contestant a resume token names."""
+        """Enter a round by code, or come back as the contestant a resume token names.
+
+        A nickname that looks like one taken is taken (``engine.domain.identity``); an
+        identity, when given, enters once; a banned contestant's nickname, identity and
+        token are refused; entries from one ``client`` address are throttled.
+        """
         round_id = self.competitions.round_id_by_code(code)
         plan = self.competitions.plan(round_id)
         if resume is not None:
@@ -247,10 +254,14 @@ class LiveRounds:
             raise RefusedCommand(
                 "round_not_open", "An elimination round admits no one once started."
             )
-        profile, log = join_records(round_id, shown, region, team, now)
-        contestant, created = self.store.join(round_id, nickname_key(shown), profile, log)
-        if not created:
-            raise Conflict("That nickname is taken in this round.", {"nickname": ["taken"]})
+        self.gate.admit(round_id, client)
+        keys = self.gate.keys(round_id, shown, identity, unique_nickname=True)
+        client_hash = self.gate.keyed_hash(round_id, "client", client) if client else ""
+        profile, log = join_records(
+            round_id, shown, region, team, now, identity=keys.identity_hash, client=client_hash
+        )
+        contestant, status = self.store.join(round_id, keys.unique, profile, log)
+        refuse(status, keys, unique_nickname=True)
         try:
             if plan.rules.freeze_at_question is not None:
                 self.leaderboard.plan_freeze(round_id)  # before the first registration
@@ -269,7 +280,7 @@ class LiveRounds:
         if profile is None:
             raise RefusedCommand("token_invalid", "The resume token is not for this round.")
         if self.store.is_kicked(round_id, contestant):
-            raise kicked()
+            raise banned()
         return Joined(plan, contestant, profile, rejoined=True)
 
     def _admit_to_elimination(self, round_id: int, contestant: str) -> None:

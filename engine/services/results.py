@@ -35,13 +35,14 @@ from engine.domain.statistics import (
     round_statistics,
     tally,
 )
+from engine.services.bans import banned_rows
 from engine.services.competitions import Competitions, RoundPlan
 from engine.services.errors import Conflict, NotFound
 from engine.services.integrity import FocusLog
 from engine.services.live import LiveRounds, question_open
 
 PAGE = 1000
-CSV_COLUMNS = ("rank", "contestant", "nickname", "region", "team", "points", "total_ms")
+CSV_COLUMNS = ("rank", "contestant", "nickname", "region", "team", "points", "total_ms", "banned")
 #: Cells Excel would run as a formula (CSV injection); such a cell gets a leading "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -141,13 +142,14 @@ class Results:
         }
 
     def standings(self, round_id: int) -> tuple[str, list[dict[str, Any]]]:
-        """("final", the standings written at finish) or ("live", the live board now)."""
+        """("final", the standings written at finish) or ("live", the live board now);
+        banned contestants last, marked ``banned`` and without a rank."""
         if self._round(round_id)["status"] == "finished":
             return "final", self.record.standings(round_id)
         rows: list[dict[str, Any]] = []
         while page := self.leaderboard.top(round_id, offset=len(rows), limit=PAGE, view="live"):
-            rows += [asdict(entry) for entry in page]
-        return "live", rows
+            rows += [{**asdict(entry), "banned": False} for entry in page]
+        return "live", rows + banned_rows(self.live.store, round_id)
 
     def rebuild(self, round_id: int) -> Rebuilt:
         """Recompute every board of the round from the SQL record, ranks identical.
@@ -155,7 +157,7 @@ class Results:
         A running round's public boards show what they showed: a live round's every
         closed question (none is open), or, frozen, the answers recorded before the
         freeze; a self-paced round revealing after its window, nothing. Afterwards they
-        are held (or frozen) as before.
+        are held (or frozen) as before. Banned contestants stay off every board.
         """
         row = self._round(round_id)
         plan = self.competitions.plan(round_id)
@@ -168,7 +170,9 @@ class Results:
         }
         recorded = self.record.answers(round_id)
         self._require_drained(round_id, state, len(profiles), len(recorded))
-        recorded = [a for a in recorded if not a["voided"]]
+        banned = self.live.store.banned(round_id)  # they stay off the boards (bans.py)
+        profiles = {c: p for c, p in profiles.items() if c not in banned}
+        recorded = [a for a in recorded if not a["voided"] and a["contestant"] not in banned]
         rebuilt = Rebuilt(len(profiles), len(recorded))
         if row["status"] == "finished" or not plan.rules.public_board_waits:
             self.leaderboard.rebuild(round_id, _scored(recorded), profiles)
@@ -334,4 +338,6 @@ def standings_csv(standings: Iterable[Mapping[str, Any]]) -> str:
 def _cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    if isinstance(value, bool):  # the banned column: "yes" stands out, "False" would not
+        return "yes" if value else ""
     return "" if value is None else value

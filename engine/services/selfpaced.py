@@ -9,10 +9,7 @@ public boards then stay at 0 until the round ends).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -32,6 +29,7 @@ from engine.services.answering import (
     parse_progress,
     verdict_of,
 )
+from engine.services.bans import banned_rows
 from engine.services.competitions import (
     Competitions,
     RoundPlan,
@@ -39,6 +37,7 @@ from engine.services.competitions import (
     finish_at,
     join_records,
 )
+from engine.services.entrants import EntryGate, banned, refuse
 from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
 from engine.services.views import question_view
@@ -68,7 +67,7 @@ class SelfPacedRounds:
     store: Any  # RedisLiveStore
     leaderboard: Any  # RedisLeaderboard
     media_url: Callable[[str], str]
-    secret_key: str
+    gate: EntryGate
 
     def __post_init__(self) -> None:
         self._paper = lru_cache(maxsize=65536)(self._draw)  # papers are immutable
@@ -117,7 +116,8 @@ class SelfPacedRounds:
         identity: str | None = None,
         client: str | None = None,
     ) -> Entry:
-        """One entry per identity (kept only as a keyed hash) and round."""
+        """One entry per identity (kept only as a keyed hash) and round; none while the
+        identity, a look-alike of the nickname or the entry is banned (``entrants``)."""
         plan = self.plan(round_id)
         window = self.window(plan, running=True)
         try:
@@ -125,18 +125,16 @@ class SelfPacedRounds:
         except IllegalCommand as refused:
             raise RefusedCommand(refused.code, refused.message) from refused
         shown = checked_entrant(plan, nickname, region, team)
-        folded = identity.strip().casefold() if identity else ""  # blank: no identity
-        identity_hash = self._keyed_hash(round_id, "identity", folded) if folded else ""
-        client_hash = self._keyed_hash(round_id, "client", client) if client else ""
-        unique = f"identity:{identity_hash}" if identity_hash else f"entry:{uuid.uuid4().hex}"
+        self.gate.admit(round_id, client)
+        keys = self.gate.keys(round_id, shown, identity, unique_nickname=False)
+        client_hash = self.gate.keyed_hash(round_id, "client", client) if client else ""
         profile, log = join_records(
-            round_id, shown, region, team, now, identity=identity_hash, client=client_hash
+            round_id, shown, region, team, now, identity=keys.identity_hash, client=client_hash
         )
-        contestant, created = self.store.join(round_id, unique, profile, log)
-        if not created:
-            raise Conflict(
-                "This identity has already entered the round.", {"identity": ["entered"]}
-            )
+        contestant, status = self.store.join(
+            round_id, keys.unique, profile, log, also_banned=keys.banned_by
+        )
+        refuse(status, keys, unique_nickname=False)
         try:
             self.leaderboard.register(
                 round_id, contestant, shown, region, team, competition_id=plan.competition_id
@@ -148,10 +146,6 @@ class SelfPacedRounds:
         )
         self.store.create_attempt(round_id, contestant, _attempt_json(attempt))
         return Entry(round_id, contestant, shown, created=True)
-
-    def _keyed_hash(self, round_id: int, purpose: str, value: str) -> str:
-        message = f"{round_id}:{purpose}:{value}".encode()
-        return hmac.new(self.secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
 
     def grant_extra_time(self, round_id: int, contestant: str, multiplier: float) -> None:
         """An accessibility accommodation (WCAG 2.2.1), set by an organiser."""
@@ -178,6 +172,8 @@ class SelfPacedRounds:
         questions = self._questions(plan, contestant)
         for _ in range(RETRIES):
             reading = self.store.selfpaced_reading(round_id, contestant)
+            if reading.banned:
+                raise banned()
             if not reading.running:
                 raise RefusedCommand("already_finished", "The round has finished.")
             raw, stored = _stored(reading.attempt)
@@ -225,6 +221,8 @@ class SelfPacedRounds:
         index = keys.index(question_key)  # type: ignore[arg-type]
         question = questions[index]
         reading = self.store.selfpaced_reading(round_id, contestant, index)
+        if reading.banned:
+            raise banned()
         if reading.first is not None:
             return self._answered(plan, question, reading.first, now, duplicate=True)
         if not reading.running:  # after the final standings nothing more scores
@@ -320,7 +318,9 @@ class SelfPacedRounds:
             raise RefusedCommand("already_finished", "The round has finished.")
         if not early and now < finish_at(plan):
             raise RefusedCommand("window_open", "Questions of the window may still be answered.")
-        ranked = finish_round(self.leaderboard, self.competitions.rounds, round_id)
+        ranked = finish_round(
+            self.leaderboard, self.competitions.rounds, round_id, banned_rows(self.store, round_id)
+        )
         self.store.schedule_window(round_id, None)
         return ranked
 

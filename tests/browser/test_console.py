@@ -207,6 +207,6 @@ def test_set_up_host_and_read_the_results_of_a_live_round(page, server, shot):
     with page.expect_download() as downloaded:
         page.get_by_role("button", name="下载成绩 CSV").click()
     csv_text = Path(downloaded.value.path()).read_text(encoding="utf-8-sig")
-    assert csv_text.splitlines()[0] == "rank,contestant,nickname,region,team,points,total_ms"
+    assert csv_text.splitlines()[0] == "rank,contestant,nickname,region,team,points,total_ms,banned"
     assert "小明" in csv_text
     shot(page, "results")

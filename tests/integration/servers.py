@@ -33,6 +33,7 @@ def get_json(url: str, timeout: float = 5) -> tuple[int, dict]:
 
 def clean_environ(extra: Mapping[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEITAI_")}
+    env["LEITAI_ENTRY_LIMIT_PER_CLIENT"] = "0"  # every simulated phone is on 127.0.0.1
     env.update(extra)
     return env
 

@@ -52,6 +52,8 @@ def test_each_record_is_one_json_field_beside_what_a_script_adds(wired: Wiring) 
         "region": "guangzhou",
         "team": "",
         "at": str(T0),
+        "identity": "",  # keyed hashes, when the phone gave an identity / an address
+        "client": "",
     }
     assert answer.keys() == {RECORD}
     assert json.loads(answer[RECORD]) == {

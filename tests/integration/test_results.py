@@ -379,10 +379,10 @@ def test_results_export_writes_csv_with_a_bom_and_json_to_a_file(
     result = invoke(app, "results", "export", round_id, "--format", "csv")
     assert result.exit_code == 0, result.output
     text = result.stdout_bytes.decode("utf-8")
-    assert text.startswith("\ufeffrank,contestant,nickname,region,team,points,total_ms\r\n")
+    assert text.startswith("\ufeffrank,contestant,nickname,region,team,points,total_ms,banned\r\n")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert rows[1] == ["1", people["A"], "阿明", "guangzhou", "red", "3000", "3000"]
-    assert rows[3] == ["3", people["C"], "'=cmd", "guangzhou", "blue", "1000", "3000"]
+    assert rows[1] == ["1", people["A"], "阿明", "guangzhou", "red", "3000", "3000", ""]
+    assert rows[3] == ["3", people["C"], "'=cmd", "guangzhou", "blue", "1000", "3000", ""]
     assert len(rows) == 6
 
     target = tmp_path / "results.json"

@@ -51,3 +51,20 @@ def test_only_plain_postgres_urls_are_rewritten():
     assert normalise_database_url("postgres://h/d") == "postgresql+psycopg://h/d"
     assert normalise_database_url("postgresql+psycopg://h/d") == "postgresql+psycopg://h/d"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_entry_throttles_are_on_by_default(tmp_path) -> None:
+    from engine.services.entrants import EntryLimits
+
+    settings = settings_from_environ({"LEITAI_INSTANCE": str(tmp_path)})
+    limits = EntryLimits()
+    assert (settings.entry_limit_per_client, settings.entry_limit_per_round) == (
+        limits.per_client,
+        limits.per_round,
+    )
+    assert limits.per_client == 30
+    assert limits.per_round > 0
+    off = settings_from_environ(
+        {"LEITAI_INSTANCE": str(tmp_path), "LEITAI_ENTRY_LIMIT_PER_CLIENT": "0"}
+    )
+    assert off.entry_limit_per_client == 0

@@ -35,11 +35,18 @@ def read(text: str) -> list[list[str]]:
 
 
 def test_the_csv_starts_with_a_bom_and_the_header_and_uses_crlf() -> None:
-    text = standings_csv([row(), row(rank=2, contestant="8", nickname="Ben", team="red")])
+    text = standings_csv(
+        [
+            row(),
+            row(rank=2, contestant="8", nickname="Ben", team="red", banned=False),
+            row(rank=None, contestant="9", nickname="Cy", banned=True),
+        ]
+    )
     assert text == (
-        "\ufeffrank,contestant,nickname,region,team,points,total_ms\r\n"
-        "1,7,阿明,guangzhou,,1000,1500\r\n"
-        "2,8,Ben,guangzhou,red,1000,1500\r\n"
+        "\ufeffrank,contestant,nickname,region,team,points,total_ms,banned\r\n"
+        "1,7,阿明,guangzhou,,1000,1500,\r\n"
+        "2,8,Ben,guangzhou,red,1000,1500,\r\n"
+        ",9,Cy,guangzhou,,1000,1500,yes\r\n"
     )
     assert text.encode("utf-8").startswith(b"\xef\xbb\xbf")
 

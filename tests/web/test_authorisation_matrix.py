@@ -40,7 +40,8 @@ SELF_PACED_RULES = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd
 class Row:
     """Expected HTTP status per caller, and what the call needs.
 
-    ``given``: host commands that bring the cell's fresh live round (``{round_id}``) to
+    ``given``: host commands (or ``ban``, its player kicked) that bring the cell's fresh
+    live round (``{round_id}``) to
     the state the operation needs; ``selfpaced``: ``{round_id}`` is instead the
     self-paced round the contestant entered. ``body``: JSON whose strings may name
     ``{cell}`` (unique per call), ``{question}`` (delivered to the contestant) or
@@ -115,6 +116,9 @@ HTTP: dict[str, Row] = {
     "GET /api/v1/rounds/{round_id}/results.csv": row(401, 401, 403, 200, 404, 200, 200),
     # Public; an organiser's token asks for the live view, which only the round's hosts get.
     "GET /api/v1/rounds/{round_id}/leaderboard": row(200, 200, 403, 200, 404, 200, 200),
+    "GET /api/v1/rounds/{round_id}/bans": row(401, 401, 403, 200, 404, 200, 200),
+    "PUT /api/v1/rounds/{round_id}/bans/{contestant}": row(401, 401, 403, 200, 404, 200, 200, selfpaced=True),  # noqa: E501
+    "DELETE /api/v1/rounds/{round_id}/bans/{contestant}": row(401, 401, 403, 200, 404, 200, 200, selfpaced=True),  # noqa: E501
     "GET /api/v1/rounds/{round_id}/leaderboard/me": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/entries": row(201, 201, 201, 201, 201, 201, 201, selfpaced=True, body=START_SELF_PACED),  # noqa: E501
     "GET /api/v1/rounds/{round_id}/paper/next": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),  # noqa: E501
@@ -160,6 +164,7 @@ EVENTS: dict[str, EventRow] = {
     "skip": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start",)),
     "finish": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start",)),  # noqa: E501
     "kick": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", payload={"contestant": "{player}"}),  # noqa: E501
+    "unban": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("ban",), payload={"contestant": "{player}"}),  # noqa: E501
     "answers": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start",)),  # noqa: E501
 }
 # fmt: on
@@ -199,7 +204,10 @@ class World:
         code = wired.competitions.plan(round_id).code
         player = wired.live.join(code, f"p{next(self.cells)}", None, None, now).contestant
         for command in given:
-            wired.live.command(round_id, command, now)
+            if command == "ban":  # a host's kick, for the events that need a banned player
+                wired.bans.ban(round_id, player)
+            else:
+                wired.live.command(round_id, command, now)
         return round_id, player
 
     def untouched(self, given: tuple[str, ...], made: tuple[int, str]) -> None:

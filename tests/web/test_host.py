@@ -241,8 +241,9 @@ def test_kick(live_round: Rounds, clock: Clock) -> None:
     assert host.emit("kick", {"contestant": bob.contestant}) == {"ok": True}
     assert game.wired.live.store.is_kicked(game.id, bob.contestant)
     assert not game.wired.live.store.is_kicked(game.id, alice.contestant)
+    assert not bob.client.is_connected("/play")
+    assert host.emit("kick", {"contestant": bob.contestant}) == {"ok": True}  # idempotent
     host.emit("start")
-    assert ack_error(bob.answer(SINGLE, RIGHT[SINGLE])) == "kicked"
     assert alice.answer(SINGLE, RIGHT[SINGLE])["accepted"]
 
 

@@ -284,7 +284,7 @@ def test_an_identity_is_stored_only_as_a_keyed_hash(windows) -> None:
     with game.wired.database.session() as session:
         row = session.scalars(select(ContestantRow)).one()
     assert len(row.identity_hash) == 32
-    assert row.identity_hash == game.wired.selfpaced._keyed_hash(
+    assert row.identity_hash == game.wired.selfpaced.gate.keyed_hash(
         game.id, "identity", IDENTITY.casefold()
     )
 

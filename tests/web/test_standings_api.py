@@ -450,9 +450,9 @@ def test_results_csv_is_utf8_with_a_bom_for_excel(
     assert response.data.startswith(b"\xef\xbb\xbfrank,contestant,nickname,")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows == [
-        ["rank", "contestant", "nickname", "region", "team", "points", "total_ms"],
-        ["1", ben, "'@sum(1)", "", "", "1000", "1500"],  # never a formula in Excel
-        ["2", ann, "阿明", "guangzhou", "red", "0", "0"],
+        ["rank", "contestant", "nickname", "region", "team", "points", "total_ms", "banned"],
+        ["1", ben, "'@sum(1)", "", "", "1000", "1500", ""],  # never a formula in Excel
+        ["2", ann, "阿明", "guangzhou", "red", "0", "0", ""],
     ]
     assert game.client.get(url).status_code == 401
     assert game.client.get(url, headers=login("author")).status_code == 403

@@ -151,10 +151,17 @@ class SignalSchema(Schema):
     detail = fields.String()
 
 
+class StandingRowSchema(BoardEntrySchema):
+    rank = fields.Integer(allow_none=True, metadata={"description": "null when banned"})
+    banned = fields.Boolean(
+        metadata={"description": "a host banned them: off every board, kept here unranked"}
+    )
+
+
 class ResultsSchema(Schema):
     round = fields.Dict()
     standings_source = fields.String(metadata={"description": "final, or live while running"})
-    standings = fields.List(fields.Nested(BoardEntrySchema))
+    standings = fields.List(fields.Nested(StandingRowSchema))
     contestants = fields.Integer()
     statistics = fields.Nested(RoundStatisticsSchema)
     questions = fields.List(fields.Nested(QuestionResultSchema))

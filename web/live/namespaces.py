@@ -25,6 +25,7 @@ from engine.services.errors import ServiceError
 from web import clock
 from web.live import rooms
 from web.live.broadcast import Broadcaster
+from web.live.ejection import eject
 from web.live.schemas import (
     AnswerSchema,
     AttachSchema,
@@ -148,6 +149,8 @@ class PlayNamespace(LeitaiNamespace):
             data["team"],
             clock.now_ms(),
             resume=resume,
+            identity=data["identity"],
+            client=self._client(connection),
         )
         round_id = joined.plan.round_id
         token = self._seat(connection, round_id, joined.contestant, selfpaced=False)
@@ -160,12 +163,20 @@ class PlayNamespace(LeitaiNamespace):
             "state": self.live.state_view(round_id, joined.contestant, now=clock.now_ms()),
         }
 
+    def _client(self, connection: dict) -> str | None:
+        """The connection's client address, which entries are throttled by."""
+        return (self.server.get_environ(connection["sid"], self.namespace) or {}).get("REMOTE_ADDR")
+
     def _seat(self, connection: dict, round_id: int, contestant: str, *, selfpaced: bool) -> str:
         """Tie the connection to its round and contestant; their resume token."""
         if connection.get("round") not in (None, round_id):
             self.leave_room(connection["sid"], rooms.players(connection["round"]))
+        if "contestant" in connection:
+            seated = rooms.contestant(connection["round"], connection["contestant"])
+            self.leave_room(connection["sid"], seated)
         connection.update(round=round_id, contestant=contestant, selfpaced=selfpaced)
         self.enter_room(connection["sid"], rooms.players(round_id))
+        self.enter_room(connection["sid"], rooms.contestant(round_id, contestant))
         return self.wired.contestant_tokens.issue({"round": round_id, "contestant": contestant})
 
     def _enter(
@@ -183,9 +194,7 @@ class PlayNamespace(LeitaiNamespace):
                 data["team"],
                 clock.now_ms(),
                 identity=data["identity"],
-                client=self.server.get_environ(connection["sid"], self.namespace).get(
-                    "REMOTE_ADDR"
-                ),
+                client=self._client(connection),
             ).contestant
         elif resume[0] == round_id and self.live.store.attempt(*resume) is not None:
             contestant = resume[1]
@@ -341,7 +350,15 @@ class HostNamespace(LeitaiNamespace):
     def on_kick(self, connection: dict, data: dict) -> dict[str, Any]:
         if refused := self._hosting(connection):
             return refused
-        self.live.kick(connection["round"], data["contestant"])
+        self.wired.bans.ban(connection["round"], data["contestant"])
+        eject(self.server, connection["round"], data["contestant"])
+        return {"ok": True}
+
+    @event(KickSchema)
+    def on_unban(self, connection: dict, data: dict) -> dict[str, Any]:
+        if refused := self._hosting(connection):
+            return refused
+        self.wired.bans.lift(connection["round"], data["contestant"])
         return {"ok": True}
 
     @event()

@@ -11,3 +11,8 @@ def spectators(round_id: int) -> str:
 
 def hosts(round_id: int) -> str:
     return f"host:{round_id}"
+
+
+def contestant(round_id: int, contestant: str) -> str:
+    """One contestant's connections (any process's): only a ban is sent here."""
+    return f"round:{round_id}:contestant:{contestant}"

@@ -17,7 +17,7 @@ class JoinSchema(Schema):
     resume_token = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=512)
     )
-    #: Self-paced rounds: one entry per identity (kept only as a keyed hash).
+    #: One entry per identity, when given (kept only as a keyed hash; see entrants.py).
     identity = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=128)
     )

@@ -5,9 +5,12 @@ Keys of round ``R`` (besides the leaderboards')::
     {prefix}:round:R:live             hash: json (the LiveRound), status, index, seq,
                                       published (the last question on the public boards)
     {prefix}:round:R:contestants      hash: contestant -> profile JSON
-    {prefix}:round:R:nicknames        hash: folded nickname -> contestant
+    {prefix}:round:R:nicknames        hash: entry key -> contestant (nickname keys in
+                                      live rounds, identity keys; see services/entrants)
+    {prefix}:round:R:entry-keys       hash: contestant -> their entry keys ("\x1f"-joined)
     {prefix}:round:R:next-contestant  counter
-    {prefix}:round:R:kicked           set of contestants removed by the host
+    {prefix}:round:R:kicked           set of contestants banned by a host
+    {prefix}:round:R:banned           hash: entry key of a banned contestant -> contestant
     {prefix}:round:R:progress         hash: contestant -> "streak,last_index"
     {prefix}:round:R:q:I:answers      hash: contestant -> first accepted result (JSON)
     {prefix}:round:R:q:I:options      hash: option -> how many chose it
@@ -43,13 +46,26 @@ _LUA = Path(__file__).parent / "lua"
 SEPARATOR = "\x1f"
 
 _JOIN = """
-local existing = redis.call("HGET", KEYS[1], ARGV[1])
-if existing then return {0, existing} end
+-- KEYS: 1 entry keys -> contestant, 2 contestants, 3 next-contestant, 4 answer log,
+--       5 banned entry keys -> contestant, 6 contestant -> their entry keys
+-- ARGV: 1 how many keys are unique (the first ones), 2 how many keys in all, then the
+--       keys, the profile JSON, the log entry's fields and values
+-- Returns {1, new contestant} | {0, contestant holding a unique key} | {2, banned one}.
+local unique, all = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i = 3, all + 2 do
+  local banned = redis.call("HGET", KEYS[5], ARGV[i])
+  if banned then return {2, banned} end
+end
+for i = 3, unique + 2 do
+  local existing = redis.call("HGET", KEYS[1], ARGV[i])
+  if existing then return {0, existing} end
+end
 local contestant = tostring(redis.call("INCR", KEYS[3]))
-redis.call("HSET", KEYS[1], ARGV[1], contestant)
-redis.call("HSET", KEYS[2], contestant, ARGV[2])
+for i = 3, unique + 2 do redis.call("HSET", KEYS[1], ARGV[i], contestant) end
+redis.call("HSET", KEYS[6], contestant, table.concat({unpack(ARGV, 3, all + 2)}, "\\31"))
+redis.call("HSET", KEYS[2], contestant, ARGV[all + 3])
 local log = {"contestant", contestant}
-for i = 3, #ARGV do log[#log + 1] = ARGV[i] end
+for i = all + 4, #ARGV do log[#log + 1] = ARGV[i] end
 redis.call("XADD", KEYS[4], "*", unpack(log))
 return {1, contestant}
 """
@@ -77,6 +93,7 @@ class SelfPacedReading:
     progress: str  # as RedisLiveStore.progress
     score: float | None  # read for an answer only
     first: dict[str, Any] | None  # the contestant's accepted answer to the question answered
+    banned: bool = False  # a host banned the contestant from the round
 
 
 @dataclass(frozen=True)
@@ -106,6 +123,7 @@ class RedisLiveStore:
         self._void = client.register_script(boards + (_LUA / "void.lua").read_text())
         self._publish = client.register_script(boards + (_LUA / "publish.lua").read_text())
         self._join = client.register_script(_JOIN)
+        self._ban = client.register_script(boards + (_LUA / "ban.lua").read_text())
         self._save = client.register_script(_SAVE)
         self._save_field = client.register_script(_SAVE_FIELD)
 
@@ -205,24 +223,37 @@ class RedisLiveStore:
     # --- contestants -------------------------------------------------------------------
 
     def join(
-        self, round_id: int, nickname_key: str, profile: Mapping[str, Any], log: Mapping[str, str]
-    ) -> tuple[str, bool]:
-        """The contestant id for this nickname, and whether they are new."""
+        self,
+        round_id: int,
+        unique: Sequence[str],
+        profile: Mapping[str, Any],
+        log: Mapping[str, str],
+        *,
+        also_banned: Sequence[str] = (),
+    ) -> tuple[str, str]:
+        """A new contestant holding the ``unique`` entry keys, unless one is held already
+        or one of those or ``also_banned`` is banned: (contestant, "created") or the
+        holder's (contestant, "taken") or the banned one's (contestant, "banned")."""
         self.appended += 1
-        created, contestant = self._join(
+        keys = [*unique, *also_banned]
+        status, contestant = self._join(
             keys=[
                 self._key(round_id, "nicknames"),
                 self._key(round_id, "contestants"),
                 self._key(round_id, "next-contestant"),
                 self.log_key,
+                self._key(round_id, "banned"),
+                self._key(round_id, "entry-keys"),
             ],
             args=[
-                nickname_key,
+                len(unique),
+                len(keys),
+                *keys,
                 json.dumps(profile, ensure_ascii=False),
                 *entry(log),
             ],
         )
-        return contestant.decode(), bool(created)
+        return contestant.decode(), {0: "taken", 1: "created", 2: "banned"}[status]
 
     def profile(self, round_id: int, contestant: str) -> dict[str, Any] | None:
         raw = self._redis.hget(self._key(round_id, "contestants"), contestant)
@@ -235,11 +266,42 @@ class RedisLiveStore:
         raw = self._redis.hgetall(self._key(round_id, "contestants"))
         return {k.decode(): json.loads(v) for k, v in raw.items()}
 
-    def kick(self, round_id: int, contestant: str) -> None:
-        self._redis.sadd(self._key(round_id, "kicked"), contestant)
+    def ban(self, round_id: int, contestant: str) -> bool:
+        """Ban a contestant from the round (False: already banned): their entry keys
+        refuse new entries, their answers are refused, and they leave every board of the
+        round, their scores kept aside for a lift and for the results (lua/ban.lua)."""
+        return self._ban_or_lift("ban", round_id, contestant)
+
+    def lift(self, round_id: int, contestant: str) -> bool:
+        """Undo :meth:`ban` (False: not banned); the scores go back as they were."""
+        return self._ban_or_lift("lift", round_id, contestant)
+
+    def _ban_or_lift(self, action: str, round_id: int, contestant: str) -> bool:
+        base, board_keys = self._boards.answer_keys(round_id, contestant, None)
+        keys = [
+            self._key(round_id, "kicked"),
+            self._key(round_id, "banned"),
+            self._key(round_id, "entry-keys"),
+            *board_keys,  # profiles, state
+            f"{base}:banned-scores",
+        ]
+        return bool(self._ban(keys=keys, args=[action, contestant, base]))
 
     def is_kicked(self, round_id: int, contestant: str) -> bool:
         return bool(self._redis.sismember(self._key(round_id, "kicked"), contestant))
+
+    def banned(self, round_id: int) -> dict[str, float | None]:
+        """Each banned contestant and their round score ("all" board) when banned."""
+        members = sorted(m.decode() for m in self._redis.smembers(self._key(round_id, "kicked")))
+        pipe = self._redis.pipeline(transaction=False)
+        for contestant in members:
+            base, _ = self._boards.answer_keys(round_id, contestant, None)
+            pipe.hget(f"{base}:banned-scores", contestant)
+        scores = {}
+        for contestant, saved in zip(members, pipe.execute(), strict=True):
+            score = json.loads(saved).get("live:all") if saved else None
+            scores[contestant] = None if score is None else float(score)
+        return scores
 
     # --- self-paced attempts ------------------------------------------------------------
 
@@ -256,7 +318,7 @@ class RedisLiveStore:
         contestant: str,
         answering: int | None = None,
     ) -> SelfPacedReading:
-        """Whether the round still runs, the contestant's attempt and progress and, when
+        """Whether the round still runs, the contestant's attempt, progress, ban and, when
         ``answering`` question I, their board score and first answer to it, pipelined:
         read one at a time they were most of a self-paced request's round trips."""
         pipe = self._redis.pipeline(transaction=False)
@@ -267,7 +329,8 @@ class RedisLiveStore:
         else:
             self._read_progress(pipe, round_id, contestant)
             pipe.hget(self._key(round_id, "q", answering, "answers"), contestant)
-        running, attempt, progress, *answer = pipe.execute()
+        pipe.sismember(self._key(round_id, "kicked"), contestant)
+        running, attempt, progress, *answer, banned = pipe.execute()
         score, first = answer or (None, None)
         return SelfPacedReading(
             running=running is not None,
@@ -275,6 +338,7 @@ class RedisLiveStore:
             progress=(progress or b"").decode(),
             score=score,
             first=None if first is None else json.loads(first),
+            banned=bool(banned),
         )
 
     def save_attempt(self, round_id: int, contestant: str, read: str, attempt: str) -> bool:

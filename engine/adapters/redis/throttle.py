@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import redis
 
 
@@ -16,12 +18,16 @@ class RedisThrottle:
         return f"{self._prefix}:throttle:{name}"
 
     def hit(self, name: str, window_s: int) -> int:
+        return self.hit_all([name], window_s)[0]
+
+    def hit_all(self, names: Sequence[str], window_s: int) -> list[int]:
+        """``hit`` for each name, in one round trip."""
         pipe = self._redis.pipeline()
-        # SET NX EX starts the window once; EXPIRE NX would need Redis 7.
-        pipe.set(self._key(name), 0, ex=window_s, nx=True)
-        pipe.incr(self._key(name))
-        _, count = pipe.execute()
-        return int(count)
+        for name in names:
+            # SET NX EX starts the window once; EXPIRE NX would need Redis 7.
+            pipe.set(self._key(name), 0, ex=window_s, nx=True)
+            pipe.incr(self._key(name))
+        return [int(count) for count in pipe.execute()[1::2]]
 
     def count(self, name: str) -> int:
         return int(self._redis.get(self._key(name)) or 0)

@@ -242,9 +242,11 @@ class StandingRow(Base):
 
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
     contestant: Mapped[str] = mapped_column(String(32), primary_key=True)
-    rank: Mapped[int] = mapped_column(Integer)
+    rank: Mapped[int | None] = mapped_column(Integer)  # None: banned, kept unranked
     points: Mapped[int] = mapped_column(Integer)
     total_ms: Mapped[int] = mapped_column(Integer)
     nickname: Mapped[str] = mapped_column(String(64))
     region: Mapped[str | None] = mapped_column(String(32))
     team: Mapped[str | None] = mapped_column(String(32))
+    #: A host banned the contestant from the round: off the boards, kept in the results.
+    banned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

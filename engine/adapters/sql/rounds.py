@@ -176,7 +176,7 @@ class SqlRoundRepository:
             rows = session.scalars(
                 select(StandingRow)
                 .where(StandingRow.round_id == round_id)
-                .order_by(StandingRow.rank, StandingRow.contestant)
+                .order_by(StandingRow.banned, StandingRow.rank, StandingRow.contestant)
             )
             return [
                 {
@@ -187,6 +187,7 @@ class SqlRoundRepository:
                     "nickname": r.nickname,
                     "region": r.region,
                     "team": r.team,
+                    "banned": r.banned,
                 }
                 for r in rows
             ]

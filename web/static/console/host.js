@@ -102,6 +102,29 @@ async function pollBoard() {
   if (!result.data.top.length) $("board").append(el("tr", {}, el("td", { colspan: "5" }, t("还没有选手。", "No contestants yet."))));
 }
 
+async function pollBans() {
+  const result = await api("GET", `/rounds/${ROUND}/bans`);
+  if (!result.ok) return;
+  $("bans").replaceChildren(...result.data.bans.map((entry) => el("tr", {},
+    el("td", {}, entry.nickname || entry.contestant),
+    el("td", {}, entry.region || "—"),
+    el("td", {}, String(entry.points)),
+    el("td", {}, el("button", {
+      type: "button",
+      "aria-label": t(`恢复 ${entry.nickname}`, `Lift the ban on ${entry.nickname}`),
+      onclick: () => lift(entry),
+    }, t("恢复", "Lift ban"))))));
+  if (!result.data.bans.length) $("bans").append(el("tr", {}, el("td", { colspan: "4" }, t("没有。", "None."))));
+}
+
+async function lift(entry) {
+  const result = await api("DELETE", `/rounds/${ROUND}/bans/${encodeURIComponent(entry.contestant)}`);
+  if (result.ok) say(t(`已恢复 ${entry.nickname}。`, `Lifted the ban on ${entry.nickname}.`));
+  else $("command-error").textContent = errorMessage(result);
+  pollBans();
+  pollBoard();
+}
+
 async function command(name) {
   $("command-error").textContent = "";
   if (name === "finish" && !confirm(t("确定结束比赛？结束后不能再出题。", "Finish the round? No more questions can be asked."))) return;
@@ -138,6 +161,7 @@ async function kick(entry) {
     $("command-error").textContent = String(error.message || error);
   }
   pollBoard();
+  pollBans();
 }
 
 if (requireLogin()) {
@@ -146,6 +170,8 @@ if (requireLogin()) {
   }
   poll();
   pollBoard();
+  pollBans();
   setInterval(poll, POLL_MS);
   setInterval(pollBoard, BOARD_MS);
+  setInterval(pollBans, BOARD_MS);
 }

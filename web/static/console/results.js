@@ -52,7 +52,7 @@ function render(report) {
     el("td", {}, q.discrimination == null ? "—" : q.discrimination.toFixed(2)))));
 
   $("standings").replaceChildren(...report.standings.map((row) => el("tr", {},
-    el("td", {}, String(row.rank)),
+    el("td", {}, row.banned ? t("禁赛", "banned") : String(row.rank)),
     el("td", {}, row.nickname || row.contestant),
     el("td", {}, row.region || "—"),
     el("td", {}, row.team || "—"),

@@ -7,7 +7,9 @@ import { apply, bindLocaleSelect, pick, t } from "./i18n.js";
 import { Countdown, liveSocket } from "./live-socket.js";
 
 const SHAPES = ["▲", "◆", "●", "■"];
-const EVENTS = ["state", "question", "closed", "reveal", "finished", "eliminated", "revived"];
+const EVENTS = [
+  "state", "question", "closed", "reveal", "finished", "eliminated", "revived", "kicked",
+];
 const ME_JITTER_MS = 600; // spreads the `me` calls a reveal sets off across a hall
 // A self-paced question counts as missed only after the server's grace (500 ms) is over.
 const PACED_TIME_UP_MS = 1000;
@@ -126,13 +128,19 @@ function joined(ack, fresh) {
 }
 
 // A resume refused with one of these will never succeed: join anew.
-const DEAD_SESSION = new Set(["kicked", "token_invalid", "not_found"]);
+const DEAD_SESSION = new Set(["kicked", "banned", "token_invalid", "not_found"]);
+// Refusals the page words itself, in the contestant's language.
+const WORDED = new Set(["kicked", "banned", "throttled"]);
 
 function refused(error, fromForm) {
   if (!fromForm && DEAD_SESSION.has(error.code)) {
     saveSession(null);
-    notice(error.code === "kicked" ? t("kicked") : error.message);
+    notice(WORDED.has(error.code) ? t(error.code) : error.message);
     show("join");
+    return;
+  }
+  if (WORDED.has(error.code)) {
+    notice(t(error.code));
     return;
   }
   if (error.code === "timeout") {
@@ -168,6 +176,10 @@ function onEvent(name, data) {
       break;
     case "state":
       renderState(data, { force: false });
+      break;
+    case "kicked": // no resume: the session goes, and so does the connection
+      refused({ code: "kicked" }, false);
+      live.socket.disconnect();
       break;
   }
 }
@@ -494,7 +506,7 @@ async function submit(response, chosen) {
     return;
   }
   chosen?.classList.remove("chosen");
-  if (ack?.error?.code === "kicked") {
+  if (ack?.error?.code === "kicked" || ack?.error?.code === "banned") {
     refused(ack.error, false);
     return;
   }
@@ -742,7 +754,9 @@ form.addEventListener("submit", (event) => {
   };
   if (page.code !== code) page.code = code;
   notice(t("joining"));
-  live.resync();
+  // After a kick the server closed the connection: connecting again sends the join.
+  if (live.socket.connected) live.resync();
+  else live.socket.connect();
 });
 
 form.elements.code.addEventListener("change", () => {

@@ -22,10 +22,8 @@ local FIELDS = 22
 
 local function accept(a)
   local contestant, live = a[12], a[14] ~= ""
-  if live then
-    if redis.call("HGET", a[1], "seq") ~= a[14] then return {"stale"} end
-    if redis.call("SISMEMBER", a[6], contestant) == 1 then return {"refused", "kicked"} end
-  end
+  if live and redis.call("HGET", a[1], "seq") ~= a[14] then return {"stale"} end
+  if redis.call("SISMEMBER", a[6], contestant) == 1 then return {"refused", "kicked"} end
   local first = redis.call("HGET", a[2], contestant)
   if first then return {"duplicate", first} end
   -- Scored from what the caller knew; if a concurrent answer changed it, score again.

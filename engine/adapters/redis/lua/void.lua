@@ -7,6 +7,9 @@
 -- (status "applied" or "voided"; competition delta "" without a competition board;
 -- views "live" or "live+public"), as the answer script wrote it.
 -- Returns per contestant 1 (voided now) or 0 (voided before, or nothing applied).
+-- The shard's banned contestants' scores (ban.lua): a key of the same shard, named from
+-- the base as the board scripts name the region and team boards.
+local banned_scores = ARGV[1] .. ":banned-scores"
 local results = {}
 for i = 2, #ARGV, 2 do
   local contestant = ARGV[i]
@@ -19,8 +22,24 @@ for i = 2, #ARGV, 2 do
   if status ~= "applied" then
     results[#results + 1] = 0
   else
-    remove_from_boards(ARGV[1], KEYS[4], KEYS[5], KEYS[6], contestant, tonumber(d),
-      tonumber(competition_delta), views == "live+public")
+    local saved = redis.call("HGET", banned_scores, contestant)
+    if saved then
+      -- Banned (ban.lua): off the boards, so the scores set aside give the answer back.
+      local scores = cjson.decode(saved)
+      for name, score in pairs(scores) do
+        local view = string.match(name, "^(%a+):")
+        if view == "live" or (view == "public" and views == "live+public") then
+          scores[name] = score_text(tonumber(score) - tonumber(d))
+        end
+      end
+      redis.call("HSET", banned_scores, contestant, cjson.encode(scores))
+      if KEYS[6] and tonumber(competition_delta) then
+        redis.call("ZINCRBY", KEYS[6], -tonumber(competition_delta), contestant)
+      end
+    else
+      remove_from_boards(ARGV[1], KEYS[4], KEYS[5], KEYS[6], contestant, tonumber(d),
+        tonumber(competition_delta), views == "live+public")
+    end
     redis.call("HSET", KEYS[2], contestant, "voided" .. string.sub(recorded, #status + 1))
     redis.call("HSET", KEYS[1], contestant, ARGV[i + 1])
     -- The question never happened for the streak either: undo its step unless a later
