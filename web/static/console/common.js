@@ -25,6 +25,19 @@ export function logout() {
   toLogin();
 }
 
+/** The logout button: the server revokes the token first, so a copy of it is useless. */
+async function logOutEverywhere() {
+  const held = token();
+  if (held) {
+    try {
+      await fetch("/api/v1/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${held}` } });
+    } catch {
+      // Offline: the token is forgotten here all the same and expires by itself.
+    }
+  }
+  logout();
+}
+
 function toLogin() {
   const back = location.pathname + location.search;
   location.assign(`${main.dataset.loginUrl}?next=${encodeURIComponent(back)}`);
@@ -38,7 +51,7 @@ export function requireLogin() {
   }
   const logoutButton = document.getElementById("logout");
   logoutButton.hidden = false;
-  logoutButton.addEventListener("click", logout);
+  logoutButton.addEventListener("click", logOutEverywhere);
   document.getElementById("whoami").textContent = sessionStorage.getItem(ROLE_KEY) || "";
   return true;
 }

@@ -60,6 +60,18 @@ function render(report) {
     el("td", {}, seconds(row.total_ms)))));
   if (!report.standings.length) $("standings").append(el("tr", {}, el("td", { colspan: "6" }, t("没有选手。", "No contestants."))));
 
+  const names = new Map(report.standings.map((row) => [row.contestant, row.nickname || row.contestant]));
+  const kinds = {
+    fast: t("答得过快", "Implausibly fast"),
+    identical: t("答卷雷同", "Identical answer sheets"),
+    burst: t("同一设备集中报名", "Burst of entries from one client"),
+    focus: t("答题时多次离开页面", "Left the page during questions"),
+  };
+  $("signals").replaceChildren(...(report.signals ?? []).map((signal) => el("li", {},
+    el("strong", {}, kinds[signal.kind] ?? signal.kind), " · ",
+    signal.contestants.map((c) => names.get(c) ?? c).join(", "), " · ", signal.detail)));
+  if (!report.signals?.length) $("signals").append(el("li", {}, t("没有。", "None.")));
+
   chart("correct-chart", asked.map((q) => `${q.index + 1}`),
     asked.map((q) => (q.answers ? Math.round((100 * q.correct) / q.answers) : 0)), t("正确率 %", "Correct %"), 100);
   const bins = histogram(report.standings.map((row) => row.points));

@@ -662,24 +662,54 @@ async function pacedFinished() {
 // Each time the page is hidden or loses focus while a question waits for an answer, the
 // server hears of it (`focus_lost`): it counts the switches, flags a contestant above the
 // round's tolerance for review and may hand a self-paced paper in. Reports made offline
-// wait here and go out on reconnecting. A deterrent for honest phones, not a guarantee:
-// a modified page can stay silent. Copying the question is discouraged the same way.
+// wait in storage (a reload does not drop them) and go out on rejoining. A deterrent for
+// honest phones, not a guarantee: a modified page can stay silent. Copying the question
+// is discouraged the same way.
 
-const focusReports = [];
+const FOCUS_REPORTS = "leitai.play.focus";
 let away = false;
+
+function focusReports() {
+  try {
+    return JSON.parse(localStorage.getItem(FOCUS_REPORTS)) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+function keepFocusReports(reports) {
+  try {
+    localStorage.setItem(FOCUS_REPORTS, JSON.stringify(reports));
+  } catch {
+    // Without storage, unsent reports live only as long as the page.
+  }
+}
 
 function leftPage() {
   if (away || page.stage !== "question" || !answerable()) return;
   away = true;
-  focusReports.push({ question: page.question.key, at: Date.now() });
+  keepFocusReports([...focusReports(), { question: page.question.key, at: Date.now() }]);
   sendFocusReports();
 }
 
+let sending = false;
+
 async function sendFocusReports() {
-  while (focusReports.length > 0) {
-    const ack = await live.call("focus_lost", focusReports[0]);
-    if (ack?.error?.code === "timeout") return; // offline: sent again once rejoined
-    focusReports.shift();
+  if (sending) return; // one sender at a time, so each report goes once
+  sending = true;
+  try {
+    await sendEachFocusReport();
+  } finally {
+    sending = false;
+  }
+}
+
+async function sendEachFocusReport() {
+  for (let reports = focusReports(); reports.length > 0; reports = focusReports()) {
+    const ack = await live.call("focus_lost", reports[0]);
+    // Offline, or back online before the rejoin: sent again once rejoined.
+    if (["timeout", "not_joined"].includes(ack?.error?.code)) return;
+    keepFocusReports(focusReports().slice(1));
     if (!ack?.ok) continue; // e.g. the round has finished: nothing left to count
     if (ack.submitted && page.paced) {
       clearTimeout(page.pacedTimer);
