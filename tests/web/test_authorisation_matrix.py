@@ -40,11 +40,12 @@ SELF_PACED_RULES = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd
 class Row:
     """Expected HTTP status per caller, and what the call needs.
 
-    ``given``: host commands that bring the cell's fresh live round (``{round_id}``) to
-    the state the operation needs; ``selfpaced``: ``{round_id}`` is instead the
-    self-paced round the contestant entered. ``body``: JSON whose strings may name
-    ``{cell}`` (unique per call), ``{question}`` (delivered to the contestant) or
-    ``{owner}``; bytes go raw; a callable takes the world and returns the JSON.
+    ``given``: host commands that bring the cell's fresh live round (``{round_id}``, with
+    one joined ``{contestant}``) to the state the operation needs; ``selfpaced``:
+    ``{round_id}`` is instead the self-paced round the contestant entered. ``body``: JSON
+    whose strings may name ``{cell}`` (unique per call), ``{question}`` (delivered to the
+    self-paced contestant) or ``{owner}``; bytes go raw; a callable takes the world and
+    returns the JSON.
     """
 
     statuses: dict[str, int]
@@ -154,7 +155,7 @@ EVENTS: dict[str, EventRow] = {
     "resume": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start", "pause")),  # noqa: E501
     "skip": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start",)),
     "finish": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start",)),  # noqa: E501
-    "kick": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", payload={"contestant": "{player}"}),  # noqa: E501
+    "kick": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", payload={"contestant": "{contestant}"}),  # noqa: E501
     "answers": event_row(*UNATTACHED, "ok", "not_attached", "ok", "ok", "not_found", given=("start",)),  # noqa: E501
 }
 # fmt: on
@@ -347,7 +348,7 @@ def prepare(world: World, operation: str, spec: Row) -> Call:
         values["round_id"] = world.selfpaced_round
     elif "{round_id}" in path:
         made = world.fresh_round(spec.given)
-        values["round_id"] = made[0]
+        values["round_id"], values["contestant"] = made
     url = path.format_map(values) + (f"?{spec.query}" if spec.query else "")
     body = spec.body(world) if callable(spec.body) else filled(spec.body, values)
     return Call(method, url, body, made)
@@ -449,7 +450,7 @@ def host_event(
         if role != "dismissed" or name == "attach":
             ack = attach(connection, round_id, attach_token(world, role))
         if name != "attach":
-            payload = filled(spec.payload, {"player": player})
+            payload = filled(spec.payload, {"contestant": player})
             args = () if payload is None else (payload,)
             ack = connection.emit(name, *args, namespace="/host", callback=True)
         return ack, watch and world.snapshot() != before
