@@ -236,6 +236,9 @@ def test_results_of_a_running_round_carry_only_closed_questions_keys(
         return keys_shown(response.json)
 
     assert report() == dict.fromkeys(KEYS)  # the first question is still open
+    host_page = client.get(f"/api/v1/rounds/{game.id}", headers=game.headers).json["state"]
+    assert host_page["reveal"] is None
+    assert "answer" not in host_page["question"]
     game.command("close")
     first = list(wired.competitions.plan(game.id).questions[0].answer)
     assert report() == {KEYS[0]: first, **dict.fromkeys(KEYS[1:])}
