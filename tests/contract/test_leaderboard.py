@@ -255,6 +255,32 @@ def test_a_frozen_board_shows_the_moment_of_the_freeze_until_it_thaws(
         board.freeze(3)
 
 
+def test_held_public_boards_show_everyone_at_0_whatever_is_answered(boards: Factory) -> None:
+    """Held boards (a live round's, moved only by publishing a closed question) take
+    registrations on both views and answers on the live ones only; a held board can
+    freeze, and thaws to the live board."""
+    board = boards()
+    board.hold(5)
+    profiles = {"a": Profile("Ann", "foshan"), "b": Profile("Ben", "foshan"), "c": Profile("Cai")}
+    board.register_many(5, profiles)
+    board.add_many(5, [("a", 1000, 900), ("c", 500, 2000)])
+
+    assert_board_matches(board, 5, totals_after(profiles, []), profiles)
+    live = totals_after(profiles, [("a", 1000, 900), ("c", 500, 2000)])
+    assert_board_matches(board, 5, live, profiles, view="live")
+    standing = board.standing(5, "a")
+    assert standing is not None
+    assert (standing.rank, standing.points) == (1, 0)
+    board.hold(5)  # again: nothing changes
+    board.freeze(5, at_ms=2_000)
+    assert board.frozen(5) == (True, 2_000)
+    assert_board_matches(board, 5, totals_after(profiles, []), profiles)
+    board.thaw(5)
+    assert_board_matches(board, 5, live, profiles)
+    board.hold(5)  # a thawed board stays thawed
+    assert_board_matches(board, 5, live, profiles)
+
+
 @examples
 @given(rounds(), rounds())
 def test_a_rebuild_from_the_record_gives_identical_boards(

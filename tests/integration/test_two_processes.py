@@ -101,14 +101,15 @@ def test_a_round_spans_two_processes(tmp_path, stack_name):
                 host_b.wait_for(
                     "answers", lambda n, i=index: n == {"count": 4, "of": 4, "index": i}
                 )
-                # Answers taken by A reach spectators on B through the shared boards.
+                assert host_b.call("close")["ok"]
+                # Answers taken by A reach spectators on B through the shared boards, once
+                # the question has closed.
                 board = {n: expected_points(c[: index + 1])[0] for n, c in correct.items()}
                 shown = watcher_b.wait_for(
                     "leaderboard",
                     lambda m, want=board: {e["nickname"]: e["points"] for e in m["top"]} == want,
                 )
                 assert shown["count"] == 4
-                assert host_b.call("close")["ok"]
                 revealed = host_b.call("reveal")
                 assert revealed["ok"]
                 reveal = watcher_b.wait_for("reveal", lambda r, k=key: r["key"] == k)

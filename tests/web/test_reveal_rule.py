@@ -25,6 +25,7 @@ from tests.web.live_helpers import (
 )
 from tests.web.test_play_selfpaced import join as join_selfpaced
 from tests.web.test_selfpaced_api import CLOSES, FIXED, Window, Windows, bearer, sp_rules
+from web.api.standings import results_service
 from web.live.ticker import SNAPSHOT_EVERY_MS
 
 #: Every way a sybil team answers one question: all four options of a single choice,
@@ -322,3 +323,18 @@ def test_after_answer_gives_the_result_of_the_question_just_answered(windows: Wi
         1000,
         ["b"],
     )
+
+
+def test_a_rebuild_keeps_an_after_close_rounds_public_board_at_0(windows: Windows) -> None:
+    game = windows(sp_rules(reveal_answers="after_close"))
+    right, wrong = game.entrant("right"), game.entrant("wrong")
+    for (_, token), response in ((right, "b"), (wrong, "a")):
+        game.next(token)
+        assert game.answer(token, FIXED[0], response).status_code == 200
+    game.wired.drainer.drain_all()
+
+    assert results_service(game.wired).rebuild(game.id).answers == 2
+
+    assert {e["points"] for e in public_board(game)["body"]["top"]} == {0}
+    live = game.wired.leaderboard.top(game.id, view="live")
+    assert [(e.contestant, e.points) for e in live] == [(right[0], 1000), (wrong[0], 0)]

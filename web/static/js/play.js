@@ -546,6 +546,9 @@ function renderReveal(reveal, you) {
   const question = page.question && page.question.key === reveal.key ? page.question : null;
   if (you) page.you = you;
   const result = you && you.result;
+  // Only "received" until the reveal rule allows more (a self-paced round that reveals
+  // after its window closes): no verdict, no points.
+  const judged = result && typeof result.correct === "boolean";
   const verdict = find("verdict");
   verdict.classList.remove("right", "wrong");
   if (!you) {
@@ -553,11 +556,13 @@ function renderReveal(reveal, you) {
   } else if (!result) {
     verdict.textContent = t("no_answer");
     verdict.classList.add("wrong");
+  } else if (!judged) {
+    verdict.textContent = `${t("answer_received")} · ${t("results_after_close")}`;
   } else {
     verdict.textContent = result.correct ? `✓ ${t("correct")}` : `✗ ${t("wrong")}`;
     verdict.classList.add(result.correct ? "right" : "wrong");
   }
-  find("gained").textContent = result ? t("points_gained", { points: result.points }) : "";
+  find("gained").textContent = judged ? t("points_gained", { points: result.points }) : "";
   find("total").textContent = you && you.points != null ? String(you.points) : "–";
   find("streak").textContent = you ? String(you.streak) : "–";
   find("rank").textContent = you && you.rank ? `${you.rank} / ${you.of}` : "–";
@@ -641,7 +646,7 @@ function pacedResult(question, ack) {
   page.question = question;
   const result = ack ? ack.result : null;
   const reveal = { key: question.key, answer: ack?.answer, explanation: ack?.explanation };
-  renderReveal(reveal, { result, streak: result ? result.streak : 0, points: null });
+  renderReveal(reveal, { result, streak: result?.streak ?? 0, points: null });
 }
 
 /** The paper is done: my standing from the board (others may still be answering). */

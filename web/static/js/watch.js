@@ -1,14 +1,15 @@
 // The spectators' big screen: the current question, its answer distribution once
 // revealed, the top 10 with animated rank changes, and the regions in the top 10.
 //
-// Nothing here can show an answer early: the question event carries none, and the
-// right option is marked only from a `reveal`.
+// Nothing here can show an answer early: the question event carries none, the right
+// option is marked only from a `reveal`, and the board moves only when a question
+// closes; while it is open the screen shows how many have answered (`answers`).
 
 import { apply, bindLocaleSelect, pick, t } from "./i18n.js";
 import { Countdown, liveSocket } from "./live-socket.js";
 
 const SHAPES = ["▲", "◆", "●", "■"];
-const EVENTS = ["state", "question", "closed", "reveal", "leaderboard", "finished"];
+const EVENTS = ["state", "question", "closed", "reveal", "leaderboard", "finished", "answers"];
 const MOVE_MS = 700;
 
 const root = document.querySelector("[data-watch]");
@@ -33,6 +34,7 @@ const live = liveSocket("/watch", {
     else if (name === "leaderboard") renderBoard(data.top, data.frozen);
     else if (name === "finished") finish(data);
     else if (name === "state") renderState(data, false);
+    else if (name === "answers") renderAnswered(data);
   },
 });
 
@@ -134,6 +136,12 @@ function optionsOf(question) {
   }
   // Text and order answers are tallied right or wrong; the order items are listed plainly.
   return [["correct", t("right_answer"), null], ["wrong", t("wrong_answer"), null]];
+}
+
+/** The live "N answered" count of the open question (the reveal shows the final one). */
+function renderAnswered(answered) {
+  if (!screen.question || screen.reveal || answered.index !== screen.question.index) return;
+  find("answers-count").textContent = t("answers_count", { count: answered.count });
 }
 
 function renderClosed() {
