@@ -52,7 +52,7 @@ def list_bans(round_id: int) -> dict[str, Any]:
     tag="rounds",
     capability=Capability.ROUNDS,
     response=BanSchema,
-    errors=(404,),
+    errors=(404, 409),
 )
 def ban(round_id: int, contestant: str) -> dict[str, Any]:
     wiring().bans.ban(round_id, contestant)
@@ -66,7 +66,7 @@ def ban(round_id: int, contestant: str) -> dict[str, Any]:
     tag="rounds",
     capability=Capability.ROUNDS,
     response=BanSchema,
-    errors=(404,),
+    errors=(404, 409),
 )
 def lift_ban(round_id: int, contestant: str) -> dict[str, Any]:
     wiring().bans.lift(round_id, contestant)
