@@ -90,6 +90,8 @@ def start_server(args: argparse.Namespace, instance: Path, port: int) -> subproc
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEITAI_")}
     env["LEITAI_INSTANCE"] = str(instance)
     env["LEITAI_REDIS_PREFIX"] = args.prefix
+    env["LEITAI_ENTRY_LIMIT_PER_CLIENT"] = "0"  # every simulated phone is on this machine
+    env["LEITAI_ENTRY_LIMIT_PER_ROUND"] = "10000000"  # counted (its cost measured), never hit
     if not args.embedded:
         env["LEITAI_DATABASE_URL"] = args.database_url
         env["LEITAI_REDIS_URL"] = args.redis_url

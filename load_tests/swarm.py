@@ -751,6 +751,7 @@ def leitai_server(port: int) -> Iterator[tuple[int, Organiser]]:
     with tempfile.TemporaryDirectory(prefix="swarm-leitai-") as instance:
         env = {**os.environ, "LEITAI_INSTANCE": instance}
         env.setdefault("LEITAI_REDIS_PREFIX", f"swarm{os.getpid()}")
+        env.setdefault("LEITAI_ENTRY_LIMIT_PER_CLIENT", "0")  # every phone is on this machine
         env["PYTHONUNBUFFERED"] = "1"  # its log tail is printed if the run fails
         organiser = Organiser(
             f"swarm-{secrets.token_hex(4)}", secrets.token_urlsafe(16), "cantonese-folk-songs"

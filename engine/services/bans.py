@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.domain.ranking import decode_score
+from engine.services.answering import RefusedCommand
 from engine.services.competitions import Competitions
 from engine.services.errors import NotFound
 
@@ -36,7 +37,11 @@ class Bans:
         return banned_rows(self.store, round_id)
 
     def _entered(self, round_id: int, contestant: str) -> None:
+        """A contestant of a round still running: a finished round's standings are final."""
         self.competitions.plan(round_id)
+        row = self.competitions.rounds.round(round_id)
+        if row is not None and row["status"] == "finished":
+            raise RefusedCommand("already_finished", "The round has finished.")
         if self.store.profile(round_id, contestant) is None:
             raise NotFound(f"Round {round_id} has no contestant {contestant}.")
 

@@ -311,3 +311,14 @@ def test_a_rebuild_from_sql_keeps_the_banned_off_the_boards(live_round, clock: C
     assert rebuilt.contestants == 1
     live = game.wired.leaderboard.top(game.id, view="live")
     assert [e.contestant for e in live] == [bob.contestant]
+
+
+def test_a_finished_round_takes_no_bans(live_round, clock: Clock) -> None:
+    game = live_round()
+    alice, _ = game.players(2)
+    game.command("finish")
+    path = f"/api/v1/rounds/{game.id}/bans/{alice.contestant}"
+    for method in (game.http.put, game.http.delete):
+        response = method(path, headers=game.headers)
+        assert response.status_code == 409
+        assert response.json["error"]["code"] == "already_finished"

@@ -225,3 +225,15 @@ def test_live_only_events_refuse_a_self_paced_entry_cleanly(windows) -> None:
     assert ack_error(player.emit("state")) == "not_found"  # no live state to show
     assert ack_error(player.emit("me")) == "not_found"
     assert player.emit("next")["ok"] is True
+
+
+def test_a_banned_entry_cannot_resume_over_play(windows) -> None:
+    game = windows()
+    first, ack = join(game)
+    ban = game.http.put(
+        f"/api/v1/rounds/{game.id}/bans/{ack['contestant']['id']}", headers=game.headers
+    )
+    assert ban.status_code == 200
+    assert not first.client.is_connected("/play")  # told and let go
+    _, again = join(game, "Someone Else", resume_token=ack["token"])
+    assert ack_error(again) == "banned"

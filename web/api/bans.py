@@ -54,7 +54,7 @@ def list_bans(round_id: int) -> dict[str, Any]:
     capability=Capability.ROUNDS,
     hosted="round",
     response=BanSchema,
-    errors=(404,),
+    errors=(404, 409),
 )
 def ban(round_id: int, contestant: str) -> dict[str, Any]:
     wiring().bans.ban(round_id, contestant)
@@ -69,7 +69,7 @@ def ban(round_id: int, contestant: str) -> dict[str, Any]:
     capability=Capability.ROUNDS,
     hosted="round",
     response=BanSchema,
-    errors=(404,),
+    errors=(404, 409),
 )
 def lift_ban(round_id: int, contestant: str) -> dict[str, Any]:
     wiring().bans.lift(round_id, contestant)

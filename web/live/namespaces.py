@@ -21,6 +21,7 @@ from engine.domain.accounts import Capability
 from engine.domain.contest import Mode
 from engine.domain.drawing import shuffle_seed
 from engine.services.answering import RefusedCommand
+from engine.services.entrants import banned
 from engine.services.errors import ServiceError
 from web import clock
 from web.live import rooms
@@ -197,6 +198,8 @@ class PlayNamespace(LeitaiNamespace):
                 client=self._client(connection),
             ).contestant
         elif resume[0] == round_id and self.live.store.attempt(*resume) is not None:
+            if self.live.store.is_kicked(*resume):
+                raise banned()
             contestant = resume[1]
         else:
             return failure("token_invalid", "The resume token is not for this round.")
