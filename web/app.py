@@ -8,8 +8,10 @@ from flask_socketio import SocketIO
 from web.config import Settings, settings_from_environ
 from web.errors import register_error_handlers
 from web.live.broadcast import Broadcaster
+from web.live.decoding import MAX_FRAME, LeitaiPacket
 from web.live.namespaces import HostNamespace, PlayNamespace, WatchNamespace
 from web.live.ticker import Ticker
+from web.strict_json import StrictJSONProvider
 from web.wiring import Wiring, wire
 
 
@@ -26,8 +28,7 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         **settings.extra,
     )
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json = StrictJSONProvider(app)
     app.extensions["leitai"] = wired
     register_error_handlers(app)
     wired.metrics.instrument(app)
@@ -50,7 +51,8 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
         app,
         message_queue=settings.message_queue,
         channel=f"{settings.redis_prefix}:socketio",
-        max_http_buffer_size=16 * 1024,
+        serializer=LeitaiPacket,
+        max_http_buffer_size=MAX_FRAME,
         ping_interval=20,
         ping_timeout=20,
     )
