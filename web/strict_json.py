@@ -51,8 +51,7 @@ def decode(text: str | bytes) -> Any:
     except json.JSONDecodeError as error:
         raise JsonRefused(
             "malformed_json",
-            f"The JSON text is not valid: {error.msg} "
-            f"(line {error.lineno}, column {error.colno}).",
+            f"The JSON text is not valid: {error.msg} (line {error.lineno}, column {error.colno}).",
         ) from error
     except RecursionError as error:
         raise too_deep("") from error
