@@ -104,3 +104,10 @@ class StrictJSONProvider(DefaultJSONProvider):
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return decode(s)
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        """JSON text that always encodes as UTF-8: a lone surrogate stored before
+        ``decode`` refused them (a bank title, say) is shown as U+FFFD instead of
+        failing every response that carries it."""
+        text = super().dumps(obj, **kwargs)
+        return text if text.isascii() else SURROGATE.sub("\ufffd", text)

@@ -51,7 +51,15 @@ class StrictJson:
         try:
             return decode(text)
         except JsonRefused as error:
-            return refused(error.code, error.message, error.fields)
+            return refused(error.code, error.message, payload_fields(error.fields))
+
+
+def payload_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Field paths in an event's payload (``nickname``), not in ``[name, payload]``."""
+    return {
+        ("_" if path == "1" else path.removeprefix("1.")): messages
+        for path, messages in fields.items()
+    }
 
 
 class LeitaiPacket(packet.Packet):
