@@ -7,6 +7,7 @@ from flask_socketio import SocketIO
 
 from web.config import Settings, settings_from_environ
 from web.errors import register_error_handlers
+from web.ids import IdConverter
 from web.live.broadcast import Broadcaster
 from web.live.decoding import MAX_FRAME, LeitaiPacket
 from web.live.namespaces import HostNamespace, PlayNamespace, WatchNamespace
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
     )
     app.json = StrictJSONProvider(app)
     app.extensions["leitai"] = wired
+    app.url_map.converters["int"] = IdConverter  # before any route uses it
     register_error_handlers(app)
     wired.metrics.instrument(app)
 

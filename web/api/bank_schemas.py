@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from engine.domain.questions import LOCALES
+from web.ids import ID_RANGE
 
 Localized = fields.Dict(
     keys=fields.String(validate=validate.OneOf(LOCALES)),
@@ -102,8 +103,8 @@ class DiffSchema(Schema):
 
 
 class DiffQuerySchema(Schema):
-    from_ = fields.Integer(data_key="from", required=True, validate=validate.Range(min=1))
-    to = fields.Integer(required=True, validate=validate.Range(min=1))
+    from_ = fields.Integer(data_key="from", required=True, validate=ID_RANGE)
+    to = fields.Integer(required=True, validate=ID_RANGE)
 
 
 class MediaSchema(Schema):

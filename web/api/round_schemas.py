@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from web.ids import ID_RANGE
+
 
 class QuotaSchema(Schema):
     count = fields.Integer(required=True, validate=validate.Range(min=1, max=500))
@@ -50,7 +52,7 @@ class RulesSchema(Schema):
 class NewCompetitionSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     bank = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    bank_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    bank_version = fields.Integer(required=True, validate=ID_RANGE)
     rules = fields.Dict(required=True, metadata={"description": "see RulesSchema"})
 
 
