@@ -12,6 +12,7 @@ from web.live.broadcast import Broadcaster
 from web.live.decoding import MAX_FRAME, LeitaiPacket
 from web.live.namespaces import HostNamespace, PlayNamespace, WatchNamespace
 from web.live.ticker import Ticker
+from web.page_headers import install_page_headers
 from web.strict_json import StrictJSONProvider
 from web.wiring import Wiring, wire
 
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
     app.extensions["leitai"] = wired
     app.url_map.converters["int"] = IdConverter  # before any route uses it
     register_error_handlers(app)
+    install_page_headers(app, settings.watch_frame_ancestors)
     wired.metrics.instrument(app)
 
     from web.api import api

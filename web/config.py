@@ -29,6 +29,8 @@ class Settings:
     max_media_bytes: int = 8 * 1024 * 1024
     login_failures_allowed: int = 5
     login_failure_window_s: int = 900
+    #: Who may embed the /watch big screen in a frame (CSP frame-ancestors sources).
+    watch_frame_ancestors: str = "'self'"
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -60,6 +62,7 @@ def settings_from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         secret_key=env.get("LEITAI_SECRET_KEY") or instance_secret(instance),
         redis_prefix=env.get("LEITAI_REDIS_PREFIX") or "leitai",
         leaderboard_shards=int(env.get("LEITAI_LEADERBOARD_SHARDS") or 1),
+        watch_frame_ancestors=env.get("LEITAI_WATCH_FRAME_ANCESTORS") or "'self'",
     )
 
 
