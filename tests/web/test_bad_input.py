@@ -205,3 +205,12 @@ def test_a_handler_that_raises_still_acks(game: Round, monkeypatch, caplog) -> N
     player, _ = game.player("alice")
     assert ack_error(player.emit("state")) == "internal"
     assert player.client.is_connected("/play")
+
+
+def test_texts_over_their_limit_are_refused_naming_the_field(client, login) -> None:
+    author = login("author")
+    body = {"slug": "nd", "title": {"en": "x" * 201}, "default_locale": "en"}
+    response = client.post(f"{API}/banks", json=body, headers=author)
+    assert response.status_code == 422
+    assert "en" in response.json["error"]["fields"]["title"]
+    assert client.get(f"{API}/banks", headers=author).json == []
