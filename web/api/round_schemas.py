@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from engine.domain.scoring import MAX_POINTS
 from web.ids import ID_RANGE
 
 
@@ -22,11 +23,11 @@ class DrawRuleSchema(Schema):
 
 
 class ScoringRulesSchema(Schema):
-    points = fields.Integer(validate=validate.Range(min=0, max=100_000))
+    points = fields.Integer(validate=validate.Range(min=0, max=MAX_POINTS))
     speed = fields.String(validate=validate.OneOf(["none", "kahoot", "linear"]))
-    streak_step = fields.Integer(validate=validate.Range(min=0))
-    streak_cap = fields.Integer(validate=validate.Range(min=0))
-    wrong_penalty = fields.Integer(validate=validate.Range(min=0))
+    streak_step = fields.Integer(validate=validate.Range(min=0, max=MAX_POINTS))
+    streak_cap = fields.Integer(validate=validate.Range(min=0, max=MAX_POINTS))
+    wrong_penalty = fields.Integer(validate=validate.Range(min=0, max=MAX_POINTS))
     accuracy_only = fields.Boolean()
 
 
