@@ -7,9 +7,13 @@ from flask_socketio import SocketIO
 
 from web.config import Settings, settings_from_environ
 from web.errors import register_error_handlers
+from web.ids import IdConverter
 from web.live.broadcast import Broadcaster
+from web.live.decoding import MAX_FRAME, LeitaiPacket
 from web.live.namespaces import HostNamespace, PlayNamespace, WatchNamespace
 from web.live.ticker import Ticker
+from web.page_headers import install_page_headers
+from web.strict_json import StrictJSONProvider
 from web.wiring import Wiring, wire
 
 
@@ -26,10 +30,11 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         **settings.extra,
     )
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json = StrictJSONProvider(app)
     app.extensions["leitai"] = wired
+    app.url_map.converters["int"] = IdConverter  # before any route uses it
     register_error_handlers(app)
+    install_page_headers(app, settings.watch_frame_ancestors)
     wired.metrics.instrument(app)
 
     from web.api import api
@@ -50,7 +55,8 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
         app,
         message_queue=settings.message_queue,
         channel=f"{settings.redis_prefix}:socketio",
-        max_http_buffer_size=16 * 1024,
+        serializer=LeitaiPacket,
+        max_http_buffer_size=MAX_FRAME,
         ping_interval=20,
         ping_timeout=20,
     )

@@ -34,6 +34,8 @@ class Settings:
     entry_limit_per_client: int = 30
     entry_limit_per_round: int = 60_000
     entry_window_s: int = 60
+    #: Who may embed the /watch big screen in a frame (CSP frame-ancestors sources).
+    watch_frame_ancestors: str = "'self'"
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -68,6 +70,7 @@ def settings_from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         entry_limit_per_client=int(env.get("LEITAI_ENTRY_LIMIT_PER_CLIENT") or 30),
         entry_limit_per_round=int(env.get("LEITAI_ENTRY_LIMIT_PER_ROUND") or 60_000),
         entry_window_s=int(env.get("LEITAI_ENTRY_WINDOW_S") or 60),
+        watch_frame_ancestors=env.get("LEITAI_WATCH_FRAME_ANCESTORS") or "'self'",
     )
 
 

@@ -9,8 +9,10 @@ Every problem is reported; nothing raises on a bad file.
 
 from __future__ import annotations
 
+import re
+import stat
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -25,6 +27,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 #: A bank nests six levels deep; this keeps hostile input far from the recursion limit.
 _MAX_DEPTH = 32
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
@@ -133,10 +136,36 @@ def _missing_media(data: Any, folder: Path) -> list[Problem]:
         media = question.get("media") if isinstance(question, dict) else None
         path = media.get("path") if isinstance(media, dict) else None
         # An unsafe path is a rule problem already; never look outside the bank folder.
-        if isinstance(path, str) and is_safe_media_path(path) and not (folder / path).is_file():
-            message = f"media file {path!r} not found"
-            missing.append(Problem(("questions", index, "media", "path"), message))
+        if isinstance(path, str) and is_safe_media_path(path):
+            message = media_file_problem(folder, path)
+            if message is not None:
+                missing.append(Problem(("questions", index, "media", "path"), message))
     return missing
+
+
+def media_file_problem(folder: Path, path: str) -> str | None:
+    """Why ``path`` is not a regular file inside ``folder``, or None when it is.
+
+    No part of the path may be a symbolic link, even one pointing inside the folder:
+    what is imported is then exactly what is in the folder, and a link cannot be turned
+    to ``/etc/passwd`` between ``bank check`` and ``bank import``. Devices, FIFOs and
+    folders are not media either.
+    """
+    current = folder
+    for part in PurePosixPath(path).parts:
+        current = current / part
+        try:
+            mode = current.lstat().st_mode
+        except FileNotFoundError:
+            return f"media file {path!r} not found"
+        except OSError as error:
+            return f"media file {path!r} cannot be read: {error.strerror}"
+        if stat.S_ISLNK(mode):
+            link = current.relative_to(folder).as_posix()
+            return f"media file {path!r}: {link!r} is a symbolic link; copy the file in instead"
+    if not stat.S_ISREG(mode):
+        return f"media file {path!r} is not a regular file"
+    return None
 
 
 class _Tree:
@@ -202,8 +231,12 @@ class _Tree:
         return data
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
-        """The value; raises on an unknown tag or a date the calendar does not have."""
-        return self._loader.construct_object(node)
+        """The value; raises on an unknown tag, a date the calendar does not have, or a
+        lone surrogate (``"\\ud800"``, which pure-Python YAML lets through)."""
+        value = self._loader.construct_object(node)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise ValueError("a lone surrogate (\\ud800-\\udfff) is not a character")
+        return value
 
     def _refuse(self, path: FieldPath, line: int, message: str) -> None:
         self.problems.append((line, message))

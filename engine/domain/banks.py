@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from engine.domain.checking import MAX_TEXT_LENGTH
 from engine.domain.questions import (
     LOCALES,
     BankContent,
@@ -29,6 +30,17 @@ SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}[a-z0-9]")
 KEY_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 TAG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
+
+#: Longest texts, in characters. A prompt fits a phone's screen or two, and bounded
+#: fields keep every page, event and export of a bank bounded too.
+MAX_TITLE = 200
+MAX_PROMPT = 2000
+MAX_CHOICE = 500
+MAX_EXPLANATION = 4000
+MAX_ALT = 500
+MAX_SOURCE = 500
+#: An accepted text answer longer than any response Leitai takes could never match.
+MAX_ACCEPTED = MAX_TEXT_LENGTH
 
 DIFFICULTIES = range(1, 6)
 TIME_LIMITS_S = range(5, 601)
@@ -82,7 +94,7 @@ def validate_header(slug: str, title: Mapping[str, str], default_locale: str) ->
         )
     if default_locale not in LOCALES:
         problems.append(Problem(("default_locale",), f"must be one of {', '.join(LOCALES)}"))
-    problems += _localized(title, default_locale, ("title",))
+    problems += _localized(title, default_locale, ("title",), MAX_TITLE)
     return problems
 
 
@@ -107,7 +119,7 @@ def validate_question(
     problems = []
     if not KEY_RE.fullmatch(question.key):
         problems.append(Problem((*path, "key"), _key_message()))
-    problems += _localized(question.prompt, default_locale, (*path, "prompt"))
+    problems += _localized(question.prompt, default_locale, (*path, "prompt"), MAX_PROMPT)
     problems += _choices(question, default_locale, path)
     problems += _answer(question, path)
     if isinstance(question.difficulty, bool) or question.difficulty not in DIFFICULTIES:
@@ -119,9 +131,13 @@ def validate_question(
     if question.media is not None:
         problems += _media(question.media, default_locale, (*path, "media"))
     if question.explanation is not None:
-        problems += _localized(question.explanation, default_locale, (*path, "explanation"))
+        problems += _localized(
+            question.explanation, default_locale, (*path, "explanation"), MAX_EXPLANATION
+        )
     if not question.source.strip():
         problems.append(Problem((*path, "source"), "must say where the fact can be checked"))
+    elif len(question.source) > MAX_SOURCE:
+        problems.append(Problem((*path, "source"), _too_long(MAX_SOURCE)))
     return problems
 
 
@@ -129,7 +145,13 @@ def _key_message() -> str:
     return "must be 1 to 64 lowercase letters, digits, '.', '_' or '-', starting alphanumeric"
 
 
-def _localized(text: Mapping[str, str], default_locale: str, path: FieldPath) -> list[Problem]:
+def _too_long(limit: int) -> str:
+    return f"must be at most {limit} characters"
+
+
+def _localized(
+    text: Mapping[str, str], default_locale: str, path: FieldPath, limit: int
+) -> list[Problem]:
     problems = []
     if default_locale in LOCALES and default_locale not in text:
         problems.append(Problem(path, f"missing the default locale {default_locale!r}"))
@@ -138,6 +160,8 @@ def _localized(text: Mapping[str, str], default_locale: str, path: FieldPath) ->
             problems.append(Problem((*path, locale), f"unknown locale {locale!r}"))
         elif not value.strip():
             problems.append(Problem((*path, locale), "must not be empty"))
+        elif len(value) > limit:
+            problems.append(Problem((*path, locale), _too_long(limit)))
     return problems
 
 
@@ -157,7 +181,7 @@ def _choices(question: Question, default_locale: str, path: FieldPath) -> list[P
         elif choice.key in seen:
             problems.append(Problem((*choice_path, "key"), f"duplicate choice key {choice.key!r}"))
         seen.add(choice.key)
-        problems += _localized(choice.text, default_locale, (*choice_path, "text"))
+        problems += _localized(choice.text, default_locale, (*choice_path, "text"), MAX_CHOICE)
     return problems
 
 
@@ -179,6 +203,11 @@ def _answer(question: Question, path: FieldPath) -> list[Problem]:
             Problem((*answer_path, index), "must not be empty")
             for index, item in enumerate(answer)
             if isinstance(item, str) and not item.strip()
+        ]
+        problems += [
+            Problem((*answer_path, index), _too_long(MAX_ACCEPTED))
+            for index, item in enumerate(answer)
+            if isinstance(item, str) and len(item) > MAX_ACCEPTED
         ]
         return problems
     keys = question.choice_keys()
@@ -222,7 +251,7 @@ def _media(media: Media, default_locale: str, path: FieldPath) -> list[Problem]:
     if not media.alt:
         problems.append(Problem((*path, "alt"), "alt text is required"))
     else:
-        problems += _localized(media.alt, default_locale, (*path, "alt"))
+        problems += _localized(media.alt, default_locale, (*path, "alt"), MAX_ALT)
     if media.sha256 is not None and not SHA256_RE.fullmatch(media.sha256):
         problems.append(Problem((*path, "sha256"), "must be 64 lowercase hex digits"))
     return problems

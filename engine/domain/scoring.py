@@ -37,6 +37,11 @@ from typing import Any
 KAHOOT_FULL_POINTS_MS = 500
 
 
+#: Per question, for each of points, streak bonus and penalty: a few hundred questions
+#: stay far below the 2**32 points a leaderboard score holds exactly.
+MAX_POINTS = 100_000
+
+
 class ScoringError(ValueError):
     """An answer cannot be scored with the arguments given."""
 
@@ -63,8 +68,10 @@ class ScoringRules:
     def __post_init__(self) -> None:
         for name in ("points", "streak_step", "streak_cap", "wrong_penalty"):
             value = getattr(self, name)
-            if type(value) is not int or value < 0:
-                raise ScoringRulesError(f"{name} must be a whole number >= 0, got {value!r}")
+            if type(value) is not int or not 0 <= value <= MAX_POINTS:
+                raise ScoringRulesError(
+                    f"{name} must be a whole number from 0 to {MAX_POINTS}, got {value!r}"
+                )
         if type(self.accuracy_only) is not bool:
             raise ScoringRulesError(
                 f"accuracy_only must be true or false, not {self.accuracy_only!r}"

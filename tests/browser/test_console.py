@@ -210,3 +210,53 @@ def test_set_up_host_and_read_the_results_of_a_live_round(page, server, shot):
     assert csv_text.splitlines()[0] == "rank,contestant,nickname,region,team,points,total_ms,banned"
     assert "小明" in csv_text
     shot(page, "results")
+
+
+# -- every page under its Content-Security-Policy (shares this module's server) -----
+
+
+#: Runs before any page script: every violation the browser reports is kept.
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+def test_pages_load_everything_they_need_under_the_policy(server, browser) -> None:
+    token = server.host_token()
+    created = server.open_round(token, ["nd-0001"], {})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console", lambda message: errors.append(message.text) if "Policy" in message.text else None
+    )
+
+    def no_violations(where: str) -> None:
+        assert page.evaluate("window.__violations") == [], where
+
+    page.goto(server.base + "/")
+    expect(page.locator("form")).to_have_count(2)
+    no_violations("/")
+    page.goto(f"{server.base}/play/{created['code']}")
+    expect(page.get_by_text("国防知识赛")).to_be_visible()  # fetched /play/<code>/info
+    no_violations("/play")
+    page.goto(f"{server.base}/watch/{created['watch_code']}")
+    expect(page.locator("[data-status]")).to_have_text("等待比赛开始")  # over Socket.IO
+    no_violations("/watch")
+    page.goto(server.base + "/api/docs")
+    expect(page.locator(".opblock").first).to_be_visible()  # Swagger UI rendered
+    no_violations("/api/docs")
+    console_log_in(page, server.base, "/console/banks")
+    expect(page.get_by_text("national-defence").first).to_be_visible()
+    no_violations("/console/banks")
+    page.goto(f"{server.base}/console/rounds/{created['id']}/results")
+    page.wait_for_load_state("networkidle")
+    no_violations("/console/rounds/…/results")
+    context.close()
+    assert errors == []

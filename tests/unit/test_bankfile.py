@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -492,3 +493,52 @@ def test_parsing_text_without_a_folder_skips_the_media_check():
     loaded = parse_bank_text(text, "upload.yaml")
     assert loaded.problems == ()
     assert loaded.file == "upload.yaml"
+
+
+def media_at(path: str) -> str:
+    return edited((16, f"    media: {{kind: audio, path: {path}, alt: {{zh-Hans: 音频}}}}"))
+
+
+def test_a_media_symlink_is_refused_wherever_it_points(tmp_path):
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.ogg"
+    secret.write_bytes(b"OggS secret")
+    write_bank(tmp_path, VALID)
+    (tmp_path / "media" / "out.ogg").symlink_to(secret)
+    (tmp_path / "media" / "in.ogg").symlink_to(tmp_path / "media" / "clip.ogg")
+    (tmp_path / "linked").symlink_to(tmp_path / "media", target_is_directory=True)
+    for path, link in [
+        ("media/out.ogg", "media/out.ogg"),  # outside the folder
+        ("media/in.ogg", "media/in.ogg"),  # inside: refused too, see media_file_problem
+        ("linked/clip.ogg", "linked"),  # a linked folder on the way
+    ]:
+        message = f"media file {path!r}: {link!r} is a symbolic link; copy the file in instead"
+        assert problems(tmp_path, media_at(path)) == [(16, f"questions[0].media.path: {message}")]
+
+
+def test_media_must_be_a_regular_file(tmp_path):
+    write_bank(tmp_path, VALID)
+    os.mkfifo(tmp_path / "media" / "pipe.ogg")
+    (tmp_path / "media" / "folder.ogg").mkdir()
+    for path in ("media/pipe.ogg", "media/folder.ogg"):
+        message = f"questions[0].media.path: media file {path!r} is not a regular file"
+        assert problems(tmp_path, media_at(path)) == [(16, message)]
+
+
+def test_a_lone_surrogate_in_a_bank_file_is_refused_at_its_line(tmp_path):
+    text = edited((8, '    prompt: {zh-Hans: "问\\ud800题"}'))
+    [(line, message)] = problems(tmp_path, text)
+    assert line == 8
+    assert "surrogate" in message or "Unicode" in message  # libyaml refuses it first
+
+
+def test_texts_have_a_length_limit(tmp_path):
+    text = edited(
+        (8, f"    prompt: {{zh-Hans: {'问' * 2001}}}"),
+        (10, f"      - {{key: a, text: {{zh-Hans: {'甲' * 501}}}}}"),
+        (18, f'    source: "{"s" * 501}"'),
+    )
+    assert problems(tmp_path, text) == [
+        (8, "questions[0].prompt.zh-Hans: must be at most 2000 characters"),
+        (10, "questions[0].choices[0].text.zh-Hans: must be at most 500 characters"),
+        (18, "questions[0].source: must be at most 500 characters"),
+    ]

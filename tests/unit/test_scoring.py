@@ -116,6 +116,10 @@ def test_accuracy_only_counts_fully_correct_answers():
         {"accuracy_only": True, "speed": "kahoot"},
         {"accuracy_only": True, "streak_step": 100, "streak_cap": 100},
         {"accuracy_only": True, "wrong_penalty": 1},
+        # Beyond what a leaderboard score holds exactly over a round.
+        {"points": 100_001},
+        {"wrong_penalty": 10**20},
+        {"streak_step": 2**40, "streak_cap": 2**41},
     ],
 )
 def test_nonsense_rules_are_refused(settings):

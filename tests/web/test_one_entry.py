@@ -87,11 +87,19 @@ def test_a_look_alike_nickname_is_taken(live_round, look_alike: str) -> None:
     assert game.wired.live.store.contestant_count(game.id) == 1
 
 
-@pytest.mark.parametrize("nickname", ["\u200b", "\u200b\ufeff", "\u3164", "\ud800", " \u2060 "])
+@pytest.mark.parametrize("nickname", ["\u200b", "\u200b\ufeff", "\u3164", " \u2060 "])
 def test_a_nickname_of_nothing_visible_is_refused(live_round, nickname: str) -> None:
     game = live_round()
     _, ack = game.player(nickname)
     assert ack_error(ack) == "invalid"
+    assert game.wired.live.store.contestant_count(game.id) == 0
+
+
+def test_a_lone_surrogate_nickname_is_refused_at_decoding(live_round) -> None:
+    game = live_round()
+    _, ack = game.player("\ud800")
+    assert ack_error(ack) == "invalid_unicode"
+    assert game.wired.live.store.contestant_count(game.id) == 0
 
 
 def test_the_shown_nickname_stays_as_typed(live_round) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+import web.live.decoding
 import web.live.namespaces
 from engine.domain.rounds import GRACE_MS
 from engine.services.answering import RefusedCommand
@@ -494,7 +495,7 @@ def test_a_large_payload_is_refused(live_round, clock: Clock) -> None:
     game: Round = live_round()
     player, _ = game.player("alice")
     game.command("start")
-    ack = player.answer(TEXT, "南" * (web.live.namespaces.MAX_PAYLOAD // 2))
+    ack = player.answer(TEXT, "x" * web.live.decoding.MAX_PAYLOAD)
     assert ack_error(ack) == "payload_too_large"
     assert game.wired.live.store.answer_count(game.id, 0) == 0
 

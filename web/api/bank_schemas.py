@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from engine.domain.banks import (
+    MAX_ALT,
+    MAX_CHOICE,
+    MAX_EXPLANATION,
+    MAX_PROMPT,
+    MAX_SOURCE,
+    MAX_TITLE,
+)
 from engine.domain.questions import LOCALES
+from web.ids import ID_RANGE
 
 Localized = fields.Dict(
     keys=fields.String(validate=validate.OneOf(LOCALES)),
@@ -13,15 +22,22 @@ Localized = fields.Dict(
 )
 
 
+def texts(limit: int, **options: object) -> fields.Dict:
+    """Text per locale, each at most ``limit`` characters (the bank rules check it too)."""
+    return fields.Dict(
+        keys=fields.String(), values=fields.String(validate=validate.Length(max=limit)), **options
+    )
+
+
 class ChoiceSchema(Schema):
     key = fields.String(required=True)
-    text = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    text = texts(MAX_CHOICE, required=True)
 
 
 class MediaRefSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["audio", "image"]))
     path = fields.String(required=True)
-    alt = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    alt = texts(MAX_ALT, required=True)
     sha256 = fields.String(metadata={"description": "of an uploaded file (POST /media)"})
 
 
@@ -31,7 +47,7 @@ class QuestionSchema(Schema):
         required=True,
         validate=validate.OneOf(["single", "multiple", "true_false", "text", "order"]),
     )
-    prompt = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    prompt = texts(MAX_PROMPT, required=True)
     choices = fields.List(fields.Nested(ChoiceSchema))
     answer = fields.List(
         fields.Raw(),
@@ -42,21 +58,21 @@ class QuestionSchema(Schema):
     tags = fields.List(fields.String())
     time_limit_s = fields.Integer(allow_none=True)
     media = fields.Nested(MediaRefSchema, allow_none=True)
-    explanation = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
-    source = fields.String(required=True)
+    explanation = texts(MAX_EXPLANATION, allow_none=True)
+    source = fields.String(required=True, validate=validate.Length(max=MAX_SOURCE))
 
 
 class BankDocumentSchema(Schema):
     format = fields.String(dump_default="leitai-bank/1")
     slug = fields.String(required=True)
-    title = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    title = texts(MAX_TITLE, required=True)
     default_locale = fields.String(required=True)
     questions = fields.List(fields.Nested(QuestionSchema), required=True)
 
 
 class NewBankSchema(Schema):
     slug = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    title = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    title = texts(MAX_TITLE, required=True)
     default_locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
 
 
@@ -102,8 +118,8 @@ class DiffSchema(Schema):
 
 
 class DiffQuerySchema(Schema):
-    from_ = fields.Integer(data_key="from", required=True, validate=validate.Range(min=1))
-    to = fields.Integer(required=True, validate=validate.Range(min=1))
+    from_ = fields.Integer(data_key="from", required=True, validate=ID_RANGE)
+    to = fields.Integer(required=True, validate=ID_RANGE)
 
 
 class MediaSchema(Schema):

@@ -6,17 +6,17 @@ operation in the OpenAPI document, so the three cannot drift apart.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, Literal
 
-from flask import Response, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from marshmallow import Schema
 
 from engine.domain.accounts import Capability, Organiser
 from web.errors import ApiError
+from web.strict_json import JsonRefused
 from web.tokens import TokenError, organiser_of
 from web.wiring import wiring
 
@@ -116,16 +116,9 @@ def json_body() -> dict[str, Any]:
     if not raw:
         raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
     try:
-        data = json.loads(raw)
-    except UnicodeDecodeError as error:
-        raise ApiError(400, "malformed_json", "The request body is not UTF-8.") from error
-    except json.JSONDecodeError as error:
-        raise ApiError(
-            400,
-            "malformed_json",
-            f"The request body is not valid JSON: {error.msg} "
-            f"(line {error.lineno}, column {error.colno}).",
-        ) from error
+        data = current_app.json.loads(raw)
+    except JsonRefused as error:
+        raise ApiError(400, error.code, error.message, error.fields) from error
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
     return data

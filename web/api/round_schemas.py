@@ -5,6 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from engine.domain.integrity import MAX_SETTING
+from engine.domain.scoring import MAX_POINTS
+from web.ids import ID_RANGE
 
 
 class QuotaSchema(Schema):
@@ -22,11 +24,11 @@ class DrawRuleSchema(Schema):
 
 
 class ScoringRulesSchema(Schema):
-    points = fields.Integer(validate=validate.Range(min=0, max=100_000))
+    points = fields.Integer(validate=validate.Range(min=0, max=MAX_POINTS))
     speed = fields.String(validate=validate.OneOf(["none", "kahoot", "linear"]))
-    streak_step = fields.Integer(validate=validate.Range(min=0))
-    streak_cap = fields.Integer(validate=validate.Range(min=0))
-    wrong_penalty = fields.Integer(validate=validate.Range(min=0))
+    streak_step = fields.Integer(validate=validate.Range(min=0, max=MAX_POINTS))
+    streak_cap = fields.Integer(validate=validate.Range(min=0, max=MAX_POINTS))
+    wrong_penalty = fields.Integer(validate=validate.Range(min=0, max=MAX_POINTS))
     accuracy_only = fields.Boolean()
 
 
@@ -52,7 +54,7 @@ class RulesSchema(Schema):
 class NewCompetitionSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     bank = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    bank_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    bank_version = fields.Integer(required=True, validate=ID_RANGE)
     rules = fields.Dict(required=True, metadata={"description": "see RulesSchema"})
 
 

@@ -6,7 +6,6 @@ failure is an ``{"ok": false, "error": {...}}`` ack and changes nothing.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -14,7 +13,6 @@ from dataclasses import asdict
 from functools import wraps
 from typing import Any
 
-from flask_socketio import Namespace
 from marshmallow import Schema, ValidationError
 
 from engine.domain.accounts import Capability
@@ -25,8 +23,10 @@ from engine.services.entrants import banned
 from engine.services.errors import ServiceError
 from web import clock
 from web.live import rooms
+from web.live.acks import failure
 from web.live.broadcast import Broadcaster
 from web.live.ejection import eject
+from web.live.guard import GuardedNamespace
 from web.live.schemas import (
     AnswerSchema,
     AttachSchema,
@@ -40,16 +40,8 @@ from web.wiring import Wiring
 
 log = logging.getLogger(__name__)
 
-MAX_PAYLOAD = 4096  # bytes of JSON in one event
 RATE = 10.0  # events per second per connection, sustained
 BURST = 20.0
-
-
-def failure(code: str, message: str, fields: dict | None = None) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": code, "message": message}
-    if fields:
-        error["fields"] = fields
-    return {"ok": False, "error": error}
 
 
 class Bucket:
@@ -80,8 +72,6 @@ def event(schema: type[Schema] | None = None) -> Callable:
             connection = self.connections.setdefault(sid, {"sid": sid, "bucket": Bucket()})
             if not connection["bucket"].take():
                 return failure("rate_limited", "Too many messages; slow down.")
-            if len(json.dumps(data, default=str)) > MAX_PAYLOAD:
-                return failure("payload_too_large", f"At most {MAX_PAYLOAD} bytes per message.")
             if loader is not None and not isinstance(data, dict):
                 return failure("invalid", "The message must be a JSON object.")
             try:
@@ -104,7 +94,7 @@ def event(schema: type[Schema] | None = None) -> Callable:
     return decorate
 
 
-class LeitaiNamespace(Namespace):
+class LeitaiNamespace(GuardedNamespace):
     def __init__(self, namespace: str, wired: Wiring, broadcaster: Broadcaster) -> None:
         super().__init__(namespace)
         self.wired = wired
@@ -114,20 +104,6 @@ class LeitaiNamespace(Namespace):
 
     def on_disconnect(self, sid: str, reason: object = None) -> None:
         self.connections.pop(sid, None)
-
-    def trigger_event(self, name: str, sid: str, *args: Any) -> Any:
-        """Events and disconnects go straight to their handler, with the connection's sid.
-
-        Flask-SocketIO would push a Flask request context for each (URL matching, the
-        session cookie): a third of the CPU of every event of an answer burst, for
-        handlers that use neither. Only ``connect`` keeps Flask-SocketIO's handling.
-        """
-        if name == "connect":
-            return super().trigger_event(name, sid, *args)
-        handler = getattr(self, f"on_{name}", None)
-        if handler is None:
-            return failure("unknown_event", f"{self.namespace} has no event {name!r}.")
-        return handler(sid, *args)
 
 
 class PlayNamespace(LeitaiNamespace):

@@ -6,6 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from web.ids import ID_RANGE
+
 ROUND_CODE = validate.Length(min=4, max=16)
 
 
@@ -49,7 +51,7 @@ ANSWER_FIELDS = frozenset(AnswerSchema().fields)
 
 
 class AttachSchema(Schema):
-    round = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    round = fields.Integer(required=True, strict=True, validate=ID_RANGE)
     token = fields.String(required=True, validate=validate.Length(min=1, max=512))
 
 

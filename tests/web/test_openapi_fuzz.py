@@ -1,0 +1,66 @@
+"""Schemathesis over the OpenAPI document: no operation answers 5xx, whatever it is sent.
+
+Every operation of ``GET /api/v1/openapi.json`` gets a few valid and a few invalid
+requests (schemathesis' positive and negative modes) as an admin, through the WSGI app:
+a 500 is a bug in how that input is refused. Bounded so the suite stays fast.
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.generation.modes import GenerationMode
+
+from tests.web.live_helpers import Rounds, install_clock
+
+EXAMPLES = 6  # per operation, over the four ways of generating a request
+
+
+@pytest.fixture
+def api(app, client, wired, login, monkeypatch):  # type: ignore[no-untyped-def]
+    """The app's own schema, an admin's headers, and path parameters naming things that
+    exist (a bank, its version, a live round with a contestant), so requests go past 404."""
+    install_clock(monkeypatch)
+    headers = login("admin")
+    game = Rounds(app, client, wired, headers)()
+    player, _ = game.player("alice")
+    existing = {
+        "slug": "national-defence",
+        "number": 1,
+        "competition_id": game.competition_id,
+        "round_id": game.id,
+        "contestant": player.contestant,
+    }
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app), headers, existing
+
+
+def test_no_operation_answers_5xx(api) -> None:  # type: ignore[no-untyped-def]
+    schema, headers, existing = api
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 20
+    for operation in operations:
+        known = {name: value for name, value in existing.items() if f"{{{name}}}" in operation.path}
+        strategy = (
+            operation.as_strategy(GenerationMode.POSITIVE)
+            | operation.as_strategy(GenerationMode.NEGATIVE)
+            | operation.as_strategy(GenerationMode.POSITIVE, path_parameters=known)
+            | operation.as_strategy(GenerationMode.NEGATIVE, path_parameters=known)
+        )
+
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=strategy)
+        def no_5xx(case) -> None:  # type: ignore[no-untyped-def]
+            response = case.call(headers=headers)
+            assert response.status_code < 500, (
+                f"{case.method} {case.formatted_path} -> {response.status_code}: "
+                f"{response.text[:300]}\n{case.as_curl_command()}"
+            )
+
+        no_5xx()

@@ -1,0 +1,75 @@
+"""Pages carry a Content-Security-Policy that their own markup satisfies."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.web.test_pages import live_round  # noqa: F401 (a fixture)
+from web.app import create_app
+from web.page_headers import install_page_headers
+
+PAGES = [
+    "/",
+    "/play",
+    "/play/ABCD",
+    "/watch/NOSUCH",
+    "/api/docs",
+    "/console",
+    "/console/banks",
+    "/console/banks/nd",
+    "/console/banks/nd/versions",
+    "/console/competitions/new",
+    "/console/rounds/1",
+    "/console/rounds/1/results",
+]
+
+
+def directives(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    policy = response.headers["Content-Security-Policy"]
+    return dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_sends_a_policy_its_markup_keeps(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.mimetype == "text/html", path
+    policy = directives(response)
+    assert policy["script-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'self'"
+    assert policy["object-src"] == "'none'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    html = response.get_data(as_text=True)
+    # No script runs from the markup: every script is a file, or inert JSON data.
+    for tag, body in re.findall(r"(<script\b[^>]*>)(.*?)</script>", html, re.DOTALL):
+        assert "src=" in tag or 'type="application/json"' in tag, (path, tag)
+        assert "src=" not in tag or not body.strip(), (path, tag)
+    assert not re.search(r"\son[a-z]+\s*=", html), path  # no inline event handlers
+    assert not re.search(r"\sstyle\s*=", html), path  # style-src 'self' has no inline styles
+
+
+def test_json_and_files_are_never_sniffed_and_carry_no_page_policy(client: FlaskClient) -> None:
+    for path in ("/api/v1/banks", "/static/js/i18n.js"):
+        with client.get(path) as response:
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert "Content-Security-Policy" not in response.headers
+
+
+def test_the_big_screen_may_be_framed_by_the_configured_sites(
+    wired,
+    live_round: dict,  # noqa: F811
+) -> None:
+    venue = "https://live.example.cn"
+    app = create_app(wired.settings.with_(watch_frame_ancestors=venue), wired=wired)
+    client = app.test_client()
+    watch = client.get(f"/watch/{live_round['watch_code']}")
+    assert watch.status_code == 200
+    assert directives(watch)["frame-ancestors"] == venue
+    assert directives(client.get("/console"))["frame-ancestors"] == "'self'"
+
+
+def test_a_frame_ancestors_setting_cannot_add_directives(app) -> None:
+    with pytest.raises(ValueError, match="sources"):
+        install_page_headers(app, "'self'; script-src *")

@@ -1,0 +1,12 @@
+"""The shape of a refusal ack: ``{"ok": false, "error": {"code", "message", "fields"?}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def failure(code: str, message: str, fields: dict | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"ok": False, "error": error}
