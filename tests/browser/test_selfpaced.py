@@ -110,3 +110,22 @@ def test_a_question_left_unanswered_times_out_and_the_paper_moves_on(server, bro
     eve.get_by_role("button", name="查看成绩").click()
     expect(eve.locator("[data-final-points]")).to_have_text("最终得分：0")
     assert eve.errors == []
+
+
+def test_after_close_a_phone_shows_only_that_the_answer_was_received(server, browser) -> None:
+    now_ms = int(time.time() * 1000)
+    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
+    rules = {**RULES, "reveal_answers": "after_close"}
+    created = server.open_round(server.host_token(), [SINGLE, TRUE_FALSE], rules, window)
+
+    eve = phone(browser, server.base)
+    eve.goto(f"{server.base}/play/{created['code']}")
+    eve.get_by_label("昵称").fill("Eve")
+    eve.get_by_label("地区").select_option(label="深圳")
+    eve.get_by_role("button", name="加入").click()
+    shows_question(eve, "中国人民解放军建军节是每年的哪一天？", 1, total=2)
+    eve.get_by_role("button", name="7月1日").click()
+    expect(eve.locator("[data-verdict]")).to_have_text("答案已收到 · 答题时间结束后公布结果")
+    expect(eve.locator("[data-gained]")).to_be_empty()
+    expect(eve.locator("[data-answer-was]")).to_be_empty()
+    expect(eve.locator("[data-explanation]")).to_be_empty()

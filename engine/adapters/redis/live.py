@@ -501,9 +501,9 @@ class RedisLiveStore:
         rows: Iterable[tuple[str, Any]],
         run: Callable[[Any, str, list[str], list[tuple[str, Any]]], None],
     ) -> int:
-        """``run`` a board script over (contestant, data) rows, queued on a pipeline in
-        batches of one board shard each, pipelined; the sum of the scripts' replies
-        (1 per contestant it changed)."""
+        """``run`` a board script over (contestant, data) rows: one call per batch of
+        at most BATCH contestants of one board shard, PIPELINE_CALLS calls a round trip;
+        the sum of the scripts' replies (1 per contestant changed)."""
         by_shard: dict[int, list[tuple[str, Any]]] = defaultdict(list)
         for row in rows:
             by_shard[self._boards.shard_of(row[0])].append(row)
