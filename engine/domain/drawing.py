@@ -6,7 +6,7 @@ gives the same paper, so a paper need not be stored to be trusted. Question pick
 because a browser must derive the same order from a seed (see :func:`option_order`).
 
 Random rules are stratified: quotas are filled in order and a question used by one
-quota is never used by another. Before drawing, a small flow computation checks that
+quota is never used by another. No paper holds two questions of one enemy group. Before drawing, a small flow computation checks that
 all quotas can be met together, so a rule that works for one seed works for every seed.
 """
 
@@ -251,8 +251,9 @@ def draw_paper(
 ) -> Paper:
     """Draw the paper for ``contestant`` (None: one paper for the whole live round).
 
-    Raises :class:`CannotDraw` when a fixed key is not in the bank or a quota cannot be
-    filled; the message names the quota and how many questions it lacks.
+    Raises :class:`CannotDraw` when a fixed key is not in the bank, a fixed paper holds
+    two enemies, or a quota cannot be filled (without two enemies on one paper); the
+    message names the quota and how many questions it lacks, or the enemy group.
     """
     rng = random.Random(_seed_int(round_seed, contestant, "questions"))
     by_key = {question.key: question for question in bank.questions}
@@ -261,6 +262,7 @@ def draw_paper(
         missing = [key for key in keys if key not in by_key]
         if missing:
             raise CannotDraw(f"the bank has no question {', '.join(missing)}")
+        _require_no_enemies(keys, bank)
     else:
         keys = _stratified_keys(rule.quotas, bank.questions, rng)
     if rule.shuffle_questions:
@@ -274,6 +276,16 @@ def draw_paper(
         if by_key[key].type in CHOICE_TYPES
     }
     return Paper(tuple(keys), orders)
+
+
+def _require_no_enemies(keys: Sequence[str], bank: BankContent) -> None:
+    for group, members in bank.enemy_groups().items():
+        listed = [key for key in keys if key in members]
+        if len(listed) > 1:
+            raise CannotDraw(
+                f"questions {' and '.join(listed)} are in the enemy group {group!r} "
+                "and cannot share a paper"
+            )
 
 
 def shuffles_options(rule: DrawRule, question: Question) -> bool:
@@ -337,9 +349,17 @@ def _stratified_keys(
     quotas: Sequence[Quota], questions: Sequence[Question], rng: random.Random
 ) -> list[str]:
     """Fill quotas in order, each slot picked at random among the picks that keep the
-    remaining quotas satisfiable; within a quota, keys keep bank order."""
+    remaining quotas satisfiable; within a quota, keys keep bank order.
+
+    Drawing a question shuts out its enemies for the rest of the paper. When no
+    question belongs to two enemy groups the feasibility check is exact, so a slot
+    always has a pick; with overlapping groups it is an upper bound and a slot may
+    find none, which fails the draw as clearly as an unmet quota.
+    """
     needed = [quota.count for quota in quotas]
     pools = _pools(quotas, questions)
+    enemies = _enemies(questions)
+    grouped = {pool.keys[0]: pool for pool in pools if pool.groups}
     _require_feasible(quotas, needed, pools)
     chosen: list[str] = []
     for index, quota in enumerate(quotas):
@@ -348,12 +368,20 @@ def _stratified_keys(
             needed[index] -= 1
             candidates = [pool for pool in pools if index in pool.quotas and pool.keys]
             while True:
+                if not candidates:
+                    raise CannotDraw(_enemy_message(index, quota))
                 pool = _weighted_choice(candidates, rng)
                 key = pool.keys.pop(rng.randrange(len(pool.keys)))
-                if _shortfall(needed, pools) is None:
+                shut = [grouped[k] for k in enemies.get(key, ()) if k in grouped]
+                shut = [enemy for enemy in shut if enemy.keys]
+                for enemy in shut:
+                    enemy.keys.clear()
+                if _shortfall(needed, _capacities(pools)) is None:
                     break
-                # Taking from this pool starves a later quota: try the others.
+                # Taking this starves a later quota: try the other pools.
                 pool.keys.append(key)
+                for enemy in shut:
+                    enemy.keys.append(enemy.key)
                 candidates.remove(pool)
             picked.add(key)
         chosen.extend(q.key for q in questions if q.key in picked)
@@ -362,19 +390,66 @@ def _stratified_keys(
 
 @dataclass
 class _Pool:
-    """Unused questions that match exactly the same set of quotas."""
+    """Unused questions that match exactly the same set of quotas.
+
+    A question in an enemy group has a pool of its own (``groups`` set, ``key`` its
+    key), since drawing it shuts out other questions and it is no longer
+    interchangeable with its neighbours.
+    """
 
     quotas: frozenset[int]
     keys: list[str]
+    groups: tuple[str, ...] = ()
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class _Capacity:
+    """How many more questions some quotas may take from one source."""
+
+    quotas: frozenset[int]
+    room: int
 
 
 def _pools(quotas: Sequence[Quota], questions: Sequence[Question]) -> list[_Pool]:
-    pools: dict[frozenset[int], _Pool] = {}
+    pools: dict[object, _Pool] = {}
     for question in questions:
         matched = frozenset(i for i, quota in enumerate(quotas) if quota.matches(question))
-        if matched:
+        if not matched:
+            continue
+        if question.enemies:
+            pools[question.key] = _Pool(matched, [question.key], question.enemies, question.key)
+        else:
             pools.setdefault(matched, _Pool(matched, [])).keys.append(question.key)
     return list(pools.values())
+
+
+def _enemies(questions: Sequence[Question]) -> dict[str, frozenset[str]]:
+    members: dict[str, set[str]] = {}
+    for question in questions:
+        for group in question.enemies:
+            members.setdefault(group, set()).add(question.key)
+    return {
+        question.key: frozenset().union(*(members[g] for g in question.enemies)) - {question.key}
+        for question in questions
+        if question.enemies
+    }
+
+
+def _capacities(pools: Sequence[_Pool], *, with_enemies: bool = True) -> list[_Capacity]:
+    """What the unused questions can still give: a free pool gives all it holds, an enemy
+    group one question, to any quota one of its unused members matches."""
+    capacities = [
+        _Capacity(pool.quotas, len(pool.keys))
+        for pool in pools
+        if pool.keys and not (with_enemies and pool.groups)
+    ]
+    groups: dict[str, frozenset[int]] = {}
+    for pool in pools:
+        if with_enemies and pool.keys:
+            for group in pool.groups:
+                groups[group] = groups.get(group, frozenset()) | pool.quotas
+    return capacities + [_Capacity(matched, 1) for matched in groups.values()]
 
 
 def _weighted_choice(pools: Sequence[_Pool], rng: random.Random) -> _Pool:
@@ -388,34 +463,45 @@ def _weighted_choice(pools: Sequence[_Pool], rng: random.Random) -> _Pool:
 
 
 def _require_feasible(quotas: Sequence[Quota], needed: list[int], pools: list[_Pool]) -> None:
-    shortfall = _shortfall(needed, pools)
-    if shortfall is not None:
-        index, missing = shortfall
-        after = " left after the earlier quotas" if index else ""
-        raise CannotDraw(
-            f"quota {index + 1} ({quotas[index].describe()}) lacks {missing} "
-            f"question{'s' if missing > 1 else ''}: too few matching questions{after}"
-        )
+    shortfall = _shortfall(needed, _capacities(pools))
+    if shortfall is None:
+        return
+    index, missing = shortfall
+    if _shortfall(needed, _capacities(pools, with_enemies=False)) is None:
+        raise CannotDraw(_enemy_message(index, quotas[index]))
+    after = " left after the earlier quotas" if index else ""
+    raise CannotDraw(
+        f"quota {index + 1} ({quotas[index].describe()}) lacks {missing} "
+        f"question{'s' if missing > 1 else ''}: too few matching questions{after}"
+    )
 
 
-def _shortfall(needed: Sequence[int], pools: Sequence[_Pool]) -> tuple[int, int] | None:
+def _enemy_message(index: int, quota: Quota) -> str:
+    return (
+        f"quota {index + 1} ({quota.describe()}) cannot be met without putting two "
+        "questions of one enemy group on a paper: add questions or loosen the groups"
+    )
+
+
+def _shortfall(needed: Sequence[int], capacities: Sequence[_Capacity]) -> tuple[int, int] | None:
     """The first quota that cannot be filled (index, how many it lacks), or None.
 
-    A max flow from quotas to pools, augmented quota by quota in order, so earlier
-    quotas are served first and the shortfall falls on the first one that cannot be.
+    A max flow from quotas to sources of questions, augmented quota by quota in order,
+    so earlier quotas are served first and the shortfall falls on the first one that
+    cannot be.
     """
-    room = [len(pool.keys) for pool in pools]
+    room = [capacity.room for capacity in capacities]
     flow: dict[tuple[int, int], int] = {}
     for quota, count in enumerate(needed):
         for _ in range(count):
-            if not _augment(quota, pools, room, flow, set()):
-                return quota, count - sum(flow.get((quota, p), 0) for p in range(len(pools)))
+            if not _augment(quota, capacities, room, flow, set()):
+                return quota, count - sum(flow.get((quota, p), 0) for p in range(len(capacities)))
     return None
 
 
 def _augment(
     quota: int,
-    pools: Sequence[_Pool],
+    pools: Sequence[_Capacity],
     room: list[int],
     flow: dict[tuple[int, int], int],
     seen: set[int],
@@ -438,7 +524,7 @@ def _augment(
 def _reroute_one(
     pool: int,
     quota: int,
-    pools: Sequence[_Pool],
+    pools: Sequence[_Capacity],
     room: list[int],
     flow: dict[tuple[int, int], int],
     seen: set[int],
