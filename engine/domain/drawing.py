@@ -6,8 +6,9 @@ gives the same paper, so a paper need not be stored to be trusted. Question pick
 because a browser must derive the same order from a seed (see :func:`option_order`).
 
 Random rules are stratified: quotas are filled in order and a question used by one
-quota is never used by another. No paper holds two questions of one enemy group. Before drawing, a small flow computation checks that
-all quotas can be met together, so a rule that works for one seed works for every seed.
+quota is never used by another, and no paper holds two questions of one enemy group.
+Before drawing, a small flow computation checks that all quotas can be met together, so
+a rule that works for one seed works for every seed.
 """
 
 from __future__ import annotations

@@ -25,8 +25,11 @@ def enemy_pairs(bank):
 
 def test_a_fixed_paper_with_two_enemies_is_refused_naming_them():
     bank = make_bank(
-        [with_enemies(make_question("a"), "city"), make_question("b")]
-        + [with_enemies(make_question("c"), "city")]
+        [
+            with_enemies(make_question("a"), "city"),
+            make_question("b"),
+            with_enemies(make_question("c"), "city"),
+        ]
     )
     with pytest.raises(CannotDraw, match=r"a and c are in the enemy group 'city'"):
         draw_paper(DrawRule.fixed(["a", "b", "c"]), bank, round_seed="s", contestant=None)
@@ -37,8 +40,11 @@ def test_a_fixed_paper_with_two_enemies_is_refused_naming_them():
 def test_a_quota_that_needs_two_enemies_fails_clearly_and_names_the_groups_cause():
     # Three questions, two of them enemies: at most two can share a paper.
     bank = make_bank(
-        [with_enemies(make_question("a"), "g"), with_enemies(make_question("b"), "g")]
-        + [make_question("c")]
+        [
+            with_enemies(make_question("a"), "g"),
+            with_enemies(make_question("b"), "g"),
+            make_question("c"),
+        ]
     )
     rule = DrawRule.stratified([Quota(3)])
     with pytest.raises(CannotDraw, match="without putting two questions of one enemy group"):
