@@ -9,8 +9,9 @@ The canonical form of a question is its plain dict with keys sorted, every strin
 and stripped of surrounding whitespace, the answer of a ``multiple`` question sorted
 (it is a set: which keys, not in what order) and so are a question's enemy groups.
 Everything else is content: ``explanation``, ``source``, ``media`` (path, and ``sha256``
-once stored), ``enemies``, ``normalise`` (an ordered list), choice order, tag order, the order of accepted text answers (the first is the one shown) and
-the order of questions in a bank, which the author chose. Any change to content
+once stored), ``enemies``, ``normalise`` (an ordered list), choice order, tag order,
+the order of accepted text answers (the first is the one shown) and the order of
+questions in a bank, which the author chose. Any change to content
 changes the hash; formatting, mapping key order and surrounding whitespace do not.
 """
 
