@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from engine.domain.hant import CONVERSIONS, DEFAULT_CONVERSION
+
 SECRET_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
@@ -29,6 +31,8 @@ class Settings:
     max_media_bytes: int = 8 * 1024 * 1024
     login_failures_allowed: int = 5
     login_failure_window_s: int = 900
+    #: OpenCC conversion serving zh-Hant where a bank has none (engine.domain.hant).
+    zh_hant_conversion: str = DEFAULT_CONVERSION
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -60,7 +64,16 @@ def settings_from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         secret_key=env.get("LEITAI_SECRET_KEY") or instance_secret(instance),
         redis_prefix=env.get("LEITAI_REDIS_PREFIX") or "leitai",
         leaderboard_shards=int(env.get("LEITAI_LEADERBOARD_SHARDS") or 1),
+        zh_hant_conversion=zh_hant_conversion(env),
     )
+
+
+def zh_hant_conversion(env: Mapping[str, str]) -> str:
+    """``LEITAI_ZH_HANT_CONVERSION``: s2hk (default), s2twp or s2t."""
+    chosen = env.get("LEITAI_ZH_HANT_CONVERSION") or DEFAULT_CONVERSION
+    if chosen not in CONVERSIONS:
+        raise ValueError(f"LEITAI_ZH_HANT_CONVERSION must be one of {', '.join(CONVERSIONS)}")
+    return chosen
 
 
 def normalise_database_url(url: str) -> str:

@@ -386,7 +386,7 @@ def enemy_candidates(bank: BankContent, config: LintConfig, _: str) -> list[Raw]
         raws.append(
             Raw(
                 rule,
-                f"its {place} contain {answer!r}, the answer of {taker}: "
+                f"the {place} show {answer!r}, the answer of {taker}: "
                 "make them enemies so they never share a paper",
                 giver,
                 f"{_where(bank, giver)}.{place}",
