@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from dataclasses import replace
 
 import opencc
+
+from engine.domain.questions import BankContent, LocalizedText, Question, localized
 
 #: OpenCC configurations a deployment may choose for zh-Hant.
 CONVERSIONS = ("s2hk", "s2twp", "s2t")
@@ -39,3 +42,26 @@ def _converter(conversion: str) -> opencc.OpenCC:
     if conversion not in CONVERSIONS:
         raise ValueError(f"zh-Hant conversion must be one of {', '.join(CONVERSIONS)}")
     return opencc.OpenCC(conversion)
+
+
+def with_traditional_bank(
+    content: BankContent, conversion: str = DEFAULT_CONVERSION
+) -> BankContent:
+    """The bank as readers get it: zh-Hant filled wherever the author gave only zh-Hans.
+    Answers are untouched (text answers are compared after folding scripts anyway)."""
+    return replace(content, questions=tuple(_filled(q, conversion) for q in content.questions))
+
+
+def _filled(question: Question, conversion: str) -> Question:
+    def fill(text: Mapping[str, str]) -> LocalizedText:
+        return localized(with_traditional(text, conversion)[0])
+
+    return replace(
+        question,
+        prompt=fill(question.prompt),
+        choices=tuple(replace(choice, text=fill(choice.text)) for choice in question.choices),
+        explanation=None if question.explanation is None else fill(question.explanation),
+        media=None
+        if question.media is None
+        else replace(question.media, alt=fill(question.media.alt)),
+    )
