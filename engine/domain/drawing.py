@@ -352,16 +352,19 @@ def _stratified_keys(
     """Fill quotas in order, each slot picked at random among the picks that keep the
     remaining quotas satisfiable; within a quota, keys keep bank order.
 
-    Drawing a question shuts out its enemies for the rest of the paper. When no
-    question belongs to two enemy groups the feasibility check is exact, so a slot
-    always has a pick; with overlapping groups it is an upper bound and a slot may
-    find none, which fails the draw as clearly as an unmet quota.
+    Enemy groups that share a question form one circle, and a paper takes at most one
+    question of a circle: drawing one shuts out the rest. That is stricter than the
+    groups alone where groups overlap, and it keeps the feasibility check exact, so a
+    slot always has a pick and a rule met for one seed is met for every seed.
     """
     needed = [quota.count for quota in quotas]
-    pools = _pools(quotas, questions)
-    enemies = _enemies(questions)
-    grouped = {pool.keys[0]: pool for pool in pools if pool.groups}
+    circles = _circles(questions)
+    pools = _pools(quotas, questions, circles)
     _require_feasible(quotas, needed, pools)
+    members: dict[str, list[_Pool]] = {}
+    for pool in pools:
+        if pool.circle is not None:
+            members.setdefault(pool.circle, []).append(pool)
     chosen: list[str] = []
     for index, quota in enumerate(quotas):
         picked: set[str] = set()
@@ -369,20 +372,17 @@ def _stratified_keys(
             needed[index] -= 1
             candidates = [pool for pool in pools if index in pool.quotas and pool.keys]
             while True:
-                if not candidates:
-                    raise CannotDraw(_enemy_message(index, quota))
                 pool = _weighted_choice(candidates, rng)
                 key = pool.keys.pop(rng.randrange(len(pool.keys)))
-                shut = [grouped[k] for k in enemies.get(key, ()) if k in grouped]
-                shut = [enemy for enemy in shut if enemy.keys]
-                for enemy in shut:
-                    enemy.keys.clear()
+                shut = [p for p in members.get(pool.circle or "", ()) if p.keys]
+                for other in shut:
+                    other.keys.clear()
                 if _shortfall(needed, _capacities(pools)) is None:
                     break
                 # Taking this starves a later quota: try the other pools.
                 pool.keys.append(key)
-                for enemy in shut:
-                    enemy.keys.append(enemy.key)
+                for other in shut:
+                    other.keys.append(other.key)
                 candidates.remove(pool)
             picked.add(key)
         chosen.extend(q.key for q in questions if q.key in picked)
@@ -393,14 +393,14 @@ def _stratified_keys(
 class _Pool:
     """Unused questions that match exactly the same set of quotas.
 
-    A question in an enemy group has a pool of its own (``groups`` set, ``key`` its
-    key), since drawing it shuts out other questions and it is no longer
-    interchangeable with its neighbours.
+    A question in an enemy circle has a pool of its own (``circle`` set, ``key`` its
+    key): drawing it shuts out other questions, so it is not interchangeable with
+    its neighbours.
     """
 
     quotas: frozenset[int]
     keys: list[str]
-    groups: tuple[str, ...] = ()
+    circle: str | None = None
     key: str = ""
 
 
@@ -412,45 +412,51 @@ class _Capacity:
     room: int
 
 
-def _pools(quotas: Sequence[Quota], questions: Sequence[Question]) -> list[_Pool]:
+def _circles(questions: Sequence[Question]) -> dict[str, str]:
+    """Each grouped question's circle: enemy groups joined when they share a question,
+    named by one of their groups (union-find)."""
+    parent: dict[str, str] = {}
+
+    def root(group: str) -> str:
+        while parent.setdefault(group, group) != group:
+            group = parent[group]
+        return group
+
+    for question in questions:
+        for group in question.enemies[1:]:
+            parent[root(group)] = root(question.enemies[0])
+    return {q.key: root(q.enemies[0]) for q in questions if q.enemies}
+
+
+def _pools(
+    quotas: Sequence[Quota], questions: Sequence[Question], circles: Mapping[str, str]
+) -> list[_Pool]:
     pools: dict[object, _Pool] = {}
     for question in questions:
         matched = frozenset(i for i, quota in enumerate(quotas) if quota.matches(question))
         if not matched:
             continue
-        if question.enemies:
-            pools[question.key] = _Pool(matched, [question.key], question.enemies, question.key)
+        circle = circles.get(question.key)
+        if circle is not None:
+            pools[question.key] = _Pool(matched, [question.key], circle, question.key)
         else:
             pools.setdefault(matched, _Pool(matched, [])).keys.append(question.key)
     return list(pools.values())
 
 
-def _enemies(questions: Sequence[Question]) -> dict[str, frozenset[str]]:
-    members: dict[str, set[str]] = {}
-    for question in questions:
-        for group in question.enemies:
-            members.setdefault(group, set()).add(question.key)
-    return {
-        question.key: frozenset().union(*(members[g] for g in question.enemies)) - {question.key}
-        for question in questions
-        if question.enemies
-    }
-
-
 def _capacities(pools: Sequence[_Pool], *, with_enemies: bool = True) -> list[_Capacity]:
     """What the unused questions can still give: a free pool gives all it holds, an enemy
-    group one question, to any quota one of its unused members matches."""
+    circle one question, to any quota one of its unused members matches."""
     capacities = [
         _Capacity(pool.quotas, len(pool.keys))
         for pool in pools
-        if pool.keys and not (with_enemies and pool.groups)
+        if pool.keys and not (with_enemies and pool.circle is not None)
     ]
-    groups: dict[str, frozenset[int]] = {}
+    circles: dict[str, frozenset[int]] = {}
     for pool in pools:
-        if with_enemies and pool.keys:
-            for group in pool.groups:
-                groups[group] = groups.get(group, frozenset()) | pool.quotas
-    return capacities + [_Capacity(matched, 1) for matched in groups.values()]
+        if with_enemies and pool.keys and pool.circle is not None:
+            circles[pool.circle] = circles.get(pool.circle, frozenset()) | pool.quotas
+    return capacities + [_Capacity(matched, 1) for matched in circles.values()]
 
 
 def _weighted_choice(pools: Sequence[_Pool], rng: random.Random) -> _Pool:
@@ -469,18 +475,14 @@ def _require_feasible(quotas: Sequence[Quota], needed: list[int], pools: list[_P
         return
     index, missing = shortfall
     if _shortfall(needed, _capacities(pools, with_enemies=False)) is None:
-        raise CannotDraw(_enemy_message(index, quotas[index]))
+        raise CannotDraw(
+            f"quota {index + 1} ({quotas[index].describe()}) cannot be met without putting "
+            "two questions of one enemy group on a paper: add questions or loosen the groups"
+        )
     after = " left after the earlier quotas" if index else ""
     raise CannotDraw(
         f"quota {index + 1} ({quotas[index].describe()}) lacks {missing} "
         f"question{'s' if missing > 1 else ''}: too few matching questions{after}"
-    )
-
-
-def _enemy_message(index: int, quota: Quota) -> str:
-    return (
-        f"quota {index + 1} ({quota.describe()}) cannot be met without putting two "
-        "questions of one enemy group on a paper: add questions or loosen the groups"
     )
 
 

@@ -138,14 +138,38 @@ def test_no_drawn_paper_ever_holds_two_enemies_and_disjoint_groups_never_depend_
 
 
 @settings(max_examples=40, deadline=None)
-@given(banks_with_groups(overlapping=True), st.text(max_size=4))
-def test_overlapping_groups_never_put_two_enemies_on_a_paper(case, seed):
+@given(banks_with_groups(overlapping=True), st.lists(st.text(max_size=4), min_size=3, max_size=3))
+def test_overlapping_groups_never_put_two_enemies_on_a_paper_and_never_depend_on_the_seed(
+    case, seeds
+):
     bank, rule = case
-    try:
-        keys = draw_paper(rule, bank, round_seed=seed, contestant=None).question_keys
-    except CannotDraw:
-        return
-    assert not any(frozenset(pair) in enemy_pairs(bank) for pair in itertools.combinations(keys, 2))
+    outcomes = []
+    for seed in seeds:
+        try:
+            keys = draw_paper(rule, bank, round_seed=seed, contestant=None).question_keys
+        except CannotDraw:
+            outcomes.append(False)
+            continue
+        outcomes.append(True)
+        pairs = enemy_pairs(bank)
+        assert not any(frozenset(pair) in pairs for pair in itertools.combinations(keys, 2))
+    assert len(set(outcomes)) == 1
+
+
+def test_groups_sharing_a_question_form_one_circle_for_random_draws():
+    """b is in x and y: a random paper takes one of a, b, c; a fixed one may list a and c."""
+    bank = make_bank(
+        [
+            with_enemies(make_question("a"), "x"),
+            with_enemies(make_question("b"), "x", "y"),
+            with_enemies(make_question("c"), "y"),
+            make_question("d"),
+        ]
+    )
+    with pytest.raises(CannotDraw, match="enemy group"):
+        draw_paper(DrawRule.stratified([Quota(3)]), bank, round_seed="s", contestant=None)
+    keys = draw_paper(DrawRule.fixed(["a", "c", "d"]), bank, round_seed="s", contestant=None)
+    assert keys.question_keys == ("a", "c", "d")
 
 
 def test_enemies_are_content_the_hash_includes_but_not_their_order():
