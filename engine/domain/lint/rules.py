@@ -422,7 +422,9 @@ def _answer_texts(
     if question.type is QuestionType.TEXT:
         for answer in question.answer:
             yield every, fold_text(str(answer))
-    elif question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+    elif question.type is QuestionType.SINGLE:
+        # One key of a multiple-select item (广东 among 广东, 香港, 澳门) tells too little
+        # to call every mention of it a leak.
         for choice in question.choices:
             if choice.key in question.answer:
                 for locale, text in choice.text.items():
