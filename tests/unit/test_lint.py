@@ -147,6 +147,11 @@ def test_near_duplicates_in_chinese_without_spaces():
     findings = lint_bank(bank(a, b, other), config("near-duplicate"))
     assert [(f.question, f.related) for f in findings] == [("q2", ("q1",))]
     assert lint_bank(bank(a, other), config("near-duplicate")) == []
+    enemies = bank(
+        dataclasses.replace(a, enemies=("army-day",)),
+        dataclasses.replace(b, enemies=("army-day",)),
+    )
+    assert lint_bank(enemies, config("near-duplicate")) == []
 
 
 def test_enemy_candidates_until_the_items_are_enemies():

@@ -455,9 +455,12 @@ def _grams(text: str, size: int) -> set[str]:
 
 def near_duplicates(bank: BankContent, config: LintConfig, _: str) -> list[Raw]:
     shingles = [_shingles(bank, q, config.shingle_size) for q in bank.questions]
+    enemies = bank.enemies_of()
     raws = []
     for first, second, similarity in similar_pairs(shingles, config.duplicate_similarity):
         a, b = bank.questions[first], bank.questions[second]
+        if a.key in enemies.get(b.key, ()):
+            continue  # they never meet on a paper
         raws.append(
             Raw(
                 "near-duplicate",
