@@ -87,3 +87,11 @@ def test_a_slug_lints_the_draft_and_an_unknown_slug_fails(app, wired, tmp_path):
     missing = invoke(app, "bank", "lint", "no-such-bank")
     assert missing.exit_code == 1
     assert "no-such-bank" in missing.output
+
+
+def test_the_seed_banks_lint_clean_under_strict(app):
+    seeds = Path(__file__).parents[2] / "question_banks"
+    for slug in ("national-defence", "cantonese-folk-songs"):
+        result = invoke(app, "bank", "lint", seeds / slug, "--strict")
+        assert result.exit_code == 0, result.output
+        assert ": 0 errors, 0 warnings, " in result.output.splitlines()[-1]
