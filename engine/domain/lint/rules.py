@@ -54,17 +54,7 @@ def lint_bank(
     for raw in raws:
         severity = config.severity_of(raw.rule)
         if severity is not None:
-            findings.append(
-                Finding(
-                    raw.rule,
-                    severity,
-                    raw.message,
-                    raw.question,
-                    raw.path,
-                    raw.related,
-                    raw.suggestions,
-                )
-            )
+            findings.append(Finding(severity=severity, **vars(raw)))
     return findings
 
 
