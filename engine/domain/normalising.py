@@ -81,9 +81,10 @@ def pipeline(specs: Sequence[str], fold: Normaliser) -> Normaliser:
 
 
 def _with_argument(name: str, argument: str) -> Normaliser:
+    # A space left between the answer and the unit goes with the unit: "1852 m".
     if name == "strip_suffix":
-        return lambda text: text[: -len(argument)] if text.endswith(argument) else text
-    return lambda text: text[len(argument) :] if text.startswith(argument) else text
+        return lambda text: text[: -len(argument)].rstrip() if text.endswith(argument) else text
+    return lambda text: text[len(argument) :].lstrip() if text.startswith(argument) else text
 
 
 def _digit_grouping(text: str) -> str:

@@ -43,6 +43,9 @@ def test_digit_grouping_and_full_width_digits():
         assert accepts(question, response), response
     assert not accepts(question, "18,52")  # not a thousands group
     assert not accepts(text_question(["1852"]), "1,852")
+    metres = text_question(["1852"], "digit_grouping", "strip_suffix:米", "strip_suffix:m")
+    for response in ("1,852 m", "1852米", "1 852 M"):
+        assert accepts(metres, response), response
 
 
 def test_chinese_numerals_and_a_unit_together():
