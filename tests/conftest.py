@@ -21,6 +21,7 @@ import pytest
 import redis as redis_py
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, create_engine, text
 
 from engine.adapters.redis.connection import RedisConnection, embedded_redis
@@ -28,6 +29,11 @@ from engine.adapters.sql.database import Database, create_sql_engine
 from web.app import create_app
 from web.config import Settings, normalise_database_url
 from web.wiring import Wiring, wire
+
+# No test is timed: this machine's speed drifts by 2x within an hour, so hypothesis
+# neither fails a slow example nor a slow generation (examples stay bounded per test).
+settings.register_profile("leitai", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("leitai")
 
 DATABASE_URL = os.environ.get("LEITAI_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("LEITAI_TEST_REDIS_URL")

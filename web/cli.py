@@ -201,4 +201,4 @@ def describe(error: ServiceError) -> str:
 
 
 # Each module registers its groups: "bank"; "results" and "leaderboard"; "demo".
-from web import bank_cli, demo, results_cli  # noqa: E402, F401
+from web import bank_cli, demo, lint_cli, results_cli  # noqa: E402, F401

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from engine.domain.hant import CONVERSIONS, DEFAULT_CONVERSION
+
 SECRET_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
@@ -36,6 +38,8 @@ class Settings:
     entry_window_s: int = 60
     #: Who may embed the /watch big screen in a frame (CSP frame-ancestors sources).
     watch_frame_ancestors: str = "'self'"
+    #: OpenCC conversion serving zh-Hant where a bank has none (engine.domain.hant).
+    zh_hant_conversion: str = DEFAULT_CONVERSION
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -71,7 +75,16 @@ def settings_from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         entry_limit_per_round=int(env.get("LEITAI_ENTRY_LIMIT_PER_ROUND") or 60_000),
         entry_window_s=int(env.get("LEITAI_ENTRY_WINDOW_S") or 60),
         watch_frame_ancestors=env.get("LEITAI_WATCH_FRAME_ANCESTORS") or "'self'",
+        zh_hant_conversion=zh_hant_conversion(env),
     )
+
+
+def zh_hant_conversion(env: Mapping[str, str]) -> str:
+    """``LEITAI_ZH_HANT_CONVERSION``: s2hk (default), s2twp or s2t."""
+    chosen = env.get("LEITAI_ZH_HANT_CONVERSION") or DEFAULT_CONVERSION
+    if chosen not in CONVERSIONS:
+        raise ValueError(f"LEITAI_ZH_HANT_CONVERSION must be one of {', '.join(CONVERSIONS)}")
+    return chosen
 
 
 def normalise_database_url(url: str) -> str:

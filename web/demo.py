@@ -151,7 +151,8 @@ def open_demo_round(wired: Wiring, host: Organiser, question_seconds: int | None
     rules = {
         "mode": "live",
         "scoring": SCORING,
-        "draw": {"kind": "random", "quotas": [{"count": QUESTIONS}]},
+        # Shuffled options: an authored order would let a crowd learn "the key is often B".
+        "draw": {"kind": "random", "quotas": [{"count": QUESTIONS}], "shuffle_options": True},
         # Rules allow no less than 5 s; shorter questions are closed by the host.
         "default_time_limit_s": max(5, question_seconds or 20),
     }

@@ -76,6 +76,7 @@ def wire(
         media=SqlMediaStore(database),
         audio_duration_ms=duration_ms,
         max_media_bytes=settings.max_media_bytes,
+        zh_hant_conversion=settings.zh_hant_conversion,
     )
     leaderboard = RedisLeaderboard(redis.client, prefix, shards=settings.leaderboard_shards)
     store = RedisLiveStore(redis.client, prefix, leaderboard)

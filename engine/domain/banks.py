@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from engine.domain.checking import MAX_TEXT_LENGTH
+from engine.domain.normalising import UnknownNormaliser, parse
 from engine.domain.questions import (
     LOCALES,
     BankContent,
@@ -128,6 +129,8 @@ def validate_question(
     if limit is not None and (isinstance(limit, bool) or limit not in TIME_LIMITS_S):
         problems.append(Problem((*path, "time_limit_s"), "must be from 5 to 600 seconds"))
     problems += _tags(question.tags, (*path, "tags"))
+    problems += _tags(question.enemies, (*path, "enemies"), "enemy group")
+    problems += _normalise(question, (*path, "normalise"))
     if question.media is not None:
         problems += _media(question.media, default_locale, (*path, "media"))
     if question.explanation is not None:
@@ -230,7 +233,8 @@ def _answer(question: Question, path: FieldPath) -> list[Problem]:
     return problems
 
 
-def _tags(tags: tuple[str, ...], path: FieldPath) -> list[Problem]:
+def _tags(tags: tuple[str, ...], path: FieldPath, what: str = "tag") -> list[Problem]:
+    """Tags, and enemy group names, which follow the same rule."""
     problems = []
     for index, tag in enumerate(tags):
         if not TAG_RE.fullmatch(tag):
@@ -238,7 +242,19 @@ def _tags(tags: tuple[str, ...], path: FieldPath) -> list[Problem]:
                 Problem((*path, index), "must be 1 to 32 lowercase letters, digits or hyphens")
             )
         elif tag in tags[:index]:
-            problems.append(Problem((*path, index), f"duplicate tag {tag!r}"))
+            problems.append(Problem((*path, index), f"duplicate {what} {tag!r}"))
+    return problems
+
+
+def _normalise(question: Question, path: FieldPath) -> list[Problem]:
+    if question.normalise and question.type is not QuestionType.TEXT:
+        return [Problem(path, "only text questions have normalisers")]
+    problems = []
+    for index, spec in enumerate(question.normalise):
+        try:
+            parse(spec)
+        except UnknownNormaliser as error:
+            problems.append(Problem((*path, index), str(error)))
     return problems
 
 

@@ -6,11 +6,12 @@ problem (wrong type, unknown or missing field) with its path, and for a bank als
 every rule broken (``engine.domain.banks``).
 
 The canonical form of a question is its plain dict with keys sorted, every string NFC
-and stripped of surrounding whitespace, and the answer of a ``multiple`` question
-sorted (it is a set: which keys, not in what order). Everything else is content:
-``explanation``, ``source``, ``media`` (path, and ``sha256`` once stored), choice
-order, tag order, the order of accepted text answers (the first is the one shown) and
-the order of questions in a bank, which the author chose. Any change to content
+and stripped of surrounding whitespace, the answer of a ``multiple`` question sorted
+(it is a set: which keys, not in what order) and so are a question's enemy groups.
+Everything else is content: ``explanation``, ``source``, ``media`` (path, and ``sha256``
+once stored), ``enemies``, ``normalise`` (an ordered list), choice order, tag order,
+the order of accepted text answers (the first is the one shown) and the order of
+questions in a bank, which the author chose. Any change to content
 changes the hash; formatting, mapping key order and surrounding whitespace do not.
 """
 
@@ -44,8 +45,10 @@ QUESTION_FIELDS = (
     "prompt",
     "choices",
     "answer",
+    "normalise",
     "difficulty",
     "tags",
+    "enemies",
     "time_limit_s",
     "media",
     "explanation",
@@ -72,9 +75,13 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     if question.choices:
         data["choices"] = [{"key": c.key, "text": dict(c.text)} for c in question.choices]
     data["answer"] = list(question.answer)
+    if question.normalise:
+        data["normalise"] = list(question.normalise)
     data["difficulty"] = question.difficulty
     if question.tags:
         data["tags"] = list(question.tags)
+    if question.enemies:
+        data["enemies"] = list(question.enemies)
     if question.time_limit_s is not None:
         data["time_limit_s"] = question.time_limit_s
     if question.media is not None:
@@ -109,6 +116,8 @@ def canonical_question(question: Question) -> dict[str, Any]:
     data = _normalized(question_to_dict(question))
     if question.type is QuestionType.MULTIPLE:
         data["answer"] = sorted(data["answer"], key=str)
+    if "enemies" in data:
+        data["enemies"] = sorted(data["enemies"])  # a set of groups, like a multiple answer
     return data
 
 
@@ -194,6 +203,8 @@ def question_from_dict(data: Any, path: FieldPath = ()) -> tuple[Question | None
     answer = _answer(data.get("answer", _MISSING), (*path, "answer"), problems)
     difficulty = _integer(data.get("difficulty", _MISSING), (*path, "difficulty"), problems)
     tags = _strings(data.get("tags") or [], (*path, "tags"), problems)
+    enemies = _strings(data.get("enemies") or [], (*path, "enemies"), problems)
+    normalise = _strings(data.get("normalise") or [], (*path, "normalise"), problems)
     time_limit_s = data.get("time_limit_s")
     if time_limit_s is not None:
         time_limit_s = _integer(time_limit_s, (*path, "time_limit_s"), problems)
@@ -218,6 +229,8 @@ def question_from_dict(data: Any, path: FieldPath = ()) -> tuple[Question | None
         media=media,
         explanation=explanation,
         source=source,
+        enemies=enemies,
+        normalise=normalise,
     )
     return question, problems
 

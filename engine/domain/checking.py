@@ -15,6 +15,7 @@ from itertools import combinations
 
 import opencc
 
+from engine.domain.normalising import Normaliser, pipeline
 from engine.domain.questions import Question, QuestionType
 
 #: Longest text response accepted, in characters as received.
@@ -58,7 +59,7 @@ def check_answer(question: Question, response: object, *, partial_credit: bool =
 
 
 def fold_text(text: str) -> str:
-    """The form in which text answers are compared.
+    """The form in which text answers are compared (before a question's own normalisers).
 
     NFKC (which also turns full-width forms into half-width), case folding,
     traditional → simplified Chinese (OpenCC ``t2s``), inner whitespace collapsed to
@@ -112,8 +113,8 @@ def _check_text(question: Question, response: object) -> Verdict:
             f"question {question.key}: the answer is {len(response)} characters long, "
             f"more than {MAX_TEXT_LENGTH}"
         )
-    folded = fold_text(response)
-    return _all_or_nothing(folded in _accepted_texts(question.answer), folded)
+    folded = _normaliser(question.normalise)(fold_text(response))
+    return _all_or_nothing(folded in _accepted_texts(question.answer, question.normalise), folded)
 
 
 def _check_order(question: Question, response: object, partial_credit: bool) -> Verdict:
@@ -150,9 +151,16 @@ def _require_known_keys(question: Question, keys: Sequence[str]) -> None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _accepted_texts(answers: tuple[str | bool, ...]) -> frozenset[str]:
+def _accepted_texts(answers: tuple[str | bool, ...], normalise: tuple[str, ...]) -> frozenset[str]:
     # Folding runs OpenCC; a live question is checked once per contestant.
-    return frozenset(fold_text(str(answer)) for answer in answers)
+    steps = _normaliser(normalise)
+    return frozenset(steps(fold_text(str(answer))) for answer in answers)
+
+
+@functools.lru_cache(maxsize=1024)
+def _normaliser(specs: tuple[str, ...]) -> Normaliser:
+    """The question's own normalisers (validated with the bank), built once."""
+    return pipeline(specs, fold_text)
 
 
 def _trim(text: str) -> str:

@@ -6,8 +6,9 @@ gives the same paper, so a paper need not be stored to be trusted. Question pick
 because a browser must derive the same order from a seed (see :func:`option_order`).
 
 Random rules are stratified: quotas are filled in order and a question used by one
-quota is never used by another. Before drawing, a small flow computation checks that
-all quotas can be met together, so a rule that works for one seed works for every seed.
+quota is never used by another, and no paper holds two questions of one enemy group.
+Before drawing, a small flow computation checks that all quotas can be met together, so
+a rule that works for one seed works for every seed.
 """
 
 from __future__ import annotations
@@ -251,8 +252,9 @@ def draw_paper(
 ) -> Paper:
     """Draw the paper for ``contestant`` (None: one paper for the whole live round).
 
-    Raises :class:`CannotDraw` when a fixed key is not in the bank or a quota cannot be
-    filled; the message names the quota and how many questions it lacks.
+    Raises :class:`CannotDraw` when a fixed key is not in the bank, a fixed paper holds
+    two enemies, or a quota cannot be filled (without two enemies on one paper); the
+    message names the quota and how many questions it lacks, or the enemy group.
     """
     rng = random.Random(_seed_int(round_seed, contestant, "questions"))
     by_key = {question.key: question for question in bank.questions}
@@ -261,6 +263,7 @@ def draw_paper(
         missing = [key for key in keys if key not in by_key]
         if missing:
             raise CannotDraw(f"the bank has no question {', '.join(missing)}")
+        _require_no_enemies(keys, bank)
     else:
         keys = _stratified_keys(rule.quotas, bank.questions, rng)
     if rule.shuffle_questions:
@@ -274,6 +277,16 @@ def draw_paper(
         if by_key[key].type in CHOICE_TYPES
     }
     return Paper(tuple(keys), orders)
+
+
+def _require_no_enemies(keys: Sequence[str], bank: BankContent) -> None:
+    for group, members in bank.enemy_groups().items():
+        listed = [key for key in keys if key in members]
+        if len(listed) > 1:
+            raise CannotDraw(
+                f"questions {' and '.join(listed)} are in the enemy group {group!r} "
+                "and cannot share a paper"
+            )
 
 
 def shuffles_options(rule: DrawRule, question: Question) -> bool:
@@ -337,10 +350,21 @@ def _stratified_keys(
     quotas: Sequence[Quota], questions: Sequence[Question], rng: random.Random
 ) -> list[str]:
     """Fill quotas in order, each slot picked at random among the picks that keep the
-    remaining quotas satisfiable; within a quota, keys keep bank order."""
+    remaining quotas satisfiable; within a quota, keys keep bank order.
+
+    Enemy groups that share a question form one circle, and a paper takes at most one
+    question of a circle: drawing one shuts out the rest. That is stricter than the
+    groups alone where groups overlap, and it keeps the feasibility check exact, so a
+    slot always has a pick and a rule met for one seed is met for every seed.
+    """
     needed = [quota.count for quota in quotas]
-    pools = _pools(quotas, questions)
+    circles = _circles(questions)
+    pools = _pools(quotas, questions, circles)
     _require_feasible(quotas, needed, pools)
+    members: dict[str, list[_Pool]] = {}
+    for pool in pools:
+        if pool.circle is not None:
+            members.setdefault(pool.circle, []).append(pool)
     chosen: list[str] = []
     for index, quota in enumerate(quotas):
         picked: set[str] = set()
@@ -350,10 +374,15 @@ def _stratified_keys(
             while True:
                 pool = _weighted_choice(candidates, rng)
                 key = pool.keys.pop(rng.randrange(len(pool.keys)))
-                if _shortfall(needed, pools) is None:
+                shut = [p for p in members.get(pool.circle or "", ()) if p.keys]
+                for other in shut:
+                    other.keys.clear()
+                if _shortfall(needed, _capacities(pools)) is None:
                     break
-                # Taking from this pool starves a later quota: try the others.
+                # Taking this starves a later quota: try the other pools.
                 pool.keys.append(key)
+                for other in shut:
+                    other.keys.append(other.key)
                 candidates.remove(pool)
             picked.add(key)
         chosen.extend(q.key for q in questions if q.key in picked)
@@ -362,19 +391,72 @@ def _stratified_keys(
 
 @dataclass
 class _Pool:
-    """Unused questions that match exactly the same set of quotas."""
+    """Unused questions that match exactly the same set of quotas.
+
+    A question in an enemy circle has a pool of its own (``circle`` set, ``key`` its
+    key): drawing it shuts out other questions, so it is not interchangeable with
+    its neighbours.
+    """
 
     quotas: frozenset[int]
     keys: list[str]
+    circle: str | None = None
+    key: str = ""
 
 
-def _pools(quotas: Sequence[Quota], questions: Sequence[Question]) -> list[_Pool]:
-    pools: dict[frozenset[int], _Pool] = {}
+@dataclass(frozen=True)
+class _Capacity:
+    """How many more questions some quotas may take from one source."""
+
+    quotas: frozenset[int]
+    room: int
+
+
+def _circles(questions: Sequence[Question]) -> dict[str, str]:
+    """Each grouped question's circle: enemy groups joined when they share a question,
+    named by one of their groups (union-find)."""
+    parent: dict[str, str] = {}
+
+    def root(group: str) -> str:
+        while parent.setdefault(group, group) != group:
+            group = parent[group]
+        return group
+
+    for question in questions:
+        for group in question.enemies[1:]:
+            parent[root(group)] = root(question.enemies[0])
+    return {q.key: root(q.enemies[0]) for q in questions if q.enemies}
+
+
+def _pools(
+    quotas: Sequence[Quota], questions: Sequence[Question], circles: Mapping[str, str]
+) -> list[_Pool]:
+    pools: dict[object, _Pool] = {}
     for question in questions:
         matched = frozenset(i for i, quota in enumerate(quotas) if quota.matches(question))
-        if matched:
+        if not matched:
+            continue
+        circle = circles.get(question.key)
+        if circle is not None:
+            pools[question.key] = _Pool(matched, [question.key], circle, question.key)
+        else:
             pools.setdefault(matched, _Pool(matched, [])).keys.append(question.key)
     return list(pools.values())
+
+
+def _capacities(pools: Sequence[_Pool], *, with_enemies: bool = True) -> list[_Capacity]:
+    """What the unused questions can still give: a free pool gives all it holds, an enemy
+    circle one question, to any quota one of its unused members matches."""
+    capacities = [
+        _Capacity(pool.quotas, len(pool.keys))
+        for pool in pools
+        if pool.keys and not (with_enemies and pool.circle is not None)
+    ]
+    circles: dict[str, frozenset[int]] = {}
+    for pool in pools:
+        if with_enemies and pool.keys and pool.circle is not None:
+            circles[pool.circle] = circles.get(pool.circle, frozenset()) | pool.quotas
+    return capacities + [_Capacity(matched, 1) for matched in circles.values()]
 
 
 def _weighted_choice(pools: Sequence[_Pool], rng: random.Random) -> _Pool:
@@ -388,34 +470,41 @@ def _weighted_choice(pools: Sequence[_Pool], rng: random.Random) -> _Pool:
 
 
 def _require_feasible(quotas: Sequence[Quota], needed: list[int], pools: list[_Pool]) -> None:
-    shortfall = _shortfall(needed, pools)
-    if shortfall is not None:
-        index, missing = shortfall
-        after = " left after the earlier quotas" if index else ""
+    shortfall = _shortfall(needed, _capacities(pools))
+    if shortfall is None:
+        return
+    index, missing = shortfall
+    if _shortfall(needed, _capacities(pools, with_enemies=False)) is None:
         raise CannotDraw(
-            f"quota {index + 1} ({quotas[index].describe()}) lacks {missing} "
-            f"question{'s' if missing > 1 else ''}: too few matching questions{after}"
+            f"quota {index + 1} ({quotas[index].describe()}) cannot be met without putting "
+            "two questions of one enemy group on a paper: add questions or loosen the groups"
         )
+    after = " left after the earlier quotas" if index else ""
+    raise CannotDraw(
+        f"quota {index + 1} ({quotas[index].describe()}) lacks {missing} "
+        f"question{'s' if missing > 1 else ''}: too few matching questions{after}"
+    )
 
 
-def _shortfall(needed: Sequence[int], pools: Sequence[_Pool]) -> tuple[int, int] | None:
+def _shortfall(needed: Sequence[int], capacities: Sequence[_Capacity]) -> tuple[int, int] | None:
     """The first quota that cannot be filled (index, how many it lacks), or None.
 
-    A max flow from quotas to pools, augmented quota by quota in order, so earlier
-    quotas are served first and the shortfall falls on the first one that cannot be.
+    A max flow from quotas to sources of questions, augmented quota by quota in order,
+    so earlier quotas are served first and the shortfall falls on the first one that
+    cannot be.
     """
-    room = [len(pool.keys) for pool in pools]
+    room = [capacity.room for capacity in capacities]
     flow: dict[tuple[int, int], int] = {}
     for quota, count in enumerate(needed):
         for _ in range(count):
-            if not _augment(quota, pools, room, flow, set()):
-                return quota, count - sum(flow.get((quota, p), 0) for p in range(len(pools)))
+            if not _augment(quota, capacities, room, flow, set()):
+                return quota, count - sum(flow.get((quota, p), 0) for p in range(len(capacities)))
     return None
 
 
 def _augment(
     quota: int,
-    pools: Sequence[_Pool],
+    pools: Sequence[_Capacity],
     room: list[int],
     flow: dict[tuple[int, int], int],
     seen: set[int],
@@ -438,7 +527,7 @@ def _augment(
 def _reroute_one(
     pool: int,
     quota: int,
-    pools: Sequence[_Pool],
+    pools: Sequence[_Capacity],
     room: list[int],
     flow: dict[tuple[int, int], int],
     seen: set[int],

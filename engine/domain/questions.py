@@ -80,6 +80,12 @@ class Question:
     media: Media | None = None
     explanation: LocalizedText | None = None
     source: str = ""
+    #: Enemy groups: two questions sharing a group never sit on one paper (one would
+    #: give the other away).
+    enemies: tuple[str, ...] = ()
+    #: Text questions only: extra normalisers applied to responses and accepted answers
+    #: (see ``engine.domain.normalising``).
+    normalise: tuple[str, ...] = ()
 
     def choice_keys(self) -> tuple[str, ...]:
         return tuple(choice.key for choice in self.choices)
@@ -96,3 +102,19 @@ class BankContent:
 
     def question(self, key: str) -> Question | None:
         return next((q for q in self.questions if q.key == key), None)
+
+    def enemy_groups(self) -> dict[str, tuple[str, ...]]:
+        """Each enemy group's question keys, in bank order."""
+        groups: dict[str, list[str]] = {}
+        for question in self.questions:
+            for group in question.enemies:
+                groups.setdefault(group, []).append(question.key)
+        return {group: tuple(keys) for group, keys in groups.items()}
+
+    def enemies_of(self) -> dict[str, frozenset[str]]:
+        """For every question in some group, the other questions it may not meet."""
+        found: dict[str, set[str]] = {}
+        for keys in self.enemy_groups().values():
+            for key in keys:
+                found.setdefault(key, set()).update(k for k in keys if k != key)
+        return {key: frozenset(others) for key, others in found.items()}

@@ -11,6 +11,8 @@ from engine.domain.bankinfo import BankSummary, VersionInfo
 from engine.domain.banks import Problem, validate_header
 from engine.domain.canonical import FORMAT, bank_from_dict, bank_hash, bank_to_dict, question_hash
 from engine.domain.diff import BankDiff, diff_banks
+from engine.domain.hant import DEFAULT_CONVERSION
+from engine.domain.lint import Finding, LintConfig, lint_bank
 from engine.domain.mediainfo import MediaInfo, sniff_mime
 from engine.domain.questions import BankContent, Media
 from engine.services.errors import Conflict, Invalid, NotFound
@@ -67,6 +69,7 @@ class BankAuthoring:
     media: MediaStore
     audio_duration_ms: Callable[[bytes], int | None]
     max_media_bytes: int = 8 * 1024 * 1024
+    zh_hant_conversion: str = DEFAULT_CONVERSION
 
     def list(self) -> list[BankSummary]:
         return self.banks.summaries()
@@ -107,6 +110,12 @@ class BankAuthoring:
             raise Invalid("The draft names another bank.", {"slug": [f"must be {slug!r}"]})
         self.banks.save_draft(slug, bank_to_dict(content))
         return self.summary(slug)
+
+    def lint(self, slug: str, config: LintConfig | None = None) -> list[Finding]:
+        """What an examiner would query in the draft (it is valid: every save checks)."""
+        content, _ = bank_from_dict(self.draft(slug))
+        assert content is not None, "a saved draft is always a bank"
+        return lint_bank(content, config, self.zh_hant_conversion)
 
     def publish(self, slug: str, published_by: str | None) -> tuple[VersionInfo, bool]:
         """Publish the draft; identical content to the latest version creates nothing."""

@@ -16,6 +16,7 @@ from engine.domain.contest import (
     clean_nickname,
 )
 from engine.domain.drawing import CannotDraw, InvalidDrawRule, Paper, draw_paper
+from engine.domain.hant import with_traditional_bank
 from engine.domain.integrity import FocusRules, InvalidFocusRules
 from engine.domain.questions import BankContent, Question
 from engine.domain.rounds import GRACE_MS, MAX_EXTRA_TIME, Elimination, LiveRound
@@ -210,6 +211,8 @@ class Competitions:
         competition = self.rounds.competition(row["competition_id"])
         assert competition is not None
         _, content = self.banks.version(competition["bank_slug"], competition["bank_version"])
+        # Readers who chose zh-Hant get it even where the author wrote only zh-Hans.
+        content = with_traditional_bank(content, self.banks.zh_hant_conversion)
         paper = Paper.from_dict(row["paper"])
         by_key = {q.key: q for q in content.questions}
         return RoundPlan(

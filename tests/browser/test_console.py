@@ -86,6 +86,18 @@ def test_login_create_a_bank_refuse_an_invalid_question_then_publish(page, serve
     assert source.get_attribute("aria-invalid") is None
     assert page.locator("#summary").is_hidden()
     assert "北京" in page.locator("#preview").inner_text()
+    # The examiner's notes on the saved draft: no zh-Hant yet; once the box is shown it
+    # offers the OpenCC conversion readers get, marked as converted.
+    notes = page.locator("#lint-list")
+    notes.filter(has_text="缺少语言版本").wait_for()
+    assert "questions[0]" not in notes.inner_text()  # the item by its key, not a path
+    page.get_by_label("繁体中文").first.check()
+    page.get_by_role("button", name="立即保存").click()
+    hant = page.locator('[data-path="questions[0].prompt.zh-Hant"]')
+    hant.locator(".converted").wait_for()
+    assert (
+        hant.locator("textarea").get_attribute("placeholder") == "中華人民共和國的首都是哪座城市？"
+    )
     shot(page, "editor-valid")
     draft = call(server, "GET", "/banks/civics/draft")
     assert [q["answer"] for q in draft["questions"]] == [["a"]]

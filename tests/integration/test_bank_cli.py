@@ -348,13 +348,13 @@ def test_the_seed_banks_check_and_import(app, wired):
     assert imported.stdout.count(": created version 1 (") == 2
     defence = wired.banks.version("national-defence")[1]
     songs = wired.banks.version("cantonese-folk-songs")[1]
-    assert len(defence.questions) >= 80
-    assert len(songs.questions) >= 50
+    assert len(defence.questions) >= 149
+    assert len(songs.questions) >= 107
     audio = [q for q in songs.questions if q.media and q.media.kind is MediaKind.AUDIO]
     assert len(audio) >= 3
     for question in audio:
         info, _ = wired.banks.media_file(question.media.sha256)
-        assert info.mime == "audio/wav"
+        assert info.mime == "audio/ogg"  # compressed, not WAV
         assert info.duration_ms > 1000
     assert any(q.type is QuestionType.ORDER for q in songs.questions)
     for question in (*defence.questions, *songs.questions):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import stat
 
+import pytest
+
 from web.config import normalise_database_url, settings_from_environ
 
 
@@ -68,3 +70,12 @@ def test_entry_throttles_are_on_by_default(tmp_path) -> None:
         {"LEITAI_INSTANCE": str(tmp_path), "LEITAI_ENTRY_LIMIT_PER_CLIENT": "0"}
     )
     assert off.entry_limit_per_client == 0
+
+
+def test_zh_hant_conversion_is_s2hk_unless_configured_and_refuses_unknown_ones(tmp_path):
+    base = {"LEITAI_INSTANCE": str(tmp_path)}
+    assert settings_from_environ(base).zh_hant_conversion == "s2hk"
+    taiwan = settings_from_environ({**base, "LEITAI_ZH_HANT_CONVERSION": "s2twp"})
+    assert taiwan.zh_hant_conversion == "s2twp"
+    with pytest.raises(ValueError, match="must be one of s2hk, s2twp, s2t"):
+        settings_from_environ({**base, "LEITAI_ZH_HANT_CONVERSION": "t2s"})

@@ -89,6 +89,7 @@ HTTP: dict[str, Row] = {
     "POST /api/v1/banks": row(401, 401, 201, 403, 403, 403, 201, body={"slug": "m{cell}", "title": {"en": "M"}, "default_locale": "en"}),  # noqa: E501
     "GET /api/v1/banks/{slug}": row(401, 401, 200, 403, 403, 403, 200),
     "GET /api/v1/banks/{slug}/draft": row(401, 401, 200, 403, 403, 403, 200),
+    "GET /api/v1/banks/{slug}/lint": row(401, 401, 200, 403, 403, 403, 200),
     "PUT /api/v1/banks/{slug}/draft": row(401, 401, 200, 403, 403, 403, 200, body=lambda world: world.draft),  # noqa: E501
     "POST /api/v1/banks/{slug}/versions": row(401, 401, 201, 403, 403, 403, 201),
     "GET /api/v1/banks/{slug}/versions": row(401, 401, 200, 403, 403, 403, 200),

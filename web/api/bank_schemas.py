@@ -56,6 +56,14 @@ class QuestionSchema(Schema):
     )
     difficulty = fields.Integer(required=True, validate=validate.Range(1, 5))
     tags = fields.List(fields.String())
+    enemies = fields.List(
+        fields.String(),
+        metadata={"description": "enemy groups: no paper holds two questions of one group"},
+    )
+    normalise = fields.List(
+        fields.String(),
+        metadata={"description": "text questions: normalisers, e.g. strip_suffix:市"},
+    )
     time_limit_s = fields.Integer(allow_none=True)
     media = fields.Nested(MediaRefSchema, allow_none=True)
     explanation = texts(MAX_EXPLANATION, allow_none=True)

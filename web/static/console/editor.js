@@ -144,7 +144,10 @@ function questionForm(question, index) {
   section.append(
     el("div", { class: "row" },
       input(`${base}.tags`, t("标签（逗号分隔）", "Tags (comma-separated)"), (question.tags || []).join(", "), (value) => {
-        question.tags = value.split(/[,，]/).map((tag) => tag.trim()).filter(Boolean);
+        question.tags = commaList(value);
+      }),
+      input(`${base}.enemies`, t("互斥组（同组题目不会同卷，逗号分隔）", "Enemy groups (never on one paper; comma-separated)"), (question.enemies || []).join(", "), (value) => {
+        question.enemies = commaList(value);
       }),
       input(`${base}.time_limit_s`, t("限时（秒，留空用比赛默认）", "Time limit (s; blank: the competition's default)"), question.time_limit_s, (value) => {
         question.time_limit_s = value.trim() === "" ? null : Number(value);
@@ -168,6 +171,10 @@ function questionForm(question, index) {
     ),
   );
   return section;
+}
+
+function commaList(value) {
+  return value.split(/[,，]/).map((item) => item.trim()).filter(Boolean);
 }
 
 function changeType(question, type) {
@@ -245,7 +252,9 @@ function answerGroup(question, index) {
       changed();
     } });
     box.value = question.answer.join("\n");
-    return group(path, legend, field(`${path}[0]`, t("可接受的答案（每行一个）", "Accepted answers (one per line)"), box));
+    return group(path, legend, field(`${path}[0]`, t("可接受的答案（每行一个）", "Accepted answers (one per line)"), box),
+      input(`questions[${index}].normalise`, t("归一化（逗号分隔，如 strip_suffix:市, digit_grouping）", "Normalisers (comma-separated, e.g. strip_suffix:市, digit_grouping)"),
+        (question.normalise || []).join(", "), (value) => { question.normalise = commaList(value); }));
   }
   if (question.type === "order") {
     return group(path, legend, input(`${path}[0]`, t("正确顺序（选项标识，逗号分隔）", "Correct order (choice keys, comma-separated)"),
@@ -335,6 +344,8 @@ function document_() {
       out.answer = q.answer;
       out.difficulty = q.difficulty;
       if (q.tags?.length) out.tags = q.tags;
+      if (q.enemies?.length) out.enemies = q.enemies;
+      if (q.type === "text" && q.normalise?.length) out.normalise = q.normalise;
       if (q.time_limit_s !== null && q.time_limit_s !== undefined && !Number.isNaN(q.time_limit_s)) out.time_limit_s = q.time_limit_s;
       if (q.media) out.media = q.media;
       if (q.explanation && Object.keys(q.explanation).length) out.explanation = q.explanation;
@@ -405,11 +416,61 @@ async function check() {
     display({}, true);
     state.textContent = t(`草稿已保存（${result.data.draft_questions} 题）。`, `Draft saved (${result.data.draft_questions} questions).`);
     state.className = "save-state good";
+    lint(mine);
   } else if (result.status === 422) {
     display(result.data.error.fields, true);
   } else {
     state.textContent = errorMessage(result);
     state.className = "save-state bad";
+  }
+}
+
+// --- the linter's notes on the saved draft ---------------------------------------------
+
+const RULE_NAMES = {
+  "answer-position": t("答案位置分布不均", "Keys uneven across positions"),
+  "true-false-balance": t("判断题对错不均衡", "True/false unbalanced"),
+  "multiple-same-count": t("多选题正确项数目总相同", "Multiple-select: always the same count"),
+  "multiple-always-in": t("多选题某一项总是正确", "Multiple-select: one option always in"),
+  "longest-option": t("最长选项常是答案", "The longest option is often the key"),
+  "answer-in-prompt": t("题干泄露答案", "The prompt gives the answer away"),
+  "near-duplicate": t("题目近似重复", "Near-duplicate items"),
+  "enemy-candidate": t("泄露另一题的答案", "Reveals another item's answer"),
+  "enemy-candidate-option": t("选项含另一题的答案", "Options hold another item's answer"),
+  "enemy-group-alone": t("互斥组只有一题", "Enemy group of one"),
+  "missing-locale": t("缺少语言版本", "Missing locale"),
+  "unpinned": t("未注明法规版本或年份", "Law or date not pinned"),
+  "long-prompt": t("题干过长（手机）", "Prompt too long for a phone"),
+  "long-option": t("选项过长（手机）", "Option too long for a phone"),
+};
+const SEVERITY_NAMES = { error: t("错误", "Error"), warning: t("警告", "Warning"), info: t("提示", "Note") };
+
+async function lint(mine) {
+  const result = await api("GET", `/banks/${SLUG}/lint`);
+  if (mine !== sent || !result.ok) return;
+  const box = document.getElementById("lint");
+  const findings = result.data.findings;
+  box.hidden = !findings.length;
+  document.getElementById("lint-list").replaceChildren(...findings.map((finding) => el("li", {},
+    el("span", { class: `severity ${finding.severity}` }, SEVERITY_NAMES[finding.severity]),
+    finding.question ? el("code", {}, finding.question) : null,
+    ` ${RULE_NAMES[finding.rule] || finding.rule}: ${finding.message}`,
+  )));
+  showConversions(findings);
+}
+
+/** Where zh-Hant is missing, show what readers get instead (the OpenCC conversion),
+ * marked as converted, in the empty zh-Hant box. */
+function showConversions(findings) {
+  for (const marker of form.querySelectorAll(".converted")) marker.remove();
+  for (const finding of findings) {
+    for (const [path, text] of Object.entries(finding.suggestions || {})) {
+      const box = form.querySelector(`[data-path="${CSS.escape(path)}"]`);
+      const control = box?.querySelector("input, textarea");
+      if (!control || control.value) continue;
+      control.placeholder = text;
+      box.querySelector("label")?.append(el("span", { class: "converted" }, t("（自动转换，未经作者审定）", "(converted automatically, not reviewed)")));
+    }
   }
 }
 
