@@ -7,4 +7,4 @@ from flask import Blueprint
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Resource modules attach their routes to ``api`` when imported.
-from web.api import auth, banks, docs, media, rounds, selfpaced, standings, users  # noqa: E402, F401
+from web.api import auth, bank_import, banks, docs, media, rounds, selfpaced, standings, users  # noqa: E402, F401

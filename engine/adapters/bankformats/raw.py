@@ -49,6 +49,8 @@ class RawBank:
             question["source"] = self.header.source
         self.questions.append(question)
         self.mark(path, line)
+        if "source" not in question:
+            self.mark((*path, "source"), line, "source (来源, or --source for every question)")
         return path
 
     def problem(self, line: int | None, message: str) -> None:
