@@ -95,7 +95,10 @@ def read_layout(lines: Iterable[tuple[int, str]], raw: RawBank) -> None:
             _add(current, raw)
             current = _start(number, match.group(2), section)
         elif current is None:
-            raw.problem(number, f"expected a numbered question such as '1. ...', not {text!r}")
+            # A title or a note such as "（每题 2 分）" may stand before the questions;
+            # a stray option or answer means a question line was not recognised.
+            if _OPTION.match(text) or _ANSWER.match(text) or _EXPLANATION.match(text):
+                raw.problem(number, f"{text!r} belongs to no question: number it '1. ...'")
         else:
             _read_line(current, number, text, raw)
     _add(current, raw)
@@ -110,7 +113,9 @@ def _start(number: int, stem: str, section: QuestionType | str | None) -> _Quest
 
 
 def _read_line(question: _Question, number: int, text: str, raw: RawBank) -> None:
-    if match := _OPTION.match(text):
+    if question.explanation and question.open == "explanation" and _OPTION.match(text):
+        question.explanation[1].append(text)  # an explanation may discuss "A. ..."
+    elif match := _OPTION.match(text):
         _options(question, number, match.group(1), match.group(2))
         question.open = "option"
     elif match := _ANSWER.match(text):
@@ -154,13 +159,16 @@ def _options(question: _Question, number: int, letter: str, text: str) -> None:
 def _add(question: _Question | None, raw: RawBank) -> None:
     if question is None:
         return
+    if question.answer is None:
+        raw.problem(question.line, "the question has no answer line (答案：...)")
+        return
     locale = raw.header.default_locale
     data: dict[str, Any] = {"prompt": {locale: "\n".join(question.prompt)}}
     choices = [{"key": key, "text": {locale: "\n".join(text)}} for _, key, text in question.choices]
     kind = question.kind
     if "type" in question.meta:
         kind = question_type(question.meta["type"][1])
-    answer = question.answer[1] if question.answer else ""
+    answer = question.answer[1]
     if kind is None:
         kind = inferred_type(answer, choices)
     data["type"] = kind if isinstance(kind, str) else kind.value
@@ -183,10 +191,7 @@ def _add(question: _Question | None, raw: RawBank) -> None:
     raw.mark((*path, "prompt"), question.line, "stem")
     for index, (line, key, _) in enumerate(question.choices):
         raw.mark((*path, "choices", index), line, f"option {key.upper()}")
-    answer_line = question.answer[0] if question.answer else question.line
-    raw.mark((*path, "answer"), answer_line, "answer")
-    if question.answer is None:
-        raw.problem(question.line, "the question has no answer line (答案：...)")
+    raw.mark((*path, "answer"), question.answer[0], "answer")
     if question.explanation is not None:
         raw.mark((*path, "explanation"), question.explanation[0], "explanation")
     for name, (line, _) in question.meta.items():

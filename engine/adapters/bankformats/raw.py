@@ -62,7 +62,8 @@ class RawBank:
             if path[:end] in self._places:
                 line, label = self._places[path[:end]]
                 rest = Problem(path[end:], "").where
-                if label and rest:
+                # "answer ([0])" says no more than "answer": the message names the value.
+                if label and rest and not rest.startswith("["):
                     return line, f"{label} ({rest})"
                 return line, label or Problem(path, "").where
         return None, Problem(path, "").where
