@@ -45,7 +45,8 @@ FALSE_WORDS = frozenset({"错误", "错", "否", "×", "✗", "✘", "x", "false
 LETTERS = "abcdefgh"
 
 _LIST_SEPARATORS = re.compile(r"[,;、.。\s]+")
-_ACCEPTED_SEPARATORS = re.compile(r"[|;]")
+#: Only a bar separates accepted answers: "1,852" and "A; B" are answers themselves.
+_ACCEPTED_SEPARATORS = re.compile(r"[|｜]")
 
 
 def fold(text: str) -> str:
@@ -78,9 +79,8 @@ def letters(value: str) -> list[str]:
 
 
 def accepted(value: str) -> list[str]:
-    """The accepted answers of a text question: "南昌 | Nanchang" or "南昌；Nanchang"."""
-    plain = unicodedata.normalize("NFKC", value)
-    return [item.strip() for item in _ACCEPTED_SEPARATORS.split(plain) if item.strip()]
+    """The accepted answers of a text question, as written: "南昌 | 南昌市 | Nanchang"."""
+    return [item.strip() for item in _ACCEPTED_SEPARATORS.split(value) if item.strip()]
 
 
 def tag_list(value: str) -> list[str]:

@@ -24,8 +24,9 @@ from engine.domain.banks import KEY_RE
 from engine.domain.questions import BankContent, Question, QuestionType
 
 _SPECIAL = "~=#{}:"
-#: Escaped characters stand as private-use characters while a question is parsed.
-_PROTECT = {f"\\{c}": chr(0xE000 + i) for i, c in enumerate(_SPECIAL)}
+#: Escaped characters stand as private-use characters while a question is parsed;
+#: a doubled backslash is a backslash, so text may hold "\\n" or "\\~" literally.
+_PROTECT = {f"\\{c}": chr(0xE000 + i) for i, c in enumerate("\\" + _SPECIAL)}
 _RESTORE = {v: k[1] for k, v in _PROTECT.items()}
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.I)
 _META = re.compile(r"\[(\w+):((?:[^\]\\]|\\.)*)\]")
@@ -231,6 +232,6 @@ def _choice_lines(question: Question, locale: str) -> list[str]:
 
 
 def _escape(text: str) -> str:
-    for character in _SPECIAL:
+    for character in "\\" + _SPECIAL:
         text = text.replace(character, f"\\{character}")
     return text.replace("\n", "\\n")

@@ -57,7 +57,7 @@ class _Text(HTMLParser):
 
 
 def _tidy(parts: list[str]) -> str:
-    text = "".join(parts).replace("\xa0", " ")
+    text = "".join(parts)
     return re.sub(r"\n\s*\n+", "\n", text).strip()
 
 

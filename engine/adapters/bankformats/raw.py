@@ -65,7 +65,7 @@ class RawBank:
                 # "answer ([0])" says no more than "answer": the message names the value.
                 if label and rest and not rest.startswith("["):
                     return line, f"{label} ({rest})"
-                return line, label or Problem(path, "").where
+                return line, label or rest or Problem(path, "").where
         return None, Problem(path, "").where
 
 
