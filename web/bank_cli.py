@@ -34,7 +34,7 @@ def file_options(command: click.Command) -> click.Command:
             "--format",
             "fmt",
             type=click.Choice(IMPORT_FORMATS),
-            help="default: from the file name (.yaml .xlsx .docx .txt .gift .xml .aiken)",
+            help="default: from the file name (.xlsx .docx .txt .gift .xml .aiken), else yaml",
         ),
         click.option("--slug", help="the bank's slug, for files that do not name one"),
         click.option("--title", help="the bank's title in its default locale"),
@@ -54,12 +54,10 @@ def file_options(command: click.Command) -> click.Command:
 
 def load_one(path: str, fmt: str | None, header: BankHeader) -> LoadedBank:
     """A bank folder or YAML file as always; any other format read by its reader."""
-    fmt = fmt or ("yaml" if Path(path).is_dir() else format_of(path))
+    # A folder, or a name that says no other format, is YAML as it always was.
+    fmt = fmt or format_of(path) or "yaml"
     if fmt == "yaml":
         return load_bank_file(path)
-    if fmt is None:
-        message = "cannot tell the format from the file name: give --format"
-        return LoadedBank(path, None, (FileProblem(path, None, message),))
     try:
         data = Path(path).read_bytes()
     except OSError as error:
