@@ -17,8 +17,7 @@ import openpyxl
 import pytest
 
 from engine.adapters.bankfile import LoadedBank, parse_bank_text
-from engine.adapters.bankformats import BankHeader, format_of, read_bank
-from engine.adapters.bankformats.archive import MAX_INFLATED_BYTES
+from engine.adapters.bankformats import BankHeader, archive, format_of, read_bank
 from engine.adapters.bankformats.xlsx import write_xlsx
 from engine.domain.questions import BankContent, Question
 
@@ -333,19 +332,20 @@ questions:
     assert content_of(read_bank(data, "b.xlsx", "xlsx", BankHeader())) == bank
 
 
-def test_not_a_workbook_and_a_zip_bomb_are_refused_before_opening():
+def test_not_a_workbook_and_a_zip_bomb_are_refused_before_opening(monkeypatch):
+    monkeypatch.setattr(archive, "MAX_INFLATED_BYTES", 100_000)  # a small bomb
+    limit = archive.MAX_INFLATED_BYTES
     assert problems(read_bank(b"hello", "b.xlsx", "xlsx", HEADER)) == [
         (None, "not a workbook (.xlsx): the file is not a zip archive")
     ]
     out = BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (MAX_INFLATED_BYTES + 1))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("xl/worksheets/sheet1.xml", b"\0" * (limit + 1))
     found = problems(read_bank(out.getvalue(), "b.xlsx", "xlsx", HEADER))
     assert found == [
         (
             None,
-            f"the workbook (.xlsx) unpacks to {MAX_INFLATED_BYTES + 1} bytes, "
-            f"over {MAX_INFLATED_BYTES}",
+            f"the workbook (.xlsx) unpacks to {limit + 1} bytes, over {limit}",
         )
     ]
     assert problems(read_bank(out.getvalue(), "b.docx", "docx", HEADER))[0][1].startswith(
