@@ -219,3 +219,13 @@ def test_only_authors_may_import(client, login, wired, role, status):
     response = upload(client, headers, "layout.txt")
     assert response.status_code == status
     assert wired.banks.list() == []
+
+
+def test_the_banks_page_offers_the_upload_and_the_template(client):
+    page = client.get("/console/banks").get_data(as_text=True)
+    assert 'id="import-bank"' in page
+    assert 'accept=".xlsx,.docx,.txt,.gift,.xml,.aiken,.yaml,.yml"' in page
+    template = client.get("/static/console/bank-template.xlsx")
+    assert template.status_code == 200
+    assert template.data[:2] == b"PK"  # a zip archive: the workbook
+    template.close()

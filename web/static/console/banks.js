@@ -80,8 +80,10 @@ function setUpImport() {
     }
     const result = await api("POST", "/banks/import", data);
     if (!result.ok) {
-      const homeless = showErrors(form, result.data?.error?.fields || {});
-      problems.append(...homeless.map((line) => el("li", {}, line)));
+      // Keys are "file:line" (or a form field): listed as they are, line numbers kept.
+      for (const [where, messages] of Object.entries(result.data?.error?.fields || {})) {
+        for (const message of [].concat(messages)) problems.append(el("li", {}, `${where}: ${message}`));
+      }
       say(errorMessage(result), true);
       return;
     }
