@@ -353,6 +353,25 @@ def test_not_a_workbook_and_a_zip_bomb_are_refused_before_opening(monkeypatch):
     )
 
 
+def test_a_workbook_with_exploding_entities_is_refused():
+    """A billion laughs in a sheet's XML: the XML parser refuses it, nothing expands."""
+    plain_book = BytesIO(workbook(["题干", "答案"], ["x", "y"]))
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
+    )
+    out = BytesIO()
+    with zipfile.ZipFile(plain_book) as source, zipfile.ZipFile(out, "w") as hostile:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                sheet = data.decode().replace("<t>x</t>", "<t>&lol9;</t>")
+                data = f"<!DOCTYPE worksheet [{entities}]>{sheet}".encode()
+            hostile.writestr(name, data)
+    assert problems(read_bank(out.getvalue(), "b.xlsx", "xlsx", HEADER)) == [
+        (None, "not a readable workbook (.xlsx): ParseError")
+    ]
+
+
 def test_the_shipped_template_imports_cleanly():
     template = Path(__file__).parents[2] / "web" / "static" / "console" / "bank-template.xlsx"
     bank = content_of(read_bank(template.read_bytes(), "bank-template.xlsx", "xlsx", BankHeader()))

@@ -22,8 +22,6 @@ from engine.adapters.bankformats.text import read_text
 from engine.adapters.bankformats.xlsx import read_xlsx, write_xlsx
 from engine.domain.questions import BankContent
 
-__all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "BankHeader", "Exported"]
-
 Reader = Callable[[bytes, RawBank], None]
 
 READERS: dict[str, Reader] = {

@@ -126,10 +126,7 @@ def _read_line(question: _Question, number: int, text: str, raw: RawBank) -> Non
         question.open = "explanation"
     elif match := _META.match(text):
         name = fold(match.group(1))
-        question.meta[_META_FIELDS.get(match.group(1), _META_FIELDS.get(name, name))] = (
-            number,
-            match.group(2).strip(),
-        )
+        question.meta[_META_FIELDS.get(name, name)] = (number, match.group(2).strip())
         question.open = "closed"
     elif question.open == "prompt":
         question.prompt.append(text)

@@ -53,6 +53,10 @@ class RawBank:
             self.mark((*path, "source"), line, "source (来源, or --source for every question)")
         return path
 
+    @property
+    def marked(self) -> frozenset[FieldPath]:
+        return frozenset(self._places)
+
     def problem(self, line: int | None, message: str) -> None:
         self.problems.append(FileProblem(self.file, line, message))
 
@@ -83,8 +87,9 @@ def finish(raw: RawBank) -> LoadedBank:
     if header.slug is None:
         raw.problem(None, "the file names no bank: give --slug (and --title)")
         data["slug"] = ""
-    raw._places.setdefault(("slug",), (None, "slug (--slug)"))
-    raw._places.setdefault(("title",), (None, "title (--title)"))
+    for name in ("slug", "title"):
+        if (name,) not in raw.marked:
+            raw.mark((name,), None, f"{name} (--{name})")
     content, problems = bank_from_dict(data)
     found = list(raw.problems)
     for problem in problems:
