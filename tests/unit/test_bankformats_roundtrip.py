@@ -101,6 +101,10 @@ def carried(content: BankContent, fmt: str) -> BankContent:
     for question in content.questions:
         if fmt == "gift" and question.type is QuestionType.ORDER:
             continue
+        if fmt == "moodle-xml" and question.type is QuestionType.ORDER:
+            text = {choice.key: choice.text for choice in question.choices}
+            in_order = tuple(Choice(str(key), text[str(key)]) for key in question.answer)
+            question = replace(question, choices=in_order)  # written in the right order
         question = _lettered(replace(question, media=None))
         if fmt == "gift":
             question = _one_locale(question, default)

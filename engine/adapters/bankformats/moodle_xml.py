@@ -1,8 +1,9 @@
 """Moodle XML (``<quiz><question type="...">``), in and out.
 
 Read: ``multichoice`` (single or multiple), ``truefalse``, ``shortanswer`` (a text
-question) and ``ordering`` (answers listed in display order, ``fraction`` giving each
-one's place in the right order, as Moodle's ordering type exports them); ``category``
+question) and ``ordering`` (each answer's ``fraction`` is its place in the right order;
+Moodle writes them in that order, and so does the export, since Moodle's import takes
+the order of the document); ``category``
 entries are skipped. Any other type (matching, numerical, essay, cloze...) and partial
 credit are problems at the question's line. The key is ``<idnumber>``, else ``<name>``
 when it is a valid key; ``<generalfeedback>`` is the explanation; ``<tags>`` the tags;
@@ -241,8 +242,9 @@ def _answers(question: Question) -> list[tuple[str, str]]:
     if question.type is QuestionType.TEXT:
         return [("100", _plain(str(item))) for item in question.answer]
     if question.type is QuestionType.ORDER:
-        place = {key: index + 1 for index, key in enumerate(question.answer)}
-        return [(str(place[c.key]), _text(c.text)) for c in question.choices]
+        # As Moodle writes them: in the right order, each fraction its place.
+        text = {choice.key: choice.text for choice in question.choices}
+        return [(str(place), _text(text[str(key)])) for place, key in enumerate(question.answer, 1)]
     right = set(question.answer)
     share = f"{100 / max(len(right), 1):.5f}".rstrip("0").rstrip(".")
     credit = "100" if question.type is QuestionType.SINGLE else share
