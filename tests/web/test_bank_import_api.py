@@ -229,3 +229,10 @@ def test_the_banks_page_offers_the_upload_and_the_template(client):
     assert template.status_code == 200
     assert template.data[:2] == b"PK"  # a zip archive: the workbook
     template.close()
+
+
+def test_the_openapi_document_lists_the_upload(client):
+    spec = client.get(f"{API}/openapi.json").json
+    upload_doc = spec["paths"][f"{API}/banks/import"]["post"]
+    assert {"201", "400", "413", "422", "401", "403"} <= set(upload_doc["responses"])
+    assert "status" in spec["components"]["schemas"]["Imported"]["properties"]
