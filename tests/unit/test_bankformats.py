@@ -154,6 +154,13 @@ def test_without_slug_title_or_source_the_file_says_what_to_give():
     assert not any(line == 13 and "source" in message for line, message in found)  # 来源：line
 
 
+def test_a_line_that_starts_with_a_decimal_number_continues_the_stem():
+    text = "1. 圆周率约为多少？\n3.14 还是 3.15？\nA. 3.14\nB. 3.15\n答案：A\n"
+    question = content_of(read_bank(text.encode(), "q.txt", "text", HEADER)).questions[0]
+    assert question.prompt == zh("圆周率约为多少？\n3.14 还是 3.15？")
+    assert [dict(c.text) for c in question.choices] == [zh("3.14"), zh("3.15")]
+
+
 def test_a_true_false_question_written_with_options_reads_through_them():
     text = "一、判断题\n1. 天是蓝的。\nA. 正确\nB. 错误\n答案：B\n"
     question = content_of(read_bank(text.encode(), "q.txt", "text", HEADER)).questions[0]

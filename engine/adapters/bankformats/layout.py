@@ -45,7 +45,8 @@ _SECTION = re.compile(
     r"\s*(?:[(（][^)）]*[)）])?\s*[:：]?$",
     re.IGNORECASE,
 )
-_QUESTION = re.compile(rf"^(?:第\s*)?(\d{{1,5}})\s*(?:题\s*)?{_PUNCT}\s*(.*)$")
+#: "1. 题干", "2．", "3、", "第4题：" — but not "3.14 是圆周率", a number going on.
+_QUESTION = re.compile(rf"^(?:第\s*)?(\d{{1,5}})\s*(?:题\s*)?{_PUNCT}(?!\d)\s*(.*)$")
 _OPTION = re.compile(rf"^([A-H])\s*{_PUNCT}\s*(.*)$")
 _ANSWER = re.compile(
     r"^(?:【\s*(?:正确)?答案\s*】|(?:正确|参考)?答案\s*[:：]|answer\s*[:：])\s*(.*)$", re.I
