@@ -8,6 +8,7 @@ organisers lay theirs out: see make_handmade.py).
 from __future__ import annotations
 
 import zipfile
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -300,6 +301,21 @@ def test_workbook_problems_are_named_by_row_and_column_header():
         (8, f"题型: must be one of {TYPES}, not '问答'"),
         (9, "prompt: missing the default locale 'zh-Hans'"),
         (9, "难度: must be a whole number from 1 to 5"),
+    ]
+
+
+def test_a_cell_excel_turned_into_a_date_is_a_problem_not_a_wrong_text():
+    data = workbook(
+        ["题干", "选项A", "选项B", "答案"], ["建军节？", datetime(2024, 8, 1), "7月1日", "A"]
+    )
+    assert problems(read_bank(data, "b.xlsx", "xlsx", HEADER)) == [
+        (
+            2,
+            "选项A: Excel holds 2024-08-01 00:00:00 as a date or time, not text; "
+            "format the column as text and type it again",
+        ),
+        (2, "choices: needs at least 2 choices"),
+        (2, "答案: no choice has the key 'a'"),
     ]
 
 

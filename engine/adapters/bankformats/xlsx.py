@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date, datetime, time
 from io import BytesIO
 from typing import Any
 
@@ -163,6 +164,14 @@ def _read_row(number: int, cells: list[Any], columns: dict[int, Column], raw: Ra
     for index, (field, locale, header) in columns.items():
         value = cells[index] if index < len(cells) else None
         if not _text(value):
+            continue
+        if isinstance(value, datetime | date | time):
+            # Excel turns "8月1日" typed into a cell into a date: the text is gone.
+            raw.problem(
+                number,
+                f"{header}: Excel holds {value} as a date or time, not text; "
+                "format the column as text and type it again",
+            )
             continue
         if field in LOCALIZED or field.startswith("choice:"):
             texts.setdefault(field, {})[locale or default] = _text(value)
