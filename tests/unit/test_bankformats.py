@@ -509,10 +509,18 @@ def test_moodle_xml_types_leitai_lacks_are_reported_at_their_line():
     ]
 
 
+NINE = "".join(f'<answer fraction="{i}"><text>{i}</text></answer>' for i in range(1, 10))
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
         (b"<quiz><question", [(1, "XML error: unclosed token")]),
+        (
+            f'<quiz>\n<question type="ordering"><questiontext><text>Q</text></questiontext>'
+            f"{NINE}</question></quiz>".encode(),
+            [(2, "9 answers: Leitai takes at most 8")],
+        ),
         (b"<other/>", [(1, "not Moodle XML: the root element must be <quiz>")]),
         (
             b'<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY a "aaaaaaaaaa">'

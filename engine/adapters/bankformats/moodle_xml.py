@@ -115,6 +115,9 @@ def read_moodle_xml(data: bytes, raw: RawBank) -> None:
 def _question(element: _Element, kind: str, raw: RawBank) -> None:
     locale = raw.header.default_locale
     answers = element.all("answer")
+    if kind in ("multichoice", "ordering") and len(answers) > len(LETTERS):
+        raw.problem(element.line, f"{len(answers)} answers: Leitai takes at most {len(LETTERS)}")
+        return
     if kind == "multichoice":
         single = element.value("single").lower() in ("true", "1")
         found = _choices(answers, single, element.line, raw)
@@ -148,9 +151,6 @@ def _question(element: _Element, kind: str, raw: RawBank) -> None:
 def _choices(
     answers: list[_Element], single: bool, line: int, raw: RawBank
 ) -> dict[str, Any] | None:
-    if len(answers) > len(LETTERS):
-        raw.problem(line, f"{len(answers)} answers: Leitai takes at most {len(LETTERS)}")
-        return None
     fractions = [_fraction(answer) for answer in answers]
     if single and any(0 < value < 100 for value in fractions):
         raw.problem(line, "partial credit in a single-choice question is not supported")
