@@ -97,12 +97,12 @@ def _question(line: int, body: str, meta: dict[str, list[str]], raw: RawBank) ->
     if feedback.strip():
         question["explanation"] = {raw.header.default_locale: _restore(feedback, html)}
     key = (meta.get("id") or [_restore(title, False)])[0]
-    if KEY_RE.fullmatch(key):
+    # A title is often a phrase, not a key; an [id:] is meant as one, so the bank
+    # rules say what is wrong with it.
+    if "id" in meta or KEY_RE.fullmatch(key):
         question["key"] = key
-    elif meta.get("id"):
-        question["key"] = key  # named by the author: the bank rules say what is wrong
     _apply_meta(question, meta)
-    raw.mark(raw.add_question(question, line), line)
+    raw.add_question(question, line)
 
 
 def _answers(block: str, line: int, raw: RawBank) -> dict[str, Any] | None:

@@ -138,7 +138,7 @@ def _question(element: _Element, kind: str, raw: RawBank) -> None:
     if any(explanation.values()):
         question["explanation"] = explanation
     key = element.value("idnumber") or element.value("name")
-    if KEY_RE.fullmatch(key) or element.value("idnumber"):
+    if element.value("idnumber") or KEY_RE.fullmatch(key):  # a name is often a phrase
         question["key"] = key
     tags = element.find("tags")
     if tags is not None:
