@@ -395,6 +395,17 @@ def test_a_workbook_with_exploding_entities_is_refused():
     ]
 
 
+def test_one_far_away_cell_does_not_make_a_huge_grid():
+    book = openpyxl.Workbook()
+    book.active.append(["题干", "答案"])
+    book.active["XFD3"] = "x"
+    out = BytesIO()
+    book.save(out)
+    assert problems(read_bank(out.getvalue(), "b.xlsx", "xlsx", HEADER)) == [
+        (None, "sheet 'Sheet' has 3 rows and 16384 columns, over 20000 or 200")
+    ]
+
+
 def test_the_shipped_template_imports_cleanly():
     template = Path(__file__).parents[2] / "web" / "static" / "console" / "bank-template.xlsx"
     bank = content_of(read_bank(template.read_bytes(), "bank-template.xlsx", "xlsx", BankHeader()))

@@ -39,6 +39,7 @@ from engine.domain.questions import LOCALES, BankContent, Question, QuestionType
 QUESTION_SHEETS = ("题目", "questions")
 BANK_SHEET = "bank"
 MAX_ROWS = 20_000
+MAX_COLUMNS = 200
 _HEADER_ROWS = 20
 
 #: Accepted header names per field, compared without spaces, underscores or case.
@@ -91,8 +92,10 @@ def read_xlsx(data: bytes, raw: RawBank) -> None:
         _read_bank_sheet(sheets[BANK_SHEET], raw)
     sheet = next((sheets[name] for name in QUESTION_SHEETS if name in sheets), None)
     sheet = sheet or next(s for s in book.worksheets if fold(s.title) != BANK_SHEET)
-    if sheet.max_row > MAX_ROWS:
-        raw.problem(None, f"sheet {sheet.title!r} has {sheet.max_row} rows, over {MAX_ROWS}")
+    # Rows are read as a dense grid: one far-away cell must not make it huge.
+    if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
+        size = f"{sheet.max_row} rows and {sheet.max_column} columns"
+        raw.problem(None, f"sheet {sheet.title!r} has {size}, over {MAX_ROWS} or {MAX_COLUMNS}")
         return
     rows = _rows(sheet)
     header = next((n for n, cells in rows[:_HEADER_ROWS] if _is_header(cells)), None)
