@@ -268,6 +268,20 @@ def test_english_headers_and_a_bank_sheet():
     assert bank.questions[0].explanation == {"en": "because"}
 
 
+def test_options_and_answers_numbered_as_many_quiz_sheets_are():
+    data = workbook(
+        ["Question", "Option1", "Option2", "Option3", "CorrectAnswer", "source"],
+        ["Capital of France?", "London", "Paris", "Berlin", 2, "atlas"],
+        ["Which are rivers?", "Rhine", "Alps", "Danube", "1,3", "atlas"],
+    )
+    bank = content_of(read_bank(data, "q.xlsx", "xlsx", HEADER))
+    assert [(q.type.value, q.answer) for q in bank.questions] == [
+        ("single", ("b",)),
+        ("multiple", ("a", "c")),
+    ]
+    assert [dict(c.text) for c in bank.questions[0].choices][1] == zh("Paris")
+
+
 def test_the_command_line_header_wins_over_the_bank_sheet():
     data = workbook(
         ENGLISH,

@@ -43,6 +43,7 @@ TRUE_WORDS = frozenset({"正确", "对", "是", "√", "✓", "✔", "true", "t"
 FALSE_WORDS = frozenset({"错误", "错", "否", "×", "✗", "✘", "x", "false", "f", "no", "n"})
 #: Choice letters a sheet or document can hold: A to H.
 LETTERS = "abcdefgh"
+_NUMBERS = frozenset("12345678")
 
 _LIST_SEPARATORS = re.compile(r"[,;、.。\s]+")
 #: Only a bar separates accepted answers: "1,852" and "A; B" are answers themselves.
@@ -106,6 +107,8 @@ def answer_for(kind: QuestionType | str, value: Any, choices: list[dict[str, Any
     A true/false question written with options (A. 正确 / B. 错误) and a letter answer
     is read through its options; the options are then dropped by the caller.
     """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number cell: 2.0 means option 2, 1852.0 the answer 1852
     text = value if isinstance(value, str) else "" if value is None else str(value)
     if kind is QuestionType.TRUE_FALSE:
         found = truth(value)
@@ -116,10 +119,11 @@ def answer_for(kind: QuestionType | str, value: Any, choices: list[dict[str, Any
                 found = truth(next(iter(chosen[0]["text"].values())))
         return [found]
     if kind is QuestionType.TEXT:
-        if isinstance(value, float) and value.is_integer():
-            text = str(int(value))
         return accepted(text)
-    return letters(text)
+    keys = letters(text)
+    if keys and all(key in _NUMBERS for key in keys):  # "2" or "1,3": options by number
+        return [LETTERS[int(key) - 1] for key in keys]
+    return keys
 
 
 def inferred_type(answer: Any, choices: list[dict[str, Any]]) -> QuestionType:

@@ -47,7 +47,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "key": ("编号", "key", "id"),
     "type": ("题型", "类型", "type"),
     "prompt": ("题干", "题目", "问题", "prompt", "question", "stem"),
-    "answer": ("答案", "正确答案", "answer"),
+    "answer": ("答案", "正确答案", "answer", "correct", "correctanswer", "correctanswers"),
     "explanation": ("解析", "答案解析", "explanation"),
     "difficulty": ("难度", "difficulty"),
     "tags": ("标签", "tags", "tag"),
@@ -69,7 +69,8 @@ BANK_FIELDS = {
     "来源": "source",
 }
 _NAMES = {name: field for field, names in COLUMNS.items() for name in names}
-_CHOICE = re.compile(r"^(?:选项|option|choice)?([a-h])$")
+#: 选项A, A, Option A, Choice a; also numbered as many quiz sheets are: Option1, 选项1.
+_CHOICE = re.compile(r"^(?:选项|option|choice|answer)?([a-h1-8])$")
 _LOCALE = re.compile(r"^(.*?)\s*[\[(]\s*([a-z]+(?:-[a-z]+)?)\s*[\])]$")
 _LOCALES = {locale.lower(): locale for locale in LOCALES}
 
@@ -132,7 +133,8 @@ def _parse_header(text: str) -> tuple[str | None, str | None]:
     if name in _NAMES:
         return _NAMES[name], locale
     if match := _CHOICE.match(name):
-        return f"choice:{match.group(1)}", locale
+        mark = match.group(1)
+        return f"choice:{LETTERS[int(mark) - 1] if mark.isdigit() else mark}", locale
     return (None, locale) if name else ("", None)
 
 
