@@ -43,7 +43,7 @@ def file_options(command: click.Command) -> click.Command:
             "default_locale",
             default="zh-Hans",
             show_default=True,
-            help="default locale",
+            help="the default locale of a file without a bank header",
         ),
         click.option("--source", help="the source of every question that names none"),
     ]
