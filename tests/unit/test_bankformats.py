@@ -192,6 +192,25 @@ def test_a_word_document_problem_names_its_paragraph():
     assert problems(loaded) == [(5, "answer: no choice has the key 'c'")]
 
 
+def test_word_automatic_numbering_counts_as_typed_numbers():
+    document = docx.Document()
+    document.add_paragraph("一、单选题")
+    for stem, options in (
+        ("建军节是哪一天？", "A. 7月1日  B. 8月1日"),
+        ("几月？", "A. 8月  B. 9月"),
+    ):
+        document.add_paragraph(stem, style="List Number")  # "1." shown by Word, not typed
+        document.add_paragraph(options)
+        document.add_paragraph("答案：B")
+    out = BytesIO()
+    document.save(out)
+    bank = content_of(read_bank(out.getvalue(), "q.docx", "docx", HEADER))
+    assert [(dict(q.prompt), q.answer) for q in bank.questions] == [
+        (zh("建军节是哪一天？"), ("b",)),
+        (zh("几月？"), ("b",)),
+    ]
+
+
 def test_text_and_word_share_one_layout_reader():
     document = docx.Document()
     text = (FIXTURES / "layout.txt").read_text("utf-8")
