@@ -16,6 +16,7 @@ from typing import Any
 import docx
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
 
 from engine.adapters.bankfile import LoadedBank, parse_bank_text
 from engine.adapters.bankformats import BankHeader, archive, format_of, read_bank
@@ -209,6 +210,19 @@ def test_word_automatic_numbering_counts_as_typed_numbers():
         (zh("建军节是哪一天？"), ("b",)),
         (zh("几月？"), ("b",)),
     ]
+
+
+def test_damaged_list_numbers_in_word_do_not_crash_the_reader():
+    document = docx.Document()
+    document.add_paragraph("题？", style="List Number")
+    document.add_paragraph("答案：对")
+    numbering = document.part.numbering_part.element
+    for start in numbering.iter(qn("w:start")):
+        start.set(qn("w:val"), "²")  # a digit to str.isdigit, not to int()
+    out = BytesIO()
+    document.save(out)
+    bank = content_of(read_bank(out.getvalue(), "q.docx", "docx", HEADER))
+    assert [(dict(q.prompt), q.answer) for q in bank.questions] == [(zh("题？"), (True,))]
 
 
 def test_text_and_word_share_one_layout_reader():
