@@ -7,7 +7,17 @@ from pathlib import Path
 
 import click
 
-from engine.adapters.bankfile import BANK_FILE, dump_bank, load_bank_file
+from engine.adapters.bankfile import BANK_FILE, FileProblem, LoadedBank, dump_bank, load_bank_file
+from engine.adapters.bankformats import (
+    EXPORT_FORMATS,
+    EXPORT_SUFFIXES,
+    IMPORT_FORMATS,
+    BankHeader,
+    format_of,
+    read_bank,
+    write_bank,
+)
+from engine.domain.questions import BankContent
 from engine.services.errors import ServiceError
 from web.cli import app_of, cli, describe
 
@@ -17,9 +27,50 @@ def bank() -> None:
     pass
 
 
-def load_all(paths: tuple[str, ...]) -> list:
+def file_options(command: click.Command) -> click.Command:
+    """What a file without a bank header (a sheet, a document, GIFT...) needs."""
+    options = [
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(IMPORT_FORMATS),
+            help="default: from the file name (.xlsx .docx .txt .gift .xml .aiken), else yaml",
+        ),
+        click.option("--slug", help="the bank's slug, for files that do not name one"),
+        click.option("--title", help="the bank's title in its default locale"),
+        click.option(
+            "--locale",
+            "default_locale",
+            default="zh-Hans",
+            show_default=True,
+            help="the default locale of a file without a bank header",
+        ),
+        click.option("--source", help="the source of every question that names none"),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def load_one(path: str, fmt: str | None, header: BankHeader) -> LoadedBank:
+    """A bank folder or YAML file as always; any other format read by its reader."""
+    # A folder, or a name that says no other format, is YAML as it always was.
+    fmt = fmt or format_of(path) or "yaml"
+    if fmt == "yaml":
+        return load_bank_file(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        message = f"cannot read: {error.strerror}"
+        return LoadedBank(path, None, (FileProblem(path, None, message),))
+    return read_bank(data, path, fmt, header)
+
+
+def load_all(
+    paths: tuple[str, ...], fmt: str | None = None, header: BankHeader | None = None
+) -> list:
     """Every file loaded; every problem printed as file:line: message."""
-    loaded = [load_bank_file(path) for path in paths]
+    loaded = [load_one(path, fmt, header or BankHeader()) for path in paths]
     for result in loaded:
         for problem in result.problems:
             click.echo(str(problem), err=True)
@@ -28,8 +79,9 @@ def load_all(paths: tuple[str, ...]) -> list:
 
 @bank.command(help="Validate bank files; exit 1 listing every problem as file:line.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def check(paths: tuple[str, ...]) -> None:
-    loaded = load_all(paths)
+@file_options
+def check(paths: tuple[str, ...], fmt: str | None, **header: str | None) -> None:
+    loaded = load_all(paths, fmt, BankHeader(**header))
     if any(result.problems for result in loaded):
         raise SystemExit(1)
     for result in loaded:
@@ -39,9 +91,12 @@ def check(paths: tuple[str, ...]) -> None:
 
 @bank.command("import", help="Import bank files: a new version when the content changed.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@file_options
 @click.pass_context
-def import_(ctx: click.Context, paths: tuple[str, ...]) -> None:
-    loaded = load_all(paths)
+def import_(
+    ctx: click.Context, paths: tuple[str, ...], fmt: str | None = None, **header: str | None
+) -> None:
+    loaded = load_all(paths, fmt, BankHeader(**header))
     if any(result.problems for result in loaded):
         raise SystemExit(1)  # all or nothing: one bad file imports none
     banks = app_of(ctx).extensions["leitai"].banks
@@ -79,8 +134,10 @@ def import_(ctx: click.Context, paths: tuple[str, ...]) -> None:
 @bank.command(help="Write a published version as a bank file (with its media).")
 @click.argument("slug")
 @click.option("--version", "number", type=click.IntRange(min=1), help="default: the latest")
-@click.option("--format", "fmt", type=click.Choice(["yaml"]), default="yaml", show_default=True)
-@click.option("-o", "--output", type=click.Path(), help="a folder or a .yaml file; default stdout")
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="yaml", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(), help="a folder or a file; default stdout")
 @click.pass_context
 def export(ctx: click.Context, slug: str, number: int | None, fmt: str, output: str | None) -> None:
     banks = app_of(ctx).extensions["leitai"].banks
@@ -88,6 +145,9 @@ def export(ctx: click.Context, slug: str, number: int | None, fmt: str, output: 
         info, content, files = banks.export(slug, number)
     except ServiceError as error:
         raise click.ClickException(describe(error)) from error
+    if fmt != "yaml":
+        export_other(content, fmt, output, f"{slug} version {info.number}")
+        return
     text = dump_bank(content)
     if output is None:
         if files:
@@ -102,6 +162,24 @@ def export(ctx: click.Context, slug: str, number: int | None, fmt: str, output: 
         (bank_file.parent / relative).parent.mkdir(parents=True, exist_ok=True)
         (bank_file.parent / relative).write_bytes(data)
     click.echo(f"{slug} version {info.number} written to {bank_file} ({len(files)} media files)")
+
+
+def export_other(content: BankContent, fmt: str, output: str | None, what: str) -> None:
+    """Write a version in another format, warning of everything the format cannot carry."""
+    exported = write_bank(content, fmt)
+    for lost in exported.lost:
+        click.echo(f"warning: not exported: {lost}", err=True)
+    if output is None:
+        if fmt == "xlsx":
+            raise click.ClickException("A workbook is binary: give -o FILE.")
+        click.echo(exported.data.decode("utf-8"), nl=False)
+        return
+    target = Path(output)
+    if target.is_dir():
+        target = target / f"{content.slug}{EXPORT_SUFFIXES[fmt]}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(exported.data)
+    click.echo(f"{what} written to {target}")
 
 
 @bank.command("list", help="Banks with their latest version.")

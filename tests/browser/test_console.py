@@ -272,3 +272,29 @@ def test_pages_load_everything_they_need_under_the_policy(server, browser) -> No
     no_violations("/console/rounds/…/results")
     context.close()
     assert errors == []
+
+
+FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "bankformats"
+
+
+def test_upload_a_bank_file_see_its_problems_by_line_then_import_it(page, server, shot):
+    console_log_in(page, server.base, "/console/banks")
+    page.get_by_label("文件", exact=True).set_input_files(str(FORMATS / "layout-bad.txt"))
+    page.get_by_label("标识（文件未写明时）").fill("uploaded-txt")
+    page.get_by_label("名称（文件未写明时）").fill("上传的题库")
+    page.get_by_label("来源（未写明来源的题目）").fill("书")
+    page.get_by_role("button", name="导入").click()
+    problems = page.locator("#import-problems li")
+    expect(problems).to_have_count(4)
+    assert problems.first.inner_text() == (
+        "layout-bad.txt:1: the question has no answer line (答案：...)"
+    )
+    shot(page, "import-problems")
+    assert "uploaded-txt" not in [bank["slug"] for bank in call(server, "GET", "/banks")]
+
+    page.get_by_label("文件", exact=True).set_input_files(str(FORMATS / "layout.txt"))
+    page.get_by_role("button", name="导入").click()
+    expect(page.locator("#status")).to_have_text(re.compile("已创建题库 uploaded-txt"))
+    expect(problems).to_have_count(0)
+    expect(page.locator("#banks")).to_contain_text("uploaded-txt")
+    assert call(server, "GET", "/banks/uploaded-txt/versions")[0]["question_count"] == 8

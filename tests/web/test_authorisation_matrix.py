@@ -13,6 +13,7 @@ self-paced entry's token), ``author``, ``owner`` (the host who created the compe
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,7 +46,8 @@ class Row:
     operation needs; ``selfpaced``: ``{round_id}`` is instead the self-paced round the
     contestant entered. ``body``: JSON whose strings may name ``{cell}`` (unique per
     call), ``{question}`` (delivered to the self-paced contestant) or ``{owner}``; bytes
-    go raw; a callable takes the world and returns the JSON. ``own_token``: the caller
+    go raw; an :class:`Upload` goes as a form; a callable takes the world and returns
+    the body. ``own_token``: the caller
     presents a token issued for this call alone (the call revokes the token it carries).
     """
 
@@ -73,6 +75,27 @@ def row(
     return Row(statuses, **needs)
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A multipart body: one file and the form's other fields."""
+
+    name: str
+    content: bytes
+    fields: dict[str, str]
+
+    def form(self) -> dict[str, Any]:
+        return {**self.fields, "file": (io.BytesIO(self.content), self.name)}
+
+
+def bank_upload(world: World) -> Upload:
+    cell = next(world.cells)
+    return Upload(
+        "m.gift",
+        b"::q1:: 1 + 1 = ? {=2 ~3 ~4}\n",
+        {"slug": f"u{cell}", "title": "U", "source": "matrix"},
+    )
+
+
 REFUSALS = (401, 403, 404)
 NEW_COMPETITION = {"title": "m{cell}", "bank": "national-defence", "bank_version": 1}
 START_SELF_PACED = {"nickname": "m{cell}"}
@@ -95,6 +118,7 @@ HTTP: dict[str, Row] = {
     "GET /api/v1/banks/{slug}/versions": row(401, 401, 200, 403, 403, 403, 200),
     "GET /api/v1/banks/{slug}/versions/{number}": row(401, 401, 200, 403, 403, 403, 200),
     "GET /api/v1/banks/{slug}/diff": row(401, 401, 200, 403, 403, 403, 200, query="from=1&to=1"),
+    "POST /api/v1/banks/import": row(401, 401, 201, 403, 403, 403, 201, body=bank_upload),
     "POST /api/v1/media": row(401, 401, 201, 403, 403, 403, 201, body=PNG),
     "GET /api/v1/competitions": row(401, 401, 403, 200, 200, 200, 200),
     "POST /api/v1/competitions": row(401, 401, 403, 201, 201, 201, 201, body={**NEW_COMPETITION, "rules": LIVE_RULES}),  # noqa: E501
@@ -375,6 +399,9 @@ def send(world: World, call: Call, role: str) -> Any:
     options: dict[str, Any] = {"headers": headers(world, role, own_token=call.own_token)}
     if isinstance(call.body, bytes):
         options["data"] = call.body
+    elif isinstance(call.body, Upload):
+        options["data"] = call.body.form()
+        options["content_type"] = "multipart/form-data"
     elif call.body is not None:
         options["json"] = call.body
     return world.http.open(call.url, method=call.method, **options)

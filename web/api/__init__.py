@@ -9,6 +9,7 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 # Resource modules attach their routes to ``api`` when imported.
 from web.api import (  # noqa: E402, F401
     auth,
+    bank_import,
     bank_lint,
     banks,
     bans,

@@ -59,7 +59,48 @@ function setUpForm() {
   });
 }
 
+/** Upload a bank file; a refused file lists every problem by file:row or file:line. */
+function setUpImport() {
+  const form = document.getElementById("import-bank");
+  const problems = document.getElementById("import-problems");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    problems.replaceChildren();
+    const file = form.file.files[0];
+    if (!file) {
+      showErrors(form, { file: [t("请选择文件", "Choose a file")] });
+      form.file.focus();
+      return;
+    }
+    const data = new FormData();
+    data.append("file", file);
+    for (const name of ["format", "slug", "title", "source"]) {
+      if (form[name].value.trim()) data.append(name, form[name].value.trim());
+    }
+    const result = await api("POST", "/banks/import", data);
+    if (!result.ok) {
+      // Keys are "file:line" (or a form field): listed as they are, line numbers kept.
+      for (const [where, messages] of Object.entries(result.data?.error?.fields || {})) {
+        for (const message of [].concat(messages)) problems.append(el("li", {}, `${where}: ${message}`));
+      }
+      say(errorMessage(result), true);
+      return;
+    }
+    const { slug, version, status } = result.data;
+    const done = {
+      created: t(`已创建题库 ${slug}，版本 ${version}。`, `Created ${slug}, version ${version}.`),
+      "new version": t(`${slug} 已发布新版本 ${version}。`, `${slug}: new version ${version}.`),
+      unchanged: t(`${slug} 内容未变（版本 ${version}）。`, `${slug} is unchanged (version ${version}).`),
+    }[status];
+    say(done);
+    form.reset();
+    load();
+  });
+}
+
 if (requireLogin()) {
   setUpForm();
+  setUpImport();
   load();
 }

@@ -58,13 +58,16 @@ export function requireLogin() {
 
 /**
  * Call the JSON API. Resolves to {ok, status, data}; an expired token sends the
- * organiser to the login page. `body` may be an object (sent as JSON) or a Blob/File.
+ * organiser to the login page. `body` may be an object (sent as JSON), a Blob/File, or
+ * FormData (sent as multipart, its boundary set by the browser).
  */
 export async function api(method, path, body) {
   const headers = { Accept: "application/json" };
   if (token()) headers.Authorization = `Bearer ${token()}`;
   let payload;
-  if (body instanceof Blob) {
+  if (body instanceof FormData) {
+    payload = body;
+  } else if (body instanceof Blob) {
     payload = body;
     headers["Content-Type"] = body.type || "application/octet-stream";
   } else if (body !== undefined) {
