@@ -70,7 +70,7 @@ def test_a_contestant_takes_a_paper_at_their_own_pace(server, browser, shot) -> 
     answered(dee, "✓ 回答正确！", 1100, 2, "对")
 
     next_button.click()
-    shows_question(dee, re.compile("^1927年8月1日"), 3)
+    shows_question(dee, re.compile("^被视为人民军队诞生的那次起义"), 3)
     dee.get_by_label("你的答案").fill("北京")
     dee.get_by_role("button", name="提交答案").click()
     answered(dee, "✗ 回答错误", 0, 0, "南昌 / Nanchang")
