@@ -18,6 +18,23 @@ from engine.services.errors import ServiceError
 from web.config import Settings, settings_from_environ
 
 
+class Text(click.ParamType):
+    """Text that is valid Unicode: under a C locale, bytes that are not UTF-8 reach
+    Python from argv and stdin as lone surrogates, which no store can encode."""
+
+    name = "text"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail("not valid UTF-8 text (check the terminal's encoding)", param, ctx)
+        return value
+
+
+TEXT = Text()
+
+
 def make_app(settings: Settings | None = None) -> Flask:
     from web.app import create_app
 
@@ -118,7 +135,7 @@ def user() -> None:
 
 
 @user.command("add", help="Add an organiser; the password comes from a prompt or stdin.")
-@click.argument("username")
+@click.argument("username", type=TEXT)
 @click.option("--role", required=True, type=click.Choice(["admin", "author", "host"]))
 @click.pass_context
 def user_add(ctx: click.Context, username: str, role: str) -> None:
@@ -141,7 +158,7 @@ def user_list(ctx: click.Context) -> None:
 
 
 @user.command("passwd", help="Set a password (prompt or stdin); the user's tokens stop.")
-@click.argument("username")
+@click.argument("username", type=TEXT)
 @click.pass_context
 def user_passwd(ctx: click.Context, username: str) -> None:
     password = read_password()
@@ -149,28 +166,28 @@ def user_passwd(ctx: click.Context, username: str) -> None:
 
 
 @user.command("disable", help="Refuse the user's logins and revoke their tokens.")
-@click.argument("username")
+@click.argument("username", type=TEXT)
 @click.pass_context
 def user_disable(ctx: click.Context, username: str) -> None:
     change_user(ctx, lambda accounts: accounts.disable(username), "Disabled")
 
 
 @user.command("enable", help="Let a disabled user log in again.")
-@click.argument("username")
+@click.argument("username", type=TEXT)
 @click.pass_context
 def user_enable(ctx: click.Context, username: str) -> None:
     change_user(ctx, lambda accounts: accounts.disable(username, disabled=False), "Enabled")
 
 
 @user.command("remove", help="Delete the user; their tokens stop.")
-@click.argument("username")
+@click.argument("username", type=TEXT)
 @click.pass_context
 def user_remove(ctx: click.Context, username: str) -> None:
     change_user(ctx, lambda accounts: accounts.remove(username), "Removed")
 
 
 @user.command("role", help="Change the user's role; their tokens stop.")
-@click.argument("username")
+@click.argument("username", type=TEXT)
 @click.argument("role", type=click.Choice(["admin", "author", "host"]))
 @click.pass_context
 def user_role(ctx: click.Context, username: str, role: str) -> None:
@@ -188,11 +205,16 @@ def change_user(ctx: click.Context, change: Callable[[Accounts], Account], done:
 
 def read_password() -> str:
     if sys.stdin.isatty():
-        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return click.prompt(
+            "Password",
+            hide_input=True,
+            confirmation_prompt=True,
+            value_proc=lambda value: TEXT.convert(value, None, None),
+        )
     line = sys.stdin.readline().rstrip("\r\n")
     if not line:
         raise click.ClickException("No password on standard input.")
-    return line
+    return TEXT.convert(line, None, None)
 
 
 def describe(error: ServiceError) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
+import click
 import pytest
 from click.testing import CliRunner
 
 from engine.services.accounts import TokenRevoked
-from web.cli import cli
+from web.cli import cli, read_password
 
 
 def invoke(app, *args, input=None):
@@ -32,6 +35,17 @@ def test_user_add_refuses_bad_input_and_adds_nothing(app, wired):
     assert empty.exit_code == 1
     assert "No password" in empty.output
     assert wired.accounts.users.find("bob") is None
+
+
+def test_user_commands_refuse_text_that_is_not_unicode(app, wired, monkeypatch):
+    """Under a C locale, bytes that are not UTF-8 reach Python as lone surrogates."""
+    name = invoke(app, "user", "add", "bob\udcff", "--role", "host", input="a long password\n")
+    assert name.exit_code == 2
+    assert "not valid UTF-8 text" in name.output
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long p\udcffassword\n"))
+    with pytest.raises(click.BadParameter, match="not valid UTF-8 text"):
+        read_password()
+    assert not [a for a in wired.accounts.users.all() if a.organiser.username.startswith("bob")]
 
 
 def test_user_add_twice_is_refused(app):
