@@ -9,6 +9,7 @@ from web.config import Settings, settings_from_environ
 from web.errors import register_error_handlers
 from web.live.broadcast import Broadcaster
 from web.live.namespaces import HostNamespace, PlayNamespace, WatchNamespace
+from web.live.queue import RedisQueue
 from web.live.ticker import Ticker
 from web.wiring import Wiring, wire
 
@@ -46,10 +47,10 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
     app.register_blueprint(console)
     app.register_blueprint(pages)
 
+    queue = settings.message_queue
     socketio = SocketIO(
         app,
-        message_queue=settings.message_queue,
-        channel=f"{settings.redis_prefix}:socketio",
+        client_manager=RedisQueue(queue, f"{settings.redis_prefix}:socketio") if queue else None,
         max_http_buffer_size=16 * 1024,
         ping_interval=20,
         ping_timeout=20,
