@@ -56,12 +56,28 @@ class Database:
             command.upgrade(config, revision)
 
 
+#: How long an SQLite statement waits for another writer's lock. The wait blocks the
+#: whole gevent hub (sqlite3 is C), so it is short: a drain that finds the file locked
+#: fails and tries again later, and answers never wait behind it.
+SQLITE_BUSY_MS = 500
+#: How long a PostgreSQL connection attempt may take before it counts as an outage.
+CONNECT_TIMEOUT_S = 2
+
+
 def create_sql_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}
+        )
         _take_over_sqlite_transactions(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+    )
 
 
 def _take_over_sqlite_transactions(engine: Engine) -> None:
@@ -70,7 +86,7 @@ def _take_over_sqlite_transactions(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # pysqlite must not BEGIN by itself
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
