@@ -51,3 +51,11 @@ def test_only_plain_postgres_urls_are_rewritten():
     assert normalise_database_url("postgres://h/d") == "postgresql+psycopg://h/d"
     assert normalise_database_url("postgresql+psycopg://h/d") == "postgresql+psycopg://h/d"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_the_instance_folder_is_made_private_even_when_it_exists(tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    instance.chmod(0o755)
+    settings_from_environ({"LEITAI_INSTANCE": str(instance)})
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700

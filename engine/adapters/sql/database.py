@@ -12,7 +12,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -66,6 +66,7 @@ CONNECT_TIMEOUT_S = 2
 
 def create_sql_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _private_file(make_url(url).database)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}
         )
@@ -78,6 +79,17 @@ def create_sql_engine(url: str) -> Engine:
         max_overflow=20,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
     )
+
+
+def _private_file(database: str | None) -> None:
+    """An SQLite file readable by its owner only (0600); SQLite gives its -wal and -shm
+    files the database file's mode."""
+    if database in (None, "", ":memory:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir():  # else SQLite's own error says what is missing
+        path.touch(mode=0o600, exist_ok=True)
+        path.chmod(0o600)
 
 
 def _take_over_sqlite_transactions(engine: Engine) -> None:
