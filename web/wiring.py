@@ -17,6 +17,7 @@ from engine.adapters.redis.throttle import RedisThrottle
 from engine.adapters.sql.banks import SqlBankRepository
 from engine.adapters.sql.database import Database, open_database
 from engine.adapters.sql.media import SqlMediaStore
+from engine.adapters.sql.owed import OwedWrites
 from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.adapters.sql.users import SqlUserRepository
 from engine.services.accounts import Accounts
@@ -45,6 +46,7 @@ class Wiring:
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
     metrics: Metrics
+    owed_writes: OwedWrites
 
 
 def wire(
@@ -70,6 +72,7 @@ def wire(
     store = RedisLiveStore(redis.client, prefix, leaderboard)
     rounds = SqlRoundRepository(database)
     competitions = Competitions(rounds=rounds, live=store, banks=banks)
+    owed_writes = OwedWrites()
     return Wiring(
         settings=settings,
         banks=banks,
@@ -78,7 +81,9 @@ def wire(
         accounts=accounts,
         leaderboard=leaderboard,
         competitions=competitions,
-        live=LiveRounds(competitions, store, leaderboard, media_url=media_url),
+        live=LiveRounds(
+            competitions, store, leaderboard, media_url=media_url, sql_write=owed_writes.write
+        ),
         selfpaced=SelfPacedRounds(
             competitions, store, leaderboard, media_url=media_url, secret_key=settings.secret_key
         ),
@@ -88,6 +93,7 @@ def wire(
         organiser_tokens=TokenSigner(settings.secret_key, "organiser", settings.token_ttl_s),
         contestant_tokens=TokenSigner(settings.secret_key, "contestant", 7 * 24 * 3600),
         metrics=Metrics(),
+        owed_writes=owed_writes,
     )
 
 

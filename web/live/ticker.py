@@ -113,6 +113,7 @@ class Ticker:
         while self.running:
             try:
                 now = clock.now_ms()
+                self._wired.owed_writes.retry()
                 self.close_due(now)
                 if now - last_snapshot >= SNAPSHOT_EVERY_MS:
                     last_snapshot = now
