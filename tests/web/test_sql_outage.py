@@ -64,3 +64,29 @@ def test_a_host_command_while_redis_is_away_gets_an_unavailable_ack(
     assert response.status_code == 503
     assert response.json["error"]["code"] == "unavailable"
     assert response.headers["Retry-After"] == "1"
+
+
+def test_http_host_commands_answer_without_reading_sql(
+    live_round: Rounds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Authentication aside (cached by the accounts work), a command reads no SQL: its
+    round view comes from the plan and the live state, and matches SQL's once caught up."""
+    game = live_round()
+    player, _ = game.player("alice")
+    rounds = game.wired.competitions.rounds
+    seen = {}
+    for name in ("start", "close", "reveal", "finish"):
+        with monkeypatch.context() as away:
+            for method in ("round", "set_status", "save_standings"):
+                away.setattr(rounds, method, database_away)
+            seen[name] = game.command(name)
+        game.wired.owed_writes.retry()
+        assert {k: v for k, v in seen[name].items() if k not in ("state", "answers")} == {
+            k: v
+            for k, v in game.http.get(
+                f"/api/v1/rounds/{game.id}", headers=game.headers
+            ).json.items()
+            if k not in ("state", "answers")
+        }
+    assert [seen[n]["status"] for n in seen] == ["running", "running", "running", "finished"]
+    assert player.contestant is not None
