@@ -113,7 +113,6 @@ class Ticker:
         while self.running:
             try:
                 now = clock.now_ms()
-                self._wired.owed_writes.retry()
                 self.close_due(now)
                 if now - last_snapshot >= SNAPSHOT_EVERY_MS:
                     last_snapshot = now
@@ -134,6 +133,7 @@ class Ticker:
                 if pacing.defer(store.appended, time.monotonic()):
                     self._io.sleep(DRAIN_PAUSE_S)
                     continue
+                self._wired.owed_writes.retry()  # here, not on the clock: SQL may be slow
                 drainer.log.claim_abandoned(drainer.consumer, idle_ms=30_000)
                 moved = drainer.drain_once(block_ms=500)
                 retry_s = DRAIN_RETRY_S
