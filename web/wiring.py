@@ -20,6 +20,7 @@ from engine.adapters.sql.banks import SqlBankRepository
 from engine.adapters.sql.database import Database, open_database
 from engine.adapters.sql.hosts import SqlHostRepository
 from engine.adapters.sql.media import SqlMediaStore
+from engine.adapters.sql.owed import OwedWrites
 from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.adapters.sql.users import SqlUserRepository
 from engine.services.accounts import Accounts
@@ -55,6 +56,7 @@ class Wiring:
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
     metrics: Metrics
+    owed_writes: OwedWrites
 
 
 def wire(
@@ -82,6 +84,7 @@ def wire(
     store = RedisLiveStore(redis.client, prefix, leaderboard)
     rounds = SqlRoundRepository(database)
     competitions = Competitions(rounds=rounds, live=store, banks=banks)
+    owed_writes = OwedWrites()
     gate = EntryGate(
         throttle=RedisThrottle(redis.client, prefix),
         limits=EntryLimits(
@@ -91,7 +94,14 @@ def wire(
         ),
         secret_key=settings.secret_key,
     )
-    live = LiveRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
+    live = LiveRounds(
+        competitions,
+        store,
+        leaderboard,
+        media_url=media_url,
+        gate=gate,
+        sql_write=owed_writes.write,
+    )
     selfpaced = SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
     return Wiring(
         settings=settings,
@@ -112,6 +122,7 @@ def wire(
         organiser_tokens=TokenSigner(settings.secret_key, "organiser", settings.token_ttl_s),
         contestant_tokens=TokenSigner(settings.secret_key, "contestant", 7 * 24 * 3600),
         metrics=Metrics(),
+        owed_writes=owed_writes,
     )
 
 

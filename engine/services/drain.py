@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -43,10 +43,11 @@ class Drainer:
         self.log.acknowledge([entry_id for entry_id, _ in entries])
         return len(entries)
 
-    def drain_all(self) -> int:
-        """Everything currently in the log (tests, shutdown, finishing a round)."""
+    def drain_all(self, more: Callable[[], bool] = lambda: True) -> int:
+        """Everything currently in the log (tests, shutdown, finishing a round), or as
+        much as is stored before ``more()`` says stop (a shutdown's deadline)."""
         total = 0
-        while moved := self.drain_once(block_ms=1):
+        while more() and (moved := self.drain_once(block_ms=1)):
             total += moved
         return total
 

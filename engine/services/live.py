@@ -118,6 +118,9 @@ class LiveRounds:
     leaderboard: Leaderboard
     media_url: Callable[[str], str]
     gate: EntryGate
+    #: Runs SQL's copy of a change the round's state in Redis has already taken: at once,
+    #: or (wired) later if the database is away, so the command still succeeds.
+    sql_write: Callable[[Callable[[], None]], None] = lambda write: write()
     _states: dict[int, LiveRound] = field(default_factory=dict, init=False, repr=False)
     _known: dict[tuple[int, str], tuple[str, float | None]] = field(
         default_factory=dict, init=False, repr=False
@@ -166,9 +169,9 @@ class LiveRounds:
                     due = new.closes_at + rounds.GRACE_MS
                 self.store.schedule(round_id, new, due)
                 if new.status is LiveStatus.FINISHED:
-                    self._finish(round_id)
+                    self.sql_write(lambda: self._finish(round_id))
                 elif state.status is LiveStatus.LOBBY:
-                    self.competitions.rounds.set_status(round_id, "running")
+                    self.sql_write(lambda: self.competitions.rounds.set_status(round_id, "running"))
                 return new, events
         raise Conflict("The round changed while the command ran; try again.")
 

@@ -79,3 +79,11 @@ def test_zh_hant_conversion_is_s2hk_unless_configured_and_refuses_unknown_ones(t
     assert taiwan.zh_hant_conversion == "s2twp"
     with pytest.raises(ValueError, match="must be one of s2hk, s2twp, s2t"):
         settings_from_environ({**base, "LEITAI_ZH_HANT_CONVERSION": "t2s"})
+
+
+def test_the_instance_folder_is_made_private_even_when_it_exists(tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    instance.chmod(0o755)
+    settings_from_environ({"LEITAI_INSTANCE": str(instance)})
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700

@@ -28,7 +28,11 @@ class Scripted:
             log=SimpleNamespace(claim_abandoned=lambda consumer, idle_ms: 0),
         )
         io = SimpleNamespace(sleep=self.sleep)
-        wired = SimpleNamespace(drainer=drainer, live=SimpleNamespace(store=self.store))
+        wired = SimpleNamespace(
+            drainer=drainer,
+            live=SimpleNamespace(store=self.store),
+            owed_writes=SimpleNamespace(retry=lambda: None),
+        )
         self.ticker = Ticker(io, wired, None)  # type: ignore[arg-type]
         monkeypatch.setattr(web.live.ticker.time, "monotonic", lambda: self.now)
 

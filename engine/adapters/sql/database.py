@@ -12,7 +12,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -56,12 +56,40 @@ class Database:
             command.upgrade(config, revision)
 
 
+#: How long an SQLite statement waits for another writer's lock. The wait blocks the
+#: whole gevent hub (sqlite3 is C), so it is short: a drain that finds the file locked
+#: fails and tries again later, and answers never wait behind it.
+SQLITE_BUSY_MS = 500
+#: How long a PostgreSQL connection attempt may take before it counts as an outage.
+CONNECT_TIMEOUT_S = 2
+
+
 def create_sql_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _private_file(make_url(url).database)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}
+        )
         _take_over_sqlite_transactions(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+    )
+
+
+def _private_file(database: str | None) -> None:
+    """An SQLite file readable by its owner only (0600); SQLite gives its -wal and -shm
+    files the database file's mode."""
+    if database in (None, "", ":memory:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir():  # else SQLite's own error says what is missing
+        path.touch(mode=0o600, exist_ok=True)
+        path.chmod(0o600)
 
 
 def _take_over_sqlite_transactions(engine: Engine) -> None:
@@ -70,7 +98,7 @@ def _take_over_sqlite_transactions(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # pysqlite must not BEGIN by itself
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

@@ -510,7 +510,8 @@ async function submit(response, chosen) {
     refused(ack.error, false);
     return;
   }
-  find("answer-status").textContent = ack?.error?.message ?? "";
+  const code = ack?.error?.code;
+  find("answer-status").textContent = code === "unavailable" ? t("unavailable") : (ack?.error?.message ?? "");
   if (page.status === "question_open" && ack?.error?.code !== "closed") setAnswerable(true);
 }
 
