@@ -11,6 +11,7 @@ from web.api import (  # noqa: E402, F401
     auth,
     banks,
     bans,
+    certificates,
     docs,
     hosting,
     media,
