@@ -2,7 +2,8 @@
 
 Chinese is set in reportlab's built-in CID fonts (STSong-Light for zh-Hans, MSung-Light
 for zh-Hant): the PDF names them and readers bring the glyphs, so no font file is
-needed on the server. English uses Helvetica.
+needed on the server. English uses Helvetica, except for a Chinese nickname or contest
+title on an English certificate, which is set in STSong-Light.
 """
 
 from __future__ import annotations
@@ -23,12 +24,20 @@ CID_FONTS = {"zh-Hans": "STSong-Light", "zh-Hant": "MSung-Light"}
 
 
 @cache
-def _font(locale: str) -> str:
-    name = CID_FONTS.get(locale)
-    if name is None:
-        return "Helvetica"
+def _cid_font(name: str) -> str:
     pdfmetrics.registerFont(UnicodeCIDFont(name))
     return name
+
+
+def _font(locale: str, text: str) -> str:
+    """The locale's font, or for English text Helvetica can't set, the simplified one."""
+    if locale in CID_FONTS:
+        return _cid_font(CID_FONTS[locale])
+    try:
+        text.encode("cp1252")  # Helvetica's encoding in reportlab (WinAnsi)
+    except UnicodeEncodeError:
+        return _cid_font(CID_FONTS["zh-Hans"])
+    return "Helvetica"
 
 
 def render_pdf(sheet: Sheet, seal: bytes | None = None) -> bytes:
@@ -37,33 +46,32 @@ def render_pdf(sheet: Sheet, seal: bytes | None = None) -> bytes:
     width, height = landscape(A4)
     canvas = Canvas(buffer, pagesize=(width, height))
     canvas.setTitle(f"{sheet.title} {sheet.serial}")
-    font, centre = _font(sheet.locale), width / 2
+    centre, locale = width / 2, sheet.locale
+
+    def write(text: str, size: int, y: float, x: float = centre, *, align: str = "centre") -> None:
+        canvas.setFont(_font(locale, text), size)
+        draw = {"centre": canvas.drawCentredString, "right": canvas.drawRightString}
+        draw.get(align, canvas.drawString)(x, y, text)
+
     canvas.setStrokeColorRGB(0.65, 0.1, 0.1)
     canvas.setLineWidth(6)
     canvas.rect(24, 24, width - 48, height - 48)
     canvas.setFillColorRGB(0.65, 0.1, 0.1)
-    canvas.setFont(font, 40)
-    canvas.drawCentredString(centre, height - 120, sheet.title)
+    write(sheet.title, 40, height - 120)
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.setFont(font, 18)
-    canvas.drawCentredString(centre, height - 190, sheet.presented)
-    canvas.setFont(font, 32)
-    canvas.drawCentredString(centre, height - 240, sheet.holder)
-    canvas.setFont(font, 18)
-    canvas.drawCentredString(centre, height - 290, sheet.achievement)
-    canvas.setFont(font, 36)
-    canvas.drawCentredString(centre, height - 350, sheet.award)
-    canvas.setFont(font, 16)
-    canvas.drawRightString(width - 90, 150, sheet.issuer)
-    canvas.drawRightString(width - 90, 125, sheet.date_line)
+    write(sheet.presented, 18, height - 190)
+    write(sheet.holder, 32, height - 240)
+    write(sheet.achievement, 18, height - 290)
+    write(sheet.award, 36, height - 350)
+    write(sheet.issuer, 16, 150, width - 90, align="right")
+    write(sheet.date_line, 16, 125, width - 90, align="right")
     if seal is not None:
         canvas.drawImage(ImageReader(io.BytesIO(seal)), width - 230, 90, 110, 110, mask="auto")
     qr = io.BytesIO()
     segno.make(sheet.verify_url, error="m").save(qr, kind="png", scale=4, border=2)
     canvas.drawImage(ImageReader(io.BytesIO(qr.getvalue())), 70, 70, 100, 100)
-    canvas.setFont(font, 10)
-    canvas.drawString(70, 58, sheet.verify_line)
-    canvas.drawString(70, 44, sheet.serial_line)
+    write(sheet.verify_line, 10, 58, 70, align="left")
+    write(sheet.serial_line, 10, 44, 70, align="left")
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
