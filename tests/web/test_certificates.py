@@ -16,7 +16,9 @@ from flask.testing import FlaskClient
 from PIL import Image
 from pypdf import PdfReader
 
-from engine.adapters.certificates.png import cjk_font_path
+from engine.adapters.certificates.pdf import render_pdf
+from engine.adapters.certificates.png import cjk_font_path, render_png
+from engine.domain.certificates import sheet
 from tests.web.live_helpers import import_bank, rules
 from web.wiring import Wiring
 
@@ -346,3 +348,13 @@ def test_the_csv_lists_every_certificate(
         "900",
         "1",
     )
+
+
+def test_an_unreadable_seal_leaves_the_certificate_without_one() -> None:
+    texts = {"en": "Prize"}
+    content = {"holder": "安妮", "contest": "赛", "award": texts, "title": texts,
+               "issuer": texts, "date": "2026-12-03"}  # fmt: skip
+    worded = sheet(content, "0" * 16, "en", "http://x/verify/0")
+    broken = b"\x89PNG\r\n\x1a\n" + bytes(32)
+    assert render_pdf(worded, broken).startswith(b"%PDF")
+    assert render_png(worded, broken).startswith(b"\x89PNG")

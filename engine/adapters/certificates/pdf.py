@@ -40,6 +40,18 @@ def _font(locale: str, text: str) -> str:
     return "Helvetica"
 
 
+def _picture(data: bytes | None) -> ImageReader | None:
+    """The seal, or None when its bytes are no picture (the certificate goes without)."""
+    if data is None:
+        return None
+    try:
+        reader = ImageReader(io.BytesIO(data))
+        reader.getSize()
+    except Exception:  # reportlab wraps Pillow's many errors in its own
+        return None
+    return reader
+
+
 def render_pdf(sheet: Sheet, seal: bytes | None = None) -> bytes:
     """The certificate as PDF bytes; ``seal`` is a picture stamped over the issuer."""
     buffer = io.BytesIO()
@@ -65,8 +77,9 @@ def render_pdf(sheet: Sheet, seal: bytes | None = None) -> bytes:
     write(sheet.award, 36, height - 350)
     write(sheet.issuer, 16, 150, width - 90, align="right")
     write(sheet.date_line, 16, 125, width - 90, align="right")
-    if seal is not None:
-        canvas.drawImage(ImageReader(io.BytesIO(seal)), width - 230, 90, 110, 110, mask="auto")
+    picture = _picture(seal)
+    if picture is not None:
+        canvas.drawImage(picture, width - 230, 90, 110, 110, mask="auto")
     qr = io.BytesIO()
     segno.make(sheet.verify_url, error="m").save(qr, kind="png", scale=4, border=2)
     canvas.drawImage(ImageReader(io.BytesIO(qr.getvalue())), 70, 70, 100, 100)

@@ -45,6 +45,19 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.truetype(path, size)
 
 
+def _picture(data: bytes | None) -> Image.Image | None:
+    """The seal, or None when there is none or its bytes are no picture Pillow reads
+    (the media store checks the type, not every byte): the certificate goes without."""
+    if data is None:
+        return None
+    try:
+        picture = Image.open(io.BytesIO(data))
+        picture.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    return picture
+
+
 def render_png(sheet: Sheet, seal: bytes | None = None) -> bytes:
     """The certificate as a portrait PNG (phone screen shaped) with its QR code."""
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
@@ -61,8 +74,9 @@ def render_png(sheet: Sheet, seal: bytes | None = None) -> bytes:
     )
     for text, size, colour, top in lines:
         draw.text((WIDTH / 2, top), text, font=_font(size), fill=colour, anchor="mt")
-    if seal is not None:
-        stamp = Image.open(io.BytesIO(seal)).convert("RGBA").resize((200, 200))
+    stamp = _picture(seal)
+    if stamp is not None:
+        stamp = stamp.convert("RGBA").resize((200, 200))
         image.paste(stamp, (WIDTH - 300, 640), stamp)
     qr = io.BytesIO()
     segno.make(sheet.verify_url, error="m").save(qr, kind="png", scale=8, border=4)
