@@ -339,14 +339,15 @@ class Sheet:
 
 
 def sheet(content: Mapping[str, Any], serial: str, locale: str, verify_url: str) -> Sheet:
-    """The certificate ``content`` (as issued) worded in ``locale``."""
+    """The certificate ``content`` (as issued) worded in ``locale``; a zh-Hant one has
+    the contest title converted to traditional characters (never the holder's name)."""
     words = WORDING[locale]
     return Sheet(
         locale=locale,
         title=localised(content["title"], locale),
         presented=words["presented"],
         holder=content["holder"],
-        achievement=words["for"].format(contest=content["contest"]),
+        achievement=words["for"].format(contest=localised({"zh-Hans": content["contest"]}, locale)),
         award=localised(content["award"], locale),
         issuer=localised(content["issuer"], locale),
         date_line=f"{words['date']}: {content['date']}",

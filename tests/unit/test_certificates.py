@@ -18,6 +18,7 @@ from engine.domain.certificates import (
     new_serial,
     normal_serial,
     parse_plan,
+    sheet,
 )
 
 TEXTS = {"zh-Hans": "奖", "en": "Prize"}
@@ -138,6 +139,16 @@ def test_a_plan_round_trips_through_its_json_shape() -> None:
 def test_zh_hant_is_converted_from_zh_hans_when_not_given() -> None:
     assert localised({"zh-Hans": "一等奖"}, "zh-Hant") == "一等獎"
     assert localised({"en": "First prize"}, "zh-Hans") == "First prize"
+
+
+def test_a_zh_hant_sheet_converts_the_contest_title_but_never_the_holders_name() -> None:
+    content = {"holder": "国华", "contest": "国防知识竞赛", "award": {"zh-Hans": "一等奖"},
+               "title": TEXTS, "issuer": TEXTS, "date": "2026-12-03"}  # fmt: skip
+    worded = sheet(content, "S", "zh-Hant", "http://x/verify/S")
+    assert worded.holder == "国华"
+    assert "國防知識競賽" in worded.achievement
+    assert worded.award == "一等獎"
+    assert "国防知识竞赛" in sheet(content, "S", "en", "u").achievement
 
 
 def test_serials_are_well_formed_and_distinct() -> None:
