@@ -173,3 +173,39 @@ def test_any_single_symbol_mistake_is_caught(rng: random.Random, position: int, 
 @pytest.mark.parametrize("text", ["", "short", "0" * 40, "I" * SERIAL_LENGTH, "../etc/passwd"])
 def test_anything_else_is_not_a_serial(text: str) -> None:
     assert normal_serial(text) is None
+
+
+standings_lists = st.lists(
+    st.builds(
+        Standing,
+        contestant=st.text("abcdef", min_size=1, max_size=4),
+        nickname=st.just("n"),
+        rank=st.one_of(st.none(), st.integers(1, 20)),
+        points=st.integers(0, 1000),
+        region=st.sampled_from([None, "guangzhou", "shenzhen"]),
+        team=st.sampled_from([None, "t1"]),
+    ),
+    max_size=15,
+    unique_by=lambda standing: standing.contestant,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(standings_lists, st.integers(0, 1000), st.integers(1, 5))
+def test_one_certificate_per_group_and_none_for_the_banned(standings, threshold, top) -> None:
+    levels = plan(
+        template("first", {"kind": "rank", "top": top, "scope": "region"}, group="award"),
+        template("pass", {"kind": "score", "threshold": threshold}, group="award"),
+        template("took-part", {"kind": "participation"}),
+    )
+    found = awards(levels, standings)
+    pairs = [(a.standing.contestant, a.template.group) for a in found]
+    assert len(pairs) == len(set(pairs))
+    ranked = {s.contestant for s in standings if s.rank is not None}
+    assert {a.standing.contestant for a in found} == ranked
+    for award in found:
+        if award.template.key == "pass":
+            assert award.standing.points >= threshold
+        if award.template.key == "first":
+            assert award.standing.region is not None
+            assert award.rank <= top
