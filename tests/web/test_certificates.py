@@ -19,7 +19,15 @@ from pypdf import PdfReader
 from engine.adapters.certificates.pdf import render_pdf
 from engine.adapters.certificates.png import cjk_font_path, render_png
 from engine.domain.certificates import sheet
-from tests.web.live_helpers import import_bank, rules
+from tests.web.live_helpers import (
+    RIGHT,
+    SINGLE,
+    WRONG,
+    Rounds,
+    import_bank,
+    install_clock,
+    rules,
+)
 from web.wiring import Wiring
 
 Login = Callable[..., dict[str, str]]
@@ -358,3 +366,29 @@ def test_an_unreadable_seal_leaves_the_certificate_without_one() -> None:
     broken = b"\x89PNG\r\n\x1a\n" + bytes(32)
     assert render_pdf(worded, broken).startswith(b"%PDF")
     assert render_png(worded, broken).startswith(b"\x89PNG")
+
+
+def test_a_live_round_end_to_end_with_the_play_join_token(
+    app, client: FlaskClient, wired: Wiring, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phones join over /play, one answers right and one wrong; after the finish the
+    host issues and each phone's own join token fetches exactly what it earned."""
+    install_clock(monkeypatch)
+    game = Rounds(app, client, wired, login("host"))()
+    right, wrong = game.players(2)
+    game.command("start")
+    assert right.answer(SINGLE, RIGHT[SINGLE])["ok"]
+    assert wrong.answer(SINGLE, WRONG[SINGLE])["ok"]
+    game.command("finish")
+    url = f"/api/v1/rounds/{game.id}/certificates"
+    levels = plan()
+    levels["templates"][0]["rule"] = {"kind": "score", "threshold": 1}
+    assert client.put(f"{url}/plan", json=levels, headers=game.headers).status_code == 200
+    assert client.post(f"{url}/issue", headers=game.headers).json["issued"] == 3
+    earned = {}
+    for player in (right, wrong):
+        mine = client.get(
+            "/api/v1/certificates/mine", headers={"Authorization": f"Bearer {player.token}"}
+        ).json
+        earned[player.contestant] = sorted(c["template"] for c in mine["certificates"])
+    assert earned == {right.contestant: ["first", "took-part"], wrong.contestant: ["took-part"]}
