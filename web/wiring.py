@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from flask import current_app
 
 from engine.adapters.audio import duration_ms
+from engine.adapters.certificates.pdf import render_pdf
+from engine.adapters.certificates.png import render_png
 from engine.adapters.redis.accounts import RedisAccountCache
 from engine.adapters.redis.answer_log import RedisAnswerLog
 from engine.adapters.redis.connection import RedisConnection, connect_redis
@@ -17,6 +19,7 @@ from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.live import RedisLiveStore
 from engine.adapters.redis.throttle import RedisThrottle
 from engine.adapters.sql.banks import SqlBankRepository
+from engine.adapters.sql.certificates import SqlCertificateStore
 from engine.adapters.sql.database import Database, open_database
 from engine.adapters.sql.hosts import SqlHostRepository
 from engine.adapters.sql.media import SqlMediaStore
@@ -26,6 +29,7 @@ from engine.adapters.sql.users import SqlUserRepository
 from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
 from engine.services.bans import Bans
+from engine.services.certificates import Certificates
 from engine.services.competitions import Competitions
 from engine.services.drain import Drainer
 from engine.services.entrants import EntryGate, EntryLimits
@@ -52,6 +56,7 @@ class Wiring:
     selfpaced: SelfPacedRounds
     integrity: Integrity
     bans: Bans
+    certificates: Certificates
     drainer: Drainer
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
@@ -116,6 +121,14 @@ def wire(
         selfpaced=selfpaced,
         integrity=Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix)),
         bans=Bans(competitions, store),
+        certificates=Certificates(
+            SqlCertificateStore(database),
+            rounds,
+            competitions,
+            SqlMediaStore(database),
+            render_pdf,
+            render_png,
+        ),
         drainer=Drainer(
             RedisAnswerLog(redis.client, store.log_key), rounds, consumer=_consumer_name()
         ),

@@ -99,6 +99,17 @@ def bank_upload(world: World) -> Upload:
 REFUSALS = (401, 403, 404)
 NEW_COMPETITION = {"title": "m{cell}", "bank": "national-defence", "bank_version": 1}
 START_SELF_PACED = {"nickname": "m{cell}"}
+CERTIFICATE_PLAN = {
+    "templates": [
+        {
+            "key": "taking-part",
+            "rule": {"kind": "participation"},
+            "award": {"en": "Participation"},
+            "title": {"en": "Certificate"},
+            "issuer": {"en": "Matrix"},
+        }
+    ]
+}
 
 # fmt: off
 #: METHOD path (as documented): anonymous contestant author owner other_host cohost admin
@@ -148,6 +159,18 @@ HTTP: dict[str, Row] = {
     "GET /api/v1/rounds/{round_id}/paper/next": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/answers": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "response": "b"}),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/focus-lost": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "at": 1}),  # noqa: E501
+    "GET /api/v1/rounds/{round_id}/certificates/plan": row(401, 401, 403, 200, 404, 200, 200, given=("certify",)),  # noqa: E501
+    "PUT /api/v1/rounds/{round_id}/certificates/plan": row(401, 401, 403, 200, 404, 200, 200, body=CERTIFICATE_PLAN),  # noqa: E501
+    "POST /api/v1/rounds/{round_id}/certificates/issue": row(401, 401, 403, 200, 404, 200, 200, given=("start", "finish", "certify")),  # noqa: E501
+    "GET /api/v1/rounds/{round_id}/certificates": row(401, 401, 403, 200, 404, 200, 200),
+    "GET /api/v1/rounds/{round_id}/certificates.csv": row(401, 401, 403, 200, 404, 200, 200),
+    # {serial}: a certificate issued on a finished round of the owner's competition.
+    "POST /api/v1/certificates/{serial}/revoke": row(401, 401, 403, 200, 404, 200, 200, body={"reason": "matrix"}),  # noqa: E501
+    # The holder's own: a contestant token for that round and contestant (404 for others).
+    "GET /api/v1/certificates/mine": row(401, 200, 401, 401, 401, 401, 401),
+    "GET /api/v1/certificates/{serial}.pdf": row(401, 404, 401, 401, 401, 401, 401),
+    "GET /api/v1/certificates/{serial}.png": row(401, 404, 401, 401, 401, 401, 401),
+    "GET /api/v1/certificates/{serial}/verification": row(200, 200, 200, 200, 200, 200, 200),
     "POST /api/v1/rounds/{round_id}/entries/{contestant}/extra-time": row(401, 401, 403, 200, 404, 200, 200, selfpaced=True, body={"multiplier": 1.5}),  # noqa: E501
 }
 # fmt: on
@@ -215,6 +238,7 @@ class World:
     contestant: str
     question: str  # delivered to the contestant
     draft: dict[str, Any]
+    serial: str  # a certificate issued on a finished round of the owner's competition
     cells: Iterator[int] = field(default_factory=lambda: iter(range(1, 10_000)))
     #: Rounds no call has changed yet, by the commands that made their state.
     unchanged: dict[tuple[str, ...], tuple[int, str]] = field(default_factory=dict)
@@ -232,6 +256,8 @@ class World:
         for command in given:
             if command == "ban":  # a host's kick, for the events that need a banned player
                 wired.bans.ban(round_id, player)
+            elif command == "certify":  # a certificate plan, for the certificate operations
+                wired.certificates.set_plan(round_id, CERTIFICATE_PLAN, None)
             else:
                 wired.live.command(round_id, command, now)
         return round_id, player
@@ -297,6 +323,12 @@ def world(app: Flask, client: FlaskClient, wired: Wiring, monkeypatch) -> World:
     )
     delivery = wired.selfpaced.next_question(selfpaced, contestant, clock.now)
     assert delivery.question is not None
+    certified = wired.competitions.open_round(live)["id"]
+    wired.live.join(wired.competitions.plan(certified).code, "holder", None, None, clock.now)
+    for command in ("start", "finish"):
+        wired.live.command(certified, command, clock.now)
+    wired.certificates.set_plan(certified, CERTIFICATE_PLAN, None)
+    (certificate,) = wired.certificates.issue(certified, clock.now)
     return World(
         app,
         client,
@@ -309,6 +341,7 @@ def world(app: Flask, client: FlaskClient, wired: Wiring, monkeypatch) -> World:
         contestant,
         delivery.question["key"],
         wired.banks.draft("national-defence"),
+        certificate["serial"],
     )
 
 
@@ -383,6 +416,7 @@ def prepare(world: World, operation: str, spec: Row) -> Call:
         "number": 1,
         "username": world.organisers["spare"].username,
         "contestant": world.contestant,
+        "serial": world.serial,
     }
     made = None
     if spec.selfpaced:

@@ -129,3 +129,7 @@ def watch(code: str) -> tuple[str, int] | str:
         return render_template("watch.html", plan=None, watch_code=code.upper()), 404
     regions = {region: region_names(region) for region in plan.rules.regions}
     return render_template("watch.html", plan=plan, watch_code=plan.watch_code, regions=regions)
+
+
+# Pages that live in modules of their own attach to ``pages`` when imported.
+from web.pages import verify  # noqa: E402, F401

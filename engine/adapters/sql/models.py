@@ -250,3 +250,32 @@ class StandingRow(Base):
     team: Mapped[str | None] = mapped_column(String(32))
     #: A host banned the contestant from the round: off the boards, kept in the results.
     banned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class CertificatePlanRow(Base):
+    """A round's certificate templates and rules (CertificatePlan.to_dict()).
+
+    Keyed by round for now; a campaign's plan would be a sibling table or key."""
+
+    __tablename__ = "certificate_plans"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class CertificateRow(Base):
+    """An issued certificate: its content never changes; revoking only marks it."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("round_id", "contestant", "template"),)
+
+    serial: Mapped[str] = mapped_column(String(16), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    contestant: Mapped[str] = mapped_column(String(32))
+    template: Mapped[str] = mapped_column(String(32))
+    #: What the certificate says: holder, contest, award, title, issuer, date, seal...
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    issued_at_ms: Mapped[int] = mapped_column(BigInteger)
+    revoked_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    revoke_reason: Mapped[str | None] = mapped_column(String(500))

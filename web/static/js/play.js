@@ -3,7 +3,7 @@
 // The page keeps the resume token in localStorage, so a reload or a dropped line joins
 // the same contestant again; after every (re)join it renders the state the server sends.
 
-import { apply, bindLocaleSelect, pick, t } from "./i18n.js";
+import { apply, bindLocaleSelect, locale, pick, t } from "./i18n.js";
 import { Countdown, liveSocket } from "./live-socket.js";
 
 const SHAPES = ["▲", "◆", "●", "■"];
@@ -611,6 +611,39 @@ function renderFinished(you) {
   find("top-heading").hidden = !page.top;
   find("paced-note").hidden = !page.paced;
   show("finished");
+  showCertificates();
+}
+
+/** Certificates issued to me (the organiser issues them after the round: reload later). */
+async function showCertificates() {
+  if (!page.session) return;
+  const auth = { Authorization: `Bearer ${page.session.token}` };
+  const response = await fetch("/api/v1/certificates/mine", { headers: auth }).catch(() => null);
+  if (!response?.ok) return; // offline, or a token that has expired: nothing to show
+  const list = find("certificates");
+  list.replaceChildren();
+  for (const mine of (await response.json()).certificates) {
+    const item = document.createElement("li");
+    item.textContent = `${pick(mine.award)} `;
+    for (const [kind, label] of [["pdf", "PDF"], ["png", t("certificate_png")]]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      // A link cannot carry the token: fetch the file and save it from memory.
+      button.addEventListener("click", async () => {
+        const url = `${mine.links[kind]}?lang=${locale()}`;
+        const file = await fetch(url, { headers: auth }).catch(() => null);
+        if (!file?.ok) return;
+        const save = document.createElement("a");
+        save.href = URL.createObjectURL(await file.blob());
+        save.download = `certificate-${mine.serial}.${kind}`;
+        save.click();
+      });
+      item.append(button, " ");
+    }
+    list.append(item);
+  }
+  find("certificates-heading").hidden = !list.children.length;
 }
 
 // --- self-paced rounds --------------------------------------------------------------------
