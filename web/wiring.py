@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from engine.adapters.redis.live import RedisLiveStore
 from engine.adapters.redis.throttle import RedisThrottle
 from engine.adapters.sql.banks import SqlBankRepository
 from engine.adapters.sql.database import Database, open_database
+from engine.adapters.sql.draws import SqlDrawRepository
 from engine.adapters.sql.hosts import SqlHostRepository
 from engine.adapters.sql.media import SqlMediaStore
 from engine.adapters.sql.rounds import SqlRoundRepository
@@ -30,6 +32,7 @@ from engine.services.drain import Drainer
 from engine.services.entrants import EntryGate, EntryLimits
 from engine.services.integrity import Integrity
 from engine.services.live import LiveRounds
+from engine.services.lucky_draws import LuckyDraws
 from engine.services.ownership import Ownership
 from engine.services.selfpaced import SelfPacedRounds
 from web.config import Settings
@@ -51,6 +54,7 @@ class Wiring:
     selfpaced: SelfPacedRounds
     integrity: Integrity
     bans: Bans
+    draws: LuckyDraws
     drainer: Drainer
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
@@ -105,6 +109,7 @@ def wire(
         selfpaced=selfpaced,
         integrity=Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix)),
         bans=Bans(competitions, store),
+        draws=LuckyDraws(SqlDrawRepository(database), competitions, secrets.token_bytes),
         drainer=Drainer(
             RedisAnswerLog(redis.client, store.log_key), rounds, consumer=_consumer_name()
         ),
