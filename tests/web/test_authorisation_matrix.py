@@ -123,6 +123,7 @@ HTTP: dict[str, Row] = {
     "POST /api/v1/rounds/{round_id}/finish": row(401, 401, 403, 200, 404, 200, 200, given=("start",)),  # noqa: E501
     "GET /api/v1/rounds/{round_id}/results": row(401, 401, 403, 200, 404, 200, 200, given=("start",)),  # noqa: E501
     "GET /api/v1/rounds/{round_id}/results.csv": row(401, 401, 403, 200, 404, 200, 200),
+    "GET /api/v1/rounds/{round_id}/results.xlsx": row(401, 401, 403, 200, 404, 200, 200, given=("start",)),  # noqa: E501
     # Public; an organiser's token asks for the live view, which only the round's hosts get.
     "GET /api/v1/rounds/{round_id}/leaderboard": row(200, 200, 403, 200, 404, 200, 200),
     "GET /api/v1/rounds/{round_id}/bans": row(401, 401, 403, 200, 404, 200, 200),
@@ -140,6 +141,7 @@ HTTP: dict[str, Row] = {
     "POST /api/v1/draws/{draw_id}/disqualify": row(401, 401, 403, 200, 404, 200, 200, draw="drawn", body={"contestant": "{contestant}", "reason": "r"}),  # noqa: E501
     # Public: the commitment before the run, the verifiable outcome after.
     "GET /api/v1/draws/{draw_id}": row(200, 200, 200, 200, 200, 200, 200, draw="drawn"),
+    "GET /api/v1/draws/{draw_id}.xlsx": row(401, 401, 403, 200, 404, 200, 200, draw="drawn"),
 }
 # fmt: on
 

@@ -26,8 +26,8 @@ ALL_CORRECT = {
 }
 
 
-@pytest.fixture
-def new_game(
+@pytest.fixture(name="new_game")
+def new_game_fixture(
     app: Flask, client: FlaskClient, wired: Wiring, login: Callable[[str], dict[str, str]]
 ) -> Callable[..., Game]:
     wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
