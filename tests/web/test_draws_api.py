@@ -70,6 +70,8 @@ def test_a_draw_is_committed_then_run_and_verifiable(
     assert draw["commitment"]["pool_size"] == 5
     assert draw["commitment"]["pool_sha256"] == pool_hash(pool)
     assert (draw["seed"], draw["pool"], draw["winners"]) == (None, None, None)
+    assert draw["created_at"] is not None
+    assert draw["drawn_at"] is None
     public = game.client.get(f"/api/v1/draws/{draw['id']}")  # anyone, no token
     assert public.status_code == 200
     assert public.json["seed"] is None
@@ -79,6 +81,7 @@ def test_a_draw_is_committed_then_run_and_verifiable(
 
     ran = game.client.post(f"/api/v1/draws/{draw['id']}/run", headers=game.host)
     assert ran.status_code == 200, ran.json
+    assert ran.json["drawn_at"] is not None
     seed = bytes.fromhex(ran.json["seed"])
     assert hashlib.sha256(seed).hexdigest() == draw["commitment"]["seed_sha256"]
     assert ran.json["pool"] == pool
