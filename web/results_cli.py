@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from engine.adapters.xlsx import workbook
 from engine.services.errors import ServiceError
+from engine.services.result_tables import LANGUAGES, results_tables
 from engine.services.results import standings_csv
 from web.api.standings import results_service
 from web.cli import app_of, cli, describe
@@ -18,27 +20,39 @@ def results() -> None:
     pass
 
 
-@results.command(help="Write a round's standings (csv) or its full results (json).")
+@results.command(
+    help="Write a round's standings (csv), its full results (json) or every table (xlsx)."
+)
 @click.argument("round_id", type=click.IntRange(min=1))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), required=True)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="zh-Hans",
+    show_default=True,
+    help="xlsx: the language of sheet and column names",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="default: stdout")
 @click.pass_context
-def export(ctx: click.Context, round_id: int, fmt: str, output: str | None) -> None:
+def export(ctx: click.Context, round_id: int, fmt: str, lang: str, output: str | None) -> None:
     wired = app_of(ctx).extensions["leitai"]
     wired.drainer.drain_all()  # answers still in Redis belong in the statistics
     service = results_service(wired)
     try:
         if fmt == "csv":
-            text = standings_csv(service.standings(round_id)[1])
+            content = standings_csv(service.standings(round_id)[1]).encode("utf-8")
+        elif fmt == "xlsx":
+            content = workbook(results_tables(service.report(round_id), lang))
         else:
-            text = json.dumps(service.report(round_id), ensure_ascii=False, indent=2) + "\n"
+            report = json.dumps(service.report(round_id), ensure_ascii=False, indent=2)
+            content = (report + "\n").encode("utf-8")
     except ServiceError as error:
         raise click.ClickException(describe(error)) from error
     if output is None:
         # Bytes as they are: the CSV keeps its BOM and CRLFs, "> file.csv" is for Excel too.
-        click.echo(text.encode("utf-8"), nl=False)
+        click.echo(content, nl=False)
         return
-    Path(output).write_text(text, encoding="utf-8", newline="")
+    Path(output).write_bytes(content)
     click.echo(f"Round {round_id} results written to {output}", err=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from engine.adapters.redis.throttle import RedisThrottle
 from engine.adapters.sql.banks import SqlBankRepository
 from engine.adapters.sql.certificates import SqlCertificateStore
 from engine.adapters.sql.database import Database, open_database
+from engine.adapters.sql.draws import SqlDrawRepository
 from engine.adapters.sql.hosts import SqlHostRepository
 from engine.adapters.sql.media import SqlMediaStore
 from engine.adapters.sql.owed import OwedWrites
@@ -35,6 +37,7 @@ from engine.services.drain import Drainer
 from engine.services.entrants import EntryGate, EntryLimits
 from engine.services.integrity import Integrity
 from engine.services.live import LiveRounds
+from engine.services.lucky_draws import LuckyDraws
 from engine.services.ownership import Ownership
 from engine.services.selfpaced import SelfPacedRounds
 from web.config import Settings
@@ -57,6 +60,7 @@ class Wiring:
     integrity: Integrity
     bans: Bans
     certificates: Certificates
+    draws: LuckyDraws
     drainer: Drainer
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
@@ -129,6 +133,7 @@ def wire(
             render_pdf,
             render_png,
         ),
+        draws=LuckyDraws(SqlDrawRepository(database), competitions, secrets.token_bytes),
         drainer=Drainer(
             RedisAnswerLog(redis.client, store.log_key), rounds, consumer=_consumer_name()
         ),

@@ -40,9 +40,9 @@ from engine.services.competitions import Competitions, RoundPlan
 from engine.services.errors import Conflict, NotFound
 from engine.services.integrity import FocusLog
 from engine.services.live import LiveRounds, question_open
+from engine.services.result_tables import standings_table
 
 PAGE = 1000
-CSV_COLUMNS = ("rank", "contestant", "nickname", "region", "team", "points", "total_ms", "banned")
 #: Cells Excel would run as a formula (CSV injection); such a cell gets a leading "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -329,9 +329,10 @@ def standings_csv(standings: Iterable[Mapping[str, Any]]) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in standings:
-        writer.writerow([csv_cell(row.get(column)) for column in CSV_COLUMNS])
+    table = standings_table(standings)
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([csv_cell(value) for value in row])
     return out.getvalue()
 
 

@@ -13,7 +13,8 @@ from engine.domain.contest import CompetitionRules, InvalidRules, Mode
 from engine.domain.drawing import DrawRule
 from engine.domain.questions import QuestionType
 from engine.domain.scoring import ScoringRules
-from engine.services.results import CSV_COLUMNS, _chosen, standings_csv
+from engine.services.result_tables import STANDING_COLUMNS
+from engine.services.results import _chosen, standings_csv
 
 
 def row(**fields: object) -> dict[str, object]:
@@ -52,7 +53,7 @@ def test_the_csv_starts_with_a_bom_and_the_header_and_uses_crlf() -> None:
 
 
 def test_an_empty_round_is_just_the_header() -> None:
-    assert read(standings_csv([])) == [list(CSV_COLUMNS)]
+    assert read(standings_csv([])) == [list(STANDING_COLUMNS)]
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

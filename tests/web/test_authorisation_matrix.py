@@ -26,6 +26,7 @@ from sqlalchemy import literal_column, select
 import web.live.namespaces
 from engine.adapters.sql.models import Base
 from engine.domain.accounts import Organiser
+from engine.domain.lucky_draw import PoolKind, PoolRule, Prize
 from tests.web.live_helpers import START, Clock, import_bank, install_clock
 from web.live.namespaces import HostNamespace
 from web.wiring import Wiring
@@ -49,6 +50,8 @@ class Row:
     go raw; an :class:`Upload` goes as a form; a callable takes the world and returns
     the body. ``own_token``: the caller
     presents a token issued for this call alone (the call revokes the token it carries).
+    ``draw``: ``{draw_id}`` is a fresh draw (``committed`` or already ``drawn``) on a
+    fresh finished round whose ``{contestant}`` is in the pool.
     """
 
     statuses: dict[str, int]
@@ -57,6 +60,7 @@ class Row:
     body: Any = None
     query: str = ""
     own_token: bool = False
+    draw: str = ""
 
 
 def row(
@@ -110,6 +114,12 @@ CERTIFICATE_PLAN = {
         }
     ]
 }
+NEW_DRAW = {
+    "title": "m{cell}",
+    "pool": {"kind": "min_score", "threshold": 0},
+    "prizes": [{"prize": "mug", "count": 1}],
+}
+FINISHED = ("start", "finish")
 
 # fmt: off
 #: METHOD path (as documented): anonymous contestant author owner other_host cohost admin
@@ -149,6 +159,7 @@ HTTP: dict[str, Row] = {
     "POST /api/v1/rounds/{round_id}/finish": row(401, 401, 403, 200, 404, 200, 200, given=("start",)),  # noqa: E501
     "GET /api/v1/rounds/{round_id}/results": row(401, 401, 403, 200, 404, 200, 200, given=("start",)),  # noqa: E501
     "GET /api/v1/rounds/{round_id}/results.csv": row(401, 401, 403, 200, 404, 200, 200),
+    "GET /api/v1/rounds/{round_id}/results.xlsx": row(401, 401, 403, 200, 404, 200, 200, given=("start",)),  # noqa: E501
     # Public; an organiser's token asks for the live view, which only the round's hosts get.
     "GET /api/v1/rounds/{round_id}/leaderboard": row(200, 200, 403, 200, 404, 200, 200),
     "GET /api/v1/rounds/{round_id}/bans": row(401, 401, 403, 200, 404, 200, 200),
@@ -172,6 +183,13 @@ HTTP: dict[str, Row] = {
     "GET /api/v1/certificates/{serial}.png": row(401, 404, 401, 401, 401, 401, 401),
     "GET /api/v1/certificates/{serial}/verification": row(200, 200, 200, 200, 200, 200, 200),
     "POST /api/v1/rounds/{round_id}/entries/{contestant}/extra-time": row(401, 401, 403, 200, 404, 200, 200, selfpaced=True, body={"multiplier": 1.5}),  # noqa: E501
+    "POST /api/v1/rounds/{round_id}/draws": row(401, 401, 403, 201, 404, 201, 201, given=FINISHED, body=NEW_DRAW),  # noqa: E501
+    "GET /api/v1/rounds/{round_id}/draws": row(401, 401, 403, 200, 404, 200, 200),
+    "POST /api/v1/draws/{draw_id}/run": row(401, 401, 403, 200, 404, 200, 200, draw="committed"),
+    "POST /api/v1/draws/{draw_id}/disqualify": row(401, 401, 403, 200, 404, 200, 200, draw="drawn", body={"contestant": "{contestant}", "reason": "r"}),  # noqa: E501
+    # Public: the commitment before the run, the verifiable outcome after.
+    "GET /api/v1/draws/{draw_id}": row(200, 200, 200, 200, 200, 200, 200, draw="drawn"),
+    "GET /api/v1/draws/{draw_id}.xlsx": row(401, 401, 403, 200, 404, 200, 200, draw="drawn"),
 }
 # fmt: on
 
@@ -419,7 +437,9 @@ def prepare(world: World, operation: str, spec: Row) -> Call:
         "serial": world.serial,
     }
     made = None
-    if spec.selfpaced:
+    if spec.draw:
+        values["draw_id"], values["contestant"] = fresh_draw(world, drawn=spec.draw == "drawn")
+    elif spec.selfpaced:
         values["round_id"] = world.selfpaced_round
     elif "{round_id}" in path:
         made = world.fresh_round(spec.given)
@@ -427,6 +447,16 @@ def prepare(world: World, operation: str, spec: Row) -> Call:
     url = path.format_map(values) + (f"?{spec.query}" if spec.query else "")
     body = spec.body(world) if callable(spec.body) else filled(spec.body, values)
     return Call(method, url, body, made, spec.own_token)
+
+
+def fresh_draw(world: World, *, drawn: bool) -> tuple[int, str]:
+    """A draw on a fresh finished round of the owner's, its one contestant in the pool."""
+    round_id, player = world.fresh_round(FINISHED)
+    rule = PoolRule(PoolKind.MIN_SCORE, threshold=0)
+    made = world.wired.draws.create(round_id, "matrix", rule, [Prize("mug", 1)])
+    if drawn:
+        world.wired.draws.run(made["id"])
+    return made["id"], player
 
 
 def send(world: World, call: Call, role: str) -> Any:

@@ -15,6 +15,8 @@ from web.api import (  # noqa: E402, F401
     bans,
     certificates,
     docs,
+    draws,
+    exports,
     hosting,
     media,
     rounds,

@@ -15,12 +15,13 @@ from flask import Response, current_app, g, jsonify, request
 from marshmallow import Schema
 
 from engine.domain.accounts import Capability, Organiser
+from engine.services.errors import NotFound
 from web.errors import ApiError
 from web.strict_json import JsonRefused
 from web.tokens import TokenError, organiser_of
 from web.wiring import wiring
 
-Hosted = Literal["competition", "round"]
+Hosted = Literal["competition", "round", "draw"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ class Operation:
     capability: Capability | None = None
     login: bool = False
     errors: tuple[int, ...] = field(default=())
-    #: The path names a competition or round the caller must host (else 404).
+    #: The path names a competition, round or draw (of a round) the caller must host
+    #: (else 404).
     hosted: Hosted | None = None
 
     @property
@@ -62,8 +64,9 @@ def endpoint(
     hosted: Hosted | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare an API view. ``capability`` requires an organiser who has it; ``login``
-    requires any organiser; ``hosted`` requires one who hosts the competition or round
-    its path names (``competition_id`` / ``round_id``), checked before the body."""
+    requires any organiser; ``hosted`` requires one who hosts the competition, round or
+    draw's round its path names (``competition_id`` / ``round_id`` / ``draw_id``),
+    checked before the body."""
     operation = Operation(
         summary,
         tag,
@@ -125,9 +128,15 @@ def json_body() -> dict[str, Any]:
 
 
 def require_host(organiser: Organiser, hosted: Hosted, hosted_id: int) -> None:
-    """404, as for a missing id, unless ``organiser`` hosts that competition or round."""
+    """404, as for a missing id, unless ``organiser`` hosts that competition or round (a
+    draw: its round)."""
     ownership = wiring().ownership
-    if hosted == "round":
+    if hosted == "draw":
+        try:
+            ownership.round(organiser, wiring().draws.round_of(hosted_id))
+        except NotFound as error:  # one message, so nobody learns which draws exist
+            raise NotFound(f"There is no draw {hosted_id}.") from error
+    elif hosted == "round":
         ownership.round(organiser, hosted_id)
     else:
         ownership.competition(organiser, hosted_id)

@@ -279,3 +279,26 @@ class CertificateRow(Base):
     issued_at_ms: Mapped[int] = mapped_column(BigInteger)
     revoked_at_ms: Mapped[int | None] = mapped_column(BigInteger)
     revoke_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class DrawRow(Base):
+    """A round's lucky draw: committed when created (the seed kept secret, its hash and
+    the pool's published), drawn once, its winners a function of what is stored here."""
+
+    __tablename__ = "draws"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    #: engine.domain.lucky_draw.PoolRule as JSON: kind, threshold, top, one_per_person.
+    rule: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prizes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    seed: Mapped[str] = mapped_column(String(64))  # hex; secret until drawn
+    seed_sha256: Mapped[str] = mapped_column(String(64))
+    pool: Mapped[list[str]] = mapped_column(JSON)  # member ids, sorted
+    pool_sha256: Mapped[str] = mapped_column(String(64))
+    #: Display names of the pool's members, kept so the published winners never change.
+    names: Mapped[dict[str, str]] = mapped_column(JSON)
+    disqualified: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    drawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

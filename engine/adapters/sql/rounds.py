@@ -136,6 +136,7 @@ class SqlRoundRepository:
                     "team": r.team,
                     "joined_at_ms": r.joined_at_ms,
                     "client_hash": r.client_hash,
+                    "identity_hash": r.identity_hash,
                 }
                 for r in rows
             ]

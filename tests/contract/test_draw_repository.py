@@ -1,0 +1,65 @@
+"""The draw store's contract on every SQL backend: a draw runs once, a contestant is
+disqualified once, disqualifications keep their order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from engine.adapters.sql.database import Database
+from engine.adapters.sql.draws import SqlDrawRepository
+from engine.adapters.sql.rounds import SqlRoundRepository
+
+AT = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+
+
+def a_round(database: Database) -> int:
+    rounds = SqlRoundRepository(database)
+    competition = rounds.add_competition(
+        title="t", mode="live", bank_slug="b", bank_version=1, bank_hash="0" * 64, rules={}
+    )
+    made = rounds.add_round(
+        competition_id=competition["id"],
+        code="DRAW01",
+        watch_code="WATCH01",
+        seed="s",
+        paper={},
+        settings={},
+        status="finished",
+    )
+    assert made is not None
+    return made["id"]
+
+
+def test_a_draw_is_stored_run_once_and_disqualifies_in_order(database: Database) -> None:
+    draws = SqlDrawRepository(database)
+    round_id = a_round(database)
+    made = draws.add(
+        round_id=round_id,
+        title="抽奖",
+        rule={"kind": "top", "top": 3, "threshold": None, "one_per_person": False},
+        prizes=[{"prize": "一等奖", "count": 1}],
+        seed="ab" * 32,
+        seed_sha256="c" * 64,
+        pool=["a", "b", "阿"],
+        pool_sha256="d" * 64,
+        names={"a": "A", "b": "B", "阿": "阿明"},
+    )
+    assert draws.draw(made["id"]) == made
+    assert made["pool"] == ["a", "b", "阿"]
+    assert made["drawn_at"] is None
+    assert made["disqualified"] == []
+    assert [d["id"] for d in draws.of_round(round_id)] == [made["id"]]
+    assert draws.of_round(round_id + 1) == []
+
+    assert draws.mark_drawn(made["id"], AT) is True
+    assert draws.mark_drawn(made["id"], AT) is False
+    assert draws.draw(made["id"])["drawn_at"] is not None
+
+    assert draws.disqualify(made["id"], "b", "代答") is True
+    assert draws.disqualify(made["id"], "b", "again") is False
+    assert draws.disqualify(made["id"], "a", "x") is True
+    assert draws.draw(made["id"])["disqualified"] == [
+        {"contestant": "b", "reason": "代答"},
+        {"contestant": "a", "reason": "x"},
+    ]
+    assert draws.draw(999_999) is None

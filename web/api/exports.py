@@ -1,0 +1,72 @@
+"""Spreadsheets for organisers: a round's results and a draw's winners as .xlsx, one
+sheet a table, headers in the reader's language (``?lang=``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from engine.adapters.xlsx import workbook
+from engine.domain.accounts import Capability
+from engine.services.errors import Conflict
+from engine.services.result_tables import LANGUAGES, draw_tables, results_tables
+from web.api import api
+from web.api.endpoint import endpoint
+from web.api.standings import results_service
+from web.wiring import wiring
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class LanguageQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    lang = fields.String(load_default="zh-Hans", validate=validate.OneOf(LANGUAGES))
+
+
+@api.get("/rounds/<int:round_id>/results.xlsx")
+@endpoint(
+    "The results as .xlsx: standings, questions, round statistics and signals, a sheet each",
+    tag="results",
+    capability=Capability.ROUNDS,
+    hosted="round",
+    query=LanguageQuerySchema,
+    errors=(409, 422),
+)
+def results_xlsx(round_id: int, query: dict[str, Any]) -> Response:
+    wired = wiring()
+    wired.drainer.drain_all()  # answers the ticker has not moved to SQL yet
+    report = results_service(wired).report(round_id)
+    return spreadsheet(
+        workbook(results_tables(report, query["lang"])), f"round-{round_id}-results.xlsx"
+    )
+
+
+@api.get("/draws/<int:draw_id>.xlsx")
+@endpoint(
+    "A drawn draw's winners and disqualifications as .xlsx",
+    tag="draws",
+    capability=Capability.ROUNDS,
+    hosted="draw",
+    query=LanguageQuerySchema,
+    errors=(409, 422),
+)
+def draw_xlsx(draw_id: int, query: dict[str, Any]) -> Response:
+    published = wiring().draws.view(draw_id)
+    if published["winners"] is None:
+        raise Conflict("The draw has not run: there are no winners yet.")
+    return spreadsheet(workbook(draw_tables(published, query["lang"])), f"draw-{draw_id}.xlsx")
+
+
+def spreadsheet(content: bytes, filename: str) -> Response:
+    return Response(
+        content,
+        mimetype=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
