@@ -16,6 +16,7 @@ from web.api import (  # noqa: E402, F401
     docs,
     hosting,
     media,
+    review,
     rounds,
     selfpaced,
     standings,
