@@ -58,7 +58,9 @@ def test_after_close_opens_nothing_before_the_window_closes_even_for_answered() 
 
 
 def test_after_close_opens_the_whole_paper_when_the_window_closes() -> None:
-    opening = selfpaced_review("after_close", 3, set(), closes_at=CLOSES, now=CLOSES, finished=False)
+    opening = selfpaced_review(
+        "after_close", 3, set(), closes_at=CLOSES, now=CLOSES, finished=False
+    )
     assert opening.positions == (0, 1, 2)
 
 
@@ -113,6 +115,4 @@ def test_a_live_review_never_opens_the_open_question_or_a_later_one(
     )
     assert live_review(3, state, finished=False).positions == tuple(range(index))
     # Once it closes (revealed or not), it opens too, and nothing after it.
-    assert live_review(3, live(before, index), finished=False).positions == tuple(
-        range(index + 1)
-    )
+    assert live_review(3, live(before, index), finished=False).positions == tuple(range(index + 1))
