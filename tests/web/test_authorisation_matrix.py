@@ -148,6 +148,8 @@ HTTP: dict[str, Row] = {
     "GET /api/v1/rounds/{round_id}/paper/next": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/answers": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "response": "b"}),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/focus-lost": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "at": 1}),  # noqa: E501
+    # After the answers row: the round reveals after each answer, so the review is open.
+    "GET /api/v1/rounds/{round_id}/review": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),
     "POST /api/v1/rounds/{round_id}/entries/{contestant}/extra-time": row(401, 401, 403, 200, 404, 200, 200, selfpaced=True, body={"multiplier": 1.5}),  # noqa: E501
 }
 # fmt: on
