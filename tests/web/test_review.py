@@ -220,3 +220,26 @@ def test_after_answer_review_opens_each_question_once_answered(
     assert [c["key"] for c in item["answer_choices"]] == list(question.answer)
     # Bob answered nothing: Alice's answer never shows in his review, which stays shut.
     refusal(review(game, bobs))
+
+
+def test_a_skipped_question_is_reviewed_as_voided_and_left_out_of_wrong_only(
+    live_round: Rounds, clock: Clock
+) -> None:
+    game = live_round(rules((SINGLE, MULTIPLE)))
+    alice = game.players(1)[0]
+    game.command("start")
+    clock.advance(1000)
+    alice.answer(SINGLE, RIGHT[SINGLE])
+    game.command("skip")
+    game.command("next")
+    clock.advance(1000)
+    alice.answer(MULTIPLE, WRONG[MULTIPLE])
+    game.command("close")
+    items = review(game, alice.token).json["questions"]
+    assert [(q["key"], q["skipped"], q["correct"], q["points"]) for q in items] == [
+        (SINGLE, True, False, 0),
+        (MULTIPLE, False, False, 0),
+    ]
+    assert items[0]["response"] == RIGHT[SINGLE]  # what was answered stays readable
+    wrong = review(game, alice.token, "?wrong_only=1").json["questions"]
+    assert [q["key"] for q in wrong] == [MULTIPLE]
