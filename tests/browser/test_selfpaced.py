@@ -84,6 +84,19 @@ def test_a_contestant_takes_a_paper_at_their_own_pace(server, browser, shot) -> 
     expect(dee.locator("[data-top]")).to_be_empty()
     shot(dee, "finished")
 
+    # The review (this round reveals after each answer): every question, the wrong one marked.
+    dee.get_by_role("button", name="查看答题回顾").click()
+    expect(dee.get_by_role("heading", name="答题回顾")).to_be_focused()
+    items = dee.locator("[data-review-list] > li")
+    expect(items).to_have_count(3)
+    expect(items.nth(0)).to_contain_text("你的答案：8月1日")
+    expect(items.nth(2)).to_have_class("wrong")
+    expect(items.nth(2)).to_contain_text("你的答案：北京")
+    expect(items.nth(2)).to_contain_text("正确答案：南昌 / Nanchang")
+    dee.get_by_label("只看答错的题").check()
+    expect(items).to_have_count(1)
+    shot(dee, "review")
+
     dee.reload()  # a finished paper stays finished
     expect(dee.locator("[data-final-points]")).to_have_text("最终得分：2100")
     assert dee.errors == []

@@ -53,3 +53,31 @@ def test_a_batch_stored_but_not_acknowledged_is_replayed_and_stored_once(wired: 
     answers = record.answers(round_id)
     assert sorted(a["contestant"] for a in answers) == sorted(people)
     assert {(a["points"], a["voided"]) for a in answers} == {(0, True)}
+
+
+def test_one_contestants_answers_are_theirs_alone_in_paper_order(wired: Wiring) -> None:
+    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    competition = wired.competitions.create(
+        title="回顾",
+        bank_slug="national-defence",
+        bank_version=1,
+        rules={"mode": "live", "draw": {"kind": "fixed", "keys": ["nd-0001", "nd-0002"]}},
+        created_by="test",
+    )
+    round_id = wired.competitions.open_round(competition["id"])["id"]
+    code = wired.competitions.plan(round_id).code
+    alice, bob = (wired.live.join(code, name, None, None, T0).contestant for name in "ab")
+    wired.live.command(round_id, "start", T0)
+    wired.live.answer(round_id, bob, "nd-0001", "a", T0 + 500)
+    wired.live.answer(round_id, alice, "nd-0001", "b", T0 + 1_000)
+    wired.live.command(round_id, "close", T0 + 2_000)
+    wired.live.command(round_id, "next", T0 + 3_000)
+    wired.live.answer(round_id, alice, "nd-0002", "a", T0 + 4_000)
+    wired.drainer.drain_all()
+    record = wired.competitions.rounds
+
+    mine = record.answers_of(round_id, alice)
+    assert [(a["question_index"], a["response"]) for a in mine] == [(0, "b"), (1, "a")]
+    assert mine == [a for a in record.answers(round_id) if a["contestant"] == alice]
+    assert [a["contestant"] for a in record.answers_of(round_id, bob)] == [bob]
+    assert record.answers_of(round_id, "nobody") == []

@@ -170,6 +170,8 @@ HTTP: dict[str, Row] = {
     "GET /api/v1/rounds/{round_id}/paper/next": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/answers": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "response": "b"}),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/focus-lost": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "at": 1}),  # noqa: E501
+    # After the answers row: the round reveals after each answer, so the review is open.
+    "GET /api/v1/rounds/{round_id}/review": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),
     "GET /api/v1/rounds/{round_id}/certificates/plan": row(401, 401, 403, 200, 404, 200, 200, given=("certify",)),  # noqa: E501
     "PUT /api/v1/rounds/{round_id}/certificates/plan": row(401, 401, 403, 200, 404, 200, 200, body=CERTIFICATE_PLAN),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/certificates/issue": row(401, 401, 403, 200, 404, 200, 200, given=("start", "finish", "certify")),  # noqa: E501

@@ -19,6 +19,7 @@ from web.api import (  # noqa: E402, F401
     exports,
     hosting,
     media,
+    review,
     rounds,
     selfpaced,
     standings,

@@ -148,21 +148,17 @@ class SqlRoundRepository:
                 .where(AnswerRow.round_id == round_id)
                 .order_by(AnswerRow.answered_at_ms, AnswerRow.contestant, AnswerRow.question_index)
             )
-            return [
-                {
-                    "contestant": r.contestant,
-                    "question_index": r.question_index,
-                    "question_key": r.question_key,
-                    "response": r.response,
-                    "correct": r.correct,
-                    "credit": r.credit,
-                    "points": r.points,
-                    "response_ms": r.response_ms,
-                    "answered_at_ms": r.answered_at_ms,
-                    "voided": r.voided,
-                }
-                for r in rows
-            ]
+            return [_answer(r) for r in rows]
+
+    def answers_of(self, round_id: int, contestant: str) -> list[dict[str, Any]]:
+        """One contestant's answers, by position on their paper (the primary key's order)."""
+        with self._db.session() as session:
+            rows = session.scalars(
+                select(AnswerRow)
+                .where(AnswerRow.round_id == round_id, AnswerRow.contestant == contestant)
+                .order_by(AnswerRow.question_index)
+            )
+            return [_answer(r) for r in rows]
 
     def save_standings(self, round_id: int, standings: list[Mapping[str, Any]]) -> None:
         with self._db.session() as session, session.begin():
@@ -218,4 +214,19 @@ def _round(row: RoundRow) -> dict[str, Any]:
         "paper": row.paper,
         "settings": row.settings,
         "status": row.status,
+    }
+
+
+def _answer(r: AnswerRow) -> dict[str, Any]:
+    return {
+        "contestant": r.contestant,
+        "question_index": r.question_index,
+        "question_key": r.question_key,
+        "response": r.response,
+        "correct": r.correct,
+        "credit": r.credit,
+        "points": r.points,
+        "response_ms": r.response_ms,
+        "answered_at_ms": r.answered_at_ms,
+        "voided": r.voided,
     }

@@ -646,6 +646,87 @@ async function showCertificates() {
   find("certificates-heading").hidden = !list.children.length;
 }
 
+// --- review -------------------------------------------------------------------------------
+// After the round (or, self-paced, as the round's reveal rule allows) the contestant reads
+// each question again with their answer, the key and the explanation. The server decides
+// when it opens (409 review_not_yet before); the page only asks.
+
+async function loadReview() {
+  const status = find("review-status");
+  const list = find("review-list");
+  const info = page.info ?? (await loadInfo(page.code));
+  if (!info || !page.session) return;
+  status.textContent = "";
+  const query = new URLSearchParams({ lang: locale() });
+  if (find("review-wrong").checked) query.set("wrong_only", "1");
+  const response = await fetch(`/api/v1/rounds/${info.round}/review?${query}`, {
+    headers: { Authorization: `Bearer ${page.session.token}` },
+  });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    list.replaceChildren();
+    const error = body?.error;
+    const opensAt = error?.fields?.opens_at;
+    if (error?.code !== "review_not_yet") status.textContent = t("review_failed");
+    else if (typeof opensAt === "number") {
+      status.textContent = t("review_opens_at", { time: new Date(opensAt).toLocaleString(locale()) });
+    } else status.textContent = t("review_not_yet");
+    return;
+  }
+  status.textContent = body.questions.length
+    ? t("review_count", { count: body.questions.length })
+    : t("review_empty");
+  list.replaceChildren(...body.questions.map(reviewItem));
+}
+
+function reviewItem(item) {
+  const entry = document.createElement("li");
+  entry.className = item.correct ? "right" : "wrong";
+  const prompt = document.createElement("p");
+  prompt.className = "review-prompt";
+  prompt.textContent = item.prompt;
+  const verdict = document.createElement("p");
+  verdict.className = "review-verdict";
+  verdict.textContent = item.skipped
+    ? t("skipped")
+    : item.correct
+      ? `✓ ${t("correct")} ${t("points_gained", { points: item.points })}`
+      : `✗ ${t("wrong")}`;
+  const mine = document.createElement("p");
+  mine.textContent = item.answered
+    ? t("your_answer", { answer: reviewAnswer(item, item.response, item.response_choices) })
+    : t("no_answer");
+  const key = document.createElement("p");
+  key.className = "answer-was";
+  key.textContent = t("answer_was", { answer: reviewAnswer(item, item.answer, item.answer_choices) });
+  entry.append(prompt, verdict, mine, key);
+  if (item.explanation) {
+    const explanation = document.createElement("p");
+    explanation.className = "explanation";
+    explanation.textContent = item.explanation;
+    entry.append(explanation);
+  }
+  return entry;
+}
+
+/** An answer as text: choice texts (the server gives them in the reader's language). */
+function reviewAnswer(item, value, choices) {
+  if (item.type === "true_false") return t(String(Array.isArray(value) ? value[0] : value));
+  if (choices.length) return choices.map((c) => c.text).join(item.type === "order" ? " → " : ", ");
+  return [].concat(value).join(" / ");
+}
+
+find("review-open").addEventListener("click", () => {
+  const open = find("review").hidden;
+  find("review").hidden = !open;
+  find("review-open").setAttribute("aria-expanded", String(open));
+  if (open) {
+    loadReview();
+    root.querySelector("#review-heading").focus();
+  }
+});
+find("review-wrong").addEventListener("change", loadReview);
+
 // --- self-paced rounds --------------------------------------------------------------------
 
 /** The paper's current question (the same one again after a reload), or the end. */
@@ -873,6 +954,7 @@ bindLocaleSelect(() => {
   if (page.stage === "lobby") renderLobby({ contestants: Number(find("count").dataset.count) || 0 });
   if (page.stage === "result" && page.reveal) renderReveal(page.reveal, page.you);
   if (page.stage === "finished") renderFinished(null);
+  if (page.stage === "finished" && !find("review").hidden) loadReview();
   apply();
 });
 
