@@ -24,6 +24,7 @@ from engine.services.competitions import RoundPlan
 from engine.services.results import Results, standings_csv
 from web import clock
 from web.api import api
+from web.api.bank_schemas import ChoiceSchema
 from web.api.endpoint import bearer_token, endpoint, require_host, require_organiser
 from web.errors import ApiError
 from web.pages import region_names
@@ -109,11 +110,6 @@ class OptionUptakeSchema(Schema):
     share = fields.Float(allow_none=True)
     upper = fields.Float(allow_none=True, metadata={"description": "share in the top 27%"})
     lower = fields.Float(allow_none=True, metadata={"description": "share in the bottom 27%"})
-
-
-class ChoiceSchema(Schema):
-    key = fields.String()
-    text = fields.Dict(keys=fields.String(), values=fields.String())
 
 
 class ScoreBinSchema(Schema):
