@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from engine.domain.contest import Mode
 from engine.domain.disclosure import key_disclosed
+from engine.domain.histogram import score_bins
 from engine.domain.questions import Question, QuestionType
 from engine.domain.ranking import tie_break_ms
 from engine.domain.rounds import LiveRound
@@ -123,6 +124,10 @@ class Results:
             "standings": standings,
             "contestants": len(entrants),
             "statistics": asdict(round_statistics(sums)),
+            # Banned contestants are kept in the standings but not in the distribution.
+            "score_bins": [
+                asdict(b) for b in score_bins(r["points"] for r in standings if not r["banned"])
+            ],
             "signals": [
                 asdict(signal)
                 for signal in _signals(
@@ -289,6 +294,7 @@ def _question_report(
         "key": question.key,
         "type": question.type.value,
         "prompt": dict(question.prompt),
+        "choices": [{"key": c.key, "text": dict(c.text)} for c in question.choices],
         "answer": list(question.answer) if disclosed else None,
         "asked": item is not None,
         "skipped": skipped,

@@ -298,3 +298,94 @@ def test_upload_a_bank_file_see_its_problems_by_line_then_import_it(page, server
     expect(problems).to_have_count(0)
     expect(page.locator("#banks")).to_contain_text("uploaded-txt")
     assert call(server, "GET", "/banks/uploaded-txt/versions")[0]["question_count"] == 8
+
+
+# -- results that read well ---------------------------------------------------------
+
+
+def test_results_show_uptake_signals_bins_and_region_names_and_never_nan(page, server, shot):
+    import socketio
+
+    token = server.host_token()
+    keys = ["nd-0001", "nd-0002", "nd-0004"]  # single choice; keys b, c, a
+    created = server.open_round(token, keys, {"regions": ["shenzhen", "foshan"]})
+    round_id = created["id"]
+    players = {}
+    for nickname, region in (("快手", "shenzhen"), ("小红", "foshan"), ("阿强", "foshan")):
+        player = socketio.Client()
+        player.connect(server.base, namespaces=["/play"], transports=["websocket"])
+        ack = player.call(
+            "join",
+            {"code": created["code"], "nickname": nickname, "region": region},
+            namespace="/play",
+        )
+        assert ack["ok"], ack
+        players[nickname] = (player, ack["contestant"]["id"])
+    responses = {"快手": ["b", "c", "a"], "小红": ["a", "a", "b"], "阿强": ["b", "b", "b"]}
+    try:
+        server.command(token, round_id, "start")
+        for index, key in enumerate(keys):
+            for nickname, (player, _) in players.items():
+                ack = player.call(
+                    "answer",
+                    {"question": key, "response": responses[nickname][index]},
+                    namespace="/play",
+                )
+                assert ack["ok"], ack
+            server.command(token, round_id, "close")
+            server.command(token, round_id, "reveal")
+            if index < len(keys) - 1:
+                server.command(token, round_id, "next")
+        # 阿强 is banned: kept in the results without a rank, out of the histogram.
+        banned = players["阿强"][1]
+        server.http("PUT", f"/api/v1/rounds/{round_id}/bans/{banned}", {}, token)
+        server.command(token, round_id, "finish")
+    finally:
+        for player, _ in players.values():
+            player.disconnect()
+
+    console_log_in(page, server.base, f"/console/rounds/{round_id}/results")
+    page.locator("#standings td", has_text="快手").wait_for()
+    rows = [
+        [cell.inner_text() for cell in row.locator("td").all()]
+        for row in page.locator("#standings tr").all()
+    ]
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("1", "快手", "深圳"),
+        ("2", "小红", "佛山"),
+        ("禁赛", "阿强", "佛山"),
+    ]
+    first = page.locator("#uptake table").first
+    assert "中国人民解放军建军节" in first.locator("caption").inner_text()
+    uptake = [
+        [cell.inner_text().strip() for cell in row.locator("th, td").all()]
+        for row in first.locator("tbody tr").all()
+    ]
+    assert [(r[0].splitlines()[0], r[2]) for r in uptake] == [
+        ("a", "33% (1)"),
+        ("✓ b", "67% (2)"),
+        ("c", "0% (0)"),
+        ("d", "0% (0)"),
+    ]
+    signals = page.locator("#signals li[data-kind=fast]")
+    expect(signals).to_have_count(1)
+    assert "答得过快 · 快手 · 3 道题答对" in signals.inner_text()
+    bins = [row.locator("td").all_inner_texts() for row in page.locator("#bins tr").all()]
+    assert sum(int(count) for _, count in bins) == 2  # the banned contestant left out
+    assert bins[0][0].startswith("0")
+    assert bins[0][1] == "1"  # 小红, all wrong
+    assert all(re.fullmatch(r"\d+(–\d+)?", label) for label, _ in bins), bins
+    assert 1 < len(bins) <= 10
+    assert page.locator("#score-chart").bounding_box()["height"] > 50
+    assert "负" in page.locator("#reliability-note").inner_text()
+    text = page.locator("main").inner_text()
+    assert "NaN" not in text
+    assert "undefined" not in text
+    shot(page, "results-read-well")
+
+    page.goto(f"{server.base}/console/lang/en?next=/console/rounds/{round_id}/results")
+    page.locator("#standings td", has_text="快手").wait_for()
+    assert "Shenzhen" in page.locator("#standings").inner_text()
+    assert "3 correct answers under 800 ms" in page.locator("#signals").inner_text()
+    assert "negative" in page.locator("#reliability-note").inner_text()
+    assert "NaN" not in page.locator("main").inner_text()

@@ -24,8 +24,10 @@ from engine.services.competitions import RoundPlan
 from engine.services.results import Results, standings_csv
 from web import clock
 from web.api import api
+from web.api.bank_schemas import ChoiceSchema
 from web.api.endpoint import bearer_token, endpoint, require_host, require_organiser
 from web.errors import ApiError
+from web.pages import region_names
 from web.tokens import TokenError
 from web.wiring import Wiring, wiring
 
@@ -110,10 +112,17 @@ class OptionUptakeSchema(Schema):
     lower = fields.Float(allow_none=True, metadata={"description": "share in the bottom 27%"})
 
 
+class ScoreBinSchema(Schema):
+    low = fields.Integer()
+    high = fields.Integer(metadata={"description": "inclusive"})
+    count = fields.Integer()
+
+
 class QuestionResultSchema(Schema):
     key = fields.String()
     type = fields.String()
     prompt = fields.Dict(keys=fields.String(), values=fields.String())
+    choices = fields.List(fields.Nested(ChoiceSchema))
     answer = fields.Raw(
         allow_none=True,
         metadata={
@@ -167,6 +176,15 @@ class ResultsSchema(Schema):
     questions = fields.List(fields.Nested(QuestionResultSchema))
     signals = fields.List(
         fields.Nested(SignalSchema), metadata={"description": "for review, never acted on"}
+    )
+    score_bins = fields.List(
+        fields.Nested(ScoreBinSchema),
+        metadata={"description": "histogram of the unbanned standings' points"},
+    )
+    regions = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.String()),
+        metadata={"description": "the standings' region codes: their names per locale"},
     )
 
 
@@ -305,7 +323,9 @@ def contestant_of(round_id: int) -> str:
 def results(round_id: int) -> dict[str, Any]:
     wired = wiring()
     wired.drainer.drain_all()  # answers the ticker has not moved to SQL yet
-    return results_service(wired).report(round_id)
+    report = results_service(wired).report(round_id)
+    codes = {row["region"] for row in report["standings"] if row.get("region")}
+    return {**report, "regions": {code: region_names(code) for code in sorted(codes)}}
 
 
 @api.get("/rounds/<int:round_id>/results.csv")

@@ -1,22 +1,15 @@
-// A round's results: standings, per-question statistics, two charts, and the CSV.
+// A round's results: standings, per-question statistics and option uptake, the signals
+// to review, two charts with tables beside them, and the CSV.
 import { api, download, el, errorMessage, main, pick, requireLogin, say, t } from "./common.js";
 
 const ROUND = Number(main.dataset.round);
 const lang = document.documentElement.lang;
 const $ = (id) => document.getElementById(id);
-const BINS = 10;
 
-const percent = (value) => (value == null ? "—" : `${Math.round(value * 100)}%`);
+const percent = (share) => (share == null ? "—" : `${Math.round(share * 100)}%`);
 const seconds = (ms) => (ms == null ? "—" : `${(ms / 1000).toFixed(1)} s`);
-
-/** Scores in BINS equal-width bins from 0 to the top score. */
-export function histogram(scores, bins = BINS) {
-  const top = Math.max(0, ...scores);
-  const width = Math.max(1, Math.ceil((top + 1) / bins));
-  const counts = Array(bins).fill(0);
-  for (const score of scores) counts[Math.min(bins - 1, Math.floor(Math.max(score, 0) / width))] += 1;
-  return counts.map((count, i) => ({ label: `${i * width}–${(i + 1) * width - 1}`, count }));
-}
+const decimal = (value) => (value == null ? "—" : value.toFixed(2));
+const binLabel = (bin) => (bin.low === bin.high ? String(bin.low) : `${bin.low}–${bin.high}`);
 
 function chart(id, labels, data, label, max) {
   if (!window.Chart) return;
@@ -25,6 +18,52 @@ function chart(id, labels, data, label, max) {
     data: { labels, datasets: [{ label, data, backgroundColor: "#0b4f9c" }] },
     options: { animation: false, scales: { y: { beginAtZero: true, max, ticks: { precision: 0 } } }, plugins: { legend: { display: false }, title: { display: true, text: label } } },
   });
+}
+
+/** The options of a question as uptake lists them: its choices, or true/false. */
+function optionsOf(question) {
+  if (question.choices?.length) return question.choices.map((choice) => [choice.key, pick(choice.text, lang)]);
+  if (question.type === "true_false") return [["true", t("对", "True")], ["false", t("错", "False")]];
+  return Object.keys(question.options).map((key) => [key, key]);
+}
+
+function uptakeTable(question, number) {
+  const key = new Set((question.answer ?? []).map(String));
+  const rows = optionsOf(question).map(([option, text]) => {
+    const uptake = question.options[option];
+    const share = uptake?.share ?? 0;
+    const isKey = key.has(option);
+    const bar = el("span");
+    bar.style.width = `${Math.round(share * 100)}%`; // CSSOM: the policy refuses style attributes
+    return el("tr", { class: isKey ? "key" : null },
+      el("th", { scope: "row" }, isKey ? `✓ ${option}` : option, isKey ? el("span", { class: "sr-only" }, ` (${t("正确答案", "the key")})`) : null),
+      el("td", {}, text),
+      el("td", { class: "share" },
+        el("span", { class: "meter", "aria-hidden": "true" }, bar),
+        `${percent(share)} (${uptake?.count ?? 0})`));
+  });
+  const caption = `${number}. ${pick(question.prompt, lang)}`;
+  return el("table", { class: "grid" },
+    el("caption", {}, caption, question.answer == null ? ` · ${t("答案尚未公布", "key not yet disclosed")}` : ""),
+    el("thead", {}, el("tr", {},
+      el("th", { scope: "col" }, t("选项", "Option")),
+      el("th", { scope: "col" }, t("内容", "Text")),
+      el("th", { scope: "col" }, t("选择率（人数）", "Share (takers)")))),
+    el("tbody", {}, rows));
+}
+
+const KINDS = {
+  fast: [t("答得过快", "Implausibly fast"), ([count, ms]) => t(`${count} 道题答对且用时不足 ${ms} 毫秒`, `${count} correct answers under ${ms} ms`)],
+  identical: [t("答卷雷同", "Identical answer sheets"), ([count, ms]) => t(`${count} 题的答案与用时相同（误差 ${ms} 毫秒内）`, `${count} answers with the same responses and timings (within ${ms} ms)`)],
+  burst: [t("同一设备集中报名", "Burst of entries from one client"), ([count]) => t(`一分钟内同一设备报名 ${count} 次`, `${count} entries from one client within a minute`)],
+  focus: [t("答题时多次离开页面", "Left the page during questions"), ([count]) => t(`答题时离开页面 ${count} 次`, `left the page ${count} times during questions`)],
+};
+
+/** A signal's detail in the page's language, from the numbers in the server's text. */
+function signalDetail(signal) {
+  const numbers = signal.detail.match(/\d+/g) ?? [];
+  const describe = KINDS[signal.kind]?.[1];
+  return describe && numbers.length ? describe(numbers) : signal.detail;
 }
 
 function render(report) {
@@ -37,45 +76,48 @@ function render(report) {
     [t("选手", "Contestants"), report.contestants],
     [t("作答人数", "Takers"), stats.n_takers],
     [t("计分题数", "Questions asked"), stats.k_items],
-    [t("平均答对题数", "Mean correct"), stats.mean == null ? "—" : stats.mean.toFixed(2)],
-    [t("信度 KR-20", "Reliability KR-20"), stats.kr20 == null ? "—" : stats.kr20.toFixed(2)],
+    [t("平均答对题数", "Mean correct"), decimal(stats.mean)],
+    [t("信度 KR-20", "Reliability KR-20"), decimal(stats.kr20)],
+    [t("克朗巴赫 α", "Cronbach's alpha"), decimal(stats.alpha)],
   ].map(([name, value]) => el("div", {}, el("dt", {}, name), el("dd", { class: "big" }, String(value)))));
 
-  const asked = report.questions.filter((q) => q.asked);
-  $("questions").replaceChildren(...report.questions.map((q) => el("tr", {},
-    el("td", {}, String(q.index + 1)),
+  const numbered = report.questions.map((q, i) => ({ ...q, number: i + 1 }));
+  $("questions").replaceChildren(...numbered.map((q) => el("tr", {},
+    el("td", {}, String(q.number)),
     el("td", {}, el("code", {}, q.key), " ", pick(q.prompt, lang), q.asked ? "" : q.skipped ? ` (${t("已跳过", "skipped")})` : ` (${t("未出", "not asked")})`),
     el("td", {}, String(q.answers)),
     el("td", {}, String(q.correct)),
     el("td", {}, q.answers ? percent(q.correct / q.answers) : "—"),
     el("td", {}, seconds(q.mean_response_ms)),
-    el("td", {}, q.discrimination == null ? "—" : q.discrimination.toFixed(2)))));
+    el("td", {}, decimal(q.discrimination)))));
 
-  $("standings").replaceChildren(...report.standings.map((row) => el("tr", {},
-    el("td", {}, row.banned ? t("禁赛", "banned") : String(row.rank)),
+  const withOptions = numbered.filter((q) => q.asked && optionsOf(q).length);
+  $("uptake").replaceChildren(...withOptions.map((q) => uptakeTable(q, q.number)));
+  if (!withOptions.length) $("uptake").append(el("p", {}, t("还没有选择题作答。", "No choice question has been answered yet.")));
+
+  const regions = report.regions ?? {};
+  $("standings").replaceChildren(...report.standings.map((row) => el("tr", { class: row.banned ? "banned" : null },
+    el("td", {}, row.rank == null ? (row.banned ? t("禁赛", "banned") : "—") : String(row.rank)),
     el("td", {}, row.nickname || row.contestant),
-    el("td", {}, row.region || "—"),
+    el("td", {}, row.region ? pick(regions[row.region], lang) || row.region : "—"),
     el("td", {}, row.team || "—"),
-    el("td", {}, String(row.points)),
+    el("td", {}, String(row.points ?? 0)),
     el("td", {}, seconds(row.total_ms)))));
   if (!report.standings.length) $("standings").append(el("tr", {}, el("td", { colspan: "6" }, t("没有选手。", "No contestants."))));
 
   const names = new Map(report.standings.map((row) => [row.contestant, row.nickname || row.contestant]));
-  const kinds = {
-    fast: t("答得过快", "Implausibly fast"),
-    identical: t("答卷雷同", "Identical answer sheets"),
-    burst: t("同一设备集中报名", "Burst of entries from one client"),
-    focus: t("答题时多次离开页面", "Left the page during questions"),
-  };
-  $("signals").replaceChildren(...(report.signals ?? []).map((signal) => el("li", {},
-    el("strong", {}, kinds[signal.kind] ?? signal.kind), " · ",
-    signal.contestants.map((c) => names.get(c) ?? c).join(", "), " · ", signal.detail)));
+  $("signals").replaceChildren(...(report.signals ?? []).map((signal) => el("li", { dataset: { kind: signal.kind } },
+    el("strong", {}, KINDS[signal.kind]?.[0] ?? signal.kind), " · ",
+    signal.contestants.map((c) => names.get(c) ?? c).join(t("、", ", ")), " · ", signalDetail(signal))));
   if (!report.signals?.length) $("signals").append(el("li", {}, t("没有。", "None.")));
 
-  chart("correct-chart", asked.map((q) => `${q.index + 1}`),
+  const asked = numbered.filter((q) => q.asked);
+  chart("correct-chart", asked.map((q) => String(q.number)),
     asked.map((q) => (q.answers ? Math.round((100 * q.correct) / q.answers) : 0)), t("正确率 %", "Correct %"), 100);
-  const bins = histogram(report.standings.map((row) => row.points));
-  chart("score-chart", bins.map((bin) => bin.label), bins.map((bin) => bin.count), t("人数", "Contestants"));
+  const bins = report.score_bins ?? [];
+  chart("score-chart", bins.map(binLabel), bins.map((bin) => bin.count), t("人数", "Contestants"));
+  $("bins").replaceChildren(...bins.map((bin) => el("tr", {}, el("td", {}, binLabel(bin)), el("td", {}, String(bin.count)))));
+  if (!bins.length) $("bins").append(el("tr", {}, el("td", { colspan: "2" }, t("还没有得分。", "No scores yet."))));
 }
 
 async function load() {
