@@ -21,7 +21,8 @@ def test_hosts_are_served_as_last_read_while_sql_is_unreachable(tmp_path: Path) 
     database = Database(engine)
     database.upgrade()
     users = SqlUserRepository(database)
-    owner, cohost = users.add("owner", "-", "host"), users.add("cohost", "-", "host")
+    owner = users.add("owner", "-", "host", "owner-key").organiser
+    cohost = users.add("cohost", "-", "host", "cohost-key").organiser
     competition = SqlRoundRepository(database).add_competition(
         title="T",
         mode="live",

@@ -308,16 +308,22 @@ def test_the_embedded_redis_keeps_acknowledged_answers_when_it_dies_too():
                 store.close()
             with running(serve, env, port):
                 assert int(store.info("server")["process_id"]) != redis_pid
-                for number, before in enumerate(joined):
+                rejoined = []
+                for before in joined:
                     client, again = contestant(base, created["code"], "x", before["token"])
                     clients.append(client)
+                    rejoined.append(client)
                     assert again["contestant"]["id"] == before["contestant"]["id"]
-                    points, streak = expected_points([correct(number, 0)])
-                    you = again["state"]["you"]
-                    assert (you["points"], you["streak"]) == (points, streak)
+                    # The question is still open: the answer is known to be in, not scored.
+                    assert again["state"]["you"]["result"]["received"] is True
                     assert again["state"]["question"]["key"] == key
                     retry = client.call("answer", {"question": key, "response": "a"})
                     assert retry == {"ok": True, "accepted": True, "duplicate": True}
+                host_command(base, token, created["id"], "close")
+                for number, client in enumerate(rejoined):
+                    points, streak = expected_points([correct(number, 0)])
+                    you = client.call("me", {})["you"]
+                    assert (you["points"], you["streak"]) == (points, streak)
     finally:
         store.close()
         stop_embedded_redis_or_delete_keys(deployment)

@@ -20,9 +20,9 @@ from engine.services.errors import Conflict, ServiceError
 from tests.web.live_helpers import RIGHT, SINGLE, START, TEXT, TRUE_FALSE, WRONG, import_bank
 from web.wiring import Wiring
 
-PAPER = (SINGLE, TRUE_FALSE, "nd-0016", TEXT)  # nd-0016: multiple, answer a b c
-ANSWERS = {**RIGHT, "nd-0016": ["a", "b", "c"]}
-MISTAKES = {**WRONG, "nd-0016": ["a", "b"]}
+PAPER = (SINGLE, TRUE_FALSE, "nd-0016", TEXT)  # nd-0016: multiple, answer a c d
+ANSWERS = {**RIGHT, "nd-0016": ["a", "c", "d"]}
+MISTAKES = {**WRONG, "nd-0016": ["a", "c"]}
 SCORING = {"speed": "kahoot", "streak_step": 100, "streak_cap": 300, "wrong_penalty": 50}
 LIMIT_MS = 20_000
 #: "Ann" and "ann" are one nickname: the second join is refused.
