@@ -1,0 +1,234 @@
+"""Participation: how many of a unit's, district's or city's people took part, and unit rankings.
+
+A **participant** is a contestant with at least one counted attempt (under the stage's
+attempt rule, :func:`engine.domain.attempts.counted_score`), counted once however many
+attempts they made. Practice never makes a participant: a contestant who only practised
+is not counted, as practice touches no board, result or participation figure.
+
+Each contestant stands for one unit (the one they registered with). A unit's
+``headcount`` is its *own* people, not its child units'; a unit's figures include its
+descendants' (participants and headcount summed), so a bureau's rate covers its offices.
+A district's and a city's figures sum the units placed in them (each unit by its own
+place, once), and the campaign's sum every unit. Rates are exact fractions:
+
+    rate = distinct participants / headcount        (None when the headcount is 0)
+
+A rate may exceed 1 when a roster's headcount is stale; it is reported as it is.
+
+**Unit rankings** weigh three figures, each normalised to 0..1, by whole percentages
+summing to 100 (e.g. 70 % rate, 30 % mean score):
+
+- rate: the rate, capped at 1 (a stale roster must not outweigh the rest); 0 without
+  headcount;
+- mean score: mean points of the unit's participants / the most points one can score
+  (capped at 1); 0 without participants;
+- count: participants / the largest participant count among the units ranked.
+
+The weighted sum orders the units; equal sums are broken by rate, then mean score, then
+participant count (each higher first). Units equal in all of these share a rank
+(1, 2, 2, 4, as boards rank) and are listed by code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from engine.domain.attempts import Attempt, AttemptRule, counted_score
+
+
+class ParticipationError(ValueError):
+    """A roster or participant list that cannot be counted (unknown unit, a cycle...)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A city or a district; a city's ``city`` is its own code."""
+
+    code: str
+    city: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    parent: str | None
+    place: str
+    headcount: int  # the unit's own people, not its child units'
+
+
+@dataclass(frozen=True)
+class Participant:
+    contestant: str
+    unit: str
+    points: int  # the counted score the mean is taken of
+
+
+@dataclass(frozen=True)
+class Figures:
+    participants: int = 0
+    headcount: int = 0
+    points: int = 0  # summed over the participants
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(
+            self.participants + other.participants,
+            self.headcount + other.headcount,
+            self.points + other.points,
+        )
+
+    @property
+    def rate(self) -> Fraction | None:
+        return Fraction(self.participants, self.headcount) if self.headcount else None
+
+    @property
+    def mean_points(self) -> Fraction | None:
+        return Fraction(self.points, self.participants) if self.participants else None
+
+
+@dataclass(frozen=True)
+class Participation:
+    units: dict[str, Figures]  # each with its descendants'
+    districts: dict[str, Figures]
+    cities: dict[str, Figures]
+    campaign: Figures
+
+
+def stage_participants(
+    rule: AttemptRule,
+    unit_of: Mapping[str, str],
+    histories: Mapping[str, Sequence[Attempt]],
+) -> list[Participant]:
+    """The contestants with a counted attempt, once each, with their counted points."""
+    participants = []
+    for contestant, history in histories.items():
+        score = counted_score(rule, history)
+        if score is not None:
+            participants.append(Participant(contestant, unit_of[contestant], score[0]))
+    return participants
+
+
+def participation(
+    places: Iterable[Place], units: Iterable[Unit], participants: Iterable[Participant]
+) -> Participation:
+    """Counts and rates per unit (with its descendants), district, city and campaign."""
+    place_of = {place.code: place for place in places}
+    roster = _check_roster(place_of, units)
+    own = {code: Figures(headcount=unit.headcount) for code, unit in roster.items()}
+    seen = set()
+    for p in participants:
+        if p.contestant in seen:
+            raise ParticipationError(f"contestant {p.contestant!r} is counted twice")
+        if p.unit not in roster:
+            raise ParticipationError(
+                f"contestant {p.contestant!r} stands for unknown unit {p.unit!r}"
+            )
+        seen.add(p.contestant)
+        own[p.unit] += Figures(participants=1, points=p.points)
+
+    totals = {code: Figures() for code in roster}
+    districts: dict[str, Figures] = {}
+    cities: dict[str, Figures] = {}
+    for code, unit in roster.items():
+        for ancestor in _ancestors(roster, code):
+            totals[ancestor] += own[code]
+        place = place_of[unit.place]
+        if place.code != place.city:
+            districts[place.code] = districts.get(place.code, Figures()) + own[code]
+        cities[place.city] = cities.get(place.city, Figures()) + own[code]
+    return Participation(totals, districts, cities, sum(own.values(), Figures()))
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """Whole percentages of rate, mean score and participant count, summing to 100."""
+
+    rate: int = 70
+    mean: int = 30
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        weights = (self.rate, self.mean, self.count)
+        if any(type(w) is not int or w < 0 for w in weights) or sum(weights) != 100:
+            raise ParticipationError(
+                f"weights are whole percentages >= 0 summing to 100, got {weights}"
+            )
+
+
+@dataclass(frozen=True)
+class UnitRanking:
+    unit: str
+    rank: int
+    score: Fraction  # the weighted sum, 0..1
+    rate: Fraction | None
+    mean_points: Fraction | None
+    participants: int
+
+
+def rank_units(
+    figures: Mapping[str, Figures], weighting: Weighting, max_points: int | None = None
+) -> list[UnitRanking]:
+    """Rank the units of ``figures`` (e.g. ``Participation.units``, or only top-level ones).
+
+    ``max_points`` (the most one can score) normalises the mean; it is needed only when
+    the mean has a weight.
+    """
+    if weighting.mean and (type(max_points) is not int or max_points < 1):
+        raise ParticipationError(f"a weighted mean needs max_points >= 1, got {max_points!r}")
+    most = max((f.participants for f in figures.values()), default=0)
+
+    def score(f: Figures) -> Fraction:
+        rate = min(f.rate or Fraction(0), Fraction(1))
+        mean = min(f.mean_points / max_points, Fraction(1)) if max_points and f.mean_points else 0
+        count = Fraction(f.participants, most) if most else 0
+        return (weighting.rate * rate + weighting.mean * mean + weighting.count * count) / 100
+
+    # Higher first on each; the code only orders units that tie on all of them.
+    keys = {
+        code: (score(f), f.rate or 0, f.mean_points or 0, f.participants)
+        for code, f in figures.items()
+    }
+    order = sorted(keys, key=lambda code: (tuple(-x for x in keys[code]), code))
+    rankings: list[UnitRanking] = []
+    for i, code in enumerate(order):
+        tied = i and keys[code] == keys[order[i - 1]]
+        f = figures[code]
+        rankings.append(
+            UnitRanking(
+                code,
+                rankings[-1].rank if tied else i + 1,
+                keys[code][0],
+                f.rate,
+                f.mean_points,
+                f.participants,
+            )
+        )
+    return rankings
+
+
+def _check_roster(place_of: Mapping[str, Place], units: Iterable[Unit]) -> dict[str, Unit]:
+    roster: dict[str, Unit] = {}
+    for unit in units:
+        if unit.code in roster:
+            raise ParticipationError(f"unit {unit.code!r} appears twice")
+        if unit.place not in place_of:
+            raise ParticipationError(f"unit {unit.code!r} is placed in unknown {unit.place!r}")
+        if type(unit.headcount) is not int or unit.headcount < 0:
+            raise ParticipationError(f"unit {unit.code!r} has headcount {unit.headcount!r}")
+        roster[unit.code] = unit
+    for code, unit in roster.items():
+        if unit.parent is not None and unit.parent not in roster:
+            raise ParticipationError(f"unit {code!r} has unknown parent {unit.parent!r}")
+        _ancestors(roster, code)  # raises on a cycle
+    return roster
+
+
+def _ancestors(roster: Mapping[str, Unit], code: str) -> list[str]:
+    """The unit itself, its parent, ... up to its top-level unit."""
+    chain = [code]
+    while (parent := roster[chain[-1]].parent) is not None:
+        if parent in chain:
+            raise ParticipationError(f"units {' > '.join([*chain, parent])} form a cycle")
+        chain.append(parent)
+    return chain
