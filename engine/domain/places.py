@@ -21,7 +21,7 @@ from pathlib import Path
 
 from engine.domain.hant import to_traditional
 from engine.domain.identity import fold
-from engine.domain.sheets import Cells, RowProblem, find_columns, text
+from engine.domain.sheets import Cells, Columns, RowProblem, blank, find_columns, text
 
 GUANGDONG_FILE = Path(__file__).parent / "data" / "guangdong_divisions.csv"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -192,7 +192,9 @@ PLACE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def tree_from_rows(rows: Sequence[tuple[int, Cells]]) -> tuple[PlaceTree | None, list[RowProblem]]:
+def tree_from_rows(
+    rows: Sequence[tuple[int, Cells]],
+) -> tuple[PlaceTree | None, list[RowProblem]]:
     """A campaign's own places from a sheet: code, name, optional parent (a code or name
     of a place above it in the list), slug (the code when it is a slug) and English
     name. Every problem is named by row; no tree unless there is none."""
@@ -202,34 +204,42 @@ def tree_from_rows(rows: Sequence[tuple[int, Cells]]) -> tuple[PlaceTree | None,
     places: list[Place] = []
     seen: dict[str, int] = {}
     for number, cells in rows:
-        if number <= columns.row or not any(text(value) for value in cells):
+        if number <= columns.row or blank(cells):
             continue
-        code, name, parent_name, slug, en = (
-            text(columns.value(cells, name)) for name in ("code", "name", "parent", "slug", "en")
-        )
-        slug = slug.lower() or code.lower()
-        wrong = []
-        if not code:
-            wrong.append("no code")
-        if not name:
-            wrong.append("no name")
-        if slug and not SLUG.match(slug):
-            wrong.append(f"slug {slug!r} is not lower-case ASCII letters, digits and hyphens")
-        for key in dict.fromkeys((code, slug)):
-            if key and key in seen:
-                wrong.append(f"{key!r} repeats row {seen[key]}")
-        parent = None
-        if parent_name:
-            above = PlaceTree(tuple(places)).find(parent_name)
-            parent = above.code if above else None
-            if above is None:
-                wrong.append(f"parent {parent_name!r} is not a place above this row")
-        if wrong:
+        place, wrong = _place_row(cells, columns, places, seen)
+        if place is None:
             problems.extend(RowProblem(number, message) for message in wrong)
             continue
-        seen[code] = seen[slug] = number
-        kind = PlaceKind.CITY if parent is None else PlaceKind.DISTRICT
-        places.append(_place(code, slug, name, en, kind, parent))
+        seen[place.code] = seen[place.slug] = number
+        places.append(place)
     if not places and not problems:
         problems.append(RowProblem(None, "no places below the header"))
     return (None if problems else PlaceTree(tuple(places))), problems
+
+
+def _place_row(
+    cells: Cells, columns: Columns, above: list[Place], seen: dict[str, int]
+) -> tuple[Place | None, list[str]]:
+    code, name, parent_name, slug, en = (
+        text(columns.value(cells, field)) for field in ("code", "name", "parent", "slug", "en")
+    )
+    wrong = []
+    if not code:
+        wrong.append("no code")
+    if not name:
+        wrong.append("no name")
+    if slug and not SLUG.match(slug):
+        wrong.append(f"slug {slug!r} is not lower-case ASCII letters, digits and hyphens")
+    elif code and not slug and not SLUG.match(code.lower()):
+        wrong.append(f"code {code!r} is no slug (ASCII): give a slug column")
+    slug = slug or code.lower()
+    for key in dict.fromkeys((code, slug)):
+        if key and key in seen:
+            wrong.append(f"{key!r} repeats row {seen[key]}")
+    parent = PlaceTree(tuple(above)).find(parent_name) if parent_name else None
+    if parent_name and parent is None:
+        wrong.append(f"parent {parent_name!r} is not a place above this row")
+    if wrong:
+        return None, wrong
+    kind = PlaceKind.CITY if parent is None else PlaceKind.DISTRICT
+    return _place(code, slug, name, en, kind, None if parent is None else parent.code), []

@@ -159,12 +159,13 @@ def test_a_campaign_brings_its_own_places() -> None:
             ["编码", "名称", "上级", "英文名"],
             ["north", "北区", None, "North"],
             ["n1", "北一片", "北区", None],
-            ["n2", "北二片", "north", None],
+            ["N2", "北二片", "north", None],
         )
     )
     assert problems == []
     assert tree is not None
-    assert [p.code for p in tree.children("north")] == ["n1", "n2"]
+    assert [p.code for p in tree.children("north")] == ["n1", "N2"]
+    assert tree.get("N2").slug == "n2"
     assert tree.find("North") is tree.get("north")
     assert tree.find("北一片").slug == "n1"
     assert tree.get("n1").kind is PlaceKind.DISTRICT
@@ -189,8 +190,17 @@ def test_an_own_list_with_problems_is_refused_row_by_row() -> None:
         RowProblem(4, "no code"),
         RowProblem(5, "no name"),
         RowProblem(6, "parent '己' is not a place above this row"),
-        RowProblem(7, "slug 'f f' is not lower-case ASCII letters, digits and hyphens"),
+        RowProblem(7, "slug 'F F' is not lower-case ASCII letters, digits and hyphens"),
     ]
+
+
+def test_an_own_list_with_chinese_codes_needs_slugs() -> None:
+    tree, problems = tree_from_rows(sheet(["编码", "名称"], ["北", "北区"]))
+    assert tree is None
+    assert problems == [RowProblem(2, "code '北' is no slug (ASCII): give a slug column")]
+    tree, problems = tree_from_rows(sheet(["编码", "名称", "标识"], ["北", "北区", "north"]))
+    assert tree is not None
+    assert tree.find("north") is tree.get("北")
 
 
 def test_an_own_list_without_a_header_is_refused() -> None:
