@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from engine.domain.identity import fold
 from engine.domain.places import guangdong
 from engine.domain.sheets import RowProblem, whole_number
-from engine.domain.units import read_members, read_roster
+from engine.domain.units import folded, read_members, read_roster
 
 HEADER = ["单位名称", "所属地区", "应参与人数", "上级单位", "单位编码"]
 
@@ -231,3 +234,13 @@ def test_a_member_list_with_units_needs_the_roster() -> None:
     members, problems = read_members(rows[:2])
     assert members is None
     assert problems == [RowProblem(1, "column '单位' names units, but the campaign has no roster")]
+
+
+@given(st.text(st.characters(max_codepoint=127)))
+def test_the_quick_fold_of_ascii_is_identitys_fold(text: str) -> None:
+    assert folded(text) == fold(text)
+
+
+@given(st.text(st.characters(blacklist_categories=["Cs"]), max_size=12))
+def test_the_quick_fold_of_any_text_is_identitys_fold(text: str) -> None:
+    assert folded(text) == fold(text)
