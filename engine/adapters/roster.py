@@ -5,8 +5,9 @@ domain's rules (``engine.domain.units``, ``engine.domain.places``), which name e
 problem by row; here each becomes ``file:row: what is wrong``. CSV is UTF-8 with or
 without a byte-order mark, else GB18030 (what Excel on Chinese Windows saves). A
 workbook is read from the sheet named for the list (单位 or ``units``...), else the
-first; it is streamed, so a cell merged over several rows holds its value only in its
-first row: the others read as empty and are reported so.
+first. A cell merged down a column (a 所属地区 written once for a block of units)
+counts for every row it covers; a workbook too big to hold whole (a member list of a
+million) is streamed instead, and there a merged cell counts for its first row only.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.adapters.bankfile import FileProblem
 from engine.domain.places import PlaceTree, tree_from_rows
@@ -32,6 +34,8 @@ T = TypeVar("T")
 MAX_ROWS = 2_000_000
 #: A workbook unpacking beyond this is refused before it is opened (a zip bomb).
 MAX_INFLATED_BYTES = 512 * 1024 * 1024
+#: Above this a workbook is streamed: held whole, openpyxl takes ~50 times its size.
+STREAM_ABOVE_BYTES = 4 * 1024 * 1024
 UNIT_SHEETS = ("单位", "单位名单", "units", "roster")
 MEMBER_SHEETS = ("成员", "名单", "人员名单", "members")
 PLACE_SHEETS = ("地区", "places")
@@ -102,19 +106,31 @@ def _workbook_rows(data: bytes, sheets: Sequence[str]) -> tuple[Rows | None, str
         return None, "not a workbook (.xlsx): the file is not a zip archive"
     if inflated > MAX_INFLATED_BYTES:
         return None, f"the workbook unpacks to {inflated} bytes, over {MAX_INFLATED_BYTES}"
+    streamed = len(data) > STREAM_ABOVE_BYTES
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=streamed, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         return None, f"not a readable workbook (.xlsx): {type(error).__name__}"
     try:
         named = {header_key(sheet.title): sheet for sheet in book.worksheets}
         wanted = [header_key(name) for name in sheets]
         sheet = next((named[name] for name in wanted if name in named), book.worksheets[0])
-        rows: Rows = []
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_ROWS:
+        grid: list[list[object]] = []
+        for cells in sheet.iter_rows(values_only=True):
+            if len(grid) == MAX_ROWS:
                 return None, f"sheet {sheet.title!r} has more than {MAX_ROWS} rows"
-            rows.append((number, cells))
-        return rows, ""
+            grid.append(list(cells))
+        if not streamed:
+            _fill_merged(sheet, grid)
+        return list(enumerate(grid, start=1)), ""
     finally:
         book.close()
+
+
+def _fill_merged(sheet: Worksheet, grid: list[list[object]]) -> None:
+    """A merged range's value copied into each of its cells, as the organiser sees it."""
+    for merged in sheet.merged_cells.ranges:
+        value = grid[merged.min_row - 1][merged.min_col - 1]
+        for row in grid[merged.min_row - 1 : merged.max_row]:
+            for col in range(merged.min_col - 1, min(merged.max_col, len(row))):
+                row[col] = value

@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from engine.adapters import roster as roster_files
 from engine.adapters.roster import load_members, load_places, load_roster, read_rows
 from engine.domain.places import guangdong
 
@@ -41,6 +42,16 @@ def test_a_workbook_row_is_the_row_excel_shows() -> None:
     roster, _ = load_roster((FIXTURES / "units.xlsx").read_bytes(), "units.xlsx", guangdong())
     assert roster is not None
     assert roster.units[0].row == 4  # a title, an empty row, the header
+
+
+def test_a_streamed_workbook_reads_a_merged_cell_in_its_first_row_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(roster_files, "STREAM_ABOVE_BYTES", 0)
+    data = (FIXTURES / "units.xlsx").read_bytes()
+    roster, problems = load_roster(data, "units.xlsx", guangdong())
+    assert roster is None
+    assert [str(p) for p in problems] == ["units.xlsx:6: no place"]
 
 
 def test_a_bad_roster_is_refused_with_file_and_row() -> None:
