@@ -34,6 +34,7 @@ CODE_OF_STATUS = {
     409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    416: "range_not_satisfiable",
     422: "invalid",
     429: "too_many_requests",
 }
@@ -84,8 +85,10 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         code = CODE_OF_STATUS.get(status, "http_error")
         response = error_response(status, code, error.description or error.name)
-        if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
-            response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+        # The exception's own headers stay: Allow on a 405, Content-Range on a 416.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
         return response
 
     def on_store_unavailable(error: Exception) -> Response:

@@ -115,8 +115,22 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
+        yield ChineseByDefault(launched)
         launched.close()
+
+
+class ChineseByDefault:
+    """The browser, whose new contexts read zh-CN unless a test asks for another
+    locale: the pages follow the browser's language until the reader picks one."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        return self._browser.new_context(**{"locale": "zh-CN", **options})
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
 
 
 def console_log_in(

@@ -149,3 +149,20 @@ def test_vendored_client_is_the_pinned_release_with_its_licence() -> None:
     # live-socket.js imports it by this relative path.
     helper = (VENDOR.parents[1] / "js" / "live-socket.js").read_text()
     assert 'from "../vendor/socket.io-client/socket.io.esm.min.js"' in helper
+
+
+@pytest.mark.parametrize("path", ["/", "/play", "/console", "/api/docs", "/verify/NOPE"])
+def test_every_page_links_an_icon_that_is_served(client, path) -> None:
+    html = client.get(path).get_data(as_text=True)
+    link = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', html)
+    assert link is not None, path
+    with client.get(link.group(1)) as icon:
+        assert icon.status_code == 200
+        assert icon.mimetype == "image/svg+xml"
+        assert icon.data.startswith(b"<svg")
+
+
+def test_the_old_favicon_path_points_at_the_icon(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/static/favicon.svg")

@@ -49,6 +49,12 @@ def index() -> str:
     return render_template("index.html")
 
 
+@pages.get("/favicon.ico")
+def favicon() -> Response:
+    # Pages link the SVG icon; this is for clients that ask the old fixed path.
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @pages.get("/play")
 @pages.get("/play/<code>")
 def play(code: str = "") -> str:

@@ -311,10 +311,23 @@ let current = readStored();
 function readStored() {
   try {
     const stored = localStorage.getItem(STORED);
-    return LOCALES.includes(stored) ? stored : DEFAULT;
+    return LOCALES.includes(stored) ? stored : fromBrowser();
   } catch {
-    return DEFAULT;
+    return fromBrowser();
   }
+}
+
+// Until the reader picks a language, the browser's own list decides: Traditional for
+// zh-Hant and the Taiwan, Hong Kong and Macau tags, Simplified for other Chinese,
+// English for English; anything else gets the default.
+function fromBrowser() {
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const lower = String(tag).toLowerCase();
+    if (/^zh-(hant|tw|hk|mo)\b/.test(lower)) return "zh-Hant";
+    if (lower === "zh" || lower.startsWith("zh-")) return "zh-Hans";
+    if (lower === "en" || lower.startsWith("en-")) return "en";
+  }
+  return DEFAULT;
 }
 
 export function locale() {

@@ -909,6 +909,8 @@ form.addEventListener("submit", (event) => {
   else live.socket.connect();
 });
 
+find("join-button").disabled = false;
+
 form.elements.code.addEventListener("change", () => {
   const code = form.elements.code.value.trim().toUpperCase();
   if (code.length >= 4) loadInfo(code);
