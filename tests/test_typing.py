@@ -1,0 +1,21 @@
+"""The type checker is part of the test suite: mypy on ``engine`` and ``web`` with the
+settings in pyproject.toml (strict on the domain and the ports)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def test_mypy_finds_no_errors():
+    result = subprocess.run(
+        [str(BIN / "mypy"), "engine", "web"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
