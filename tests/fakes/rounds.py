@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from engine.domain.ownership import Hosting
+
 COMPETITION_FIELDS = (
     "title", "mode", "bank_slug", "bank_version", "bank_hash", "rules", "created_by", "owner_id",
 )  # fmt: skip
@@ -52,6 +54,10 @@ class InMemoryRoundRepository:
         row = {"id": len(self._rounds) + 1, **dict.fromkeys(ROUND_FIELDS), **fields}
         self._rounds[row["id"]] = row
         return copy.deepcopy(row)
+
+    def every_competition(self) -> list[dict[str, Any]]:
+        """Not a port method: what the host fake reads."""
+        return [copy.deepcopy(c) for _, c in sorted(self._competitions.items())]
 
     def round(self, round_id: int) -> dict[str, Any] | None:
         return copy.deepcopy(self._rounds.get(round_id))
@@ -155,3 +161,38 @@ class InMemoryDrawRepository:
             return False
         row["disqualified"] = [*row["disqualified"], {"contestant": contestant, "reason": reason}]
         return True
+
+
+class InMemoryHostRepository:
+    """Owners come from the competitions of a round store; co-hosts are kept here."""
+
+    def __init__(self, rounds: InMemoryRoundRepository) -> None:
+        self._rounds = rounds
+        self._cohosts: dict[int, list[int]] = {}
+
+    def hosting(self, competition_id: int) -> Hosting | None:
+        competition = self._rounds.competition(competition_id)
+        if competition is None:
+            return None
+        cohosts = frozenset(self._cohosts.get(competition_id, []))
+        return Hosting(competition_id, competition["owner_id"], cohosts)
+
+    def add_cohost(self, competition_id: int, user_id: int) -> None:
+        hosts = self._cohosts.setdefault(competition_id, [])
+        if user_id not in hosts:
+            hosts.append(user_id)
+
+    def remove_cohost(self, competition_id: int, user_id: int) -> None:
+        if user_id in self._cohosts.get(competition_id, []):
+            self._cohosts[competition_id].remove(user_id)
+
+    def competitions(self, host_id: int | None) -> list[dict[str, Any]]:
+        """Newest first, as SQL orders them."""
+        every = self._rounds.every_competition()[::-1]
+        if host_id is None:
+            return every
+        return [
+            c
+            for c in every
+            if c["owner_id"] == host_id or host_id in self._cohosts.get(c["id"], [])
+        ]
