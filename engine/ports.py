@@ -27,7 +27,7 @@ from engine.domain.standings import BoardEntry, BoardStanding, Profile, Scope
 
 
 class Clock(Protocol):
-    """Server time in milliseconds since the epoch; the domain takes ``now`` from it."""
+    """Server time in milliseconds since the epoch, which services hand the domain as ``now``."""
 
     def now_ms(self) -> int: ...
 
@@ -36,7 +36,7 @@ class Clock(Protocol):
 
 
 class UserRepository(Protocol):
-    """Organiser and contestant accounts with their password hashes."""
+    """Organiser accounts with their password hashes."""
 
     def add(self, username: str, password_hash: str, role: str, token_key: str) -> Account: ...
 
@@ -384,11 +384,14 @@ class LiveStore(Protocol):
     ) -> AnswerOutcome:
         """Accept one judged answer with its board update and log entry, at once."""
 
-    def void_question(self, round_id: int, index: int, competition_id: int | None) -> int: ...
+    def void_question(self, round_id: int, index: int, competition_id: int | None) -> int:
+        """Take a skipped question's answers off every board; how many, once each."""
 
-    def publish_question(self, round_id: int, index: int) -> int: ...
+    def publish_question(self, round_id: int, index: int) -> int:
+        """Put a closed question's answers on the held public boards; how many."""
 
-    def published_through(self, round_id: int) -> int: ...
+    def published_through(self, round_id: int) -> int:
+        """The last question on the public boards (-1: none)."""
 
     def answers(self, round_id: int, index: int) -> dict[str, dict[str, Any]]: ...
 
