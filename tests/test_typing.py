@@ -1,5 +1,6 @@
 """The type checker is part of the test suite: mypy on ``engine`` and ``web`` with the
-settings in pyproject.toml (strict on the domain and the ports)."""
+settings in pyproject.toml (strict on the domain and the ports), and on the fakes and the
+service tests, which hold each fake to its port by wiring it into a service."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ BIN = Path(sys.executable).parent
 
 def test_mypy_finds_no_errors():
     result = subprocess.run(
-        [str(BIN / "mypy"), "engine", "web"],
+        [str(BIN / "mypy"), "engine", "web", "tests/fakes", "tests/services"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -42,7 +42,7 @@ SNAPSHOT_EVERY_MS = 500
 PAGE_LIMIT = 1000
 AROUND_LIMIT = 50
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_REASONS: dict[str, type[LeaderboardError]] = {
+_REASONS: dict[str, type[ValueError]] = {
     "unknown_contestant": UnknownContestantError,
     "out_of_range": ScoreOutOfRangeError,
 }
@@ -159,11 +159,9 @@ class InMemoryLeaderboard:
         if profile is None:
             return "unknown_contestant"
         board = self._competitions.setdefault(competition, {}) if competition else None
-        competition_delta = 0
-        if board is not None:
-            competition_delta = _delta(board.get(contestant, 0), points, ms)
-            if competition_delta is None:
-                return "out_of_range"
+        competition_delta = None if board is None else _delta(board.get(contestant, 0), points, ms)
+        if board is not None and competition_delta is None:
+            return "out_of_range"
         score = self._board(round_key, "live", ALL)[contestant]
         delta = _delta(score, points, ms)
         if delta is None:
@@ -173,7 +171,7 @@ class InMemoryLeaderboard:
             for scope in scopes_of(profile):
                 target = self._board(round_key, view, scope)
                 target[contestant] = target.get(contestant, 0) + delta
-        if board is not None and competition is not None:
+        if board is not None and competition is not None and competition_delta is not None:
             board[contestant] = board.get(contestant, 0) + competition_delta
             self._competition_profiles.setdefault(competition, {}).setdefault(contestant, profile)
         return decode_score(score + delta)

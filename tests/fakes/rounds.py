@@ -89,9 +89,9 @@ class InMemoryRoundRepository:
             key = (join["round_id"], join["contestant"])
             self._contestants.setdefault(key, {f: join.get(f) for f in CONTESTANT_FIELDS})
         for answer in answers:
-            key = (answer["round_id"], answer["contestant"], answer["question_index"])
+            at = (answer["round_id"], answer["contestant"], answer["question_index"])
             row = {f: answer.get(f) for f in ANSWER_FIELDS}
-            self._answers.setdefault(key, {**row, "voided": bool(row["voided"])})
+            self._answers.setdefault(at, {**row, "voided": bool(row["voided"])})
         self._voided |= {(v["round_id"], v["question_index"]) for v in voids}
         for (round_id, _, index), row in self._answers.items():
             if (round_id, index) in self._voided:
