@@ -226,6 +226,12 @@ class InMemoryLeaderboard:
     def competition_count(self, competition_id: int | str) -> int:
         return len(self._competitions.get(_checked_id(competition_id), {}))
 
+    def live_score(self, round_id: int | str, contestant: str) -> float | None:
+        """Not a port method: the contestant's composite score on the round's live "all"
+        board, as the live store reads it (Redis gives a float)."""
+        score = self._boards.get((_checked_id(round_id), "live", "all"), {}).get(contestant)
+        return None if score is None else float(score)
+
     def _read(self, round_id: int | str, scope: Scope, view: str) -> Board:
         if view not in ("public", "live"):
             raise LeaderboardError(f"a view is 'public' or 'live', got {view!r}")

@@ -1,31 +1,63 @@
-"""The live store's round states and schedules in memory: what opening, driving and
-finishing a round's clock touches (``Competitions.open_round`` and the ticker's reads).
+"""The live store in memory: round states and schedules, contestants, self-paced
+attempts and accepting answers, on an in-memory leaderboard.
 
-Deliberately partial: joining, bans, self-paced attempts and the answer path (the
-answer, void and publish scripts with their board deltas) are not faked. They are one
-atomic script each in Redis and are tested there (tests/integration), so a copy here
-would be a second implementation with no contract suite to hold it to the first.
+Deliberately partial: bans, voiding a skipped question and publishing a closed one to
+held boards are not faked (they take back or replay exactly what each answer added to
+every board, in one script each; tests/integration runs them on Redis). The rest passes
+tests/contract/test_live_store.py with ``RedisLiveStore``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
+from engine.domain.ranking import ScoreOutOfRangeError
 from engine.domain.rounds import LiveRound, LiveStatus
-from engine.ports import Leaderboard
+from engine.domain.standings import UnknownContestantError
+from tests.fakes.leaderboard import InMemoryLeaderboard
 
 
-class InMemoryRoundStates:
-    def __init__(self, leaderboard: Leaderboard) -> None:
+@dataclass(frozen=True)
+class Reading:
+    running: bool
+    attempt: str | None
+    progress: str
+    score: float | None
+    first: dict[str, Any] | None
+    banned: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    result: dict[str, Any] | None = None
+    reason: str | None = None
+    progress: str | None = None
+    score: float | None = None
+
+
+class InMemoryLiveStore:
+    def __init__(self, leaderboard: InMemoryLeaderboard) -> None:
         self._boards = leaderboard
         self._states: dict[int, LiveRound] = {}
         self._running: dict[int, int] = {}  # round -> seq
         self._deadlines: dict[int, int] = {}
         self._windows: dict[int, int] = {}
         self._claims: set[str] = set()
-        self.log: list[Mapping[str, str]] = []  # what went to the answer log
+        self._holders: dict[tuple[int, str], str] = {}  # (round, entry key) -> contestant
+        self._profiles: dict[int, dict[str, str]] = {}  # round -> contestant -> JSON
+        self._attempts: dict[tuple[int, str], str] = {}
+        self._progress: dict[tuple[int, str], str] = {}
+        self._answers: dict[tuple[int, int], dict[str, str]] = {}  # (round, index) -> JSON
+        self._options: dict[tuple[int, int], dict[str, int]] = {}
+        self.log: list[dict[str, str]] = []  # what went to the answer log
         self.log_key = "answer-log"
         self.appended = 0
+
+    # --- the round's state -------------------------------------------------------------
 
     def load(self, round_id: int) -> LiveRound | None:
         return self._states.get(round_id)
@@ -45,6 +77,8 @@ class InMemoryRoundStates:
 
     def hold_boards(self, round_id: int) -> None:
         self._boards.hold(round_id)
+
+    # --- which rounds need attention ---------------------------------------------------
 
     def schedule(self, round_id: int, state: LiveRound, close_at: int | None) -> None:
         if state.status is LiveStatus.FINISHED:
@@ -80,3 +114,136 @@ class InMemoryRoundStates:
             return False
         self._claims.add(name)
         return True
+
+    # --- contestants -------------------------------------------------------------------
+
+    def join(
+        self,
+        round_id: int,
+        unique: Sequence[str],
+        profile: Mapping[str, Any],
+        log: Mapping[str, str],
+        *,
+        also_banned: Sequence[str] = (),
+    ) -> tuple[str, str]:
+        self.appended += 1
+        for key in unique:
+            if (round_id, key) in self._holders:
+                return self._holders[round_id, key], "taken"
+        profiles = self._profiles.setdefault(round_id, {})
+        contestant = str(len(profiles) + 1)
+        for key in unique:
+            self._holders[round_id, key] = contestant
+        profiles[contestant] = json.dumps(profile, ensure_ascii=False)
+        self.log.append({"contestant": contestant, **log})
+        return contestant, "created"
+
+    def profile(self, round_id: int, contestant: str) -> dict[str, Any] | None:
+        raw = self._profiles.get(round_id, {}).get(contestant)
+        return None if raw is None else json.loads(raw)
+
+    def contestant_count(self, round_id: int) -> int:
+        return len(self._profiles.get(round_id, {}))
+
+    def contestants(self, round_id: int) -> dict[str, dict[str, Any]]:
+        return {c: json.loads(raw) for c, raw in self._profiles.get(round_id, {}).items()}
+
+    def is_kicked(self, round_id: int, contestant: str) -> bool:
+        return False  # no bans here
+
+    def banned(self, round_id: int) -> dict[str, float | None]:
+        return {}
+
+    # --- self-paced attempts -----------------------------------------------------------
+
+    def create_attempt(self, round_id: int, contestant: str, attempt: str) -> None:
+        self._attempts.setdefault((round_id, contestant), attempt)
+
+    def attempt(self, round_id: int, contestant: str) -> str | None:
+        return self._attempts.get((round_id, contestant))
+
+    def selfpaced_reading(
+        self, round_id: int, contestant: str, answering: int | None = None
+    ) -> Reading:
+        score, first = None, None
+        if answering is not None:
+            score = self._boards.live_score(round_id, contestant)
+            first = self.answer_of(round_id, answering, contestant)
+        return Reading(
+            running=round_id in self._windows,
+            attempt=self.attempt(round_id, contestant),
+            progress=self._progress.get((round_id, contestant), ""),
+            score=score,
+            first=first,
+        )
+
+    def save_attempt(self, round_id: int, contestant: str, read: str, attempt: str) -> bool:
+        if self._attempts.get((round_id, contestant)) != read:
+            return False
+        self._attempts[round_id, contestant] = attempt
+        return True
+
+    # --- answers -----------------------------------------------------------------------
+
+    def progress(self, round_id: int, contestant: str) -> tuple[str, float | None]:
+        progress = self._progress.get((round_id, contestant), "")
+        return progress, self._boards.live_score(round_id, contestant)
+
+    def record_answer(
+        self,
+        round_id: int,
+        competition_id: int | None,
+        contestant: str,
+        index: int,
+        *,
+        seq: int | None,
+        expected_progress: str,
+        new_progress: str,
+        expected_score: float | None,
+        points: int,
+        response_ms: int,
+        result: Mapping[str, Any],
+        options: Sequence[str],
+        log: Mapping[str, str],
+    ) -> Outcome:
+        """lua/answer.lua's steps, in its order."""
+        self.appended += 1
+        state = self._states.get(round_id)
+        if seq is not None and (state is None or state.seq != seq):
+            return Outcome("stale")
+        answers = self._answers.setdefault((round_id, index), {})
+        if contestant in answers:
+            return Outcome("duplicate", json.loads(answers[contestant]))
+        progress, score = self.progress(round_id, contestant)
+        if progress != expected_progress or (score or 0.0) != (expected_score or 0.0):
+            return Outcome("retry", progress=progress, score=score)
+        try:
+            self._boards.add(
+                round_id, contestant, points, response_ms, competition_id=competition_id
+            )
+        except UnknownContestantError:
+            return Outcome("refused", reason="unknown_contestant")
+        except ScoreOutOfRangeError:
+            return Outcome("refused", reason="out_of_range")
+        answers[contestant] = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+        self._progress[round_id, contestant] = new_progress
+        counts = self._options.setdefault((round_id, index), {})
+        for option in options:
+            counts[option] = counts.get(option, 0) + 1
+        self.log.append(dict(log))
+        total = self._boards.live_score(round_id, contestant)
+        return Outcome("accepted", dict(result), progress=new_progress, score=total)
+
+    def answers(self, round_id: int, index: int) -> dict[str, dict[str, Any]]:
+        found = self._answers.get((round_id, index), {})
+        return {c: json.loads(raw) for c, raw in found.items()}
+
+    def answer_of(self, round_id: int, index: int, contestant: str) -> dict[str, Any] | None:
+        raw = self._answers.get((round_id, index), {}).get(contestant)
+        return None if raw is None else json.loads(raw)
+
+    def answer_count(self, round_id: int, index: int) -> int:
+        return len(self._answers.get((round_id, index), {}))
+
+    def option_counts(self, round_id: int, index: int) -> dict[str, int]:
+        return dict(self._options.get((round_id, index), {}))

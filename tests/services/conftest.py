@@ -10,13 +10,15 @@ import pytest
 from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
 from engine.services.competitions import Competitions
+from engine.services.entrants import EntryGate, EntryLimits
 from engine.services.lucky_draws import LuckyDraws
 from engine.services.ownership import Ownership
+from engine.services.selfpaced import SelfPacedRounds
 from tests.fakes.accounts import InMemoryAccountCache, InMemoryThrottle, InMemoryUserRepository
 from tests.fakes.banks import InMemoryBankRepository, InMemoryMediaStore
 from tests.fakes.clock import FakeClock
 from tests.fakes.leaderboard import InMemoryLeaderboard
-from tests.fakes.live import InMemoryRoundStates
+from tests.fakes.live import InMemoryLiveStore
 from tests.fakes.rounds import (
     InMemoryDrawRepository,
     InMemoryHostRepository,
@@ -33,12 +35,13 @@ class Fakes:
     throttle: InMemoryThrottle
     rounds: InMemoryRoundRepository
     leaderboard: InMemoryLeaderboard
-    states: InMemoryRoundStates
+    store: InMemoryLiveStore
     accounts: Accounts
     banks: BankAuthoring
     competitions: Competitions
     ownership: Ownership
     draws: LuckyDraws
+    selfpaced: SelfPacedRounds
 
 
 @pytest.fixture
@@ -52,21 +55,29 @@ def fakes() -> Fakes:
         audio_duration_ms=lambda data: None,
     )
     rounds, leaderboard = InMemoryRoundRepository(), InMemoryLeaderboard()
-    states = InMemoryRoundStates(leaderboard)
-    # The partial live store stands in where only round states are touched.
-    competitions = Competitions(rounds, states, banks)  # type: ignore[arg-type]
+    store = InMemoryLiveStore(leaderboard)
+    # The fake live store has no bans, voids or publishing (tests/fakes/live.py).
+    competitions = Competitions(rounds, store, banks)  # type: ignore[arg-type]
+    gate = EntryGate(throttle, EntryLimits(), secret_key="test")
     return Fakes(
         clock=clock,
         users=users,
         throttle=throttle,
         rounds=rounds,
         leaderboard=leaderboard,
-        states=states,
+        store=store,
         accounts=accounts,
         banks=banks,
         competitions=competitions,
         ownership=Ownership(InMemoryHostRepository(rounds), users, competitions),
         draws=LuckyDraws(InMemoryDrawRepository(), competitions, lambda n: bytes(range(n))),
+        selfpaced=SelfPacedRounds(
+            competitions,
+            store,  # type: ignore[arg-type]
+            leaderboard,
+            media_url=lambda digest: f"/media/{digest}",
+            gate=gate,
+        ),
     )
 
 

@@ -21,7 +21,7 @@ def test_a_live_round_opens_in_its_lobby_with_codes_to_find_it(fakes: Fakes, ban
     assert fakes.competitions.round_id_by_watch_code(row["watch_code"]) == row["id"]
     plan = fakes.competitions.plan(row["id"])
     assert [q.key for q in plan.questions] == KEYS
-    state = fakes.states.load(row["id"])
+    state = fakes.store.load(row["id"])
     assert state is not None
     assert (state.status, state.total) == (LiveStatus.LOBBY, 3)
     assert fakes.competitions.competition(competition["id"])["rounds"] == [row]
@@ -45,9 +45,9 @@ def test_a_self_paced_round_is_tracked_until_its_window_closes(fakes: Fakes, ban
     with pytest.raises(Invalid):
         fakes.competitions.open_round(competition["id"])
     row = fakes.competitions.open_round(competition["id"], window=(1_000, 61_000))
-    assert fakes.states.window_tracked(row["id"])
-    assert fakes.states.windows_due(0) == []
-    assert fakes.states.windows_due(10**12) == [row["id"]]
+    assert fakes.store.window_tracked(row["id"])
+    assert fakes.store.windows_due(0) == []
+    assert fakes.store.windows_due(10**12) == [row["id"]]
 
 
 def test_only_hosts_see_a_competition_and_the_owner_appoints_cohosts(
