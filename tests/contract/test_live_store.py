@@ -1,6 +1,6 @@
 """The live store's contract, as far as the in-memory fake goes (see tests/fakes/live.py):
-``RedisLiveStore`` on every configured Redis, and the fake. Bans, voids and publishing
-are RedisLiveStore's alone and tested through the services (tests/integration)."""
+``RedisLiveStore`` on every configured Redis, and the fake. Bans are RedisLiveStore's
+alone and tested through the services (tests/integration)."""
 
 from __future__ import annotations
 
@@ -101,7 +101,9 @@ def test_an_attempt_is_created_once_and_saved_over_the_one_read(
     assert store.attempt(7, "1") == "moved"
 
 
-def answer(store: LiveStore, contestant: str, index: int, **given: Any) -> Any:
+def answer(
+    store: LiveStore, contestant: str, index: int, competition_id: int | None = None, **given: Any
+) -> Any:
     fields: dict[str, Any] = {
         "seq": None,
         "expected_progress": "",
@@ -113,7 +115,7 @@ def answer(store: LiveStore, contestant: str, index: int, **given: Any) -> Any:
         "options": ["a"],
         "log": {"kind": "answer", "round": "7", "contestant": contestant},
     }
-    return store.record_answer(7, None, contestant, index, **{**fields, **given})
+    return store.record_answer(7, competition_id, contestant, index, **{**fields, **given})
 
 
 def test_a_self_paced_answer_counts_once_from_the_progress_it_was_scored_from(
@@ -158,3 +160,52 @@ def test_a_live_answer_judged_at_an_old_seq_is_stale(stores: tuple[LiveStore, An
     store.create(7, LiveRound((10,), LiveStatus.QUESTION_OPEN, 0, 0, 10_000, seq=3))
     assert answer(store, "1", 0, seq=2).status == "stale"
     assert store.answer_count(7, 0) == 0
+
+
+def live_answer(store: LiveStore, contestant: str, index: int, progress: str = "") -> Any:
+    return answer(
+        store,
+        contestant,
+        index,
+        2,
+        seq=3,
+        expected_progress=progress,
+        new_progress=f"1,{index}",
+        expected_score=store.progress(7, contestant)[1],
+    )
+
+
+def test_held_boards_show_a_question_once_published_and_a_void_takes_it_back(
+    stores: tuple[LiveStore, Any],
+) -> None:
+    store, boards = stores
+    boards.hold(7)
+    boards.register(7, "1", "Ann", competition_id=2)
+    store.create(7, LiveRound((10, 10), LiveStatus.QUESTION_OPEN, 0, 0, 10_000, seq=3))
+    assert live_answer(store, "1", 0).status == "accepted"
+    assert boards.standing(7, "1").points == 0  # held until the question closes
+    assert boards.standing(7, "1", view="live").points == 100
+    assert store.progress_before(7, 0, "1") == ""
+    assert store.published_through(7) == -1
+    assert store.publish_question(7, 0) == 1
+    assert store.publish_question(7, 0) == 0  # once
+    assert store.published_through(7) == 0
+    assert boards.standing(7, "1").points == 100
+    assert live_answer(store, "1", 1, progress="1,0").status == "accepted"
+    assert store.progress_before(7, 1, "1") == "1,0"
+
+    assert store.void_question(7, 1, 2) == 1
+    assert store.void_question(7, 1, 2) == 0  # once
+    assert store.answer_of(7, 1, "1") == {
+        "correct": True,
+        "points": 0,
+        "voided": True,
+        "reason": "skipped",
+    }
+    assert store.progress(7, "1") == ("1,0", encode_score(100, 700))
+    assert boards.competition_standing(2, "1").points == 100
+    assert store.void_question(7, 0, 2) == 1  # published: taken off both views
+    assert boards.standing(7, "1").points == 0
+    assert boards.standing(7, "1", view="live").points == 0
+    assert store.progress(7, "1") == ("", encode_score(0, 0))
+    assert boards.competition_count(2) == 1

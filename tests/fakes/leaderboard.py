@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from engine.domain.ranking import (
@@ -48,6 +48,17 @@ _REASONS: dict[str, type[ValueError]] = {
 }
 
 Board = dict[str, int]  # contestant -> composite score
+
+
+@dataclass(frozen=True)
+class Applied:
+    """An answer on the boards: the round score after it, what it added to the round's
+    boards and to the competition's (None without one), and whether public got it."""
+
+    score: int
+    delta: int
+    competition_delta: int | None
+    public: bool
 
 
 class InMemoryLeaderboard:
@@ -146,15 +157,16 @@ class InMemoryLeaderboard:
             if isinstance(result, str):
                 rejected.append((index, contestant, result))
             else:
-                totals.append(result)
+                totals.append(decode_score(result.score))
         if rejected:
             raise AnswersRejectedError(rejected)
         return totals
 
     def _add(
         self, round_key: str, competition: str | None, contestant: str, points: int, ms: int
-    ) -> tuple[int, int] | str:
-        """The new round (points, total_ms), or why the answer is refused (nothing written)."""
+    ) -> Applied | str:
+        """lua/boards.lua's add_to_boards: what the answer did, or why it is refused
+        (then nothing is written)."""
         profile = self._profiles.get(round_key, {}).get(contestant)
         if profile is None:
             return "unknown_contestant"
@@ -166,15 +178,40 @@ class InMemoryLeaderboard:
         delta = _delta(score, points, ms)
         if delta is None:
             return "out_of_range"
-        views = ["live", "public"] if self._states.get(round_key) == "p" else ["live"]
+        public = self._states.get(round_key) == "p"
+        self._shift(round_key, contestant, delta, ["live", "public"] if public else ["live"])
+        if board is not None and competition is not None and competition_delta is not None:
+            board[contestant] = board.get(contestant, 0) + competition_delta
+            self._competition_profiles.setdefault(competition, {}).setdefault(contestant, profile)
+        return Applied(score + delta, delta, competition_delta, public)
+
+    def _shift(self, round_key: str, contestant: str, delta: int, views: list[str]) -> None:
+        profile = self._profiles.get(round_key, {}).get(contestant)
+        if profile is None:
+            return
         for view in views:
             for scope in scopes_of(profile):
                 target = self._board(round_key, view, scope)
                 target[contestant] = target.get(contestant, 0) + delta
-        if board is not None and competition is not None and competition_delta is not None:
-            board[contestant] = board.get(contestant, 0) + competition_delta
-            self._competition_profiles.setdefault(competition, {}).setdefault(contestant, profile)
-        return decode_score(score + delta)
+
+    # What the live store's answer, void and publish scripts do to boards (not port
+    # methods: RedisLiveStore reaches the board keys the same way, by answer_keys).
+
+    def answer(
+        self, round_id: int | str, contestant: str, points: int, ms: int, competition_id: int | None
+    ) -> Applied | str:
+        competition = None if competition_id is None else _checked_id(competition_id)
+        return self._add(_checked_id(round_id), competition, contestant, points, ms)
+
+    def state_of(self, round_id: int | str) -> str:
+        return self._states.get(_checked_id(round_id), "")
+
+    def shift(self, round_id: int | str, contestant: str, delta: int, views: list[str]) -> None:
+        self._shift(_checked_id(round_id), contestant, delta, views)
+
+    def shift_competition(self, competition_id: int | str, contestant: str, delta: int) -> None:
+        board = self._competitions.setdefault(_checked_id(competition_id), {})
+        board[contestant] = board.get(contestant, 0) + delta
 
     def _board(self, round_key: str, view: str, scope: Scope) -> Board:
         return self._boards.setdefault((round_key, view, str(scope)), {})

@@ -1,10 +1,9 @@
 """The live store in memory: round states and schedules, contestants, self-paced
 attempts and accepting answers, on an in-memory leaderboard.
 
-Deliberately partial: bans, voiding a skipped question and publishing a closed one to
-held boards are not faked (they take back or replay exactly what each answer added to
-every board, in one script each; tests/integration runs them on Redis). The rest passes
-tests/contract/test_live_store.py with ``RedisLiveStore``.
+Deliberately partial: bans are not faked (lua/ban.lua takes a contestant off every
+board and keeps their scores aside for a lift and for voids; tests/integration runs it
+on Redis). The rest passes tests/contract/test_live_store.py with ``RedisLiveStore``.
 """
 
 from __future__ import annotations
@@ -14,9 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.domain.ranking import ScoreOutOfRangeError
 from engine.domain.rounds import LiveRound, LiveStatus
-from engine.domain.standings import UnknownContestantError
 from tests.fakes.leaderboard import InMemoryLeaderboard
 
 
@@ -53,6 +50,11 @@ class InMemoryLiveStore:
         self._progress: dict[tuple[int, str], str] = {}
         self._answers: dict[tuple[int, int], dict[str, str]] = {}  # (round, index) -> JSON
         self._options: dict[tuple[int, int], dict[str, int]] = {}
+        #: (round, index) -> contestant -> what their live answer did, as lua/answer.lua
+        #: records it for a void or a publish: [status, delta, competition delta, views,
+        #: progress before, progress after]
+        self._deltas: dict[tuple[int, int], dict[str, list[Any]]] = {}
+        self._published: dict[int, int] = {}
         self.log: list[dict[str, str]] = []  # what went to the answer log
         self.log_key = "answer-log"
         self.appended = 0
@@ -217,22 +219,78 @@ class InMemoryLiveStore:
         progress, score = self.progress(round_id, contestant)
         if progress != expected_progress or (score or 0.0) != (expected_score or 0.0):
             return Outcome("retry", progress=progress, score=score)
-        try:
-            self._boards.add(
-                round_id, contestant, points, response_ms, competition_id=competition_id
-            )
-        except UnknownContestantError:
-            return Outcome("refused", reason="unknown_contestant")
-        except ScoreOutOfRangeError:
-            return Outcome("refused", reason="out_of_range")
+        applied = self._boards.answer(round_id, contestant, points, response_ms, competition_id)
+        if isinstance(applied, str):
+            return Outcome("refused", reason=applied)
+        if seq is not None:  # only a live question can be skipped
+            views = "live+public" if applied.public else "live"
+            self._deltas.setdefault((round_id, index), {})[contestant] = [
+                "applied",
+                applied.delta,
+                applied.competition_delta,
+                views,
+                expected_progress,
+                new_progress,
+            ]
         answers[contestant] = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
         self._progress[round_id, contestant] = new_progress
         counts = self._options.setdefault((round_id, index), {})
         for option in options:
             counts[option] = counts.get(option, 0) + 1
         self.log.append(dict(log))
-        total = self._boards.live_score(round_id, contestant)
-        return Outcome("accepted", dict(result), progress=new_progress, score=total)
+        return Outcome("accepted", dict(result), progress=new_progress, score=float(applied.score))
+
+    def progress_before(self, round_id: int, index: int, contestant: str) -> str:
+        recorded = self._deltas.get((round_id, index), {}).get(contestant)
+        return "" if recorded is None else recorded[4]
+
+    def void_question(self, round_id: int, index: int, competition_id: int | None) -> int:
+        """lua/void.lua: each applied answer taken back from the boards it reached, its
+        result voided, the streak step undone unless a later answer moved it on."""
+        voided = 0
+        deltas = self._deltas.get((round_id, index), {})
+        answers = self._answers.get((round_id, index), {})
+        state = self._boards.state_of(round_id)
+        for contestant in list(answers):
+            recorded = deltas.get(contestant)
+            if recorded is None or recorded[0] != "applied":
+                continue
+            _, delta, competition_delta, views, before, after = recorded
+            public = views == "live+public" and state in ("p", "c", "f")
+            self._boards.shift(
+                round_id, contestant, -delta, ["live", "public"] if public else ["live"]
+            )
+            if competition_id is not None and competition_delta is not None:
+                self._boards.shift_competition(competition_id, contestant, -competition_delta)
+            recorded[0] = "voided"
+            result = json.loads(answers[contestant])
+            answers[contestant] = json.dumps(
+                {**result, "points": 0, "voided": True, "reason": "skipped"},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            if self._progress.get((round_id, contestant), "") == after:
+                if before == "":
+                    self._progress.pop((round_id, contestant), None)
+                else:
+                    self._progress[round_id, contestant] = before
+            voided += 1
+        return voided
+
+    def publish_question(self, round_id: int, index: int) -> int:
+        """lua/publish.lua: a closed question's answers onto boards held until it closes."""
+        published = 0
+        if self._boards.state_of(round_id) == "c":
+            for contestant, recorded in self._deltas.get((round_id, index), {}).items():
+                if recorded[0] == "applied" and recorded[3] == "live":
+                    self._boards.shift(round_id, contestant, recorded[1], ["public"])
+                    recorded[3] = "live+public"
+                    published += 1
+        self._published[round_id] = index
+        return published
+
+    def published_through(self, round_id: int) -> int:
+        return self._published.get(round_id, -1)
 
     def answers(self, round_id: int, index: int) -> dict[str, dict[str, Any]]:
         found = self._answers.get((round_id, index), {})

@@ -11,6 +11,7 @@ from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
 from engine.services.competitions import Competitions
 from engine.services.entrants import EntryGate, EntryLimits
+from engine.services.live import LiveRounds
 from engine.services.lucky_draws import LuckyDraws
 from engine.services.ownership import Ownership
 from engine.services.selfpaced import SelfPacedRounds
@@ -42,6 +43,7 @@ class Fakes:
     ownership: Ownership
     draws: LuckyDraws
     selfpaced: SelfPacedRounds
+    live: LiveRounds
 
 
 @pytest.fixture
@@ -72,6 +74,13 @@ def fakes() -> Fakes:
         ownership=Ownership(InMemoryHostRepository(rounds), users, competitions),
         draws=LuckyDraws(InMemoryDrawRepository(), competitions, lambda n: bytes(range(n))),
         selfpaced=SelfPacedRounds(
+            competitions,
+            store,  # type: ignore[arg-type]
+            leaderboard,
+            media_url=lambda digest: f"/media/{digest}",
+            gate=gate,
+        ),
+        live=LiveRounds(
             competitions,
             store,  # type: ignore[arg-type]
             leaderboard,
