@@ -30,7 +30,8 @@ _MAX_DEPTH = 32
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+# libyaml's dumper when it is installed: a base mypy cannot know.
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Short lists of plain values (answers, tags) read best on one line: ``[a, c]``."""
 
 
@@ -208,7 +209,7 @@ class _Tree:
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         return self._mapping(node, path)
 
-    def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[Any, Any]:
+    def _mapping(self, node: yaml.Node, path: FieldPath) -> dict[Any, Any]:
         data: dict[Any, Any] = {}
         first_lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
@@ -244,4 +245,4 @@ class _Tree:
 
 
 def _reason(error: Exception) -> str:
-    return error.problem if isinstance(error, yaml.MarkedYAMLError) else str(error)
+    return str(error.problem) if isinstance(error, yaml.MarkedYAMLError) else str(error)

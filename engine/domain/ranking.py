@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
 #: Total points must stay below this, so ``S`` fits the 53 bits a double holds exactly.
 POINTS_LIMIT = 2**32
@@ -110,7 +111,7 @@ def percentile_of(score: int | float, scores: Iterable[int | float]) -> float:
     return 100 * sum(1 for other in field if other < score) / len(field)
 
 
-def _competition_ranks(ordered: list) -> list[int]:
+def _competition_ranks(ordered: list[Any]) -> list[int]:
     """Ranks 1, 2, 2, 4 for sort keys already in order, best first; equal keys tie."""
     ranks: list[int] = []
     for i, key in enumerate(ordered):

@@ -13,6 +13,7 @@ from engine.domain.drawing import Paper
 from engine.domain.questions import CHOICE_TYPES, Question, QuestionType
 from engine.domain.ranking import decode_score, tie_break_ms
 from engine.domain.scoring import score_answer
+from engine.ports import LiveStore
 from engine.services.competitions import RoundPlan
 from engine.services.errors import Conflict, Invalid, ServiceError
 
@@ -57,7 +58,7 @@ class StaleState(Exception):
 
 
 def record(
-    store: Any,
+    store: LiveStore,
     plan: RoundPlan,
     contestant: str,
     judged: Judged,
@@ -125,11 +126,17 @@ def record(
                 "at": str(now),
             },
         )
+        # The store gives a result when accepted or duplicate, a progress when accepted
+        # or retry (LiveStore.record_answer).
         if outcome.status == "accepted":
+            assert outcome.result is not None
+            assert outcome.progress is not None
             return Recorded(outcome.status, outcome.result, (outcome.progress, outcome.score))
         if outcome.status == "duplicate":
+            assert outcome.result is not None
             return Recorded(outcome.status, outcome.result)
         if outcome.status == "retry":
+            assert outcome.progress is not None
             read = (outcome.progress, outcome.score)
             continue
         if outcome.status == "stale":

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 from engine.domain.contest import (
     CompetitionRules,
@@ -21,6 +21,7 @@ from engine.domain.integrity import FocusRules, InvalidFocusRules
 from engine.domain.questions import BankContent, Question
 from engine.domain.rounds import GRACE_MS, MAX_EXTRA_TIME, Elimination, LiveRound
 from engine.domain.scoring import ScoringError
+from engine.ports import LiveStore, RoundRepository
 from engine.services.banks import BankAuthoring
 from engine.services.errors import Invalid, NotFound
 
@@ -28,23 +29,6 @@ from engine.services.errors import Invalid, NotFound
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 WATCH_CODE_LENGTH = 8
-
-
-class RoundRepository(Protocol):
-    def add_competition(self, **fields: Any) -> dict[str, Any]: ...
-    def competition(self, competition_id: int) -> dict[str, Any] | None: ...
-    def add_round(self, **fields: Any) -> dict[str, Any] | None: ...
-    def round(self, round_id: int) -> dict[str, Any] | None: ...
-    def round_by(self, *, code: str | None = None, watch_code: str | None = None) -> int | None: ...
-    def rounds_of(self, competition_id: int) -> list[dict[str, Any]]: ...
-    def set_status(self, round_id: int, status: str) -> None: ...
-    def save_standings(self, round_id: int, standings: list[dict[str, Any]]) -> None: ...
-
-
-class LiveStateStore(Protocol):
-    def create(self, round_id: int, state: LiveRound) -> None: ...
-    def schedule_window(self, round_id: int, closes_at: int | None) -> None: ...
-    def hold_boards(self, round_id: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -81,7 +65,7 @@ def new_code(length: int) -> str:
 @dataclass
 class Competitions:
     rounds: RoundRepository
-    live: LiveStateStore
+    live: LiveStore
     banks: BankAuthoring
 
     def __post_init__(self) -> None:

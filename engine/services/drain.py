@@ -5,25 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-
-class AnswerLog(Protocol):
-    def read(
-        self, consumer: str, count: int = ..., block_ms: int = ...
-    ) -> list[tuple[str, dict[str, str]]]: ...
-    def acknowledge(self, ids: list[str]) -> None: ...
-    def claim_abandoned(self, consumer: str, idle_ms: int) -> int: ...
-
-
-class Record(Protocol):
-    def record(self, joins: Any, answers: Any, voids: Any = ()) -> None: ...
+from engine.ports import AnswerLog, RoundRecorder
 
 
 @dataclass
 class Drainer:
     log: AnswerLog
-    record: Record
+    record: RoundRecorder
     consumer: str
     batch: int = 500
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from engine.ports import Leaderboard, RoundRepository
 
 PAGE = 1000
 
 
 def finish_round(
-    leaderboard: Any, rounds: Any, round_id: int, banned: list[dict[str, Any]] = ()
+    leaderboard: Leaderboard,
+    rounds: RoundRepository,
+    round_id: int,
+    banned: Sequence[Mapping[str, Any]] = (),
 ) -> int:
     """Thaw the round's boards, store its final standings (and the ``banned`` rows, kept
     without a rank); the number of contestants ranked."""

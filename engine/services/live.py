@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from engine.domain import rounds
 from engine.domain.contest import Mode
@@ -21,7 +21,8 @@ from engine.domain.rounds import (
     QuestionSkipped,
     RoundEvent,
 )
-from engine.domain.standings import BoardStanding, InvalidProfileError
+from engine.domain.standings import InvalidProfileError
+from engine.ports import Leaderboard, LiveStore
 from engine.services import answering
 from engine.services.answering import (
     RETRIES,
@@ -48,41 +49,6 @@ COMMANDS: dict[str, Callable[[LiveRound, int], rounds.Transition]] = {
     "resume": rounds.resume,
     "finish": rounds.finish,
 }
-
-
-class Leaderboard(Protocol):
-    def register(
-        self,
-        round_id: Any,
-        contestant: str,
-        nickname: str,
-        region: str | None = None,
-        team: str | None = None,
-        *,
-        competition_id: Any = None,
-        regions: Any = None,
-    ) -> None: ...
-    def standing(
-        self,
-        round_id: Any,
-        contestant: str,
-        scope: Any = ...,
-        *,
-        around: int = 0,
-        view: str = "public",
-    ) -> BoardStanding | None: ...
-    def top(
-        self,
-        round_id: Any,
-        scope: Any = ...,
-        offset: int = 0,
-        limit: int = 10,
-        *,
-        view: str = "public",
-    ) -> list[Any]: ...
-    def thaw(self, round_id: Any) -> None: ...
-    def plan_freeze(self, round_id: Any) -> None: ...
-    def freeze(self, round_id: Any, at_ms: int | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -114,7 +80,7 @@ V = TypeVar("V")
 @dataclass
 class LiveRounds:
     competitions: Competitions
-    store: Any  # RedisLiveStore: state, contestants, the answer script
+    store: LiveStore  # state, contestants, the answer script
     leaderboard: Leaderboard
     media_url: Callable[[str], str]
     gate: EntryGate
@@ -509,7 +475,9 @@ def _remaining_ms(state: LiveRound, now: int) -> int | None:
         return None
     if not question_open(state):
         return 0
-    at = state.paused_at if state.status is LiveStatus.PAUSED else now
+    at = now
+    if state.status is LiveStatus.PAUSED and state.paused_at is not None:
+        at = state.paused_at  # a pause stops the clock
     return max(0, state.closes_at - at)
 
 

@@ -19,7 +19,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from engine.domain.contest import Mode
 from engine.domain.disclosure import key_disclosed
@@ -36,41 +36,16 @@ from engine.domain.statistics import (
     round_statistics,
     tally,
 )
+from engine.ports import FocusLog, Leaderboard, RoundRepository
 from engine.services.bans import banned_rows
 from engine.services.competitions import Competitions, RoundPlan
 from engine.services.errors import Conflict, NotFound
-from engine.services.integrity import FocusLog
 from engine.services.live import LiveRounds, question_open
 from engine.services.result_tables import standings_table
 
 PAGE = 1000
 #: Cells Excel would run as a formula (CSV injection); such a cell gets a leading "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class RoundRecord(Protocol):
-    def round(self, round_id: int) -> dict[str, Any] | None: ...
-    def contestants(self, round_id: int) -> list[dict[str, Any]]: ...
-    def answers(self, round_id: int) -> list[dict[str, Any]]: ...
-    def standings(self, round_id: int) -> list[dict[str, Any]]: ...
-
-
-class Boards(Protocol):
-    def top(
-        self, round_id: Any, scope: Any = ..., offset: int = 0, limit: int = 10, *, view: str = ...
-    ) -> list[Any]: ...
-    def frozen(self, round_id: Any) -> tuple[bool, int | None]: ...
-    def rebuild(
-        self,
-        round_id: Any,
-        answers: Iterable[tuple[str, int, int]],
-        profiles: Mapping[str, Profile],
-    ) -> None: ...
-    def plan_freeze(self, round_id: Any) -> None: ...
-    def hold(self, round_id: Any) -> None: ...
-    def freeze(self, round_id: Any, at_ms: int | None = None) -> None: ...
-    def register_many(self, round_id: Any, profiles: Mapping[str, Profile]) -> None: ...
-    def add_many(self, round_id: Any, answers: Iterable[tuple[str, int, int]]) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -81,10 +56,10 @@ class Rebuilt:
 
 @dataclass
 class Results:
-    record: RoundRecord
+    record: RoundRepository
     competitions: Competitions
     live: LiveRounds
-    leaderboard: Boards
+    leaderboard: Leaderboard
     focus: FocusLog
 
     def report(self, round_id: int) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from engine.domain.drawing import Paper, draw_paper, shuffle_seed
 from engine.domain.questions import Question
 from engine.domain.rounds import MAX_EXTRA_TIME, IllegalCommand, SelfPacedAttempt, SelfPacedWindow
 from engine.domain.standings import InvalidProfileError
+from engine.ports import Leaderboard, LiveStore
 from engine.services import answering
 from engine.services.answering import (
     RETRIES,
@@ -64,8 +65,8 @@ class Delivery:
 @dataclass
 class SelfPacedRounds:
     competitions: Competitions
-    store: Any  # RedisLiveStore
-    leaderboard: Any  # RedisLeaderboard
+    store: LiveStore
+    leaderboard: Leaderboard
     media_url: Callable[[str], str]
     gate: EntryGate
 
@@ -218,7 +219,7 @@ class SelfPacedRounds:
         keys = [q.key for q in questions]
         if question_key not in keys:
             raise RefusedCommand("not_on_paper", "That question is not on your paper.")
-        index = keys.index(question_key)  # type: ignore[arg-type]
+        index = keys.index(question_key)
         question = questions[index]
         reading = self.store.selfpaced_reading(round_id, contestant, index)
         if reading.banned:
@@ -265,7 +266,7 @@ class SelfPacedRounds:
         if not reading.running:
             raise RefusedCommand("already_finished", "The round has finished.")
         attempt = _current(_stored(reading.attempt)[1], reading.progress)
-        index = keys.index(question_key)  # type: ignore[arg-type]
+        index = keys.index(question_key)
         if index > attempt.index or (index == attempt.index and attempt.delivered_at is None):
             raise RefusedCommand("question_not_delivered", "That question has not been given.")
 

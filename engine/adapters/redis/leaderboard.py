@@ -495,7 +495,7 @@ class RedisLeaderboard:
         # One builder per 500 ms of the callers' clock, across processes; the others
         # serve the cache meanwhile. The claim expires by itself (Redis time).
         claim = f"{key}:built:{now_ms // SNAPSHOT_EVERY_MS}"
-        if fresh or (cached and not self._redis.set(claim, 1, nx=True, px=2 * SNAPSHOT_EVERY_MS)):
+        if cached and (fresh or not self._redis.set(claim, 1, nx=True, px=2 * SNAPSHOT_EVERY_MS)):
             return cached
         frozen, frozen_at = self.frozen(round_id)
         content = {

@@ -149,7 +149,7 @@ class RedisLiveStore:
         return [states[round_id] for round_id in round_ids]
 
     def create(self, round_id: int, state: LiveRound) -> None:
-        self._redis.hset(self._key(round_id, "live"), mapping=_live_fields(state))
+        self._redis.hset(self._key(round_id, "live"), mapping=_live_fields(state))  # type: ignore[arg-type]
 
     def save(
         self,
