@@ -3,13 +3,13 @@ self-paced rounds, which differ only in how they judge the time."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from engine.domain.checking import InvalidResponse, Verdict, check_answer
 from engine.domain.drawing import Paper
+from engine.domain.log import Answered
 from engine.domain.questions import CHOICE_TYPES, Question, QuestionType
 from engine.domain.ranking import decode_score, tie_break_ms
 from engine.domain.scoring import score_answer
@@ -111,19 +111,18 @@ def record(
             response_ms=tie_break_ms(award.points, judged.response_ms),
             result=result,
             options=options_of(question, judged.verdict),
-            log={
-                "kind": "answer",
-                "round": str(plan.round_id),
-                "contestant": contestant,
-                "index": str(index),
-                "key": question.key,
-                "response": json.dumps(judged.verdict.normalized, ensure_ascii=False),
-                "correct": "1" if correct else "0",
-                "credit": str(float(credit)),
-                "points": str(award.points),
-                "response_ms": str(judged.response_ms),
-                "at": str(now),
-            },
+            log=Answered(
+                round_id=plan.round_id,
+                contestant=contestant,
+                question_index=index,
+                question_key=question.key,
+                response=judged.verdict.normalized,
+                correct=correct,
+                credit=float(credit),
+                points=award.points,
+                response_ms=judged.response_ms,
+                answered_at_ms=now,
+            ),
         )
         if outcome.status == "accepted":
             return Recorded(outcome.status, outcome.result, (outcome.progress, outcome.score))

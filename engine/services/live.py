@@ -13,6 +13,7 @@ from typing import Any, Protocol, TypeVar
 
 from engine.domain import rounds
 from engine.domain.contest import Mode
+from engine.domain.log import Voided
 from engine.domain.rounds import (
     IllegalCommand,
     LiveRound,
@@ -157,7 +158,7 @@ class LiveRounds:
                     self.store.void_question(round_id, state.index, plan.competition_id)
                 raise RefusedCommand(refused.code, refused.message) from refused
             skipped = next((e.index for e in events if isinstance(e, QuestionSkipped)), None)
-            log = None if skipped is None else _void_log(round_id, skipped, now)
+            log = None if skipped is None else Voided(round_id, skipped, now)
             if self.store.save(round_id, state, new, log):
                 _remember(self._states, round_id, new, ROUNDS_LIMIT)
                 if skipped is not None:
@@ -511,10 +512,6 @@ def _remaining_ms(state: LiveRound, now: int) -> int | None:
         return 0
     at = state.paused_at if state.status is LiveStatus.PAUSED else now
     return max(0, state.closes_at - at)
-
-
-def _void_log(round_id: int, index: int, now: int) -> dict[str, str]:
-    return {"kind": "void", "round": str(round_id), "index": str(index), "at": str(now)}
 
 
 def _previous(state: LiveRound, index: int) -> int:

@@ -1,40 +1,20 @@
 """The answer log stream, read by a consumer group so a restart resumes where it stopped.
 
-An entry holds its record (answer, join or void: field -> text) as one JSON value,
-``RECORD``. redis-py packs every argument of a command and parses every part of a reply
-in Python, so a record of eleven field/value pairs cost the answer script 22 arguments
-and the drain 25 reply parts per entry to read back. A script may add fields of its own
-beside it (a join's contestant id, known only inside the script). Entries written one
-field per value, by a server before this format, read the same: the embedded Redis
-outlives the process, so an upgraded server can find them still in the log.
+What an entry holds, and how it is encoded, is in records.py (``log_fields``).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TypeVar
 
 import redis
 
+from engine.adapters.redis.records import read_entry
+from engine.domain.log import LogEntry
+
 T = TypeVar("T")
 GROUP = "sql"
-RECORD = "json"
-
-
-def entry(record: Mapping[str, str]) -> list[str]:
-    """The field and value to XADD for ``record``."""
-    return [RECORD, packed(record)]
-
-
-#: Compact JSON as Redis keeps it. One encoder made once: ``json.dumps`` with arguments
-#: makes one per call, a third of the cost of each of an answer's two records.
-compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def packed(record: Mapping[str, str]) -> str:
-    """The value of ``record``'s one field (``RECORD``)."""
-    return compact_json(record)
 
 
 class RedisAnswerLog:
@@ -61,7 +41,7 @@ class RedisAnswerLog:
 
     def read(
         self, consumer: str, count: int = 500, block_ms: int = 1000
-    ) -> list[tuple[str, dict[str, str]]]:
+    ) -> list[tuple[str, LogEntry]]:
         """New entries for ``consumer``, after any it was given but did not acknowledge."""
         pending = self._in_group(
             lambda: self._redis.xreadgroup(GROUP, consumer, {self.key: "0"}, count=count), []
@@ -72,7 +52,7 @@ class RedisAnswerLog:
                 GROUP, consumer, {self.key: ">"}, count=count, block=block_ms
             )
             entries = fresh[0][1] if fresh else []
-        return [(_text(entry_id), _record(fields)) for entry_id, fields in entries]
+        return [(entry_id.decode(), read_entry(fields)) for entry_id, fields in entries]
 
     def claim_abandoned(self, consumer: str, idle_ms: int) -> int:
         """Take over entries a dead process read but never acknowledged."""
@@ -91,13 +71,3 @@ class RedisAnswerLog:
     def backlog(self) -> int:
         """Entries not yet stored (appended, or read and not acknowledged)."""
         return int(self._redis.xlen(self.key))
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
-def _record(raw: dict) -> dict[str, str]:
-    fields = {_text(k): _text(v) for k, v in raw.items()}
-    packed = fields.pop(RECORD, None)
-    return fields if packed is None else {**json.loads(packed), **fields}

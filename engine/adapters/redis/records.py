@@ -1,0 +1,332 @@
+"""Every record Python and the Lua scripts both read, each defined once, here.
+
+A positional record is a named tuple of texts joined by one separator: the answer each
+answer script call takes, the delta it leaves for a skip, the board profile and the
+progress. Python encodes and decodes them with :class:`Record`; the Lua side's names are
+generated from the same definition when a script is registered (:func:`lua_script`
+prepends ``local ANSWER_CONTESTANT = 11`` and ``decode_answer``/``encode_answer``), so a
+field added or moved here moves in every script. The answer log's entries (JSON) and the
+answer script's reply are encoded and decoded here too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+
+from engine.domain.log import Answered, Joined, LogEntry, Voided
+from engine.domain.standings import Profile
+
+_LUA = Path(__file__).parent / "lua"
+
+
+class _Fields(Protocol):
+    """A named tuple of texts (mypy matches no protocol naming ``_fields`` to one)."""
+
+    def __iter__(self) -> Iterator[str]: ...
+
+
+T = TypeVar("T", bound=_Fields)
+
+
+class Record(Generic[T]):
+    """A record stored or sent as its fields' texts joined by ``separator``. No value may
+    hold the separator, except the last when ``rest`` (it is the rest of the text)."""
+
+    def __init__(self, name: str, fields: type[T], separator: str, *, rest: bool = False):
+        self.name = name
+        self.fields = fields
+        self.names: tuple[str, ...] = fields._fields  # type: ignore[attr-defined]
+        self.separator = separator
+        self.rest = rest
+
+    def encode(self, record: T) -> str:
+        return self.separator.join(record)
+
+    def decode(self, text: str) -> T:
+        count = len(self.names)
+        values = text.split(self.separator, count - 1 if self.rest else -1)
+        if len(values) != count:
+            raise ValueError(f"not a {self.name} record: {text!r}")
+        return self.fields(*values)
+
+    def lua(self) -> str:
+        """The Lua names of this record: one index per field, and its decode (an array,
+        or nil when the text is not one) and encode."""
+        upper, separator = self.name.upper(), _lua_text(self.separator)
+        return "\n".join(
+            [
+                f"-- {self.fields.__name__} (engine/adapters/redis/records.py)",
+                *(f"local {upper}_{f.upper()} = {i}" for i, f in enumerate(self.names, 1)),
+                f"local function decode_{self.name}(text)",
+                f"  return split(text, {separator}, {len(self.names)}, {str(self.rest).lower()})",
+                "end",
+                f"local function encode_{self.name}(values)",
+                f"  return table.concat(values, {separator})",
+                "end",
+            ]
+        )
+
+
+def _lua_text(text: str) -> str:
+    """A Lua string literal: printable ASCII as is, anything else as a decimal escape."""
+    escaped = (c if " " <= c <= "~" and c not in '"\\' else f"\\{ord(c)}" for c in text)
+    return '"' + "".join(escaped) + '"'
+
+
+# --- the answer script's argument ------------------------------------------------------
+
+
+class AnswerCall(NamedTuple):
+    """One answer to lua/answer.lua, joined by the unit separator: redis-py packs each
+    argument in Python, and per value that was most of the process's cost of a call."""
+
+    round_key: str  # the round's live hash
+    answers_key: str  # this question's answers
+    options_key: str  # this question's option counts
+    progress_key: str  # contestant -> progress (PROGRESS)
+    deltas_key: str  # this question's applied deltas (DELTA)
+    kicked_key: str
+    profiles_key: str  # the board's profiles (PROFILE)
+    state_key: str  # the board's freeze state
+    competition_board_key: str  # "" without a competition board
+    competition_profiles_key: str  # "" without a competition board
+    base: str  # the board shard's base key
+    contestant: str
+    #: the round's seq the answer was judged at (live: the state must still be that one),
+    #: "" for self-paced (the caller checked the contestant's own clock)
+    gate: str
+    expected_progress: str
+    new_progress: str
+    expected_score: str  # the board score scoring started from
+    points: str
+    response_ms: str
+    result: str  # JSON
+    options: str  # for the histogram, space-separated (choice keys have no spaces)
+    log: str  # the answer log entry's value (log_value)
+
+
+#: No key, id, JSON (which escapes control characters) or choice key holds the unit
+#: separator; the script refuses an answer whose values did as "malformed".
+ANSWER = Record("answer", AnswerCall, "\x1f")
+
+
+# --- what an answer added, kept for a skip and a publish -------------------------------
+
+
+class Delta(NamedTuple):
+    """Written by lua/answer.lua per live answer, read by void.lua and publish.lua."""
+
+    status: str  # "applied" | "voided"
+    delta: str  # added to the round boards
+    competition_delta: str  # "" without a competition board
+    views: str  # "live" | "live+public": the boards it is on
+    progress_before: str  # the contestant's progress before the answer (PROGRESS)
+    progress_after: str
+
+
+DELTA = Record("delta", Delta, "|")
+
+
+# --- a contestant's profile on the boards ----------------------------------------------
+
+
+class StoredProfile(NamedTuple):
+    region: str  # "" for none
+    team: str  # "" for none
+    nickname: str  # last: the only part that may hold a tab
+
+
+PROFILE = Record("profile", StoredProfile, "\t", rest=True)
+
+
+def pack_profile(profile: Profile) -> str:
+    return PROFILE.encode(StoredProfile(profile.region or "", profile.team or "", profile.nickname))
+
+
+def unpack_profile(raw: str) -> Profile:
+    region, team, nickname = PROFILE.decode(raw)
+    return Profile(nickname, region or None, team or None)
+
+
+# --- a contestant's streak -------------------------------------------------------------
+
+
+class Progress(NamedTuple):
+    """What scoring an answer needs of the ones before. Stored as text, and opaque to
+    Lua, which compares and stores it whole; "" before the first answer."""
+
+    streak: str
+    last_index: str  # the last question answered
+
+
+PROGRESS = Record("progress", Progress, ",")
+
+
+def progress_text(streak: int, last_index: int) -> str:
+    return PROGRESS.encode(Progress(str(streak), str(last_index)))
+
+
+def parse_progress(raw: str) -> tuple[int, int]:
+    """(streak, index of the last answered question); (0, -1) before any."""
+    if not raw:
+        return 0, -1
+    streak, last = PROGRESS.decode(raw)
+    return int(streak), int(last)
+
+
+#: The records the scripts read, in the order their Lua names are generated.
+SHARED = (ANSWER, DELTA, PROFILE)
+
+
+# --- the answer script's reply ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    status: str  # accepted | duplicate | stale | retry | refused
+    result: dict[str, Any] | None = None
+    reason: str | None = None
+    #: accepted: the contestant's progress and round score after it; retry: as they are
+    progress: str | None = None
+    score: float | None = None
+
+
+def answer_outcome(
+    reply: Sequence[bytes], result: Mapping[str, Any], new_progress: str
+) -> AnswerOutcome:
+    """One answer's reply from lua/answer.lua: {"accepted", new round score} |
+    {"duplicate", first result} | {"stale"} | {"retry", progress, score or ""} |
+    {"refused", reason}. ``result`` and ``new_progress``: what the call sent."""
+    status = reply[0].decode()
+    if status == "accepted":
+        return AnswerOutcome(status, dict(result), progress=new_progress, score=float(reply[1]))
+    if status == "duplicate":
+        return AnswerOutcome(status, json.loads(reply[1]))
+    if status == "retry":
+        score = reply[2].decode()
+        progress = reply[1].decode()
+        return AnswerOutcome(status, progress=progress, score=float(score) if score else None)
+    if status == "refused":
+        return AnswerOutcome(status, reason=reply[1].decode())
+    return AnswerOutcome(status)
+
+
+# --- the answer log's entries ----------------------------------------------------------
+
+#: The stream field holding an entry's record as one JSON value: redis-py packs every
+#: argument of a command and parses every part of a reply in Python, so one field per
+#: value cost the answer script 22 arguments and the drain 25 reply parts per entry. A
+#: script adds fields of its own beside it (a join's contestant id, made in the script).
+RECORD = "json"
+#: Beside RECORD in a join's entry.
+CONTESTANT = "contestant"
+
+#: Compact JSON as Redis keeps it. One encoder made once: ``json.dumps`` with arguments
+#: makes one per call, a third of the cost of each of an answer's two records.
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def log_value(entry: LogEntry) -> str:
+    """The value of the entry's RECORD field: JSON of texts, as SQL's drain reads it."""
+    if isinstance(entry, Answered):
+        return compact_json(
+            {
+                "kind": "answer",
+                "round": str(entry.round_id),
+                "contestant": entry.contestant,
+                "index": str(entry.question_index),
+                "key": entry.question_key,
+                "response": compact_json(entry.response),
+                "correct": "1" if entry.correct else "0",
+                "credit": str(entry.credit),
+                "points": str(entry.points),
+                "response_ms": str(entry.response_ms),
+                "at": str(entry.answered_at_ms),
+            }
+        )
+    if isinstance(entry, Joined):
+        return compact_json(
+            {
+                "kind": "join",
+                "round": str(entry.round_id),
+                "nickname": entry.nickname,
+                "region": entry.region or "",
+                "team": entry.team or "",
+                "at": str(entry.joined_at_ms),
+                "identity": entry.identity_hash or "",
+                "client": entry.client_hash or "",
+            }
+        )
+    return compact_json(
+        {
+            "kind": "void",
+            "round": str(entry.round_id),
+            "index": str(entry.question_index),
+            "at": str(entry.voided_at_ms),
+        }
+    )
+
+
+def log_fields(entry: LogEntry) -> list[str]:
+    """The fields and values to XADD for ``entry``."""
+    return [RECORD, log_value(entry)]
+
+
+def read_entry(fields: Mapping[bytes, bytes]) -> LogEntry:
+    """An entry as the log holds it (XREADGROUP's fields)."""
+    record = json.loads(fields[RECORD.encode()])
+    kind = record["kind"]
+    if kind == "answer":
+        return Answered(
+            round_id=int(record["round"]),
+            contestant=record["contestant"],
+            question_index=int(record["index"]),
+            question_key=record["key"],
+            response=json.loads(record["response"]),
+            correct=record["correct"] == "1",
+            credit=float(record["credit"]),
+            points=int(record["points"]),
+            response_ms=int(record["response_ms"]),
+            answered_at_ms=int(record["at"]),
+        )
+    if kind == "join":
+        return Joined(
+            round_id=int(record["round"]),
+            nickname=record["nickname"],
+            region=record["region"] or None,
+            team=record["team"] or None,
+            joined_at_ms=int(record["at"]),
+            identity_hash=record["identity"] or None,
+            client_hash=record["client"] or None,
+            contestant=fields[CONTESTANT.encode()].decode(),
+        )
+    if kind == "void":
+        return Voided(int(record["round"]), int(record["index"]), int(record["at"]))
+    raise ValueError(f"not an answer log entry: {record!r}")
+
+
+# --- the scripts -----------------------------------------------------------------------
+
+
+def _log_names() -> str:
+    return "\n".join(
+        [
+            "-- The answer log's entry fields (records.RECORD, records.CONTESTANT)",
+            f"local LOG_RECORD, LOG_CONTESTANT = {_lua_text(RECORD)}, {_lua_text(CONTESTANT)}",
+        ]
+    )
+
+
+#: Generated once per process: a script's text, so its SHA, never changes while it runs.
+_PRELUDE = "\n".join(
+    [(_LUA / "records.lua").read_text(), *(r.lua() for r in SHARED), _log_names(), ""]
+)
+
+
+def lua_script(*files: str) -> str:
+    """A script's source: the records' Lua names, then ``files`` of lua/ in order."""
+    return _PRELUDE + "".join((_LUA / name).read_text() for name in files)
