@@ -21,11 +21,14 @@ from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.live import RedisLiveStore
 from engine.adapters.redis.records import (
     ANSWER,
+    CONTESTANT,
     DELTA,
     PROFILE,
+    RECORD,
     SHARED,
     Delta,
     Record,
+    log_value,
     lua_script,
     pack_profile,
     parse_progress,
@@ -138,13 +141,50 @@ def test_progress_round_trips(streak: int, last: int) -> None:
     assert parse_progress("") == (0, -1)
 
 
-# --- through the real scripts ----------------------------------------------------------
-
 responses = st.recursive(
     st.none() | st.booleans() | st.integers(-1000, 1000) | texts,
     lambda inner: st.lists(inner, max_size=3),
     max_leaves=5,
 )
+ids = st.integers(0, 2**53)
+hashes = st.none() | st.text("0123456789abcdef", min_size=1)  # "" is read as None
+entries = st.one_of(
+    st.builds(Answered, ids, texts, ids, texts, responses, st.booleans(), st.floats(0, 1)),
+    st.builds(Joined, ids, texts, *[st.none() | texts.filter(bool)] * 2, ids, *[hashes] * 2),
+    st.builds(Voided, ids, ids, ids),
+)
+
+
+@given(entry=entries)
+def test_a_log_entry_reads_back_as_it_was_written(entry: Answered | Joined | Voided) -> None:
+    fields = {RECORD.encode(): log_value(entry).encode()}
+    if isinstance(entry, Joined):
+        entry = entry._replace(contestant="12")
+        fields[CONTESTANT.encode()] = b"12"
+    assert read_entry(fields) == entry
+
+
+@given(entry=st.builds(Answered, ids, texts, ids, texts, responses, st.booleans(), st.floats(0, 1)))
+def test_an_answers_entry_is_json_of_texts_as_the_drain_has_always_read_it(
+    entry: Answered,
+) -> None:
+    assert json.loads(log_value(entry)) == {
+        "kind": "answer",
+        "round": str(entry.round_id),
+        "contestant": entry.contestant,
+        "index": str(entry.question_index),
+        "key": entry.question_key,
+        "response": json.dumps(entry.response, ensure_ascii=False, separators=(",", ":")),
+        "correct": "1" if entry.correct else "0",
+        "credit": str(entry.credit),
+        "points": str(entry.points),
+        "response_ms": str(entry.response_ms),
+        "at": str(entry.answered_at_ms),
+    }
+
+
+# --- through the real scripts ----------------------------------------------------------
+
 choice_keys = st.text(st.characters(categories=("L", "N")), min_size=1, max_size=4)
 
 

