@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from engine.adapters.bankfile import load_bank_file
-from engine.adapters.redis.records import ANSWER, RECORD
+from engine.adapters.redis.answer_log import RECORD
+from engine.adapters.redis.records import ANSWER
 from engine.domain.log import Answered
 from web.wiring import Wiring
 

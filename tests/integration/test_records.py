@@ -15,25 +15,27 @@ import redis as redis_py
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.adapters.redis.answer_log import RedisAnswerLog
+from engine.adapters.redis.answer_log import (
+    CONTESTANT,
+    RECORD,
+    RedisAnswerLog,
+    log_value,
+    read_entry,
+)
 from engine.adapters.redis.connection import RedisConnection
 from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.live import RedisLiveStore
 from engine.adapters.redis.records import (
     ANSWER,
-    CONTESTANT,
     DELTA,
     PROFILE,
-    RECORD,
     SHARED,
     Delta,
     Record,
-    log_value,
     lua_script,
     pack_profile,
     parse_progress,
     progress_text,
-    read_entry,
     unpack_profile,
 )
 from engine.domain.log import Answered, Joined, Voided

@@ -34,6 +34,7 @@ from typing import Any
 
 import redis
 
+from engine.adapters.redis.answer_log import compact_json, log_fields, log_value
 from engine.adapters.redis.coalescing import Coalescer
 from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeaderboard
 from engine.adapters.redis.records import (
@@ -42,9 +43,6 @@ from engine.adapters.redis.records import (
     AnswerCall,
     AnswerOutcome,
     answer_outcome,
-    compact_json,
-    log_fields,
-    log_value,
     lua_script,
 )
 from engine.domain.log import Answered, Joined, LogEntry

@@ -5,8 +5,8 @@ answer script call takes, the delta it leaves for a skip, the board profile and 
 progress. Python encodes and decodes them with :class:`Record`; the Lua side's names are
 generated from the same definition when a script is registered (:func:`lua_script`
 prepends ``local ANSWER_CONTESTANT = 12`` and ``decode_answer``/``encode_answer``), so a
-field added or moved here moves in every script. The answer log's entries (JSON) and the
-answer script's reply are encoded and decoded here too.
+field added or moved here moves in every script. The answer script's reply is decoded
+here too; the answer log's entries (JSON, which Lua only stores) in answer_log.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
-from engine.domain.log import Answered, Joined, LogEntry, Voided
+from engine.adapters.redis.answer_log import CONTESTANT, RECORD
 from engine.domain.standings import Profile
 
 _LUA = Path(__file__).parent / "lua"
@@ -225,103 +225,13 @@ def answer_outcome(
     return AnswerOutcome(status)
 
 
-# --- the answer log's entries ----------------------------------------------------------
-
-#: The stream field holding an entry's record as one JSON value: redis-py packs every
-#: argument of a command and parses every part of a reply in Python, so one field per
-#: value cost the answer script 22 arguments and the drain 25 reply parts per entry. A
-#: script adds fields of its own beside it (a join's contestant id, made in the script).
-RECORD = "json"
-#: Beside RECORD in a join's entry.
-CONTESTANT = "contestant"
-
-#: Compact JSON as Redis keeps it. One encoder made once: ``json.dumps`` with arguments
-#: makes one per call, a third of the cost of each of an answer's two records.
-compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def log_value(entry: LogEntry) -> str:
-    """The value of the entry's RECORD field: JSON of texts, as SQL's drain reads it."""
-    if isinstance(entry, Answered):
-        # The JSON a dict of these texts encodes to, written out: one is made per answer,
-        # and the encoder took twice as long over the dict. Only the texts need escaping.
-        return (
-            f'{{"kind":"answer","round":"{entry.round_id}",'
-            f'"contestant":{compact_json(entry.contestant)},"index":"{entry.question_index}",'
-            f'"key":{compact_json(entry.question_key)},'
-            f'"response":{compact_json(compact_json(entry.response))},'
-            f'"correct":"{"1" if entry.correct else "0"}","credit":"{entry.credit}",'
-            f'"points":"{entry.points}","response_ms":"{entry.response_ms}",'
-            f'"at":"{entry.answered_at_ms}"}}'
-        )
-    if isinstance(entry, Joined):
-        return compact_json(
-            {
-                "kind": "join",
-                "round": str(entry.round_id),
-                "nickname": entry.nickname,
-                "region": entry.region or "",
-                "team": entry.team or "",
-                "at": str(entry.joined_at_ms),
-                "identity": entry.identity_hash or "",
-                "client": entry.client_hash or "",
-            }
-        )
-    return compact_json(
-        {
-            "kind": "void",
-            "round": str(entry.round_id),
-            "index": str(entry.question_index),
-            "at": str(entry.voided_at_ms),
-        }
-    )
-
-
-def log_fields(entry: LogEntry) -> list[str]:
-    """The fields and values to XADD for ``entry``."""
-    return [RECORD, log_value(entry)]
-
-
-def read_entry(fields: Mapping[bytes, bytes]) -> LogEntry:
-    """An entry as the log holds it (XREADGROUP's fields)."""
-    record = json.loads(fields[RECORD.encode()])
-    kind = record["kind"]
-    if kind == "answer":
-        return Answered(
-            round_id=int(record["round"]),
-            contestant=record["contestant"],
-            question_index=int(record["index"]),
-            question_key=record["key"],
-            response=json.loads(record["response"]),
-            correct=record["correct"] == "1",
-            credit=float(record["credit"]),
-            points=int(record["points"]),
-            response_ms=int(record["response_ms"]),
-            answered_at_ms=int(record["at"]),
-        )
-    if kind == "join":
-        return Joined(
-            round_id=int(record["round"]),
-            nickname=record["nickname"],
-            region=record["region"] or None,
-            team=record["team"] or None,
-            joined_at_ms=int(record["at"]),
-            identity_hash=record["identity"] or None,
-            client_hash=record["client"] or None,
-            contestant=fields[CONTESTANT.encode()].decode(),
-        )
-    if kind == "void":
-        return Voided(int(record["round"]), int(record["index"]), int(record["at"]))
-    raise ValueError(f"not an answer log entry: {record!r}")
-
-
 # --- the scripts -----------------------------------------------------------------------
 
 
 def _log_names() -> str:
     return "\n".join(
         [
-            "-- The answer log's entry fields (records.RECORD, records.CONTESTANT)",
+            "-- The answer log's entry fields (answer_log.RECORD, answer_log.CONTESTANT)",
             f"local LOG_RECORD, LOG_CONTESTANT = {_lua_text(RECORD)}, {_lua_text(CONTESTANT)}",
         ]
     )
