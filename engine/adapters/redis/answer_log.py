@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import redis
 
@@ -130,7 +130,7 @@ class RedisAnswerLog:
         self, consumer: str, count: int = 500, block_ms: int = 1000
     ) -> list[tuple[str, LogEntry]]:
         """New entries for ``consumer``, after any it was given but did not acknowledge."""
-        pending = self._in_group(
+        pending: list[Any] = self._in_group(
             lambda: self._redis.xreadgroup(GROUP, consumer, {self.key: "0"}, count=count), []
         )
         entries = pending[0][1] if pending else []
@@ -143,10 +143,10 @@ class RedisAnswerLog:
 
     def claim_abandoned(self, consumer: str, idle_ms: int) -> int:
         """Take over entries a dead process read but never acknowledged."""
-        _, claimed, *_ = self._in_group(
+        reply: list[Any] = self._in_group(
             lambda: self._redis.xautoclaim(self.key, GROUP, consumer, idle_ms, "0-0"), [0, []]
         )
-        return len(claimed)
+        return len(reply[1])  # the next id to scan from, the claimed entries[, deleted ids]
 
     def acknowledge(self, ids: list[str]) -> None:
         if ids:
