@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -191,10 +190,10 @@ choice_keys = st.text(st.characters(categories=("L", "N")), min_size=1, max_size
 
 
 @pytest.fixture
-def store(redis_store: tuple[RedisConnection, str]) -> Callable[[], RedisLiveStore]:
+def live(redis_store: tuple[RedisConnection, str]) -> RedisLiveStore:
+    """A live store; each example plays a round of its own on it."""
     connection, prefix = redis_store
-    boards = RedisLeaderboard(connection.client, prefix)
-    return lambda: RedisLiveStore(connection.client, prefix, boards)
+    return RedisLiveStore(connection.client, prefix, RedisLeaderboard(connection.client, prefix))
 
 
 @examples
@@ -209,7 +208,7 @@ def store(redis_store: tuple[RedisConnection, str]) -> Callable[[], RedisLiveSto
     credit=st.floats(0, 1),
 )
 def test_an_answer_goes_through_the_scripts_and_comes_back_the_same(
-    store: Callable[[], RedisLiveStore],
+    live: RedisLiveStore,
     nickname: str,
     team: str | None,
     points: int,
@@ -219,7 +218,7 @@ def test_an_answer_goes_through_the_scripts_and_comes_back_the_same(
     response: object,
     credit: float,
 ) -> None:
-    live, round_id = store(), next(rounds)
+    round_id = next(rounds)
     live.create(round_id, LiveRound(time_limits_s=(20,)))
     live._boards.register(round_id, "7", nickname, "guangzhou", team)  # a PROFILE, to Lua
     log = Answered(round_id, "7", 0, "nd-0001", response, True, credit, points, response_ms, 1)
@@ -262,10 +261,8 @@ def test_an_answer_goes_through_the_scripts_and_comes_back_the_same(
     assert live.progress(round_id, "7") == ("", 0.0)
 
 
-def test_a_join_and_a_void_come_back_from_the_log_as_they_went_in(
-    store: Callable[[], RedisLiveStore],
-) -> None:
-    live, round_id = store(), next(rounds)
+def test_a_join_and_a_void_come_back_from_the_log_as_they_went_in(live: RedisLiveStore) -> None:
+    round_id = next(rounds)
     joined = Joined(round_id, "阿\t明", "guangzhou", None, 5, "id-hash", None)
     contestant, status = live.join(round_id, ["nickname:阿明"], {}, joined)
     live.create(round_id, LiveRound(time_limits_s=(20,)))
