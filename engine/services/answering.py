@@ -49,7 +49,7 @@ class Recorded:
     status: str  # accepted | duplicate
     result: dict[str, Any]
     #: accepted: the contestant's progress and round score after it, as ``read`` takes them
-    after: tuple[str, float | None] | None = None
+    after: tuple[tuple[int, int], float | None] | None = None
 
 
 class StaleState(Exception):
@@ -64,7 +64,7 @@ def record(
     *,
     seq: int | None,
     now: int,
-    read: tuple[str, float | None],
+    read: tuple[tuple[int, int], float | None],
 ) -> Recorded:
     """Score from the contestant's streak and total as the caller knows them (``read``:
     their progress and round score), then let one Redis call accept it (or find the
@@ -77,7 +77,7 @@ def record(
     limit_ms = plan.time_limit_s(question) * 1000
     for _ in range(RETRIES):
         progress, score = read
-        streak, last = parse_progress(progress)
+        streak, last = progress
         award = score_answer(
             plan.rules.scoring,
             credit=credit,
@@ -105,7 +105,7 @@ def record(
             index,
             seq=seq,
             expected_progress=progress,
-            new_progress=f"{award.streak},{index}",
+            new_progress=(award.streak, index),
             expected_score=score,
             points=award.points,
             response_ms=tie_break_ms(award.points, judged.response_ms),
@@ -161,14 +161,6 @@ def choice_keys(paper: Paper, question: Question, response: object) -> object:
     if question.type in CHOICE_TYPES and positions:
         return paper.to_choice_keys(question.key, response)
     return response
-
-
-def parse_progress(raw: str) -> tuple[int, int]:
-    """(streak, index of the last answered question) from the stored "streak,index"."""
-    if not raw:
-        return 0, -1
-    streak, last = raw.split(",")
-    return int(streak), int(last)
 
 
 def options_of(question: Question, verdict: Verdict) -> list[str]:

@@ -30,7 +30,6 @@ from engine.services.answering import (
     RefusedCommand,
     StaleState,
     kicked,
-    parse_progress,
     verdict_of,
 )
 from engine.services.bans import banned_rows
@@ -106,7 +105,7 @@ class AnswerAck:
 ROUNDS_LIMIT = 1_000
 KNOWN_LIMIT = 200_000
 #: The progress and round score of a contestant who has not answered yet.
-NEWCOMER: tuple[str, float | None] = ("", None)
+NEWCOMER: tuple[tuple[int, int], float | None] = ((0, -1), None)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -123,7 +122,7 @@ class LiveRounds:
     #: or (wired) later if the database is away, so the command still succeeds.
     sql_write: Callable[[Callable[[], None]], None] = lambda write: write()
     _states: dict[int, LiveRound] = field(default_factory=dict, init=False, repr=False)
-    _known: dict[tuple[int, str], tuple[str, float | None]] = field(
+    _known: dict[tuple[int, str], tuple[tuple[int, int], float | None]] = field(
         default_factory=dict, init=False, repr=False
     )
 
@@ -414,7 +413,7 @@ class LiveRounds:
         if result is not None and question_open(state):
             progress = self.store.progress_before(plan.round_id, state.index, contestant)
             result = {"question": result["question"], "index": state.index, "received": True}
-        streak, _ = parse_progress(progress)
+        streak, _ = progress
         you: dict[str, Any] = {
             "contestant": contestant,
             "points": standing.points if standing else 0,

@@ -27,6 +27,7 @@ from engine.adapters.redis.live import RedisLiveStore
 from engine.adapters.redis.records import (
     ANSWER,
     DELTA,
+    NO_PROGRESS,
     PROFILE,
     SHARED,
     Delta,
@@ -138,8 +139,9 @@ def test_only_the_nickname_may_hold_the_profile_separator(field: str) -> None:
 
 @given(streak=st.integers(0, 10_000), last=st.integers(0, 10_000))
 def test_progress_round_trips(streak: int, last: int) -> None:
-    assert parse_progress(progress_text(streak, last)) == (streak, last)
-    assert parse_progress("") == (0, -1)
+    assert parse_progress(progress_text((streak, last))) == (streak, last)
+    assert progress_text(NO_PROGRESS) == ""  # as the progress hash holds it: no field
+    assert parse_progress("") == NO_PROGRESS
 
 
 responses = st.recursive(
@@ -223,7 +225,7 @@ def test_an_answer_goes_through_the_scripts_and_comes_back_the_same(
     live._boards.register(round_id, "7", nickname, "guangzhou", team)  # a PROFILE, to Lua
     log = Answered(round_id, "7", 0, "nd-0001", response, True, credit, points, response_ms, 1)
 
-    def answer(expected_progress: str, expected_score: float | None) -> Any:
+    def answer(expected_progress: tuple[int, int], expected_score: float | None) -> Any:
         return live.record_answer(
             round_id,
             None,
@@ -231,7 +233,7 @@ def test_an_answer_goes_through_the_scripts_and_comes_back_the_same(
             0,
             seq=0,
             expected_progress=expected_progress,
-            new_progress=progress_text(1, 0),
+            new_progress=(1, 0),
             expected_score=expected_score,
             points=points,
             response_ms=response_ms,
@@ -240,8 +242,8 @@ def test_an_answer_goes_through_the_scripts_and_comes_back_the_same(
             log=log,
         )
 
-    assert answer("9,9", None).progress == ""  # a retry's reply, decoded
-    accepted = answer("", None)
+    assert answer((9, 9), None).progress == NO_PROGRESS  # a retry's reply, decoded
+    accepted = answer(NO_PROGRESS, None)
 
     assert accepted.status == "accepted"
     assert accepted.score == live.progress(round_id, "7")[1]
@@ -251,14 +253,14 @@ def test_an_answer_goes_through_the_scripts_and_comes_back_the_same(
         assert on_board.points == points
     assert live.answers(round_id, 0) == {"7": json.loads(json.dumps(result))}
     assert live.option_counts(round_id, 0) == Counter(options)
-    assert live.progress(round_id, "7")[0] == progress_text(1, 0)
-    assert live.progress_before(round_id, 0, "7") == ""
+    assert live.progress(round_id, "7")[0] == (1, 0)
+    assert live.progress_before(round_id, 0, "7") == NO_PROGRESS
     [(_, last)] = live._redis.xrevrange(live.log_key, count=1)
     assert read_entry(last) == log
-    assert answer("", None).result == json.loads(json.dumps(result))  # the duplicate's
+    assert answer(NO_PROGRESS, None).result == json.loads(json.dumps(result))  # a duplicate
 
     assert live.void_question(round_id, 0, None) == 1  # reads the DELTA the answer left
-    assert live.progress(round_id, "7") == ("", 0.0)
+    assert live.progress(round_id, "7") == (NO_PROGRESS, 0.0)
 
 
 def test_a_join_and_a_void_come_back_from_the_log_as_they_went_in(live: RedisLiveStore) -> None:

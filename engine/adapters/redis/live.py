@@ -40,10 +40,13 @@ from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeader
 from engine.adapters.redis.records import (
     ANSWER,
     DELTA,
+    NO_PROGRESS,
     AnswerCall,
     AnswerOutcome,
     answer_outcome,
     lua_script,
+    parse_progress,
+    progress_text,
 )
 from engine.domain.log import Answered, Joined, LogEntry
 from engine.domain.rounds import LiveRound, live_round_from_dict, live_round_to_dict
@@ -68,7 +71,7 @@ class SelfPacedReading:
 
     running: bool  # the round's window is still tracked (not finished)
     attempt: str | None  # as RedisLiveStore.attempt
-    progress: str  # as RedisLiveStore.progress
+    progress: tuple[int, int]  # as RedisLiveStore.progress
     score: float | None  # read for an answer only
     first: dict[str, Any] | None  # the contestant's accepted answer to the question answered
     banned: bool = False  # a host banned the contestant from the round
@@ -302,7 +305,7 @@ class RedisLiveStore:
         return SelfPacedReading(
             running=running is not None,
             attempt=None if attempt is None else attempt.decode(),
-            progress=(progress or b"").decode(),
+            progress=parse_progress((progress or b"").decode()),
             score=score,
             first=None if first is None else json.loads(first),
             banned=bool(banned),
@@ -318,18 +321,20 @@ class RedisLiveStore:
 
     # --- answers -----------------------------------------------------------------------
 
-    def progress(self, round_id: int, contestant: str) -> tuple[str, float | None]:
-        """(raw progress or "", live board score): what scoring starts from."""
+    def progress(self, round_id: int, contestant: str) -> tuple[tuple[int, int], float | None]:
+        """((streak, last question answered), live board score): what scoring starts from."""
         pipe = self._redis.pipeline(transaction=False)
         self._read_progress(pipe, round_id, contestant)
         progress, score = pipe.execute()
-        return (progress or b"").decode(), score
+        return parse_progress((progress or b"").decode()), score
 
-    def progress_before(self, round_id: int, index: int, contestant: str) -> str:
+    def progress_before(self, round_id: int, index: int, contestant: str) -> tuple[int, int]:
         """The contestant's progress before their answer to live question ``index``, as
-        the answer script recorded it with what the answer added ("" if none)."""
+        the answer script recorded it with what the answer added (NO_PROGRESS if none)."""
         recorded = self._redis.hget(self._key(round_id, "q", index, "deltas"), contestant)
-        return "" if recorded is None else DELTA.decode(recorded.decode()).progress_before
+        if recorded is None:
+            return NO_PROGRESS
+        return parse_progress(DELTA.decode(recorded.decode()).progress_before)
 
     def _read_progress(self, pipe: Any, round_id: int, contestant: str) -> None:
         pipe.hget(self._key(round_id, "progress"), contestant)
@@ -343,8 +348,8 @@ class RedisLiveStore:
         index: int,
         *,
         seq: int | None,
-        expected_progress: str,
-        new_progress: str,
+        expected_progress: tuple[int, int],
+        new_progress: tuple[int, int],
         expected_score: float | None,
         points: int,
         response_ms: int,
@@ -373,8 +378,8 @@ class RedisLiveStore:
             base=base,
             contestant=contestant,
             gate="" if seq is None else str(seq),
-            expected_progress=expected_progress,
-            new_progress=new_progress,
+            expected_progress=progress_text(expected_progress),
+            new_progress=progress_text(new_progress),
             expected_score=repr(expected_score or 0.0),
             points=str(points),
             response_ms=str(response_ms),

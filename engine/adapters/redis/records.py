@@ -166,24 +166,27 @@ def unpack_profile(raw: str) -> Profile:
 
 
 class Progress(NamedTuple):
-    """What scoring an answer needs of the ones before. Stored as text, and opaque to
-    Lua, which compares and stores it whole; "" before the first answer."""
+    """What scoring an answer needs of the ones before: (streak, last question answered)
+    to the services. Opaque to Lua, which compares and stores it whole."""
 
     streak: str
-    last_index: str  # the last question answered
+    last_index: str
 
 
 PROGRESS = Record("progress", Progress, ",")
+#: Before the first answer: stored as nothing ("").
+NO_PROGRESS = (0, -1)
 
 
-def progress_text(streak: int, last_index: int) -> str:
-    return PROGRESS.encode(Progress(str(streak), str(last_index)))
+def progress_text(progress: tuple[int, int]) -> str:
+    if progress == NO_PROGRESS:
+        return ""
+    return PROGRESS.encode(Progress(str(progress[0]), str(progress[1])))
 
 
 def parse_progress(raw: str) -> tuple[int, int]:
-    """(streak, index of the last answered question); (0, -1) before any."""
     if not raw:
-        return 0, -1
+        return NO_PROGRESS
     streak, last = PROGRESS.decode(raw)
     return int(streak), int(last)
 
@@ -201,12 +204,12 @@ class AnswerOutcome:
     result: dict[str, Any] | None = None
     reason: str | None = None
     #: accepted: the contestant's progress and round score after it; retry: as they are
-    progress: str | None = None
+    progress: tuple[int, int] | None = None
     score: float | None = None
 
 
 def answer_outcome(
-    reply: Sequence[bytes], result: Mapping[str, Any], new_progress: str
+    reply: Sequence[bytes], result: Mapping[str, Any], new_progress: tuple[int, int]
 ) -> AnswerOutcome:
     """One answer's reply from lua/answer.lua: {"accepted", new round score} |
     {"duplicate", first result} | {"stale"} | {"retry", progress, score or ""} |
@@ -218,7 +221,7 @@ def answer_outcome(
         return AnswerOutcome(status, json.loads(reply[1]))
     if status == "retry":
         score = reply[2].decode()
-        progress = reply[1].decode()
+        progress = parse_progress(reply[1].decode())
         return AnswerOutcome(status, progress=progress, score=float(score) if score else None)
     if status == "refused":
         return AnswerOutcome(status, reason=reply[1].decode())
