@@ -17,11 +17,17 @@ from typing import Any, Protocol
 
 from engine.domain.accounts import Account
 from engine.domain.bankinfo import BankSummary, VersionInfo
+from engine.domain.log import Answered, Joined, LogEntry, Voided
 from engine.domain.mediainfo import MediaInfo
 from engine.domain.ownership import Hosting
 from engine.domain.questions import BankContent
 from engine.domain.rounds import LiveRound
 from engine.domain.standings import BoardEntry, BoardStanding, Profile, Scope
+
+#: What scoring an answer starts from: (streak, last question answered).
+Progress = tuple[int, int]
+#: A contestant who has answered nothing yet.
+NO_PROGRESS: Progress = (0, -1)
 
 # --- time -------------------------------------------------------------------------------
 
@@ -200,8 +206,8 @@ class AnswerLog(Protocol):
 
     def read(
         self, consumer: str, count: int = ..., block_ms: int = ...
-    ) -> list[tuple[str, dict[str, str]]]:
-        """(entry id, fields) for ``consumer``, after any it read but did not acknowledge."""
+    ) -> list[tuple[str, LogEntry]]:
+        """(entry id, entry) for ``consumer``, after any it read but did not acknowledge."""
 
     def acknowledge(self, ids: list[str]) -> None: ...
 
@@ -243,7 +249,7 @@ class SelfPacedReading(Protocol):
     def attempt(self) -> str | None: ...
 
     @property
-    def progress(self) -> str: ...
+    def progress(self) -> Progress: ...
 
     @property
     def score(self) -> float | None:
@@ -271,7 +277,7 @@ class AnswerOutcome(Protocol):
     def reason(self) -> str | None: ...
 
     @property
-    def progress(self) -> str | None:
+    def progress(self) -> Progress | None:
         """Accepted: the contestant's progress after it; retry: as it is."""
 
     @property
@@ -282,7 +288,7 @@ class AnswerOutcome(Protocol):
 class LiveStore(Protocol):
     """A round in play, shared by every process: its state (compare and set), its
     contestants and bans, self-paced attempts, and each question's answers, accepted
-    atomically with the boards and the answer log. Progress is "streak,last_index"."""
+    atomically with the boards and the answer log."""
 
     #: The answer log's key, for the ``AnswerLog`` reading it.
     log_key: str
@@ -295,7 +301,7 @@ class LiveStore(Protocol):
     def create(self, round_id: int, state: LiveRound) -> None: ...
 
     def save(
-        self, round_id: int, read: LiveRound, state: LiveRound, log: Mapping[str, str] | None = None
+        self, round_id: int, read: LiveRound, state: LiveRound, log: Voided | None = None
     ) -> bool:
         """Store ``state`` if the round is still as it was ``read``, appending ``log``
         to the answer log in the same step."""
@@ -326,7 +332,7 @@ class LiveStore(Protocol):
         round_id: int,
         unique: Sequence[str],
         profile: Mapping[str, Any],
-        log: Mapping[str, str],
+        log: Joined,
         *,
         also_banned: Sequence[str] = (),
     ) -> tuple[str, str]:
@@ -360,10 +366,10 @@ class LiveStore(Protocol):
         """Store ``attempt`` if the contestant's attempt is still as it was ``read``."""
 
     # answers
-    def progress(self, round_id: int, contestant: str) -> tuple[str, float | None]:
-        """(progress or "", live board score): what scoring starts from."""
+    def progress(self, round_id: int, contestant: str) -> tuple[Progress, float | None]:
+        """(progress, live board score): what scoring starts from."""
 
-    def progress_before(self, round_id: int, index: int, contestant: str) -> str: ...
+    def progress_before(self, round_id: int, index: int, contestant: str) -> Progress: ...
 
     def record_answer(
         self,
@@ -373,14 +379,14 @@ class LiveStore(Protocol):
         index: int,
         *,
         seq: int | None,
-        expected_progress: str,
-        new_progress: str,
+        expected_progress: Progress,
+        new_progress: Progress,
         expected_score: float | None,
         points: int,
         response_ms: int,
         result: Mapping[str, Any],
         options: Sequence[str],
-        log: Mapping[str, str],
+        log: Answered,
     ) -> AnswerOutcome:
         """Accept one judged answer with its board update and log entry, at once."""
 

@@ -18,6 +18,7 @@ from engine.domain.contest import (
 from engine.domain.drawing import CannotDraw, InvalidDrawRule, Paper, draw_paper
 from engine.domain.hant import with_traditional_bank
 from engine.domain.integrity import FocusRules, InvalidFocusRules
+from engine.domain.log import Joined
 from engine.domain.questions import BankContent, Question
 from engine.domain.rounds import GRACE_MS, MAX_EXTRA_TIME, Elimination, LiveRound
 from engine.domain.scoring import ScoringError
@@ -246,21 +247,14 @@ def join_records(
     region: str | None,
     team: str | None,
     now: int,
-    **log: str,
-) -> tuple[dict[str, Any], dict[str, str]]:
+    *,
+    identity: str,
+    client: str,
+) -> tuple[dict[str, Any], Joined]:
     """What a join stores, live or self-paced: the contestant's profile and the answer
-    log's join entry (``log``: more fields for it)."""
+    log's join entry (``identity``, ``client``: keyed hashes, "" for none)."""
     profile = {"nickname": shown, "region": region, "team": team, "joined_at": now}
-    entry = {
-        "kind": "join",
-        "round": str(round_id),
-        "nickname": shown,
-        "region": region or "",
-        "team": team or "",
-        "at": str(now),
-        **log,
-    }
-    return profile, entry
+    return profile, Joined(round_id, shown, region, team, now, identity or None, client or None)
 
 
 def initial_state(plan: RoundPlan) -> LiveRound:

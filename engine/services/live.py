@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from engine.domain import rounds
 from engine.domain.contest import Mode
+from engine.domain.log import Voided
 from engine.domain.rounds import (
     IllegalCommand,
     LiveRound,
@@ -22,7 +23,7 @@ from engine.domain.rounds import (
     RoundEvent,
 )
 from engine.domain.standings import InvalidProfileError
-from engine.ports import Leaderboard, LiveStore
+from engine.ports import NO_PROGRESS, Leaderboard, LiveStore, Progress
 from engine.services import answering
 from engine.services.answering import (
     RETRIES,
@@ -30,7 +31,6 @@ from engine.services.answering import (
     RefusedCommand,
     StaleState,
     kicked,
-    parse_progress,
     verdict_of,
 )
 from engine.services.bans import banned_rows
@@ -71,7 +71,7 @@ class AnswerAck:
 ROUNDS_LIMIT = 1_000
 KNOWN_LIMIT = 200_000
 #: The progress and round score of a contestant who has not answered yet.
-NEWCOMER: tuple[str, float | None] = ("", None)
+NEWCOMER: tuple[Progress, float | None] = (NO_PROGRESS, None)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -88,7 +88,7 @@ class LiveRounds:
     #: or (wired) later if the database is away, so the command still succeeds.
     sql_write: Callable[[Callable[[], None]], None] = lambda write: write()
     _states: dict[int, LiveRound] = field(default_factory=dict, init=False, repr=False)
-    _known: dict[tuple[int, str], tuple[str, float | None]] = field(
+    _known: dict[tuple[int, str], tuple[tuple[int, int], float | None]] = field(
         default_factory=dict, init=False, repr=False
     )
 
@@ -123,7 +123,7 @@ class LiveRounds:
                     self.store.void_question(round_id, state.index, plan.competition_id)
                 raise RefusedCommand(refused.code, refused.message) from refused
             skipped = next((e.index for e in events if isinstance(e, QuestionSkipped)), None)
-            log = None if skipped is None else _void_log(round_id, skipped, now)
+            log = None if skipped is None else Voided(round_id, skipped, now)
             if self.store.save(round_id, state, new, log):
                 _remember(self._states, round_id, new, ROUNDS_LIMIT)
                 if skipped is not None:
@@ -379,7 +379,7 @@ class LiveRounds:
         if result is not None and question_open(state):
             progress = self.store.progress_before(plan.round_id, state.index, contestant)
             result = {"question": result["question"], "index": state.index, "received": True}
-        streak, _ = parse_progress(progress)
+        streak, _ = progress
         you: dict[str, Any] = {
             "contestant": contestant,
             "points": standing.points if standing else 0,
@@ -479,10 +479,6 @@ def _remaining_ms(state: LiveRound, now: int) -> int | None:
     if state.status is LiveStatus.PAUSED and state.paused_at is not None:
         at = state.paused_at  # a pause stops the clock
     return max(0, state.closes_at - at)
-
-
-def _void_log(round_id: int, index: int, now: int) -> dict[str, str]:
-    return {"kind": "void", "round": str(round_id), "index": str(index), "at": str(now)}
 
 
 def _previous(state: LiveRound, index: int) -> int:

@@ -27,7 +27,6 @@ from engine.services.answering import (
     RETRIES,
     Judged,
     RefusedCommand,
-    parse_progress,
     verdict_of,
 )
 from engine.services.bans import banned_rows
@@ -335,12 +334,12 @@ def _stored(raw: str | None) -> tuple[str, SelfPacedAttempt]:
     return raw, _attempt_from_json(raw)
 
 
-def _current(stored: SelfPacedAttempt, progress: str) -> SelfPacedAttempt:
+def _current(stored: SelfPacedAttempt, progress: tuple[int, int]) -> SelfPacedAttempt:
     """The attempt as it is: past its delivered question once that is answered. The
     answer script records an answer and the contestant's progress in one atomic step and
     the stored attempt catches up at the next delivery, so an answered question never
     stays current, whatever crashes in between, and an answer costs no second write."""
-    _, last_answered = parse_progress(progress)
+    _, last_answered = progress
     if stored.delivered_at is None or last_answered < stored.index:
         return stored
     moved, _ = rounds.answer(stored, stored.index, stored.delivered_at)

@@ -12,14 +12,15 @@ import redis as redis_py
 
 from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.live import RedisLiveStore
+from engine.domain.log import Answered, Joined, Voided
 from engine.domain.ranking import encode_score
 from engine.domain.rounds import LiveRound, LiveStatus
-from engine.ports import Leaderboard, LiveStore
+from engine.ports import NO_PROGRESS, Leaderboard, LiveStore, Progress
 from tests.conftest import REDIS_BACKENDS, prefixed, redis_client
 from tests.fakes.leaderboard import InMemoryLeaderboard
 from tests.fakes.live import InMemoryLiveStore
 
-LOG = {"kind": "join", "round": "7"}
+LOG = Joined(7, "Ann", None, None, 0, None, None)
 
 
 @pytest.fixture(params=[*REDIS_BACKENDS, "memory"])
@@ -45,7 +46,7 @@ def test_the_state_is_saved_only_over_the_state_read(stores: tuple[LiveStore, An
     store.create(7, lobby)
     assert store.load(7) == lobby
     started = LiveRound((10, 20), LiveStatus.QUESTION_OPEN, 0, 1_000, 11_000, seq=2)
-    assert store.save(7, lobby, started, {"kind": "void", "round": "7"})
+    assert store.save(7, lobby, started, Voided(7, 0, 0))
     assert store.load(7) == started
     assert not store.save(7, lobby, LiveRound((10, 20), seq=9))
     assert store.load(7) == started
@@ -106,14 +107,14 @@ def answer(
 ) -> Any:
     fields: dict[str, Any] = {
         "seq": None,
-        "expected_progress": "",
-        "new_progress": f"1,{index}",
+        "expected_progress": NO_PROGRESS,
+        "new_progress": (1, index),
         "expected_score": None,
         "points": 100,
         "response_ms": 700,
         "result": {"correct": True, "points": 100},
         "options": ["a"],
-        "log": {"kind": "answer", "round": "7", "contestant": contestant},
+        "log": Answered(7, contestant, index, f"q{index}", "a", True, 1.0, 100, 700, 0),
     }
     return store.record_answer(7, competition_id, contestant, index, **{**fields, **given})
 
@@ -129,26 +130,26 @@ def test_a_self_paced_answer_counts_once_from_the_progress_it_was_scored_from(
     assert (accepted.status, accepted.result, accepted.progress) == (
         "accepted",
         {"correct": True, "points": 100},
-        "1,0",
+        (1, 0),
     )
     assert accepted.score == encode_score(100, 700)
     assert answer(store, "1", 0, points=5).status == "duplicate"
     assert answer(store, "1", 0).result == {"correct": True, "points": 100}
     stale = answer(store, "1", 1)  # scored as if nothing had been answered
-    assert (stale.status, stale.progress, stale.score) == ("retry", "1,0", encode_score(100, 700))
-    second = answer(store, "1", 1, expected_progress="1,0", expected_score=stale.score)
+    assert (stale.status, stale.progress, stale.score) == ("retry", (1, 0), encode_score(100, 700))
+    second = answer(store, "1", 1, expected_progress=(1, 0), expected_score=stale.score)
     assert second.status == "accepted"
     assert answer(store, "3", 0).reason == "unknown_contestant"
     answer(store, "2", 0, options=["a", "b"])
 
-    assert store.progress(7, "1") == ("1,1", encode_score(200, 1400))
-    assert store.progress(7, "4") == ("", None)
+    assert store.progress(7, "1") == ((1, 1), encode_score(200, 1400))
+    assert store.progress(7, "4") == (NO_PROGRESS, None)
     assert store.answer_count(7, 0) == 2
     assert set(store.answers(7, 0)) == {"1", "2"}
     assert store.answer_of(7, 1, "2") is None
     assert store.option_counts(7, 0) == {"a": 2, "b": 1}
     reading = store.selfpaced_reading(7, "1", 1)
-    assert (reading.running, reading.progress, reading.banned) == (True, "1,1", False)
+    assert (reading.running, reading.progress, reading.banned) == (True, (1, 1), False)
     assert (reading.score, reading.first) == (encode_score(200, 1400), second.result)
     assert store.selfpaced_reading(7, "2").score is None  # read for an answer only
     assert store.appended >= 5
@@ -162,7 +163,9 @@ def test_a_live_answer_judged_at_an_old_seq_is_stale(stores: tuple[LiveStore, An
     assert store.answer_count(7, 0) == 0
 
 
-def live_answer(store: LiveStore, contestant: str, index: int, progress: str = "") -> Any:
+def live_answer(
+    store: LiveStore, contestant: str, index: int, progress: Progress = NO_PROGRESS
+) -> Any:
     return answer(
         store,
         contestant,
@@ -170,7 +173,7 @@ def live_answer(store: LiveStore, contestant: str, index: int, progress: str = "
         2,
         seq=3,
         expected_progress=progress,
-        new_progress=f"1,{index}",
+        new_progress=(1, index),
         expected_score=store.progress(7, contestant)[1],
     )
 
@@ -185,14 +188,14 @@ def test_held_boards_show_a_question_once_published_and_a_void_takes_it_back(
     assert live_answer(store, "1", 0).status == "accepted"
     assert boards.standing(7, "1").points == 0  # held until the question closes
     assert boards.standing(7, "1", view="live").points == 100
-    assert store.progress_before(7, 0, "1") == ""
+    assert store.progress_before(7, 0, "1") == NO_PROGRESS
     assert store.published_through(7) == -1
     assert store.publish_question(7, 0) == 1
     assert store.publish_question(7, 0) == 0  # once
     assert store.published_through(7) == 0
     assert boards.standing(7, "1").points == 100
-    assert live_answer(store, "1", 1, progress="1,0").status == "accepted"
-    assert store.progress_before(7, 1, "1") == "1,0"
+    assert live_answer(store, "1", 1, progress=(1, 0)).status == "accepted"
+    assert store.progress_before(7, 1, "1") == (1, 0)
 
     assert store.void_question(7, 1, 2) == 1
     assert store.void_question(7, 1, 2) == 0  # once
@@ -202,10 +205,10 @@ def test_held_boards_show_a_question_once_published_and_a_void_takes_it_back(
         "voided": True,
         "reason": "skipped",
     }
-    assert store.progress(7, "1") == ("1,0", encode_score(100, 700))
+    assert store.progress(7, "1") == ((1, 0), encode_score(100, 700))
     assert boards.competition_standing(2, "1").points == 100
     assert store.void_question(7, 0, 2) == 1  # published: taken off both views
     assert boards.standing(7, "1").points == 0
     assert boards.standing(7, "1", view="live").points == 0
-    assert store.progress(7, "1") == ("", encode_score(0, 0))
+    assert store.progress(7, "1") == (NO_PROGRESS, encode_score(0, 0))
     assert boards.competition_count(2) == 1

@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from engine.domain.log import Answered, Joined, LogEntry, Voided
 from engine.domain.rounds import LiveRound, LiveStatus
+from engine.ports import NO_PROGRESS, Progress
 from tests.fakes.leaderboard import InMemoryLeaderboard
 
 
@@ -21,7 +23,7 @@ from tests.fakes.leaderboard import InMemoryLeaderboard
 class Reading:
     running: bool
     attempt: str | None
-    progress: str
+    progress: Progress
     score: float | None
     first: dict[str, Any] | None
     banned: bool = False
@@ -32,7 +34,7 @@ class Outcome:
     status: str
     result: dict[str, Any] | None = None
     reason: str | None = None
-    progress: str | None = None
+    progress: Progress | None = None
     score: float | None = None
 
 
@@ -47,7 +49,7 @@ class InMemoryLiveStore:
         self._holders: dict[tuple[int, str], str] = {}  # (round, entry key) -> contestant
         self._profiles: dict[int, dict[str, str]] = {}  # round -> contestant -> JSON
         self._attempts: dict[tuple[int, str], str] = {}
-        self._progress: dict[tuple[int, str], str] = {}
+        self._progress: dict[tuple[int, str], Progress] = {}
         self._answers: dict[tuple[int, int], dict[str, str]] = {}  # (round, index) -> JSON
         self._options: dict[tuple[int, int], dict[str, int]] = {}
         #: (round, index) -> contestant -> what their live answer did, as lua/answer.lua
@@ -55,7 +57,7 @@ class InMemoryLiveStore:
         #: progress before, progress after]
         self._deltas: dict[tuple[int, int], dict[str, list[Any]]] = {}
         self._published: dict[int, int] = {}
-        self.log: list[dict[str, str]] = []  # what went to the answer log
+        self.log: list[LogEntry] = []  # what went to the answer log
         self.log_key = "answer-log"
         self.appended = 0
 
@@ -68,13 +70,13 @@ class InMemoryLiveStore:
         self._states[round_id] = state
 
     def save(
-        self, round_id: int, read: LiveRound, state: LiveRound, log: Mapping[str, str] | None = None
+        self, round_id: int, read: LiveRound, state: LiveRound, log: Voided | None = None
     ) -> bool:
         if self._states.get(round_id) != read:
             return False
         self._states[round_id] = state
         if log:
-            self.log.append(dict(log))
+            self.log.append(log)
         return True
 
     def hold_boards(self, round_id: int) -> None:
@@ -124,7 +126,7 @@ class InMemoryLiveStore:
         round_id: int,
         unique: Sequence[str],
         profile: Mapping[str, Any],
-        log: Mapping[str, str],
+        log: Joined,
         *,
         also_banned: Sequence[str] = (),
     ) -> tuple[str, str]:
@@ -137,7 +139,7 @@ class InMemoryLiveStore:
         for key in unique:
             self._holders[round_id, key] = contestant
         profiles[contestant] = json.dumps(profile, ensure_ascii=False)
-        self.log.append({"contestant": contestant, **log})
+        self.log.append(log._replace(contestant=contestant))
         return contestant, "created"
 
     def profile(self, round_id: int, contestant: str) -> dict[str, Any] | None:
@@ -174,7 +176,7 @@ class InMemoryLiveStore:
         return Reading(
             running=round_id in self._windows,
             attempt=self.attempt(round_id, contestant),
-            progress=self._progress.get((round_id, contestant), ""),
+            progress=self._progress.get((round_id, contestant), NO_PROGRESS),
             score=score,
             first=first,
         )
@@ -187,8 +189,8 @@ class InMemoryLiveStore:
 
     # --- answers -----------------------------------------------------------------------
 
-    def progress(self, round_id: int, contestant: str) -> tuple[str, float | None]:
-        progress = self._progress.get((round_id, contestant), "")
+    def progress(self, round_id: int, contestant: str) -> tuple[Progress, float | None]:
+        progress = self._progress.get((round_id, contestant), NO_PROGRESS)
         return progress, self._boards.live_score(round_id, contestant)
 
     def record_answer(
@@ -199,14 +201,14 @@ class InMemoryLiveStore:
         index: int,
         *,
         seq: int | None,
-        expected_progress: str,
-        new_progress: str,
+        expected_progress: Progress,
+        new_progress: Progress,
         expected_score: float | None,
         points: int,
         response_ms: int,
         result: Mapping[str, Any],
         options: Sequence[str],
-        log: Mapping[str, str],
+        log: Answered,
     ) -> Outcome:
         """lua/answer.lua's steps, in its order."""
         self.appended += 1
@@ -237,12 +239,12 @@ class InMemoryLiveStore:
         counts = self._options.setdefault((round_id, index), {})
         for option in options:
             counts[option] = counts.get(option, 0) + 1
-        self.log.append(dict(log))
+        self.log.append(log)
         return Outcome("accepted", dict(result), progress=new_progress, score=float(applied.score))
 
-    def progress_before(self, round_id: int, index: int, contestant: str) -> str:
+    def progress_before(self, round_id: int, index: int, contestant: str) -> Progress:
         recorded = self._deltas.get((round_id, index), {}).get(contestant)
-        return "" if recorded is None else recorded[4]
+        return NO_PROGRESS if recorded is None else recorded[4]
 
     def void_question(self, round_id: int, index: int, competition_id: int | None) -> int:
         """lua/void.lua: each applied answer taken back from the boards it reached, its
@@ -269,8 +271,8 @@ class InMemoryLiveStore:
                 ensure_ascii=False,
                 separators=(",", ":"),
             )
-            if self._progress.get((round_id, contestant), "") == after:
-                if before == "":
+            if self._progress.get((round_id, contestant), NO_PROGRESS) == after:
+                if before == NO_PROGRESS:
                     self._progress.pop((round_id, contestant), None)
                 else:
                     self._progress[round_id, contestant] = before

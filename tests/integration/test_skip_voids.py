@@ -15,6 +15,7 @@ from engine.adapters.bankfile import load_bank_file
 from engine.adapters.redis.connection import RedisConnection
 from engine.adapters.sql.database import Database
 from engine.domain import rounds
+from engine.domain.log import Answered, Voided
 from engine.services.answering import RefusedCommand
 from engine.services.drain import Drainer
 from web.api.standings import results_service
@@ -296,10 +297,8 @@ def test_a_void_drained_before_its_answers_still_voids_them(wired: Wiring) -> No
     wired.live.command(round_id, "skip", T0 + 10_000)
     log, record = wired.drainer.log, wired.competitions.rounds
     # Two consumers: A is handed the answers, B the void after them, and B is quicker.
-    assert [f["kind"] for _, f in log.read("A", len(people), 1)] == ["answer"] * len(people)
-    assert [f for _, f in log.read("B", 10, 1)] == [
-        {"kind": "void", "round": str(round_id), "index": "0", "at": str(T0 + 10_000)}
-    ]
+    assert [type(e) for _, e in log.read("A", len(people), 1)] == [Answered] * len(people)
+    assert [e for _, e in log.read("B", 10, 1)] == [Voided(round_id, 0, T0 + 10_000)]
 
     assert Drainer(log, record, "B").drain_once(1) == 1
     assert record.answers(round_id) == []
