@@ -17,11 +17,13 @@ import pytest
 import socketio
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import BIG_SCREEN
+from tests.browser.conftest import BANK, BIG_SCREEN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+BANKS = (BANK, BANK.parent / "cantonese-folk-songs")  # the second has audio questions
 PROJECTOR = {"width": 1280, "height": 720}
+AUDIO = "cfs-0039"  # a 5 s clip
 SINGLE, TEXT, ORDER = "nd-0001", "nd-0010", "nd-0031"
 RULES = {
     "scoring": {"points": 1000, "speed": "none", "streak_step": 0, "streak_cap": 0},
@@ -224,16 +226,26 @@ def test_the_big_screen_runs_a_show_at_two_sizes(server, browser, players, shot)
     assert [page.errors for page in screens] == [[], []]
 
 
-def test_the_sound_control_is_the_screens_one_control(server, browser, shot) -> None:
-    created = server.open_round(server.host_token(), [SINGLE], RULES)
+def test_an_audio_question_plays_on_the_screen_once_the_sound_is_on(server, browser, shot) -> None:
+    token = server.host_token()
+    created = server.open_round(token, [AUDIO], RULES, bank="cantonese-folk-songs")
     page = screen(browser, PROJECTOR, f"{server.base}/watch/{created['watch_code']}")
     sound = page.get_by_role("button", name="声音")
-    expect(sound).to_have_attribute("aria-pressed", "false")
+    expect(sound).to_have_attribute("aria-pressed", "false")  # browsers start muted
+    inside(page, ".sound")
+    server.command(token, created["id"], "start")
+    cue = page.locator("[data-audio-cue]")
+    expect(cue).to_have_text("♪ 听音频答题：打开大屏声音，或在手机上播放")
+    expect(page.locator(".audio-alt")).to_have_text("约 5 秒的合成音频片段")
+    shot(page, "720-audio-muted")
     sound.click()
     expect(sound).to_have_attribute("aria-pressed", "true")
-    inside(page, ".sound")
+    expect(cue).to_have_class(re.compile(r"\bplaying\b"))
+    expect(cue).to_have_text("♪ 正在播放音频，请听")
+    shot(page, "720-audio-playing")
     sound.click()
     expect(sound).to_have_attribute("aria-pressed", "false")
+    expect(cue).not_to_have_class(re.compile(r"\bplaying\b"))
     assert page.errors == []
 
 
