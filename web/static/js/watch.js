@@ -105,10 +105,12 @@ const live = liveSocket("/watch", {
   },
 });
 
+let ticked = null; // the last second ticked aloud (draw runs four times a second)
 const countdown = new Countdown(live.clock, {
   draw: (seconds) => {
     drawRing(seconds);
-    if (seconds > 0 && seconds <= TICK_FROM_S) cue("tick");
+    if (seconds > 0 && seconds <= TICK_FROM_S && seconds !== ticked) cue("tick");
+    ticked = seconds;
   },
   announce: (mark) => {
     find("announce").textContent = mark === 0 ? t("time_up") : t("seconds_left", { s: mark });
