@@ -180,7 +180,8 @@ def test_the_editor_finds_a_question_in_a_large_bank_and_undoes_a_delete(page, s
     page.get_by_label("搜索题干、选项、标识或出处").fill("第 57 号")
     expect(rows).to_have_count(1)
     expect(rows.first.locator("h2")).to_contain_text("q057")
-    page.get_by_label("搜索题干、选项、标识或出处").fill("选项甲7")  # 7 and 71–79 but 75 (70 and 75: true or false)
+    search = page.get_by_label("搜索题干、选项、标识或出处")
+    search.fill("选项甲7")  # 7 and 71 to 79; 70 and 75 are true or false
     expect(page.locator("#filter-count")).to_have_text("显示 9 / 99 题")
     page.get_by_label("搜索题干、选项、标识或出处").fill("")
     page.get_by_label("标签", exact=True).select_option("history")

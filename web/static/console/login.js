@@ -152,7 +152,7 @@ function showLogin() {
     formError.textContent = "";
     const body = { username: form.username.value.trim(), password: form.password.value };
     const missing = {};
-    if (!body.username) missing.username = [t("请输入用户名", "Enter your username", "請輸入用戶名")];
+    if (!body.username) missing.username = [t("请输入用户名", "Enter your username", "請輸入用户名")];
     if (!body.password) missing.password = [t("请输入密码", "Enter your password", "請輸入密碼")];
     if (Object.keys(missing).length) {
       showErrors(form, missing);
@@ -163,7 +163,7 @@ function showLogin() {
     if (!result.ok) {
       showErrors(form, result.data?.error?.fields);
       formError.textContent = result.status === 401
-        ? t("用户名或密码不对。", "Wrong username or password.", "用戶名或密碼不對。")
+        ? t("用户名或密码不对。", "Wrong username or password.", "用户名或密碼不對。")
         : result.data?.error?.message || t("登录失败。", "Login failed.", "登錄失敗。");
       return;
     }

@@ -70,7 +70,7 @@ function render(report) {
   $("round-title").textContent = `· ${report.round.title}`;
   $("source").textContent = report.standings_source === "final"
     ? t("最终成绩（比赛结束时写入）。", "Final standings (written when the round finished).", "最終成績（比賽結束時寫入）。")
-    : t("比赛仍在进行：排名为实时排行榜。", "The round is still running: standings are the live board.", "比賽仍在進行：排名爲實時排行榜。");
+    : t("比赛仍在进行：排名为实时排行榜。", "The round is still running: standings are the live board.", "比賽仍在進行：排名為實時排行榜。");
   const stats = report.statistics;
   $("summary").replaceChildren(...[
     [t("选手", "Contestants", "選手"), report.contestants],

@@ -11,6 +11,7 @@ async function loadSummary() {
   document.getElementById("draft-summary").textContent = t(
     `草稿有 ${bank.draft_questions} 题；最新版本：${bank.latest_version ? `v${bank.latest_version}` : "无"}。`,
     `The draft has ${bank.draft_questions} questions; latest version: ${bank.latest_version ? `v${bank.latest_version}` : "none"}.`,
+    `草稿有 ${bank.draft_questions} 題；最新版本：${bank.latest_version ? `v${bank.latest_version}` : "無"}。`,
   );
 }
 
@@ -88,9 +89,10 @@ async function showDiff(event) {
   const summary = el("p", {}, t(
     `v${from} → v${to}：新增 ${change.data.added.length}，删除 ${change.data.removed.length}，修改 ${change.data.changed.length}。`,
     `v${from} → v${to}: ${change.data.added.length} added, ${change.data.removed.length} removed, ${change.data.changed.length} changed.`,
+    `v${from} → v${to}：新增 ${change.data.added.length}，刪除 ${change.data.removed.length}，修改 ${change.data.changed.length}。`,
   ), change.data.bank_fields.length ? ` ${t("题库字段", "Bank fields", "題庫字段")}: ${change.data.bank_fields.join(", ")}` : "");
   const table = el("table", { class: "grid diff" },
-    el("caption", {}, t("左为旧版本，右为新版本", "Old version on the left, new on the right", "左爲舊版本，右爲新版本")),
+    el("caption", {}, t("左为旧版本，右为新版本", "Old version on the left, new on the right", "左為舊版本，右為新版本")),
     el("thead", {}, el("tr", {},
       el("th", { scope: "col" }, t("题目", "Question", "題目")),
       el("th", { scope: "col" }, `v${from}`),
