@@ -117,8 +117,9 @@ function render(round) {
   renderLinks(round);
   const state = round.state;
   if (!state) {
+    // A self-paced round runs by itself: nothing to drive, no one question open.
     $("round-status").textContent = t("自主答题", "Self-paced", "自主答題");
-    for (const button of document.querySelectorAll("[data-command]")) button.disabled = true;
+    $("controls-card").hidden = $("question-card").hidden = true;
     if (round.window) {
       const when = (ms) => new Date(ms).toLocaleString(document.documentElement.lang);
       $("window-stat").hidden = false;
