@@ -122,6 +122,12 @@ def test_the_hosting_page_counts_down_and_links_the_screens(page, server, shot):
     after = int(remaining.inner_text().split()[0])
     assert 1 <= before - after <= 4, (before, after)
     shot(page, "host-countdown")
+    # Opened mid-question, the page reads the server's clock from its replies' Date.
+    page.reload()
+    expect(remaining).to_have_text(re.compile(r"^\d+ s$"))
+    page.wait_for_timeout(1500)  # a few replies narrow the clock's bounds
+    again = int(remaining.inner_text().split()[0])
+    assert after - 4 <= again <= after, (after, again)
     page.get_by_role("button", name="暂停").click()
     expect(remaining).to_have_text(re.compile(r"^\d+ s · 已暂停$"))
     held = remaining.inner_text()
@@ -211,6 +217,10 @@ def test_the_editor_finds_a_question_in_a_large_bank_and_undoes_a_delete(page, s
     expect(undo).to_be_hidden()
     keys = [q["key"] for q in admin(server, "GET", "/banks/big/draft")["questions"]]
     assert keys == [f"q{n:03}" for n in range(1, 100)]
+    # The examiner's many notes on so many look-alike questions stay folded.
+    expect(page.locator("#lint-count")).to_have_text(re.compile(r"^\d{3,} 条$"))
+    assert page.locator("#lint-details").get_attribute("open") is None
+    assert page.evaluate("document.body.scrollHeight") < 4 * CONSOLE["height"]
 
 
 def test_a_new_question_says_what_is_missing_in_chinese_at_its_fields(page, server, shot):

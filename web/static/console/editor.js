@@ -18,6 +18,7 @@ const SHAPES = ["▲", "◆", "●", "■", "★", "✚"];
 const CHECK_DELAY_MS = 600;
 const PAGE_SIZE = 20;
 const UNDO_MS = 10_000;
+const LINT_OPEN_UP_TO = 5; // notes shown unfolded at first
 
 let doc = null; // the draft as the API shows it, edited in place
 let shown = new Set(); // locales with a text box in the form
@@ -659,9 +660,16 @@ async function lint(mine) {
   const box = document.getElementById("lint");
   const findings = result.data.findings;
   box.hidden = !findings.length;
+  const details = document.getElementById("lint-details");
+  if (!details.dataset.sized) details.open = findings.length <= LINT_OPEN_UP_TO; // then the author's choice
+  details.dataset.sized = "yes";
+  document.getElementById("lint-count").textContent = t(`${findings.length} 条`, `${findings.length} note(s)`, `${findings.length} 條`);
+  const indexOf = new Map(doc.questions.map((q, i) => [q.key, i]));
   document.getElementById("lint-list").replaceChildren(...findings.map((finding) => el("li", {},
     el("span", { class: `severity ${finding.severity}` }, SEVERITY_NAMES[finding.severity]),
-    finding.question ? el("code", {}, finding.question) : null,
+    finding.question && indexOf.has(finding.question)
+      ? el("a", { href: "#", onclick: (event) => { event.preventDefault(); goTo(`questions[${indexOf.get(finding.question)}]`); } }, el("code", {}, finding.question))
+      : null,
     ` ${RULE_NAMES[finding.rule] || finding.rule}: ${finding.message}`,
   )));
   showConversions(findings);
