@@ -8,6 +8,7 @@ Screenshots are kept under tests/browser/artefacts/.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -70,6 +71,24 @@ def test_the_home_lists_competitions_and_rounds_and_opens_another(page, server, 
     # The hosting page links back to the competition on the home, newest round first.
     page.get_by_role("link", name=re.compile("本比赛的全部场次")).click()
     expect(card.locator("tbody tr").first).to_have_attribute("data-round", str(second))
+
+
+def test_another_self_paced_round_asks_for_its_window(page, server):
+    now = int(time.time() * 1000)
+    window = {"opens_at": now, "closes_at": now + 3_600_000}
+    first = server.open_round(server.host_token(), ["nd-0001"], {"mode": "self_paced"}, window)
+    log_in_at_home(page, server.base)
+    card = page.locator(f"#competition-{first['competition_id']}")
+    expect(card).to_contain_text("自主答题")
+    card.get_by_label("结束").fill("2020-01-01T10:00")
+    card.get_by_role("button", name="开新一场").click()
+    expect(card.locator('[data-path="closes_at"] > .error')).to_have_text("结束时间须在将来")
+    card.get_by_label("结束").fill("2099-01-01T10:00")
+    card.get_by_role("button", name="开新一场").click()
+    page.wait_for_url(re.compile(r".*/console/rounds/\d+$"))
+    expect(page.locator("#round-status")).to_have_text("自主答题")
+    round_id = int(page.url.rsplit("/", 1)[1])
+    assert admin(server, "GET", f"/rounds/{round_id}")["window"]["closes_at"] > now + 3_600_000
 
 
 def test_a_self_paced_round_from_the_form(page, server, shot):
