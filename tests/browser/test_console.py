@@ -277,6 +277,14 @@ def test_pages_load_everything_they_need_under_the_policy(server, browser) -> No
     page.goto(f"{server.base}/console/rounds/{created['id']}/results")
     page.wait_for_load_state("networkidle")
     no_violations("/console/rounds/…/results")
+    page.goto(f"{server.base}/console/rounds/{created['id']}")
+    expect(page.locator("#join-qr")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#join-qr").evaluate("image => image.naturalWidth") > 0
+    no_violations("/console/rounds/… (the join QR code)")
+    page.goto(server.base + "/console")
+    expect(page.locator("#competitions article").first).to_be_visible()
+    no_violations("/console (home)")
     context.close()
     assert errors == []
 

@@ -129,7 +129,8 @@ def test_the_hosting_page_counts_down_and_links_the_screens(page, server, shot):
     )
     qr = page.locator("#join-qr")
     expect(qr).to_be_visible()
-    page.wait_for_function("document.getElementById('join-qr').naturalWidth > 0")
+    page.wait_for_load_state("networkidle")
+    assert qr.evaluate("image => image.naturalWidth") > 0
     assert created["code"] in qr.get_attribute("alt")
 
     page.get_by_role("button", name="开始").click()
