@@ -96,6 +96,23 @@ function renderLinks(round) {
     alt: t(`加入二维码：${join}`, `Join QR code: ${join}`, `加入二維碼：${join}`),
   });
   $("competition-link").href = `/console#competition-${round.competition_id}`;
+  loadRegionNames(round.code);
+}
+
+let regionNames = {}; // code -> {locale: name}, from the round's public join details
+
+async function loadRegionNames(code) {
+  try {
+    const response = await fetch(`/play/${encodeURIComponent(code)}/info`);
+    if (!response.ok) return;
+    regionNames = Object.fromEntries((await response.json()).regions.map((region) => [region.code, region.name]));
+  } catch {
+    // Offline for a moment: the boards show region codes until the next page load.
+  }
+}
+
+function regionName(code) {
+  return code ? pick(regionNames[code], document.documentElement.lang) || code : "—";
 }
 
 async function copy(id) {
@@ -179,7 +196,7 @@ async function pollBoard() {
   $("board").replaceChildren(...result.data.top.map((entry) => el("tr", {},
     el("td", {}, String(entry.rank)),
     el("td", {}, entry.nickname || entry.contestant),
-    el("td", {}, entry.region || "—"),
+    el("td", {}, regionName(entry.region)),
     el("td", {}, String(entry.points)),
     el("td", {}, el("button", {
       type: "button", class: "danger", disabled: !kickable,
@@ -194,7 +211,7 @@ async function pollBans() {
   if (!result.ok) return;
   $("bans").replaceChildren(...result.data.bans.map((entry) => el("tr", {},
     el("td", {}, entry.nickname || entry.contestant),
-    el("td", {}, entry.region || "—"),
+    el("td", {}, regionName(entry.region)),
     el("td", {}, String(entry.points)),
     el("td", {}, el("button", {
       type: "button",
