@@ -68,9 +68,15 @@ def test_the_home_lists_competitions_and_rounds_and_opens_another(page, server, 
     assert second != first["id"]
     rounds = admin(server, "GET", f"/competitions/{competition}")["rounds"]
     assert sorted(r["id"] for r in rounds) == sorted([first["id"], second])
+    for _ in range(4):  # six rounds: the five newest show, then all on request
+        server.http("POST", f"/api/v1/competitions/{competition}/rounds", {}, token)
     # The hosting page links back to the competition on the home, newest round first.
     page.get_by_role("link", name=re.compile("本比赛的全部场次")).click()
-    expect(card.locator("tbody tr").first).to_have_attribute("data-round", str(second))
+    expect(card.locator("tbody tr")).to_have_count(5)
+    expect(card.locator("tbody tr").last).to_have_attribute("data-round", str(second))
+    card.get_by_role("button", name="显示全部 6 场").click()
+    expect(card.locator("tbody tr")).to_have_count(6)
+    expect(card.locator("tbody tr").nth(4)).to_have_attribute("data-round", str(second))
 
 
 def test_another_self_paced_round_asks_for_its_window(page, server):

@@ -8,6 +8,7 @@ import {
 const next = new URLSearchParams(location.search).get("next");
 const PAGE_SIZE = 8;
 const WEEK_MS = 7 * 86_400_000;
+const ROUNDS_SHOWN = 5; // per competition, newest first, until asked for all
 const $ = (id) => document.getElementById(id);
 
 let competitions = []; // the summaries, newest first
@@ -89,8 +90,20 @@ function competitionCard(competition) {
     newRoundForm(competition));
 }
 
+/** The newest rounds, and a button for the rest when there are many. */
 function roundsTable(rounds) {
   if (!rounds.length) return el("p", { class: "hint" }, t("还没有场次。", "No rounds yet.", "還沒有場次。"));
+  const table = roundRows(rounds.slice(0, ROUNDS_SHOWN));
+  if (rounds.length <= ROUNDS_SHOWN) return table;
+  const more = el("button", {
+    type: "button", class: "link",
+    onclick: () => { box.replaceChildren(roundRows(rounds)); box.querySelector("a")?.focus(); },
+  }, t(`显示全部 ${rounds.length} 场`, `Show all ${rounds.length} rounds`, `顯示全部 ${rounds.length} 場`));
+  const box = el("div", {}, table, more);
+  return box;
+}
+
+function roundRows(rounds) {
   return el("table", { class: "grid rounds" },
     el("caption", { class: "sr-only" }, t("场次", "Rounds", "場次")),
     el("thead", {}, el("tr", {}, [t("场次", "Round", "場次"), t("加入码", "Join code", "加入碼"), t("观看码", "Watch code", "觀看碼"), t("状态", "Status", "狀態"), t("操作", "Actions", "操作")]
