@@ -13,19 +13,20 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from engine.domain.questions import LOCALES
 from engine.domain.regions import GUANGDONG
+from web.pages import region_names
 
 console = Blueprint("console", __name__, url_prefix="/console")
 
-LANGUAGES = ("zh-Hans", "en")
+LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 LANG_COOKIE = "leitai_console_lang"
 #: Vendored by the contestant pages; the hosting page uses it for kicks when present.
 SOCKET_IO_CLIENT = "vendor/socket.io-client/socket.io.esm.min.js"
 
 
 @console.app_template_global("ct")
-def translate(zh: str, en: str) -> str:
-    """The console's text in its current language (zh-Hans unless English was chosen)."""
-    return en if language() == "en" else zh
+def translate(zh: str, en: str, hant: str) -> str:
+    """The console's text in its current language (zh-Hans unless another was chosen)."""
+    return {"en": en, "zh-Hant": hant}.get(language(), zh)
 
 
 def language() -> str:
@@ -38,6 +39,7 @@ def page(template: str, script: str, **context: object) -> str:
         f"console/{template}",
         script=script,
         lang=language(),
+        languages=LANGUAGES,
         locales=LOCALES,
         **context,
     )
@@ -76,7 +78,8 @@ def bank_versions(slug: str) -> str:
 
 @console.get("/competitions/new")
 def new_competition() -> str:
-    return page("competition.html", "competition.js", regions=GUANGDONG)
+    regions = [(region.code, region_names(region.code)[language()]) for region in GUANGDONG]
+    return page("competition.html", "competition.js", regions=regions)
 
 
 @console.get("/rounds/<int:round_id>")
