@@ -1,10 +1,16 @@
-"""Building the adapters and services one app runs on (the composition root)."""
+"""Building the adapters and services one app runs on (the composition root).
+
+The one module of ``web`` that imports adapters: the rest of the web layer reaches them
+only through the services built here, and through what this module re-exports
+(``STORE_UNAVAILABLE``, the errors of the stores it chose).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
 import socket
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -12,6 +18,7 @@ from flask import current_app
 from engine.adapters.audio import duration_ms
 from engine.adapters.certificates.pdf import render_pdf
 from engine.adapters.certificates.png import render_png
+from engine.adapters.outages import STORE_UNAVAILABLE as STORE_UNAVAILABLE
 from engine.adapters.redis.accounts import RedisAccountCache
 from engine.adapters.redis.answer_log import RedisAnswerLog
 from engine.adapters.redis.connection import RedisConnection, connect_redis
@@ -28,6 +35,7 @@ from engine.adapters.sql.media import SqlMediaStore
 from engine.adapters.sql.owed import OwedWrites
 from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.adapters.sql.users import SqlUserRepository
+from engine.adapters.xlsx import workbook
 from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
 from engine.services.bans import Bans
@@ -39,6 +47,9 @@ from engine.services.integrity import Integrity
 from engine.services.live import LiveRounds
 from engine.services.lucky_draws import LuckyDraws
 from engine.services.ownership import Ownership
+from engine.services.result_tables import Table
+from engine.services.results import Results
+from engine.services.round_clock import RoundClock
 from engine.services.selfpaced import SelfPacedRounds
 from web.config import Settings
 from web.metrics import Metrics
@@ -62,6 +73,10 @@ class Wiring:
     certificates: Certificates
     draws: LuckyDraws
     drainer: Drainer
+    results: Results
+    round_clock: RoundClock
+    #: Tables as an .xlsx workbook's bytes.
+    workbook: Callable[[Iterable[Table]], bytes]
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
     metrics: Metrics
@@ -112,6 +127,9 @@ def wire(
         sql_write=owed_writes.write,
     )
     selfpaced = SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
+    integrity = Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix))
+    answer_log = RedisAnswerLog(redis.client, store.log_key)
+    drainer = Drainer(answer_log, rounds, consumer=_consumer_name())
     return Wiring(
         settings=settings,
         banks=banks,
@@ -123,7 +141,7 @@ def wire(
         ownership=Ownership(SqlHostRepository(database), accounts.users, competitions),
         live=live,
         selfpaced=selfpaced,
-        integrity=Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix)),
+        integrity=integrity,
         bans=Bans(competitions, store),
         certificates=Certificates(
             SqlCertificateStore(database),
@@ -134,9 +152,10 @@ def wire(
             render_png,
         ),
         draws=LuckyDraws(SqlDrawRepository(database), competitions, secrets.token_bytes),
-        drainer=Drainer(
-            RedisAnswerLog(redis.client, store.log_key), rounds, consumer=_consumer_name()
-        ),
+        drainer=drainer,
+        results=Results(rounds, competitions, live, leaderboard, integrity.log, drainer.drain_all),
+        round_clock=RoundClock(live, selfpaced, leaderboard, store),
+        workbook=workbook,
         organiser_tokens=TokenSigner(settings.secret_key, "organiser", settings.token_ttl_s),
         contestant_tokens=TokenSigner(settings.secret_key, "contestant", 7 * 24 * 3600),
         metrics=Metrics(),

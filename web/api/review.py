@@ -10,8 +10,7 @@ from engine.domain.questions import LOCALES
 from engine.services.review import Reviews
 from web import clock
 from web.api import api
-from web.api.endpoint import endpoint
-from web.api.standings import contestant_of
+from web.api.endpoint import contestant_of, endpoint
 from web.wiring import wiring
 
 

@@ -11,6 +11,7 @@ from engine.domain.contest import Mode
 from engine.domain.rounds import LiveStatus
 from engine.services.competitions import RoundPlan
 from engine.services.errors import NotFound
+from engine.services.live import HOST_COMMANDS
 from web import clock
 from web.api import api
 from web.api.endpoint import endpoint, json_body
@@ -23,7 +24,6 @@ from web.api.round_schemas import (
 from web.wiring import wiring
 
 ROUNDS = Capability.ROUNDS
-HOST_COMMANDS = ("start", "next", "close", "reveal", "pause", "resume", "skip", "finish")
 
 
 @api.post("/competitions")
