@@ -36,6 +36,7 @@ from engine.adapters.sql.owed import OwedWrites
 from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.adapters.sql.users import SqlUserRepository
 from engine.adapters.xlsx import workbook
+from engine.domain.tables import Table
 from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
 from engine.services.bans import Bans
@@ -47,7 +48,6 @@ from engine.services.integrity import Integrity
 from engine.services.live import LiveRounds
 from engine.services.lucky_draws import LuckyDraws
 from engine.services.ownership import Ownership
-from engine.services.result_tables import Table
 from engine.services.results import Results
 from engine.services.round_clock import RoundClock
 from engine.services.selfpaced import SelfPacedRounds
