@@ -49,6 +49,7 @@ from engine.services.live import LiveRounds
 from engine.services.lucky_draws import LuckyDraws
 from engine.services.ownership import Ownership
 from engine.services.results import Results
+from engine.services.review import Reviews
 from engine.services.round_clock import RoundClock
 from engine.services.selfpaced import SelfPacedRounds
 from web.config import Settings
@@ -74,6 +75,7 @@ class Wiring:
     draws: LuckyDraws
     drainer: Drainer
     results: Results
+    reviews: Reviews
     round_clock: RoundClock
     #: Tables as an .xlsx workbook's bytes.
     workbook: Callable[[Iterable[Table]], bytes]
@@ -154,6 +156,7 @@ def wire(
         draws=LuckyDraws(SqlDrawRepository(database), competitions, secrets.token_bytes),
         drainer=drainer,
         results=Results(rounds, competitions, live, leaderboard, integrity.log, drainer.drain_all),
+        reviews=Reviews(competitions, live, selfpaced, rounds),
         round_clock=RoundClock(live, selfpaced, leaderboard, store),
         workbook=workbook,
         organiser_tokens=TokenSigner(settings.secret_key, "organiser", settings.token_ttl_s),

@@ -7,7 +7,6 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from engine.domain.questions import LOCALES
-from engine.services.review import Reviews
 from web import clock
 from web.api import api
 from web.api.endpoint import contestant_of, endpoint
@@ -75,8 +74,7 @@ def review(round_id: int, query: dict[str, Any]) -> dict[str, Any]:
     contestant = contestant_of(round_id)
     wired = wiring()
     wired.drainer.drain_all()  # the contestant's latest answers may still be in Redis
-    reviews = Reviews(wired.competitions, wired.live, wired.selfpaced, wired.competitions.rounds)
-    return reviews.review(
+    return wired.reviews.review(
         round_id,
         contestant,
         clock.now_ms(),

@@ -99,6 +99,7 @@ def round_view(round_id: int, *, live_row: bool = False) -> dict[str, Any]:
     answers with no SQL read (the host keeps hosting while SQL is away)."""
     wired = wiring()
     plan = wired.competitions.plan(round_id)
+    row: dict[str, Any] | None
     if live_row and plan.mode is not Mode.SELF_PACED:
         row = row_of_live_round(plan, wired.live.state(round_id).status)
     else:

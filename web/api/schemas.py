@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 class ErrorBodySchema(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String())
+    problems = fields.Dict(keys=fields.String(), data_key="fields")
 
 
 class ErrorSchema(Schema):

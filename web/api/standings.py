@@ -15,6 +15,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask.typing import ResponseReturnValue
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from engine.domain.accounts import Capability
@@ -210,7 +211,7 @@ class ResultsSchema(Schema):
     response=LeaderboardSchema,
     errors=(401, 403, 404, 422),
 )
-def leaderboard(round_id: int, query: dict[str, Any]) -> Response:
+def leaderboard(round_id: int, query: dict[str, Any]) -> ResponseReturnValue:
     wired = wiring()
     scope = checked_scope(wired.competitions.plan(round_id), query["scope"])
     view = "live" if sees_live(round_id) else "public"
