@@ -15,7 +15,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
-from engine.domain.accounts import Capability, Organiser
+from engine.domain.accounts import Capability
 from engine.domain.contest import Mode
 from engine.domain.drawing import shuffle_seed
 from engine.services.answering import RefusedCommand
@@ -68,7 +68,7 @@ class Refusal(Exception):
         self.ack = ack
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seat:
     """The round and contestant a ``/play`` connection joined as."""
 
@@ -77,17 +77,16 @@ class Seat:
     selfpaced: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hosting:
-    """The round a ``/host`` connection attached to, with the token it attached with
-    (checked again on every command) and the organiser it stood for then."""
+    """The round a ``/host`` connection attached to, and the token it attached with
+    (checked again on every command)."""
 
     round: int
-    organiser: Organiser
     token: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Connection:
     """One Socket.IO connection in this process: its rate limit, and what it is tied to."""
 
@@ -303,7 +302,7 @@ class HostNamespace(LeitaiNamespace):
             return failure("forbidden", "Only hosts and admins may host a round.")
         self.wired.ownership.round(organiser, data["round"])  # not_found to other hosts
         plan = self.live.competitions.plan(data["round"])
-        connection.hosting = Hosting(plan.round_id, organiser, data["token"])
+        connection.hosting = Hosting(plan.round_id, data["token"])
         self.enter_room(connection.sid, rooms.hosts(plan.round_id))
         return {
             "ok": True,
