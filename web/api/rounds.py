@@ -10,7 +10,6 @@ from engine.domain.accounts import Capability
 from engine.domain.contest import Mode
 from engine.domain.rounds import LiveStatus
 from engine.services.competitions import RoundPlan
-from engine.services.errors import NotFound
 from engine.services.live import HOST_COMMANDS
 from web import clock
 from web.api import api
@@ -99,13 +98,10 @@ def round_view(round_id: int, *, live_row: bool = False) -> dict[str, Any]:
     answers with no SQL read (the host keeps hosting while SQL is away)."""
     wired = wiring()
     plan = wired.competitions.plan(round_id)
-    row: dict[str, Any] | None
     if live_row and plan.mode is not Mode.SELF_PACED:
         row = row_of_live_round(plan, wired.live.state(round_id).status)
     else:
-        row = wired.competitions.rounds.round(round_id)
-    if row is None:
-        raise NotFound(f"There is no round {round_id}.")
+        row = wired.competitions.round(round_id)
     live = plan.mode is not Mode.SELF_PACED
     return {
         **row,
