@@ -1,7 +1,8 @@
 """Building the adapters and services one app runs on (the composition root).
 
-The one module of ``web`` that imports adapters: the rest of the web layer reaches them
-only through the services built here, and through what this module re-exports
+The module of ``web`` that imports adapters (pyproject.toml's import contracts name the
+few file formats read elsewhere): the rest of the web layer reaches the stores only
+through the services built here, and through what this module re-exports
 (``STORE_UNAVAILABLE``, the errors of the stores it chose).
 """
 
