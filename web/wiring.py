@@ -22,7 +22,7 @@ from engine.adapters.certificates.png import render_png
 from engine.adapters.outages import STORE_UNAVAILABLE as STORE_UNAVAILABLE
 from engine.adapters.redis.accounts import RedisAccountCache
 from engine.adapters.redis.answer_log import RedisAnswerLog
-from engine.adapters.redis.connection import RedisConnection, connect_redis
+from engine.adapters.redis.connection import CONNECT_TIMEOUT_S, RedisConnection, connect_redis
 from engine.adapters.redis.focus import RedisFocusLog
 from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.live import RedisLiveStore
@@ -54,6 +54,7 @@ from engine.services.review import Reviews
 from engine.services.round_clock import RoundClock
 from engine.services.selfpaced import SelfPacedRounds
 from web.config import Settings
+from web.live.queue import RedisQueue
 from web.metrics import Metrics
 from web.tokens import TokenSigner
 
@@ -165,6 +166,15 @@ def wire(
         metrics=Metrics(),
         owed_writes=owed_writes,
     )
+
+
+def message_queue(settings: Settings) -> RedisQueue | None:
+    """Socket.IO's queue between processes, on a Redis server (none for an embedded one),
+    connecting as fast as the stores' own clients give up."""
+    url = settings.message_queue
+    if url is None:
+        return None
+    return RedisQueue(url, f"{settings.redis_prefix}:socketio", CONNECT_TIMEOUT_S)
 
 
 def media_url(digest: str) -> str:
