@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from engine.adapters.audio import duration_ms
+from engine.adapters.bankformats import IMPORT_FORMATS, format_of, read_bank
 from engine.adapters.certificates.pdf import render_pdf
 from engine.adapters.certificates.png import render_png
 from engine.adapters.outages import STORE_UNAVAILABLE as STORE_UNAVAILABLE
@@ -39,6 +40,7 @@ from engine.adapters.sql.users import SqlUserRepository
 from engine.adapters.xlsx import workbook
 from engine.domain.tables import Table
 from engine.services.accounts import Accounts
+from engine.services.bank_uploads import BankUploads
 from engine.services.banks import BankAuthoring
 from engine.services.bans import Bans
 from engine.services.certificates import Certificates
@@ -66,6 +68,7 @@ class Wiring:
     redis: RedisConnection
     accounts: Accounts
     banks: BankAuthoring
+    bank_uploads: BankUploads
     leaderboard: RedisLeaderboard
     competitions: Competitions
     ownership: Ownership
@@ -137,6 +140,7 @@ def wire(
     return Wiring(
         settings=settings,
         banks=banks,
+        bank_uploads=BankUploads(banks, read_bank, IMPORT_FORMATS, format_of),
         database=database,
         redis=redis,
         accounts=accounts,
