@@ -1,20 +1,29 @@
-"""Building the adapters and services one app runs on (the composition root)."""
+"""Building the adapters and services one app runs on (the composition root).
+
+The module of ``web`` that imports adapters (pyproject.toml's import contracts name the
+few file formats read elsewhere): the rest of the web layer reaches the stores only
+through the services built here, and through what this module re-exports
+(``STORE_UNAVAILABLE``, the errors of the stores it chose).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
 import socket
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import current_app
 
 from engine.adapters.audio import duration_ms
+from engine.adapters.bankformats import IMPORT_FORMATS, format_of, read_bank
 from engine.adapters.certificates.pdf import render_pdf
 from engine.adapters.certificates.png import render_png
+from engine.adapters.outages import STORE_UNAVAILABLE as STORE_UNAVAILABLE
 from engine.adapters.redis.accounts import RedisAccountCache
 from engine.adapters.redis.answer_log import RedisAnswerLog
-from engine.adapters.redis.connection import RedisConnection, connect_redis
+from engine.adapters.redis.connection import CONNECT_TIMEOUT_S, RedisConnection, connect_redis
 from engine.adapters.redis.focus import RedisFocusLog
 from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.live import RedisLiveStore
@@ -28,7 +37,10 @@ from engine.adapters.sql.media import SqlMediaStore
 from engine.adapters.sql.owed import OwedWrites
 from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.adapters.sql.users import SqlUserRepository
+from engine.adapters.xlsx import workbook
+from engine.domain.tables import Table
 from engine.services.accounts import Accounts
+from engine.services.bank_uploads import BankUploads
 from engine.services.banks import BankAuthoring
 from engine.services.bans import Bans
 from engine.services.certificates import Certificates
@@ -39,8 +51,12 @@ from engine.services.integrity import Integrity
 from engine.services.live import LiveRounds
 from engine.services.lucky_draws import LuckyDraws
 from engine.services.ownership import Ownership
+from engine.services.results import Results
+from engine.services.review import Reviews
+from engine.services.round_clock import RoundClock
 from engine.services.selfpaced import SelfPacedRounds
 from web.config import Settings
+from web.live.queue import RedisQueue
 from web.metrics import Metrics
 from web.tokens import TokenSigner
 
@@ -52,6 +68,7 @@ class Wiring:
     redis: RedisConnection
     accounts: Accounts
     banks: BankAuthoring
+    bank_uploads: BankUploads
     leaderboard: RedisLeaderboard
     competitions: Competitions
     ownership: Ownership
@@ -62,6 +79,11 @@ class Wiring:
     certificates: Certificates
     draws: LuckyDraws
     drainer: Drainer
+    results: Results
+    reviews: Reviews
+    round_clock: RoundClock
+    #: Tables as an .xlsx workbook's bytes.
+    workbook: Callable[[Iterable[Table]], bytes]
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
     metrics: Metrics
@@ -112,9 +134,13 @@ def wire(
         sql_write=owed_writes.write,
     )
     selfpaced = SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
+    integrity = Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix))
+    answer_log = RedisAnswerLog(redis.client, store.log_key)
+    drainer = Drainer(answer_log, rounds, consumer=_consumer_name())
     return Wiring(
         settings=settings,
         banks=banks,
+        bank_uploads=BankUploads(banks, read_bank, IMPORT_FORMATS, format_of),
         database=database,
         redis=redis,
         accounts=accounts,
@@ -123,7 +149,7 @@ def wire(
         ownership=Ownership(SqlHostRepository(database), accounts.users, competitions),
         live=live,
         selfpaced=selfpaced,
-        integrity=Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix)),
+        integrity=integrity,
         bans=Bans(competitions, store),
         certificates=Certificates(
             SqlCertificateStore(database),
@@ -134,14 +160,25 @@ def wire(
             render_png,
         ),
         draws=LuckyDraws(SqlDrawRepository(database), competitions, secrets.token_bytes),
-        drainer=Drainer(
-            RedisAnswerLog(redis.client, store.log_key), rounds, consumer=_consumer_name()
-        ),
+        drainer=drainer,
+        results=Results(rounds, competitions, live, leaderboard, integrity.log, drainer.drain_all),
+        reviews=Reviews(competitions, live, selfpaced, rounds),
+        round_clock=RoundClock(live, selfpaced, leaderboard, store),
+        workbook=workbook,
         organiser_tokens=TokenSigner(settings.secret_key, "organiser", settings.token_ttl_s),
         contestant_tokens=TokenSigner(settings.secret_key, "contestant", 7 * 24 * 3600),
         metrics=Metrics(),
         owed_writes=owed_writes,
     )
+
+
+def message_queue(settings: Settings) -> RedisQueue | None:
+    """Socket.IO's queue between processes, on a Redis server (none for an embedded one),
+    connecting as fast as the stores' own clients give up."""
+    url = settings.message_queue
+    if url is None:
+        return None
+    return RedisQueue(url, f"{settings.redis_prefix}:socketio", CONNECT_TIMEOUT_S)
 
 
 def media_url(digest: str) -> str:

@@ -111,6 +111,13 @@ class Competitions:
             raise NotFound(f"There is no competition {competition_id}.")
         return {**found, "rounds": self.rounds.rounds_of(competition_id)}
 
+    def round(self, round_id: int) -> dict[str, Any]:
+        """The round's row as SQL keeps it."""
+        found = self.rounds.round(round_id)
+        if found is None:
+            raise NotFound(f"There is no round {round_id}.")
+        return found
+
     def competition_id_of(self, round_id: int) -> int:
         return self.plan(round_id).competition_id
 

@@ -32,6 +32,10 @@ class Drainer:
         self.log.acknowledge([entry_id for entry_id, _ in entries])
         return len(entries)
 
+    def claim_abandoned(self, idle_ms: int) -> int:
+        """Take over the entries a dead consumer read and never acknowledged."""
+        return self.log.claim_abandoned(self.consumer, idle_ms)
+
     def drain_all(self, more: Callable[[], bool] = lambda: True) -> int:
         """Everything currently in the log (tests, shutdown, finishing a round), or as
         much as is stored before ``more()`` says stop (a shutdown's deadline)."""

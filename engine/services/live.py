@@ -40,6 +40,9 @@ from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
 from engine.services.views import question_view
 
+#: What a host may do to a live round, over HTTP and over Socket.IO; every one of them
+#: is in ``COMMANDS`` but ``close``, which needs the open question's answers (``command``).
+HOST_COMMANDS = ("start", "next", "close", "reveal", "pause", "resume", "skip", "finish")
 COMMANDS: dict[str, Callable[[LiveRound, int], rounds.Transition]] = {
     "start": rounds.start,
     "next": rounds.next_question,
@@ -108,7 +111,7 @@ class LiveRounds:
         plan = self.competitions.plan(round_id)
         if plan.mode is Mode.SELF_PACED:
             raise RefusedCommand("not_live", "A self-paced round has no host controls.")
-        if name != "close" and name not in COMMANDS:
+        if name not in HOST_COMMANDS:
             raise Invalid(f"Unknown command {name!r}.", {"command": ["unknown"]})
         for _ in range(RETRIES):
             state = self._state(round_id)
@@ -190,6 +193,15 @@ class LiveRounds:
 
     def state(self, round_id: int) -> LiveRound:
         return self._state(round_id)
+
+    @property
+    def appended(self) -> int:
+        """How many entries this process has added to the answer log (joins, answers)."""
+        return self.store.appended
+
+    def profile(self, round_id: int, contestant: str) -> dict[str, Any] | None:
+        """A contestant's nickname, region and team; None for one who never joined."""
+        return self.store.profile(round_id, contestant)
 
     # --- contestants ---------------------------------------------------------------------
 

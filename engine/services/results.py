@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -40,10 +40,10 @@ from engine.ports import FocusLog, Leaderboard, RoundRepository
 from engine.services.bans import banned_rows
 from engine.services.competitions import Competitions, RoundPlan
 from engine.services.errors import Conflict, NotFound
+from engine.services.finishing import live_board
 from engine.services.live import LiveRounds, question_open
 from engine.services.result_tables import standings_table
 
-PAGE = 1000
 #: Cells Excel would run as a formula (CSV injection); such a cell gets a leading "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,9 +61,13 @@ class Results:
     live: LiveRounds
     leaderboard: Leaderboard
     focus: FocusLog
+    #: Moves the answer log's pending entries into the record (``Drainer.drain_all``).
+    drain: Callable[[], object]
 
     def report(self, round_id: int) -> dict[str, Any]:
-        """Standings, per-question and whole-round statistics of a running or finished round."""
+        """Standings, per-question and whole-round statistics of a running or finished
+        round, with every answer acknowledged by now (those still in Redis drained first)."""
+        self.drain()
         row = self._round(round_id)
         plan = self.competitions.plan(round_id)
         if plan.mode is not Mode.SELF_PACED and row["status"] == "lobby":
@@ -126,9 +130,7 @@ class Results:
         banned contestants last, marked ``banned`` and without a rank."""
         if self._round(round_id)["status"] == "finished":
             return "final", self.record.standings(round_id)
-        rows: list[dict[str, Any]] = []
-        while page := self.leaderboard.top(round_id, offset=len(rows), limit=PAGE, view="live"):
-            rows += [{**asdict(entry), "banned": False} for entry in page]
+        rows = [{**asdict(e), "banned": False} for e in live_board(self.leaderboard, round_id)]
         return "live", rows + banned_rows(self.live.store, round_id)
 
     def rebuild(self, round_id: int) -> Rebuilt:

@@ -147,6 +147,15 @@ class SelfPacedRounds:
         self.store.create_attempt(round_id, contestant, _attempt_json(attempt))
         return Entry(round_id, contestant, shown, created=True)
 
+    def reenter(self, round_id: int, contestant: str) -> bool:
+        """Whether the contestant has an entry in the round to come back to (a resume
+        token's); refused as banned once a host has banned them."""
+        if self.store.attempt(round_id, contestant) is None:
+            return False
+        if self.store.is_kicked(round_id, contestant):
+            raise banned()
+        return True
+
     def grant_extra_time(self, round_id: int, contestant: str, multiplier: float) -> None:
         """An accessibility accommodation (WCAG 2.2.1), set by an organiser."""
         if not 1 <= multiplier <= MAX_EXTRA_TIME:

@@ -18,7 +18,6 @@ from engine.domain import rounds
 from engine.domain.log import Answered, Voided
 from engine.services.answering import RefusedCommand
 from engine.services.drain import Drainer
-from web.api.standings import results_service
 from web.config import Settings
 from web.wiring import Wiring, wire
 
@@ -314,7 +313,7 @@ def test_results_show_the_skipped_question_and_leave_it_out_of_statistics(
     round_id, _ = played_with_a_skip(wired)
     wired.drainer.drain_all()
 
-    report = results_service(wired).report(round_id)
+    report = wired.results.report(round_id)
 
     questions = {q["key"]: q for q in report["questions"]}
     assert [(k, questions[k]["asked"], questions[k]["skipped"]) for k in KEYS] == [
@@ -334,7 +333,7 @@ def test_results_without_live_state_still_leave_out_the_voided_question(wired: W
     wired.drainer.drain_all()
     wired.redis.client.delete(f"{wired.settings.redis_prefix}:round:{round_id}:live")
 
-    report = results_service(wired).report(round_id)
+    report = wired.results.report(round_id)
 
     skipped = [q["key"] for q in report["questions"] if q["skipped"]]
     asked = [q["key"] for q in report["questions"] if q["asked"]]
@@ -347,7 +346,7 @@ def test_a_rebuild_after_a_skip_gives_the_same_boards(wired: Wiring) -> None:
     wired.drainer.drain_all()
     before = every_board(wired, round_id)
 
-    rebuilt = results_service(wired).rebuild(round_id)
+    rebuilt = wired.results.rebuild(round_id)
 
     assert rebuilt.answers == 2 * len(PEOPLE) - 1  # question 2's are left out
     assert every_board(wired, round_id) == before

@@ -305,8 +305,6 @@ def test_skipping_a_question_a_banned_contestant_answered_keeps_them_off_the_boa
 
 
 def test_a_rebuild_from_sql_keeps_the_banned_off_the_boards(live_round, clock: Clock) -> None:
-    from web.api.standings import results_service
-
     game = live_round()
     alice, bob = game.players(2)
     host = game.host()
@@ -315,7 +313,7 @@ def test_a_rebuild_from_sql_keeps_the_banned_off_the_boards(live_round, clock: C
     host.emit("close")
     host.emit("kick", {"contestant": alice.contestant})
     game.wired.drainer.drain_all()
-    rebuilt = results_service(game.wired).rebuild(game.id)
+    rebuilt = game.wired.results.rebuild(game.id)
     assert rebuilt.contestants == 1
     live = game.wired.leaderboard.top(game.id, view="live")
     assert [e.contestant for e in live] == [bob.contestant]

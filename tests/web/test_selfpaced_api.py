@@ -339,11 +339,11 @@ def test_the_paper_needs_this_rounds_contestant_token(windows, wired) -> None:
     assert error(game.http.get(url), 401)
     assert error(game.http.get(url, headers=bearer("not-a-token")), 401)
     assert error(game.http.get(url, headers=bearer(token + "x")), 401)
-    assert error(game.http.get(url, headers=bearer(other_token)), 403) == "wrong_round"
+    assert error(game.http.get(url, headers=bearer(other_token)), 403) == "forbidden"
     organiser = game.headers  # an organiser token is not a contestant token
     assert error(game.http.get(url, headers=organiser), 401)
     answer = game.answer(other_token, FIXED[0], "b")
-    assert error(answer, 403) == "wrong_round"
+    assert error(answer, 403) == "forbidden"
     response = game.http.post(
         f"/api/v1/rounds/{game.id}/answers", json={"question": FIXED[0], "response": "b"}
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from engine.domain.questions import LOCALES
 from engine.domain.regions import GUANGDONG
@@ -51,7 +52,7 @@ def home() -> str:
 
 
 @console.get("/lang/<code>")
-def switch_language(code: str) -> Response:
+def switch_language(code: str) -> ResponseReturnValue:
     # Only a path on this site: an open redirect would let a link send organisers anywhere.
     back = request.args.get("next", "")
     target = back if back.startswith("/") and not back.startswith("//") else url_for(".home")

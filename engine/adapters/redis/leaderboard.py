@@ -60,6 +60,9 @@ from engine.adapters.redis.records import lua_script, pack_profile, unpack_profi
 from engine.domain.ranking import POINTS_LIMIT, ScoreOutOfRangeError, decode_score
 from engine.domain.standings import (
     ALL,
+    AROUND_LIMIT,
+    PAGE_LIMIT,
+    SNAPSHOT_EVERY_MS,
     AnswersRejectedError,
     BoardEntry,
     BoardStanding,
@@ -82,9 +85,6 @@ from engine.domain.standings import (
 
 BATCH = 500  # answers per Lua call: ~5 ms of Redis time, so other clients are not held up
 PIPELINE_CALLS = 16
-SNAPSHOT_EVERY_MS = 500
-PAGE_LIMIT = 1000
-AROUND_LIMIT = 50
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REASONS = {
     "unknown_contestant": UnknownContestantError,
