@@ -51,7 +51,7 @@ def index() -> str:
 
 
 @pages.get("/favicon.ico")
-def favicon() -> Response:
+def favicon() -> ResponseReturnValue:
     # Pages link the SVG icon; this is for clients that ask the old fixed path.
     return redirect(url_for("static", filename="favicon.svg"), 301)
 
