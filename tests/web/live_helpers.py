@@ -1,7 +1,7 @@
 """Shared set-up for live-round tests: a seed bank, a host, a round, Socket.IO clients.
 
-Import the fixtures into a test module (``from tests.web.live_helpers import ...``);
-pytest finds fixtures by name in the module that uses them.
+The fixtures that build on these (``clock``, ``live_round``, ``many_events``) are in
+tests/web/conftest.py.
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ class Watcher(Connection):
 class Rounds:
     """Makes rounds, each in a new competition on the imported seed bank.
 
-    A test module's fixture: ``Rounds(app, client, wired, login("host"))``.
+    The ``live_round`` fixture is one; a test needing another host builds its own.
     """
 
     app: Flask

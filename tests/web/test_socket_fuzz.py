@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import web.live.namespaces
-from tests.web.live_helpers import Clock, Connection, Round, Rounds, install_clock
+from tests.web.live_helpers import Clock, Connection, Round, Rounds
 from web.live.decoding import MAX_PAYLOAD
 from web.live.namespaces import HostNamespace, PlayNamespace, WatchNamespace
 from web.strict_json import MAX_DEPTH
@@ -97,10 +97,10 @@ def examples(namespace: type) -> int:
     return EXAMPLES_PER_EVENT * (len(handler_names(namespace)) + 1)
 
 
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    monkeypatch.setattr(web.live.namespaces, "RATE", 1e9)  # fuzz the events, not the limiter
-    return install_clock(monkeypatch)
+@pytest.fixture(autouse=True)
+def unlimited(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fuzz the events, not the limiter."""
+    monkeypatch.setattr(web.live.namespaces, "RATE", 1e9)
 
 
 @pytest.fixture

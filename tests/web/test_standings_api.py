@@ -12,30 +12,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-import web.clock
 from engine.adapters.bankfile import load_bank_file
+from tests.web.live_helpers import START, Clock
 from web.wiring import Wiring
 
 BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 KEYS = ["nd-0001", "nd-0002", "nd-0004"]  # single choice; answers b, c, a
 RIGHT = {"nd-0001": "b", "nd-0002": "c", "nd-0004": "a"}
-T0 = 1_700_000_000_000
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> int:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """The snapshot throttle's clock, moved by the test."""
-    clock = Clock()
-    monkeypatch.setattr(web.clock, "now_ms", clock)
-    return clock
+T0 = START  # the server clock's time when a test begins
 
 
 class Game:

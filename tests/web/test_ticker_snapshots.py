@@ -5,20 +5,8 @@ version goes out once, whichever process publishes it."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.web.live_helpers import RIGHT, SINGLE, Clock, Rounds, install_clock
+from tests.web.live_helpers import RIGHT, SINGLE, Clock, Rounds
 from web.live.ticker import SNAPSHOT_EVERY_MS, Ticker
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
 
 
 def boards(connection) -> list[list[tuple[str, int]]]:
