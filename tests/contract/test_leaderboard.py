@@ -20,9 +20,6 @@ from engine.domain.ranking import (
     TIME_LIMIT_MS,
     ScoreOutOfRangeError,
     encode_score,
-    percentile_of,
-    rank_standings,
-    score_delta,
 )
 from engine.domain.regions import GUANGDONG, region_codes
 from engine.domain.standings import (
@@ -37,6 +34,7 @@ from engine.domain.standings import (
     parse_scope,
     scopes_of,
 )
+from tests.oracles.ranking import percentile_of, rank_standings, score_delta
 
 Factory = Callable[[], RedisLeaderboard]
 examples = settings(

@@ -12,11 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.domain.ranking import rank_standings, tie_break_ms
+from engine.domain.ranking import tie_break_ms
 from engine.domain.rounds import GRACE_MS
 from engine.domain.scoring import ScoringRules, score_answer
 from engine.services.answering import RefusedCommand
 from engine.services.errors import Conflict, ServiceError
+from tests.oracles.ranking import rank_standings
 from tests.web.live_helpers import RIGHT, SINGLE, START, TEXT, TRUE_FALSE, WRONG, import_bank
 from web.wiring import Wiring
 

