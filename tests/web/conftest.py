@@ -10,12 +10,21 @@ from flask import Flask
 from flask.testing import FlaskClient
 from redis.connection import AbstractConnection
 
+import engine.services.passwords
 import web.live.namespaces
 from tests.web.live_helpers import Clock, Rounds, import_bank, install_clock
 from tests.web.selfpaced_helpers import Windows
 from web.wiring import Wiring
 
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nearly every web test adds and logs in an organiser: hash at a small scrypt cost
+    (the cost is written into each hash, so verifying follows it). The production cost
+    is held by tests/unit/test_passwords.py."""
+    monkeypatch.setattr(engine.services.passwords, "N", 2**4)
 
 
 @pytest.fixture
