@@ -23,9 +23,7 @@ from engine.domain.ranking import (
     TIME_LIMIT_MS,
     ScoreOutOfRangeError,
     encode_score,
-    percentile_of,
     rank_standings,
-    score_delta,
 )
 from engine.domain.regions import GUANGDONG, region_codes
 from engine.domain.standings import (
@@ -43,6 +41,7 @@ from engine.domain.standings import (
 from engine.ports import Leaderboard
 from tests.conftest import REDIS_BACKENDS, prefixed, redis_client
 from tests.fakes.leaderboard import InMemoryLeaderboard
+from tests.oracles.ranking import percentile_of, score_delta
 
 Factory = Callable[[], Leaderboard]
 examples = settings(

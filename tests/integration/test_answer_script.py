@@ -4,20 +4,18 @@ one JSON field, and the question's option histogram."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from engine.adapters.bankfile import load_bank_file
 from engine.adapters.redis.answer_log import RECORD
 from engine.adapters.redis.records import ANSWER
 from engine.domain.log import Answered
+from tests.web.live_helpers import import_bank
 from web.wiring import Wiring
 
-BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 T0 = 1_700_000_000_000
 
 
 def open_round(wired: Wiring, keys: tuple[str, ...] = ("nd-0001", "nd-0006")) -> int:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     competition = wired.competitions.create(
         title="日志",
         bank_slug="national-defence",

@@ -15,19 +15,17 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from engine.adapters.bankfile import load_bank_file
 from engine.services.errors import Conflict, NotFound
+from tests.web.live_helpers import import_bank
 from web.cli import cli
 from web.wiring import Wiring
 
-BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 KEYS = ["nd-0001", "nd-0002", "nd-0004"]  # single choice; answers b, c, a
 T0 = 1_700_000_000_000
 
 
 def open_round(wired: Wiring, **rules: Any) -> int:
-    loaded = load_bank_file(BANK)
-    wired.banks.import_bank(loaded.content, {}, "test")
+    import_bank(wired)
     competition = wired.competitions.create(
         title="国防知识竞赛",
         bank_slug="national-defence",
@@ -209,7 +207,7 @@ def test_results_refuse_a_round_in_its_lobby_and_an_unknown_round(wired: Wiring)
 def test_a_self_paced_round_reports_every_question_of_the_personal_papers(
     wired: Wiring,
 ) -> None:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     competition = wired.competitions.create(
         title="自测",
         bank_slug="national-defence",

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from engine.adapters.bankfile import load_bank_file
 from engine.domain.signals import BURST_MIN_ENTRIES
+from tests.web.live_helpers import import_bank
 from web.wiring import Wiring
 
-BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 T0 = 1_700_000_000_000
 KEYS = ["nd-0001", "nd-0002", "nd-0004"]  # single choice; answers b, c, a
 
 
 def self_paced_round(wired: Wiring) -> int:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     competition = wired.competitions.create(
         title="Signals",
         bank_slug="national-defence",

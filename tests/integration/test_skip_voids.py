@@ -6,22 +6,20 @@ statistics, a rebuild agrees, and nothing more is accepted for it."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from engine.adapters.bankfile import load_bank_file
 from engine.adapters.redis.connection import RedisConnection
 from engine.adapters.sql.database import Database
 from engine.domain import rounds
 from engine.domain.log import Answered, Voided
 from engine.services.answering import RefusedCommand
 from engine.services.drain import Drainer
+from tests.web.live_helpers import import_bank
 from web.config import Settings
 from web.wiring import Wiring, wire
 
-BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 #: Single choice, right answers b, c, a, d.
 KEYS = ["nd-0001", "nd-0002", "nd-0004", "nd-0005"]
 RIGHT = {"nd-0001": "b", "nd-0002": "c", "nd-0004": "a", "nd-0005": "d"}
@@ -47,7 +45,7 @@ def wired(
 
 
 def open_round(wired: Wiring, **rules: Any) -> int:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     competition = wired.competitions.create(
         title="跳题",
         bank_slug="national-defence",

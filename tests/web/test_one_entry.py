@@ -7,28 +7,12 @@ from typing import Any
 
 import pytest
 
-import web.live.namespaces
 from engine.services.entrants import EntryLimits
-from tests.web.live_helpers import RIGHT, SINGLE, Clock, Player, Rounds, ack_error, install_clock
-from tests.web.test_selfpaced_api import Windows
+from tests.web.live_helpers import RIGHT, SINGLE, Clock, Player, ack_error
+
+pytestmark = pytest.mark.usefixtures("many_events")
 
 IDENTITY = "440106199001011234"
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    monkeypatch.setattr(web.live.namespaces, "BURST", 100.0)
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
-
-
-@pytest.fixture
-def windows(app, client, wired, login, clock: Clock) -> Windows:
-    return Windows(app, client, wired, login("host"))
 
 
 def board(game: Any) -> list[str]:

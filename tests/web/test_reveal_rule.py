@@ -21,11 +21,10 @@ from tests.web.live_helpers import (
     Clock,
     Round,
     Rounds,
-    install_clock,
     rules,
 )
+from tests.web.selfpaced_helpers import CLOSES, FIXED, Window, Windows, bearer, sp_rules
 from tests.web.test_play_selfpaced import join as join_selfpaced
-from tests.web.test_selfpaced_api import CLOSES, FIXED, Window, Windows, bearer, sp_rules
 
 #: Every way a sybil team answers one question: all four options of a single choice,
 #: a right and a wrong response to the others.
@@ -34,21 +33,6 @@ SPREADS: dict[str, list[Any]] = {
     MULTIPLE: [RIGHT[MULTIPLE], WRONG[MULTIPLE]],
     TRUE_FALSE: [True, False],
 }
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
-
-
-@pytest.fixture
-def windows(app, client, wired, login, clock: Clock) -> Windows:
-    return Windows(app, client, wired, login("host"))
 
 
 def anonymised(value: Any, own: dict[str, str]) -> Any:

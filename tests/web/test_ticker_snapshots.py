@@ -7,22 +7,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
-
 from engine.domain.standings import SNAPSHOT_EVERY_MS
 from engine.services.round_clock import RoundClock
-from tests.web.live_helpers import RIGHT, SINGLE, Clock, Rounds, install_clock
+from tests.web.live_helpers import RIGHT, SINGLE, Clock, Rounds
 from web.live.ticker import Ticker
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
 
 
 def boards(connection) -> list[list[tuple[str, int]]]:

@@ -1,5 +1,5 @@
 -- Shared by the leaderboard, answer and void scripts (prepended to each): one answer's points
--- and time added to every board of its contestant, as engine.domain.ranking.score_delta says:
+-- and time added to every board of its contestant, as tests/oracles/ranking.py's score_delta says:
 -- S = points * 2^21 - min(total_ms, 2^21 - 1), points and time read back from the stored
 -- score (doubles hold these exactly); and exactly that addition taken back when the
 -- answer's question is voided. (Prepended: the records' names, records.py.)
