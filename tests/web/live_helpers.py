@@ -193,11 +193,8 @@ class Watcher(Connection):
 
 
 @dataclass
-class Rounds:
-    """Makes rounds, each in a new competition on the imported seed bank.
-
-    The ``live_round`` fixture is one; a test needing another host builds its own.
-    """
+class OnSeedBank:
+    """A host's client on an app with the seed bank imported (its version kept)."""
 
     app: Flask
     http: FlaskClient
@@ -207,6 +204,14 @@ class Rounds:
 
     def __post_init__(self) -> None:
         self.bank_version = import_bank(self.wired)
+
+
+@dataclass
+class Rounds(OnSeedBank):
+    """Makes rounds, each in a new competition on the imported seed bank.
+
+    The ``live_round`` fixture is one; a test needing another host builds its own.
+    """
 
     def __call__(self, round_rules: dict[str, Any] | None = None) -> Round:
         response = self.http.post(

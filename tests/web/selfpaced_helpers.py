@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.web.live_helpers import START, import_bank
+from tests.web.live_helpers import START, OnSeedBank
 from web.wiring import Wiring
 
 OPENS = START
@@ -82,17 +82,8 @@ class Window:
 
 
 @dataclass
-class Windows:
+class Windows(OnSeedBank):
     """Makes self-paced rounds, each in a new competition on the seed bank."""
-
-    app: Flask
-    http: FlaskClient
-    wired: Wiring
-    headers: dict[str, str]
-    bank_version: int = 0
-
-    def __post_init__(self) -> None:
-        self.bank_version = import_bank(self.wired)
 
     def competition(self, rules: dict[str, Any]) -> int:
         response = self.http.post(
