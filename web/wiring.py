@@ -20,6 +20,7 @@ from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.live import RedisLiveStore
 from engine.adapters.redis.throttle import RedisThrottle
 from engine.adapters.sql.banks import SqlBankRepository
+from engine.adapters.sql.campaigns import SqlCampaignRepository
 from engine.adapters.sql.certificates import SqlCertificateStore
 from engine.adapters.sql.database import Database, open_database
 from engine.adapters.sql.draws import SqlDrawRepository
@@ -31,6 +32,7 @@ from engine.adapters.sql.users import SqlUserRepository
 from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
 from engine.services.bans import Bans
+from engine.services.campaigns import Campaigns, RoundsOfCampaigns
 from engine.services.certificates import Certificates
 from engine.services.competitions import Competitions
 from engine.services.drain import Drainer
@@ -61,6 +63,7 @@ class Wiring:
     bans: Bans
     certificates: Certificates
     draws: LuckyDraws
+    campaigns: Campaigns
     drainer: Drainer
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
@@ -112,6 +115,8 @@ def wire(
         sql_write=owed_writes.write,
     )
     selfpaced = SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
+    campaigns = SqlCampaignRepository(database)
+    ownership = Ownership(SqlHostRepository(database), accounts.users, competitions, campaigns)
     return Wiring(
         settings=settings,
         banks=banks,
@@ -120,7 +125,7 @@ def wire(
         accounts=accounts,
         leaderboard=leaderboard,
         competitions=competitions,
-        ownership=Ownership(SqlHostRepository(database), accounts.users, competitions),
+        ownership=ownership,
         live=live,
         selfpaced=selfpaced,
         integrity=Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix)),
@@ -134,6 +139,13 @@ def wire(
             render_png,
         ),
         draws=LuckyDraws(SqlDrawRepository(database), competitions, secrets.token_bytes),
+        campaigns=Campaigns(
+            campaigns,
+            accounts.users,
+            RoundsOfCampaigns(competitions, selfpaced),
+            ownership.competition,
+            gate.keyed_hash,
+        ),
         drainer=Drainer(
             RedisAnswerLog(redis.client, store.log_key), rounds, consumer=_consumer_name()
         ),

@@ -24,6 +24,11 @@ class HostRepository(Protocol):
     def competitions(self, host_id: int | None) -> list[dict[str, Any]]: ...
 
 
+class CampaignHostsOfRounds(Protocol):
+    def hostings_of_round(self, round_id: int) -> list[Hosting]:
+        """The hosting of each campaign whose stage has the round."""
+
+
 class RoundsOfCompetitions(Protocol):
     def competition_id_of(self, round_id: int) -> int:
         """The round's competition, or NotFound("There is no round N.")."""
@@ -34,6 +39,8 @@ class Ownership:
     hosts: HostRepository
     users: UserRepository
     rounds: RoundsOfCompetitions
+    #: A campaign's organisers host its stages' rounds too (docs/campaigns.md).
+    campaigns: CampaignHostsOfRounds | None = None
 
     def competition(self, organiser: Organiser, competition_id: int) -> Hosting:
         """The competition's hosting, if ``organiser`` may host it; else NotFound."""
@@ -43,11 +50,16 @@ class Ownership:
         return found
 
     def round(self, organiser: Organiser, round_id: int) -> Hosting:
-        """The hosting of the round's competition, if ``organiser`` may host it."""
+        """The hosting of the round's competition, or of the campaign whose stage has
+        the round, if ``organiser`` may host it."""
         found = self.hosts.hosting(self.rounds.competition_id_of(round_id))
-        if found is None or not found.may_host(organiser):
-            raise NotFound(f"There is no round {round_id}.")
-        return found
+        if found is not None and found.may_host(organiser):
+            return found
+        # Asked only when the competition's hosts refuse: no extra read for them.
+        for campaign in self.campaigns.hostings_of_round(round_id) if self.campaigns else ():
+            if campaign.may_host(organiser):
+                return campaign
+        raise NotFound(f"There is no round {round_id}.")
 
     def visible(self, organiser: Organiser) -> list[dict[str, Any]]:
         """The competitions ``organiser`` may host: admins every one, newest first."""

@@ -1,0 +1,238 @@
+"""Campaigns over HTTP and the command line (docs/campaigns.md): the campaign and its
+organisers, stages over existing rounds, units, registration, participation."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.web.live_helpers import START, Clock, import_bank, install_clock
+from web.cli import cli
+from web.wiring import Wiring
+
+DAY = 86_400_000
+SELF_PACED = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
+LIVE = {"mode": "live", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
+ROSTER = (
+    "单位名称,所属地区,应参与人数,上级单位\n"
+    "广州市教育局,广州市,10,\n"
+    "越秀区教育局,越秀区,4,广州市教育局\n"
+    "深圳市科协,深圳,5,\n"
+).encode()
+Headers = dict[str, str]
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return install_clock(monkeypatch)
+
+
+@pytest.fixture
+def host(login: Callable[..., Headers]) -> Headers:
+    return login("host", "owner")
+
+
+def new_campaign(client: FlaskClient, headers: Headers, **settings: Any) -> dict[str, Any]:
+    body = {"title": "科普知识竞赛", "opens_at": START - DAY, "closes_at": START + 30 * DAY}
+    response = client.post("/api/v1/campaigns", json={**body, **settings}, headers=headers)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def selfpaced_round(wired: Wiring, owner: str, rules: dict[str, Any] = SELF_PACED) -> int:
+    version = import_bank(wired)
+    organiser = wired.accounts.users.find(owner)
+    assert organiser is not None
+    competition = wired.competitions.create(
+        title="初赛",
+        bank_slug="national-defence",
+        bank_version=version,
+        rules=rules,
+        created_by=owner,
+        owner_id=organiser[0].organiser.id,
+    )["id"]
+    window = (START - DAY, START + 10 * DAY) if rules["mode"] == "self_paced" else None
+    return wired.competitions.open_round(competition, window)["id"]
+
+
+def upload(client: FlaskClient, url: str, headers: Headers, data: bytes, name: str) -> Any:
+    return client.post(
+        url,
+        data={"file": (io.BytesIO(data), name)},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+
+
+# -- 1. the campaign, its organisers and stages ---------------------------------------
+
+
+def test_a_campaign_is_created_read_listed_and_changed(
+    client: FlaskClient, host: Headers, clock: Clock
+) -> None:
+    made = new_campaign(client, host, rules="每人每天一次", places=["440100"])
+    assert made["owner"] == "owner"
+    assert made["cohosts"] == []
+    assert made["stages"] == []
+    assert made["places"] == ["440100"]
+    assert made["weighting"] == {"rate": 70, "mean": 30, "count": 0}
+    assert made["registration"] == {"fields": {"name": "optional"}, "identity": "none"}
+    url = f"/api/v1/campaigns/{made['id']}"
+    assert client.get(url, headers=host).json == made
+    assert [c["id"] for c in client.get("/api/v1/campaigns", headers=host).json] == [made["id"]]
+    changed = client.patch(url, json={"title": "新标题", "rules": "规则"}, headers=host)
+    assert changed.status_code == 200, changed.json
+    assert (changed.json["title"], changed.json["rules"]) == ("新标题", "规则")
+    assert changed.json["opens_at"] == made["opens_at"]
+
+
+@pytest.mark.parametrize(
+    ("given", "field"),
+    [
+        ({"closes_at": START - 2 * DAY}, "closes_at"),
+        ({"places": ["999999"]}, "places"),
+        ({"places": []}, "places"),
+        ({"weighting": {"rate": 50, "mean": 10}}, "weighting"),
+        ({"weighting": {"speed": 100}}, "weighting"),
+        ({"registration": {"fields": {"shoe_size": "required"}}}, "registration.fields.shoe_size"),
+        ({"registration": {"fields": {"phone": "maybe"}}}, "registration.fields.phone"),
+        ({"registration": {"identity": "face"}}, "registration.identity"),
+        ({"registration": {"identity": "roster", "fields": {}}}, "registration.fields.name"),
+        ({"title": ""}, "title"),
+        ({"opens_at": "tomorrow"}, "opens_at"),
+    ],
+)
+def test_bad_settings_are_refused_by_field_and_store_nothing(
+    client: FlaskClient, host: Headers, given: dict[str, Any], field: str
+) -> None:
+    body = {"title": "T", "opens_at": START, "closes_at": START + DAY, **given}
+    response = client.post("/api/v1/campaigns", json=body, headers=host)
+    assert response.status_code == 422, response.json
+    assert field in response.json["error"]["fields"]
+    assert client.get("/api/v1/campaigns", headers=host).json == []
+
+
+def test_a_bad_change_is_refused_and_changes_nothing(client: FlaskClient, host: Headers) -> None:
+    made = new_campaign(client, host)
+    url = f"/api/v1/campaigns/{made['id']}"
+    response = client.patch(url, json={"closes_at": made["opens_at"]}, headers=host)
+    assert response.status_code == 422
+    assert "closes_at" in response.json["error"]["fields"]
+    assert client.get(url, headers=host).json == made
+
+
+def test_only_its_organisers_see_a_campaign(
+    client: FlaskClient, host: Headers, login: Callable[..., Headers]
+) -> None:
+    made = new_campaign(client, host)
+    other, cohost = login("host", "other"), login("host", "cohost")
+    url = f"/api/v1/campaigns/{made['id']}"
+    assert client.get(url, headers=other).status_code == 404
+    assert client.get("/api/v1/campaigns", headers=other).json == []
+    assert client.put(f"{url}/hosts/cohost", headers=host).json["cohosts"] == ["cohost"]
+    assert client.get(url, headers=cohost).status_code == 200
+    assert client.put(f"{url}/hosts/other", headers=cohost).status_code == 403
+    assert client.delete(f"{url}/hosts/cohost", headers=host).json["cohosts"] == []
+    assert client.get(url, headers=cohost).status_code == 404
+
+
+def test_stages_list_rounds_the_organiser_hosts_once_each(
+    client: FlaskClient, wired: Wiring, host: Headers, login: Callable[..., Headers]
+) -> None:
+    made = new_campaign(client, host)
+    heat, final = selfpaced_round(wired, "owner"), selfpaced_round(wired, "owner", LIVE)
+    url = f"/api/v1/campaigns/{made['id']}/stages"
+    stage = {
+        "title": "初赛",
+        "rounds": [heat],
+        "attempt_rule": {"kind": "first_of_day"},
+        "advancement": {"per": "unit", "k": 2},
+        "max_points": 1000,
+    }
+    response = client.post(url, json=stage, headers=host)
+    assert response.status_code == 201, response.json
+    second = {"title": "决赛", "rounds": [final], "attempt_rule": {"kind": "one"}}
+    stages = client.post(url, json=second, headers=host).json["stages"]
+    assert [(s["position"], s["title"], s["rounds"]) for s in stages] == [
+        (1, "初赛", [heat]),
+        (2, "决赛", [final]),
+    ]
+    assert stages[0]["attempt_rule"] == {"kind": "first_of_day", "n": None}
+    again = client.post(url, json={**second, "title": "again"}, headers=host)
+    assert again.status_code == 409
+    assert "rounds" in again.json["error"]["fields"]
+    others = selfpaced_round(wired, login("host", "other") and "other")
+    refused = client.post(url, json={**second, "rounds": [others]}, headers=host)
+    assert refused.status_code == 422
+    assert "rounds" in refused.json["error"]["fields"]
+    assert len(client.get(f"/api/v1/campaigns/{made['id']}", headers=host).json["stages"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"attempt_rule": {"kind": "best_of"}}, "attempt_rule"),
+        ({"attempt_rule": {"kind": "often"}}, "attempt_rule"),
+        ({"attempt_rule": {"kind": "one", "n": 2}}, "attempt_rule"),
+        ({"attempt_rule": {"kind": "one", "x": 2}}, "attempt_rule"),
+        ({"advancement": {"per": "unit"}}, "advancement"),
+        ({"advancement": {"per": "street", "k": 1}}, "advancement"),
+        ({"rounds": []}, "rounds"),
+        ({"rounds": [999_999]}, "rounds"),
+        ({"max_points": 0}, "max_points"),
+    ],
+)
+def test_bad_stages_are_refused_by_field(
+    client: FlaskClient, wired: Wiring, host: Headers, change: dict[str, Any], field: str
+) -> None:
+    made = new_campaign(client, host)
+    heat = selfpaced_round(wired, "owner")
+    stage = {"title": "初赛", "rounds": [heat], "attempt_rule": {"kind": "one"}, **change}
+    url = f"/api/v1/campaigns/{made['id']}/stages"
+    response = client.post(url, json=stage, headers=host)
+    assert response.status_code == 422, response.json
+    assert field in response.json["error"]["fields"]
+    assert client.get(f"/api/v1/campaigns/{made['id']}", headers=host).json["stages"] == []
+
+
+def test_a_campaigns_organisers_host_its_stages_rounds(
+    client: FlaskClient, wired: Wiring, host: Headers, login: Callable[..., Headers]
+) -> None:
+    made = new_campaign(client, host)
+    heat = selfpaced_round(wired, "owner")
+    cohost = login("host", "cohost")
+    client.put(f"/api/v1/campaigns/{made['id']}/hosts/cohost", headers=host)
+    assert client.get(f"/api/v1/rounds/{heat}", headers=cohost).status_code == 404
+    stage = {"title": "初赛", "rounds": [heat], "attempt_rule": {"kind": "one"}}
+    client.post(f"/api/v1/campaigns/{made['id']}/stages", json=stage, headers=host)
+    assert client.get(f"/api/v1/rounds/{heat}", headers=cohost).status_code == 200
+    assert client.get(f"/api/v1/rounds/{heat}", headers=login("host", "x-host")).status_code == 404
+
+
+def test_leitai_campaign_create(app: Flask, wired: Wiring, tmp_path: Path) -> None:
+    wired.accounts.add("cli-owner", "correct horse battery", "host")
+    rules = tmp_path / "rules.txt"
+    rules.write_text("每人一次", encoding="utf-8")
+    runner = CliRunner()
+    argv = ["campaign", "create", "竞赛", "--owner", "cli-owner", "--opens", "2026-12-01"]
+    result = runner.invoke(
+        cli,
+        [*argv, "--closes", "2026-12-31", "--rules", str(rules), "--place", "440300"],
+        obj={"app": app},
+    )
+    assert result.exit_code == 0, result.output
+    assert '"owner": "cli-owner"' in result.output
+    assert '"440300"' in result.output
+    (made,) = wired.campaigns.campaigns.campaigns(None)
+    assert made["opens_at_ms"] == 1_796_054_400_000  # 2026-12-01 00:00 in Shanghai
+    assert made["closes_at_ms"] - made["opens_at_ms"] == 31 * DAY
+    bad = runner.invoke(cli, [*argv, "--closes", "2026-11-01"], obj={"app": app})
+    assert bad.exit_code != 0
+    assert "closes_at" in bad.output
