@@ -236,3 +236,90 @@ def test_leitai_campaign_create(app: Flask, wired: Wiring, tmp_path: Path) -> No
     bad = runner.invoke(cli, [*argv, "--closes", "2026-11-01"], obj={"app": app})
     assert bad.exit_code != 0
     assert "closes_at" in bad.output
+
+
+# -- 2. places and units ------------------------------------------------------------------
+
+
+def test_a_roster_is_imported_from_csv_and_listed(client: FlaskClient, host: Headers) -> None:
+    made = new_campaign(client, host)
+    url = f"/api/v1/campaigns/{made['id']}/units"
+    response = upload(client, url, host, ROSTER, "units.csv")
+    assert response.status_code == 200, response.json
+    assert client.get(url, headers=host).json == response.json
+    units = {u["name"]: u for u in response.json}
+    assert units["越秀区教育局"]["parent_id"] == units["广州市教育局"]["id"]
+    assert (units["越秀区教育局"]["place"], units["越秀区教育局"]["place_name"]) == (
+        "440104",
+        "越秀区",
+    )
+    assert units["深圳市科协"]["headcount"] == 5
+
+
+def test_a_roster_is_imported_from_xlsx(client: FlaskClient, host: Headers) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in ROSTER.decode().splitlines():
+        sheet.append([int(c) if c.isdigit() else (c or None) for c in line.split(",")])
+    data = io.BytesIO()
+    book.save(data)
+    made = new_campaign(client, host)
+    url = f"/api/v1/campaigns/{made['id']}/units"
+    response = upload(client, url, host, data.getvalue(), "单位.xlsx")
+    assert response.status_code == 200, response.json
+    assert len(response.json) == 3
+
+
+def test_a_roster_with_bad_rows_is_refused_row_by_row_and_stores_nothing(
+    client: FlaskClient, host: Headers
+) -> None:
+    made = new_campaign(client, host, places=["440300"])
+    url = f"/api/v1/campaigns/{made['id']}/units"
+    assert upload(
+        client, url, host, "单位名称,所属地区,应参与人数\n甲,南山区,3\n".encode(), "a.csv"
+    )
+    bad = "单位名称,所属地区,应参与人数\n甲,南山区,3\n乙,越秀区,2\n丙,福田区,many\n"
+    response = upload(client, url, host, bad.encode(), "units.csv")
+    assert response.status_code == 422
+    fields = response.json["error"]["fields"]
+    assert set(fields) == {"units.csv:3", "units.csv:4"}  # 越秀 is Guangzhou's, not Shenzhen's
+    assert "越秀区" in fields["units.csv:3"][0]
+    assert "headcount" in fields["units.csv:4"][0]
+    assert [u["name"] for u in client.get(url, headers=host).json] == ["甲"]
+    missing = client.post(url, headers=host, data={}, content_type="multipart/form-data")
+    assert missing.status_code == 400
+
+
+def test_units_cannot_change_once_people_registered(client: FlaskClient, host: Headers) -> None:
+    made = new_campaign(client, host)
+    url = f"/api/v1/campaigns/{made['id']}"
+    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    client.post(f"{url}/registrations", json={"nickname": "小明"})
+    response = upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    assert response.status_code == 409
+    assert client.patch(url, json={"places": ["440100"]}, headers=host).status_code == 409
+
+
+def test_leitai_campaign_units_import(
+    app: Flask, client: FlaskClient, host: Headers, tmp_path: Path
+) -> None:
+    made = new_campaign(client, host)
+    good, bad = tmp_path / "units.csv", tmp_path / "bad.csv"
+    good.write_bytes(ROSTER)
+    bad.write_text("单位名称,所属地区,应参与人数\n甲,火星,3\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["campaign", "units", "import", str(made["id"]), str(good)], obj={"app": app}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Imported 3 units" in result.output
+    refused = runner.invoke(
+        cli, ["campaign", "units", "import", str(made["id"]), str(bad)], obj={"app": app}
+    )
+    assert refused.exit_code == 1
+    assert "bad.csv:2: unknown place '火星'" in refused.output
+    units = client.get(f"/api/v1/campaigns/{made['id']}/units", headers=host).json
+    assert len(units) == 3
