@@ -323,3 +323,133 @@ def test_leitai_campaign_units_import(
     assert "bad.csv:2: unknown place '火星'" in refused.output
     units = client.get(f"/api/v1/campaigns/{made['id']}/units", headers=host).json
     assert len(units) == 3
+
+
+# -- 3. registration ----------------------------------------------------------------------
+
+
+def id_number(first17: str = "44010419900101123") -> str:
+    from engine.domain.id_numbers import check_character
+
+    return first17 + check_character(first17)
+
+
+ASKING = {
+    "fields": {"name": "required", "phone": "required", "unit": "optional", "school": "optional"},
+    "identity": "id_number",
+}
+
+
+def test_registration_asks_what_the_campaign_configures(
+    client: FlaskClient, wired: Wiring, host: Headers, login: Callable[..., Headers], clock: Clock
+) -> None:
+    made = new_campaign(client, host, registration=ASKING)
+    url = f"/api/v1/campaigns/{made['id']}"
+    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    form = {
+        "nickname": "小明",
+        "name": "王小明",
+        "phone": "１３８ ００１３ ５６７８",  # full-width, spaced: as phones type it
+        "unit": "越秀区教育局",
+        "id_number": id_number(),
+    }
+    response = client.post(f"{url}/registrations", json=form)
+    assert response.status_code == 201, response.json
+    assert set(response.json) == {"id", "token"}
+    again = {**form, "id_number": " " + id_number().lower()}
+    twice = client.post(f"{url}/registrations", json=again)
+    assert twice.status_code == 409
+    assert "identity" in twice.json["error"]["fields"]
+    (seen,) = client.get(f"{url}/registrations", headers=host).json
+    assert seen["phone"] == "138****5678"
+    assert seen["name"] == "王小明"
+    assert seen["place"] == "440104"
+    assert seen["details"] == {}
+    admin = client.get(f"{url}/registrations", headers=login("admin", "root")).json
+    assert admin[0]["phone"] == "13800135678"
+    with wired.database.session() as session:
+        from sqlalchemy import text
+
+        stored = session.execute(text("SELECT * FROM campaign_registrations")).all()
+    assert id_number() not in repr(stored)
+    assert id_number()[6:14] not in repr(stored)  # not even the date of birth
+
+
+def test_a_bad_registration_names_every_field_and_stores_nothing(
+    client: FlaskClient, host: Headers, clock: Clock
+) -> None:
+    made = new_campaign(client, host, registration=ASKING)
+    url = f"/api/v1/campaigns/{made['id']}"
+    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    form = {
+        "nickname": "",
+        "phone": "12345",
+        "unit": "不存在的单位",
+        "id_number": id_number()[:-1] + ("0" if id_number()[-1] != "0" else "1"),
+        "shoe_size": "42",
+        "school": 7,
+    }
+    response = client.post(f"{url}/registrations", json=form)
+    assert response.status_code == 422
+    assert set(response.json["error"]["fields"]) == {
+        "nickname",
+        "name",
+        "phone",
+        "unit",
+        "id_number",
+        "shoe_size",
+        "school",
+    }
+    assert "check character" in response.json["error"]["fields"]["id_number"][0]
+    assert client.get(f"{url}/registrations", headers=host).json == []
+    assert client.post("/api/v1/campaigns/999/registrations", json=form).status_code == 404
+    clock.advance(31 * DAY)
+    closed = client.post(f"{url}/registrations", json={**form, "nickname": "晚了"})
+    assert closed.status_code == 409
+
+
+def test_roster_match_registers_listed_members_into_their_unit(
+    client: FlaskClient, host: Headers, clock: Clock
+) -> None:
+    roster_rule = {"fields": {"name": "required"}, "identity": "roster"}
+    made = new_campaign(client, host, registration=roster_rule)
+    url = f"/api/v1/campaigns/{made['id']}"
+    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    members = "工号,姓名,单位\nA001,张三,深圳市科协\nA002,李四,越秀区教育局\n".encode()
+    listed = upload(client, f"{url}/members", host, members, "members.csv")
+    assert listed.status_code == 200, listed.json
+    assert listed.json == {"members": 2}
+    bad_list = "工号,姓名,单位\nA001,张三,火星科协\n".encode()
+    refused = upload(client, f"{url}/members", host, bad_list, "m.csv")
+    assert refused.status_code == 422
+    assert set(refused.json["error"]["fields"]) == {"m.csv:2"}
+    units = {u["id"]: u["name"] for u in client.get(f"{url}/units", headers=host).json}
+
+    def register(member_id: str, name: str) -> Any:
+        return client.post(
+            f"{url}/registrations", json={"nickname": name, "name": name, "member_id": member_id}
+        )
+
+    assert register("a001", "张三").status_code == 201  # ids compare folded
+    assert register("A002", "王五").json["error"]["fields"] == {
+        "member_id": ["no member of the list has this id and name"]
+    }
+    assert register("A001", "张三").status_code == 409
+    (seen,) = client.get(f"{url}/registrations", headers=host).json
+    assert units[seen["unit_id"]] == "深圳市科协"
+    missing = client.post(f"{url}/registrations", json={"nickname": "x"})
+    assert set(missing.json["error"]["fields"]) == {"member_id", "name"}
+
+
+def test_the_registration_form_is_frozen_once_people_register(
+    client: FlaskClient, host: Headers, clock: Clock
+) -> None:
+    made = new_campaign(client, host)
+    url = f"/api/v1/campaigns/{made['id']}"
+    changed = client.patch(url, json={"registration": ASKING}, headers=host)
+    assert changed.status_code == 200, changed.json
+    assert changed.json["registration"] == ASKING
+    form = {"nickname": "a", "name": "b", "phone": "13800135678", "id_number": id_number()}
+    assert client.post(f"{url}/registrations", json=form).status_code == 201
+    later = client.patch(url, json={"registration": {"identity": "none"}}, headers=host)
+    assert later.status_code == 409
