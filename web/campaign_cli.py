@@ -82,7 +82,7 @@ def import_(ctx: click.Context, campaign_id: int, file: Path) -> None:
         imported = replace_units(wired.campaigns, campaign_id, file.read_bytes(), file.name)
     except ServiceError as error:
         for where, problems in error.fields.items():
-            for problem in problems:
+            for problem in problems if isinstance(problems, list) else [problems]:
                 click.echo(f"{where}: {problem}", err=True)
         raise click.ClickException(error.message) from error
     click.echo(f"Imported {len(imported)} units into campaign {campaign_id}.")

@@ -644,7 +644,9 @@ def _settings(settings: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
         "fields": registration.get("fields", {}),
         "identity": registration.get("identity", "none"),
     }
-    weighting = settings.get("weighting") or {}
+    # Weights not given weigh nothing; no weighting at all is the default (70 % rate).
+    given = settings.get("weighting")
+    weighting = {"rate": 0, "mean": 0, "count": 0, **given} if given else {}
     try:
         Weighting(**weighting)
     except (ParticipationError, TypeError) as error:

@@ -8,11 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
+from engine.domain.id_numbers import check_character
 from tests.web.live_helpers import START, Clock, import_bank, install_clock
 from web.cli import cli
 from web.wiring import Wiring
@@ -257,8 +260,6 @@ def test_a_roster_is_imported_from_csv_and_listed(client: FlaskClient, host: Hea
 
 
 def test_a_roster_is_imported_from_xlsx(client: FlaskClient, host: Headers) -> None:
-    import openpyxl
-
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
@@ -329,8 +330,6 @@ def test_leitai_campaign_units_import(
 
 
 def id_number(first17: str = "44010419900101123") -> str:
-    from engine.domain.id_numbers import check_character
-
     return first17 + check_character(first17)
 
 
@@ -368,8 +367,6 @@ def test_registration_asks_what_the_campaign_configures(
     admin = client.get(f"{url}/registrations", headers=login("admin", "root")).json
     assert admin[0]["phone"] == "13800135678"
     with wired.database.session() as session:
-        from sqlalchemy import text
-
         stored = session.execute(text("SELECT * FROM campaign_registrations")).all()
     assert id_number() not in repr(stored)
     assert id_number()[6:14] not in repr(stored)  # not even the date of birth
@@ -453,3 +450,136 @@ def test_the_registration_form_is_frozen_once_people_register(
     assert client.post(f"{url}/registrations", json=form).status_code == 201
     later = client.patch(url, json={"registration": {"identity": "none"}}, headers=host)
     assert later.status_code == 409
+
+
+# -- 4. attempts and participation --------------------------------------------------------
+
+TWO_UNITS = "单位名称,所属地区,应参与人数\n甲单位,广州市,10\n乙单位,深圳市,5\n".encode()
+
+
+def attempt(client: FlaskClient, url: str, token: str, round_id: int, **extra: Any) -> Any:
+    return client.post(f"{url}/entries", json={"token": token, "round": round_id, **extra})
+
+
+def answer_right(client: FlaskClient, round_id: int, contestant_token: str) -> None:
+    bearer = {"Authorization": f"Bearer {contestant_token}"}
+    paper = client.get(f"/api/v1/rounds/{round_id}/paper/next", headers=bearer)
+    assert paper.status_code == 200, paper.json
+    key = paper.json["question"]["key"]
+    answered = client.post(
+        f"/api/v1/rounds/{round_id}/answers",
+        json={"question": key, "response": "b"},
+        headers=bearer,
+    )
+    assert answered.status_code == 200, answered.json
+
+
+def test_participation_and_rankings_count_registrations_with_a_counted_attempt(
+    client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
+) -> None:
+    made = new_campaign(
+        client,
+        host,
+        registration={"fields": {"unit": "required"}},
+        weighting={"rate": 70, "mean": 30},
+    )
+    url = f"/api/v1/campaigns/{made['id']}"
+    upload(client, f"{url}/units", host, TWO_UNITS, "units.csv")
+    heat = selfpaced_round(wired, "owner")
+    stage = {
+        "title": "初赛",
+        "rounds": [heat],
+        "attempt_rule": {"kind": "first_of_day"},
+        "max_points": 1000,
+    }
+    client.post(f"{url}/stages", json=stage, headers=host)
+
+    def registered(nickname: str, unit: str) -> str:
+        made = client.post(f"{url}/registrations", json={"nickname": nickname, "unit": unit})
+        assert made.status_code == 201, made.json
+        return made.json["token"]
+
+    for i in range(3):
+        entered = attempt(client, url, registered(f"a{i}", "甲单位"), heat)
+        assert entered.status_code == 201, entered.json
+        entered = attempt(client, url, registered(f"b{i}", "乙单位"), heat)
+        answer_right(client, heat, entered.json["token"])
+    practising = registered("p", "甲单位")
+    assert attempt(client, url, practising, heat, practice=True).status_code == 201
+    registered("idle", "乙单位")  # registered, never attempted
+
+    by_unit = client.get(f"{url}/participation?by=unit", headers=host)
+    assert by_unit.status_code == 200, by_unit.json
+    rows = {r["name"]: (r["participants"], r["headcount"], r["rate"]) for r in by_unit.json["rows"]}
+    assert rows == {"甲单位": (3, 10, 0.3), "乙单位": (3, 5, 0.6)}
+    assert by_unit.json["campaign"] == {"participants": 6, "headcount": 15, "rate": 0.4}
+    by_city = client.get(f"{url}/participation?by=city", headers=host).json
+    cities = {r["name"]: r["participants"] for r in by_city["rows"] if r["participants"]}
+    assert cities == {"广州市": 3, "深圳市": 3}
+    assert len(by_city["rows"]) == 21
+    by_district = client.get(f"{url}/participation?by=district", headers=host).json
+    assert len(by_district["rows"]) == 122
+    assert all(r["participants"] == 0 for r in by_district["rows"])  # units placed in cities
+
+    ranked = client.get(f"{url}/rankings", headers=host)
+    assert ranked.status_code == 200, ranked.json
+    assert [(r["name"], r["rank"]) for r in ranked.json["rows"]] == [("乙单位", 1), ("甲单位", 2)]
+    best = ranked.json["rows"][0]
+    assert best["mean_points"] > 0
+    assert best["score"] == pytest.approx(0.7 * 0.6 + 0.3 * best["mean_points"] / 1000)
+
+
+def test_the_stage_attempt_rule_limits_attempts(
+    client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
+) -> None:
+    made = new_campaign(client, host)
+    url = f"/api/v1/campaigns/{made['id']}"
+    heat = selfpaced_round(wired, "owner")
+    stage = {"title": "初赛", "rounds": [heat], "attempt_rule": {"kind": "per_day", "n": 1}}
+    client.post(f"{url}/stages", json=stage, headers=host)
+    token = client.post(f"{url}/registrations", json={"nickname": "小红"}).json["token"]
+    assert attempt(client, url, token, heat).status_code == 201
+    refused = attempt(client, url, token, heat)
+    assert refused.status_code == 409
+    assert refused.json["error"]["fields"]["attempt"] == ["daily_limit"]
+    assert refused.json["error"]["fields"]["opens_at"] > clock.now
+    assert attempt(client, url, token, heat, practice=True).status_code == 201
+    clock.advance(DAY)
+    assert attempt(client, url, token, heat).status_code == 201
+    assert attempt(client, url, "not-a-token", heat).status_code == 404
+    assert attempt(client, url, token, 999_999).status_code == 404
+    other = new_campaign(client, host)
+    assert attempt(client, f"/api/v1/campaigns/{other['id']}", token, heat).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["by=street", "stage=0", "stage=2", "stage=x"])
+def test_bad_participation_queries_name_the_field(
+    client: FlaskClient, wired: Wiring, host: Headers, query: str
+) -> None:
+    made = new_campaign(client, host)
+    url = f"/api/v1/campaigns/{made['id']}"
+    heat = selfpaced_round(wired, "owner")
+    client.post(
+        f"{url}/stages",
+        json={"title": "s", "rounds": [heat], "attempt_rule": {"kind": "one"}},
+        headers=host,
+    )
+    response = client.get(f"{url}/participation?{query}", headers=host)
+    assert response.status_code == 422, response.json
+    assert query.split("=")[0] in response.json["error"]["fields"]
+
+
+def test_rankings_need_the_stages_max_points_to_weigh_the_mean(
+    client: FlaskClient, wired: Wiring, host: Headers
+) -> None:
+    made = new_campaign(client, host)
+    url = f"/api/v1/campaigns/{made['id']}"
+    assert client.get(f"{url}/participation", headers=host).status_code == 409  # no stage
+    heat = selfpaced_round(wired, "owner")
+    stage = {"title": "s", "rounds": [heat], "attempt_rule": {"kind": "one"}}
+    client.post(f"{url}/stages", json=stage, headers=host)
+    response = client.get(f"{url}/rankings", headers=host)
+    assert response.status_code == 409
+    assert "max_points" in response.json["error"]["fields"]
+    client.patch(url, json={"weighting": {"rate": 100}}, headers=host)
+    assert client.get(f"{url}/rankings", headers=host).json["rows"] == []
