@@ -369,8 +369,12 @@ class Campaigns:
         if "unit" in values:
             found_units = _roster(units).matches(values["unit"])
             if len(found_units) == 1:
-                row["unit_id"] = units[found_units[0]]["id"]
-                row["place"] = row["place"] or units[found_units[0]]["place"]
+                unit = units[found_units[0]]
+                row["unit_id"] = unit["id"]
+                if row["place"] is None:
+                    row["place"] = unit["place"]
+                elif not places.within(unit["place"], row["place"]):
+                    problems["unit"] = ["not in the place given"]
             else:
                 problems["unit"] = [
                     "an unknown unit" if not found_units else "names several units: give its code"

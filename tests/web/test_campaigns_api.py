@@ -399,6 +399,10 @@ def test_a_bad_registration_names_every_field_and_stores_nothing(
     }
     assert "check character" in response.json["error"]["fields"]["id_number"][0]
     assert client.get(f"{url}/registrations", headers=host).json == []
+    elsewhere = {"nickname": "a", "name": "b", "phone": "13800135678", "id_number": id_number()}
+    elsewhere |= {"unit": "深圳市科协", "place": "广州"}
+    refused = client.post(f"{url}/registrations", json=elsewhere)
+    assert refused.json["error"]["fields"] == {"place": ["not asked by this campaign"]}
     assert client.post("/api/v1/campaigns/999/registrations", json=form).status_code == 404
     clock.advance(31 * DAY)
     closed = client.post(f"{url}/registrations", json={**form, "nickname": "晚了"})
@@ -583,3 +587,23 @@ def test_rankings_need_the_stages_max_points_to_weigh_the_mean(
     assert "max_points" in response.json["error"]["fields"]
     client.patch(url, json={"weighting": {"rate": 100}}, headers=host)
     assert client.get(f"{url}/rankings", headers=host).json["rows"] == []
+
+
+def test_a_registrations_unit_lies_in_its_place(
+    client: FlaskClient, host: Headers, clock: Clock
+) -> None:
+    made = new_campaign(
+        client, host, registration={"fields": {"place": "optional", "unit": "optional"}}
+    )
+    url = f"/api/v1/campaigns/{made['id']}"
+    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    form = {"nickname": "a", "unit": "深圳市科协"}
+    refused = client.post(f"{url}/registrations", json={**form, "place": "广州"})
+    assert refused.json["error"]["fields"] == {"unit": ["not in the place given"]}
+    assert client.post(f"{url}/registrations", json={**form, "place": "深圳"}).status_code == 201
+    assert (
+        client.post(f"{url}/registrations", json={"nickname": "b", "place": "越秀"}).status_code
+        == 201
+    )
+    places = [r["place"] for r in client.get(f"{url}/registrations", headers=host).json]
+    assert places == ["440300", "440104"]

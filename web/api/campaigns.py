@@ -22,6 +22,7 @@ from web import clock
 from web.api import api
 from web.api.endpoint import endpoint
 from web.errors import ApiError
+from web.ids import ID_RANGE, MAX_ID
 from web.wiring import wiring
 
 ROUNDS = Capability.ROUNDS
@@ -68,7 +69,9 @@ class CampaignStageSchema(Schema):
 class NewCampaignStageSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(1, 200))
     rounds = fields.List(
-        fields.Integer(strict=True), required=True, validate=validate.Length(1, 100)
+        fields.Integer(strict=True, validate=ID_RANGE),
+        required=True,
+        validate=validate.Length(1, 100),
     )
     attempt_rule = fields.Dict(
         required=True,
@@ -80,7 +83,7 @@ class NewCampaignStageSchema(Schema):
         metadata={"description": '{"per": city|unit, "k", "min_points"}'},
     )
     max_points = fields.Integer(
-        strict=True, load_default=None, allow_none=True, validate=validate.Range(min=1)
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(1, MAX_ID)
     )
 
 
@@ -145,7 +148,7 @@ class CampaignRegistrationSchema(Schema):
 
 class NewCampaignEntrySchema(Schema):
     token = fields.String(required=True, validate=validate.Length(1, 200))
-    round = fields.Integer(required=True, strict=True)
+    round = fields.Integer(required=True, strict=True, validate=ID_RANGE)
     practice = fields.Boolean(load_default=False)
 
 
@@ -156,11 +159,11 @@ class CampaignEntrySchema(Schema):
 
 class ParticipationQuerySchema(Schema):
     by = fields.String(load_default="unit", validate=validate.OneOf(GROUPINGS))
-    stage = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    stage = fields.Integer(load_default=1, validate=ID_RANGE)
 
 
 class RankingsQuerySchema(Schema):
-    stage = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    stage = fields.Integer(load_default=1, validate=ID_RANGE)
 
 
 class ParticipationFiguresSchema(Schema):
