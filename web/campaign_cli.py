@@ -1,4 +1,4 @@
-"""``leitai campaign create`` and ``leitai campaign units import`` (docs/campaigns.md)."""
+"""``leitai campaign create|units import|participation|purge`` (docs/campaigns.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from engine.domain.attempts import DAY_MS, day_start_ms
+from engine.services.campaigns import GROUPINGS
 from engine.services.errors import ServiceError
+from web import clock
 from web.api.campaigns import CampaignSchema, CampaignUnitSchema, replace_units
 from web.cli import TEXT, app_of, cli, describe
 
@@ -88,3 +90,39 @@ def import_(ctx: click.Context, campaign_id: int, file: Path) -> None:
     click.echo(f"Imported {len(imported)} units into campaign {campaign_id}.")
     for unit in CampaignUnitSchema(many=True).dump(imported):
         click.echo(f"{unit['id']}\t{unit['name']}\t{unit['place_name']}\t{unit['headcount']}")
+
+
+@campaign.command(
+    help="After a campaign closes, delete its personal data: names, phones, the other "
+    "registration fields, identity hashes and the member list (nicknames, places and "
+    "units stay for participation)."
+)
+@click.argument("campaign_id", type=click.IntRange(min=1))
+@click.pass_context
+def purge(ctx: click.Context, campaign_id: int) -> None:
+    wired = app_of(ctx).extensions["leitai"]
+    try:
+        purged = wired.campaigns.purge(campaign_id, clock.now_ms())
+    except ServiceError as error:
+        raise click.ClickException(describe(error)) from error
+    click.echo(f"Purged the personal data of {purged} registrations of campaign {campaign_id}.")
+
+
+@campaign.command(help="Participation per unit, district or city (tab-separated).")
+@click.argument("campaign_id", type=click.IntRange(min=1))
+@click.option("--by", type=click.Choice(GROUPINGS), default="unit", show_default=True)
+@click.option("--stage", type=click.IntRange(min=1), default=1, show_default=True)
+@click.pass_context
+def participation(ctx: click.Context, campaign_id: int, by: str, stage: int) -> None:
+    wired = app_of(ctx).extensions["leitai"]
+    wired.drainer.drain_all()  # counted from the SQL record
+    try:
+        table = wired.campaigns.participation(campaign_id, by, stage)
+    except ServiceError as error:
+        raise click.ClickException(describe(error)) from error
+    click.echo("code\tname\tparticipants\theadcount\trate")
+    for row in [*table["rows"], {"code": "", "name": "total", **table["campaign"]}]:
+        rate = "" if row["rate"] is None else f"{row['rate']:.2%}"
+        click.echo(
+            f"{row['code']}\t{row['name']}\t{row['participants']}\t{row['headcount']}\t{rate}"
+        )

@@ -422,6 +422,17 @@ class Campaigns:
             for r in self.campaigns.registrations(campaign_id)
         ]
 
+    def purge(self, campaign_id: int, now: int) -> int:
+        """After the campaign closes, forget its personal data: names, phones, the
+        other fields, identity hashes and the member list. Nicknames, places and units
+        stay, so participation and boards still add up. The number of registrations."""
+        if now < self._campaign(campaign_id)["closes_at_ms"]:
+            raise Conflict(
+                "A campaign's personal data is purged after it closes.",
+                {"campaign": ["still open"]},
+            )
+        return self.campaigns.purge(campaign_id)
+
     # -- attempts ------------------------------------------------------------------------
 
     def enter(

@@ -607,3 +607,65 @@ def test_a_registrations_unit_lies_in_its_place(
     )
     places = [r["place"] for r in client.get(f"{url}/registrations", headers=host).json]
     assert places == ["440300", "440104"]
+
+
+def test_leitai_campaign_purge_forgets_personal_data_after_the_close(
+    app: Flask, client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
+) -> None:
+    made = new_campaign(client, host, registration=ASKING)
+    url = f"/api/v1/campaigns/{made['id']}"
+    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    upload(client, f"{url}/members", host, "编号,姓名\nA1,张三\n".encode(), "m.csv")
+    form = {
+        "nickname": "小明",
+        "name": "王小明",
+        "phone": "13800135678",
+        "unit": "深圳市科协",
+        "school": "实验中学",
+        "id_number": id_number(),
+    }
+    assert client.post(f"{url}/registrations", json=form).status_code == 201
+    runner = CliRunner()
+    argv = ["campaign", "purge", str(made["id"])]
+    early = runner.invoke(cli, argv, obj={"app": app})
+    assert early.exit_code == 1
+    assert "after it closes" in early.output
+    clock.advance(31 * DAY)
+    result = runner.invoke(cli, argv, obj={"app": app})
+    assert result.exit_code == 0, result.output
+    assert "1 registrations" in result.output
+    (kept,) = client.get(f"{url}/registrations", headers=host).json
+    assert (kept["nickname"], kept["place"], kept["name"], kept["phone"]) == (
+        "小明",
+        "440300",
+        None,
+        None,
+    )
+    assert kept["details"] == {}
+    with wired.database.session() as session:
+        assert session.execute(text("SELECT count(*) FROM campaign_members")).scalar() == 0
+        hashes = session.execute(text("SELECT identity_hash FROM campaign_registrations"))
+        assert hashes.scalars().all() == [None]
+
+
+def test_leitai_campaign_participation(
+    app: Flask, client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
+) -> None:
+    made = new_campaign(client, host, registration={"fields": {"unit": "required"}})
+    url = f"/api/v1/campaigns/{made['id']}"
+    upload(client, f"{url}/units", host, TWO_UNITS, "units.csv")
+    heat = selfpaced_round(wired, "owner")
+    stage = {"title": "初赛", "rounds": [heat], "attempt_rule": {"kind": "one"}}
+    client.post(f"{url}/stages", json=stage, headers=host)
+    token = client.post(f"{url}/registrations", json={"nickname": "a", "unit": "乙单位"}).json[
+        "token"
+    ]
+    assert attempt(client, url, token, heat).status_code == 201
+    result = CliRunner().invoke(
+        cli, ["campaign", "participation", str(made["id"]), "--by", "city"], obj={"app": app}
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "code\tname\tparticipants\theadcount\trate"
+    assert "440300\t深圳市\t1\t5\t20.00%" in lines
+    assert lines[-1] == "\ttotal\t1\t15\t6.67%"

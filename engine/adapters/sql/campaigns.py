@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -277,6 +277,20 @@ class SqlCampaignRepository:
             if row is None:
                 return None
             return {**_fields(row, REGISTRATION_FIELDS), "campaign_id": row.campaign_id}
+
+    def purge(self, campaign_id: int) -> int:
+        """Forget the registrations' personal data and the member list; the number of
+        registrations purged. What participation needs (nickname, place, unit) stays."""
+        with self._db.session() as session, session.begin():
+            session.execute(
+                delete(CampaignMemberRow).where(CampaignMemberRow.campaign_id == campaign_id)
+            )
+            done = session.execute(
+                update(CampaignRegistrationRow)
+                .where(CampaignRegistrationRow.campaign_id == campaign_id)
+                .values(name=None, phone=None, details={}, identity_hash=None)
+            )
+            return done.rowcount
 
     def add_entry(self, **fields: Any) -> None:
         with self._db.session() as session, session.begin():
