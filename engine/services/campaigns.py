@@ -16,13 +16,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.domain.accounts import Capability, Organiser, Role
-from engine.domain.advancement import AdvancementError, AdvancementRule
+from engine.domain.advancement import AdvancementError, AdvancementRule, Group, StageResult, qualify
 from engine.domain.attempts import (
     SHANGHAI_OFFSET_MS,
     Attempt,
     AttemptKind,
     AttemptRule,
     AttemptRuleError,
+    counted_score,
     may_start,
 )
 from engine.domain.contest import InvalidNickname, Mode, clean_nickname
@@ -536,6 +537,60 @@ class Campaigns:
                 }
                 for r in rank_units(top, weighting, max_points)
             ],
+        }
+
+    def qualifiers(self, campaign_id: int, position: int) -> dict[str, Any]:
+        """Who advances from the stage under its advancement rule, as things stand
+        (ties at the cut all qualify, marked): for organisers to review."""
+        stage = self._stage(campaign_id, position)
+        if stage["advancement"] is None:
+            raise Conflict("The stage has no advancement rule.", {"advancement": ["none"]})
+        rule = AttemptRule(**stage["attempt_rule"])
+        places = self.places(campaign_id)
+        units = {u["id"]: u["name"] for u in self.campaigns.units(campaign_id)}
+        registrations = {r["id"]: r for r in self.campaigns.registrations(campaign_id)}
+        histories: dict[int, list[Attempt]] = {}
+        for made in self.campaigns.stage_attempts(campaign_id, stage["rounds"]):
+            histories.setdefault(made["registration"], []).append(_attempt(made))
+        results = []
+        for registration, history in histories.items():
+            score = counted_score(rule, history)
+            if score is None:
+                continue
+            place, unit = (
+                registrations[registration]["place"],
+                registrations[registration]["unit_id"],
+            )
+            city = None if place is None else places.city_of(place).code
+            unit_code = None if unit is None else str(unit)
+            results.append(StageResult(str(registration), city, unit_code, *score))
+        advancement = AdvancementRule(**stage["advancement"])
+        found = qualify(advancement, results)
+
+        def group_name(code: str | None) -> str | None:
+            if code is None:
+                return None
+            if advancement.per is Group.UNIT:
+                return units[int(code)]
+            return places.get(code).name["zh-Hans"]
+
+        return {
+            "stage": position,
+            "advancement": stage["advancement"],
+            "qualifiers": [
+                {
+                    "registration": int(q.contestant),
+                    "nickname": registrations[int(q.contestant)]["nickname"],
+                    "group": q.group,
+                    "group_name": group_name(q.group),
+                    "rank": q.rank,
+                    "points": q.points,
+                    "total_ms": q.total_ms,
+                    "tied_at_cut": q.tied_at_cut,
+                }
+                for q in found.qualifiers
+            ],
+            "ungrouped": [int(c) for c in found.ungrouped],
         }
 
     def _counted(

@@ -227,6 +227,7 @@ HTTP: dict[str, Row] = {
     "POST /api/v1/campaigns/{campaign_id}/entries": row(201, 201, 201, 201, 201, 201, 201, body=campaign_attempt),  # noqa: E501
     "GET /api/v1/campaigns/{campaign_id}/participation": row(401, 401, 403, 200, 404, 200, 200),
     "GET /api/v1/campaigns/{campaign_id}/rankings": row(401, 401, 403, 200, 404, 200, 200),
+    "GET /api/v1/campaigns/{campaign_id}/stages/{position}/qualifiers": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501
 }
 # fmt: on
 
@@ -409,7 +410,8 @@ def new_campaign(wired: Wiring, owner: Organiser, rounds: list[int] | None = Non
     wired.campaigns.appoint(owner, made, "cohost")
     if rounds:
         stage = {"title": "s", "rounds": rounds, "attempt_rule": {"kind": "practice"}}
-        wired.campaigns.add_stage(owner, made, {**stage, "max_points": 1000})
+        rules = {"advancement": {"min_points": 0}, "max_points": 1000}
+        wired.campaigns.add_stage(owner, made, {**stage, **rules})
     return made
 
 
@@ -486,6 +488,7 @@ def prepare(world: World, operation: str, spec: Row) -> Call:
         "contestant": world.contestant,
         "serial": world.serial,
         "campaign_id": world.campaign,
+        "position": 1,
     }
     if spec.fresh_campaign:
         values["campaign_id"] = new_campaign(world.wired, world.organisers["owner"])

@@ -585,6 +585,9 @@ def test_rankings_need_the_stages_max_points_to_weigh_the_mean(
     response = client.get(f"{url}/rankings", headers=host)
     assert response.status_code == 409
     assert "max_points" in response.json["error"]["fields"]
+    unruled = client.get(f"{url}/stages/1/qualifiers", headers=host)
+    assert unruled.status_code == 409
+    assert "advancement" in unruled.json["error"]["fields"]
     client.patch(url, json={"weighting": {"rate": 100}}, headers=host)
     assert client.get(f"{url}/rankings", headers=host).json["rows"] == []
 
@@ -669,3 +672,52 @@ def test_leitai_campaign_participation(
     assert lines[0] == "code\tname\tparticipants\theadcount\trate"
     assert "440300\t深圳市\t1\t5\t20.00%" in lines
     assert lines[-1] == "\ttotal\t1\t15\t6.67%"
+
+
+def test_qualifiers_follow_the_advancement_rule_with_ties_at_the_cut_marked(
+    client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
+) -> None:
+    made = new_campaign(client, host, registration={"fields": {"unit": "optional"}})
+    url = f"/api/v1/campaigns/{made['id']}"
+    upload(client, f"{url}/units", host, TWO_UNITS, "units.csv")
+    heat = selfpaced_round(wired, "owner")
+    stage = {
+        "title": "初赛",
+        "rounds": [heat],
+        "attempt_rule": {"kind": "one"},
+        "advancement": {"per": "unit", "k": 2},
+    }
+    client.post(f"{url}/stages", json=stage, headers=host)
+    assert client.get(f"{url}/stages/1/qualifiers", headers=host).json["qualifiers"] == []
+
+    def starts(nickname: str, unit: str | None) -> str:
+        form = {"nickname": nickname} | ({"unit": unit} if unit else {})
+        token = client.post(f"{url}/registrations", json=form).json["token"]
+        return attempt(client, url, token, heat).json["token"]
+
+    for i in range(3):  # b0 answers fastest; the a's all score nothing at no time: a tie
+        bearer = {"Authorization": f"Bearer {starts(f'b{i}', '乙单位')}"}
+        key = client.get(f"/api/v1/rounds/{heat}/paper/next", headers=bearer).json["question"]
+        clock.advance(1000 * (i + 1))
+        answered = client.post(
+            f"/api/v1/rounds/{heat}/answers",
+            json={"question": key["key"], "response": "b"},
+            headers=bearer,
+        )
+        assert answered.status_code == 200, answered.json
+        starts(f"a{i}", "甲单位")
+    starts("nobody", None)
+    found = client.get(f"{url}/stages/1/qualifiers", headers=host)
+    assert found.status_code == 200, found.json
+    rows = [
+        (q["nickname"], q["group_name"], q["rank"], q["tied_at_cut"])
+        for q in found.json["qualifiers"]
+    ]
+    a_unit = [r for r in rows if r[1] == "甲单位"]
+    assert sorted(a_unit) == [(f"a{i}", "甲单位", 1, True) for i in range(3)]
+    assert [r for r in rows if r[1] == "乙单位"] == [
+        ("b0", "乙单位", 1, False),
+        ("b1", "乙单位", 2, False),
+    ]
+    assert len(found.json["ungrouped"]) == 1
+    assert client.get(f"{url}/stages/2/qualifiers", headers=host).status_code == 422

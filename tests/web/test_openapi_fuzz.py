@@ -32,6 +32,7 @@ def api(app, client, wired, login, monkeypatch):  # type: ignore[no-untyped-def]
         "round_id": game.id,
         "contestant": player.contestant,
         "campaign_id": campaign(wired, game.id),
+        "position": 1,
     }
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app), headers, existing
 
@@ -42,6 +43,7 @@ def campaign(wired, round_id):  # type: ignore[no-untyped-def]
     settings = {"title": "Fuzz", "opens_at": START, "closes_at": START + 86_400_000}
     made = wired.campaigns.create(admin, settings)["id"]
     stage = {"title": "s", "rounds": [round_id], "attempt_rule": {"kind": "one"}}
+    stage |= {"advancement": {"per": "city", "k": 1}}
     wired.campaigns.add_stage(admin, made, {**stage, "max_points": 1000})
     return made
 

@@ -201,6 +201,26 @@ class UnitRankingsSchema(Schema):
     rows = fields.List(fields.Nested(UnitRankingSchema))
 
 
+class QualifierSchema(Schema):
+    registration = fields.Integer()
+    nickname = fields.String()
+    group = fields.String(allow_none=True, metadata={"description": "city code or unit id"})
+    group_name = fields.String(allow_none=True)
+    rank = fields.Integer(metadata={"description": "within the group"})
+    points = fields.Integer()
+    total_ms = fields.Integer()
+    tied_at_cut = fields.Boolean(metadata={"description": "qualifies by an exact tie at k"})
+
+
+class QualificationSchema(Schema):
+    stage = fields.Integer()
+    advancement = fields.Dict()
+    qualifiers = fields.List(fields.Nested(QualifierSchema))
+    ungrouped = fields.List(
+        fields.Integer(), metadata={"description": "registrations with no city or unit"}
+    )
+
+
 def campaigns() -> Campaigns:
     return wiring().campaigns
 
@@ -417,6 +437,21 @@ def get_participation(campaign_id: int, query: dict[str, Any]) -> dict[str, Any]
 def get_rankings(campaign_id: int, query: dict[str, Any]) -> dict[str, Any]:
     wiring().drainer.drain_all()
     return campaigns().rankings(campaign_id, query["stage"])
+
+
+@api.get("/campaigns/<int:campaign_id>/stages/<int:position>/qualifiers")
+@endpoint(
+    "Who advances from the stage under its advancement rule, as things stand, ties at "
+    "the cut marked: for review (nothing is entered yet)",
+    tag="campaigns",
+    capability=ROUNDS,
+    hosted="campaign",
+    response=QualificationSchema,
+    errors=(409, 422),
+)
+def get_qualifiers(campaign_id: int, position: int) -> dict[str, Any]:
+    wiring().drainer.drain_all()
+    return campaigns().qualifiers(campaign_id, position)
 
 
 # -- uploads, shared with `leitai campaign units import` ---------------------------------
