@@ -92,7 +92,7 @@ class Campaigns:
     # -- the campaign --------------------------------------------------------------------
 
     def create(self, organiser: Organiser, settings: Mapping[str, Any]) -> dict[str, Any]:
-        fields = _settings(settings, creating=True)
+        fields = _settings(settings)
         made = self.campaigns.add(**fields, owner_id=organiser.id, created_by=organiser.username)
         return self.view(made["id"])
 
@@ -116,7 +116,7 @@ class Campaigns:
 
     def change(self, campaign_id: int, settings: Mapping[str, Any]) -> dict[str, Any]:
         current = self._campaign(campaign_id)
-        fields = _settings({**_as_settings(current), **settings}, creating=False)
+        fields = _settings({**_as_settings(current), **settings})
         changed = {k: v for k, v in fields.items() if k in _setting_columns(settings)}
         if "places" in changed and self.campaigns.units(campaign_id):
             raise Conflict(
@@ -694,7 +694,7 @@ def _as_settings(campaign: Mapping[str, Any]) -> dict[str, Any]:
     return {name: campaign[COLUMN_OF.get(name, name)] for name in SETTINGS}
 
 
-def _settings(settings: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
+def _settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     """The columns of a campaign's settings, each checked; Invalid naming every field."""
     problems: dict[str, list[str]] = {}
     if settings["closes_at"] <= settings["opens_at"]:

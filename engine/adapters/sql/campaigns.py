@@ -3,11 +3,12 @@ and the entries (attempts) registrations made into the stages' rounds."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, exists, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from engine.adapters.sql.database import Database
@@ -38,6 +39,8 @@ CAMPAIGN_FIELDS = (
     "created_at",
 )
 UNIT_FIELDS = ("id", "position", "name", "place", "headcount", "parent_id", "code")
+log = logging.getLogger(__name__)
+
 REGISTRATION_FIELDS = (
     "id",
     "nickname",
@@ -96,7 +99,18 @@ class SqlCampaignRepository:
             return Hosting(campaign_id, owner[0], _cohosts(session, campaign_id))
 
     def hostings_of_round(self, round_id: int) -> list[Hosting]:
-        """The hosting of the campaign whose stage has this round (none, or one)."""
+        """The hosting of the campaign whose stage has this round (none, or one). None
+        while SQL is unreachable: the round's own hosts keep hosting from their cache,
+        and everyone else is refused as before, not with an outage."""
+        try:
+            return self._hostings_of_round(round_id)
+        except OperationalError:
+            log.warning(
+                "SQL unreachable: round %s hosted by its competition's hosts only", round_id
+            )
+            return []
+
+    def _hostings_of_round(self, round_id: int) -> list[Hosting]:
         with self._db.session() as session:
             found = session.execute(
                 select(CampaignRow.id, CampaignRow.owner_id)
