@@ -207,6 +207,14 @@ class CampaignRepository(Protocol):
     def registrations(self, campaign_id: int) -> list[dict[str, Any]]: ...
     def registration_units(self, campaign_id: int) -> dict[int, int | None]: ...
     def registration_by_token(self, token_hash: str) -> dict[str, Any] | None: ...
+    def confirm_qualifiers(
+        self, stage_id: int, registration_ids: Sequence[int], confirmed_by: str
+    ) -> None:
+        """Replace the stage's confirmed qualifiers."""
+
+    def confirmed_qualifiers(self, stage_id: int) -> list[int]: ...
+    def qualified(self, stage_id: int, registration_id: int) -> bool: ...
+
     def purge(self, campaign_id: int) -> int:
         """Forget registrations' personal data and the member list; how many purged."""
 
@@ -225,6 +233,8 @@ class CampaignRounds(Protocol):
 
     def competition_id_of(self, round_id: int) -> int:
         """NotFound("There is no round N.") when there is none."""
+
+    def finished(self, round_id: int) -> bool: ...
 
     def enter(self, round_id: int, nickname: str, now: int, *, identity: str) -> str:
         """Enter a self-paced round; the new contestant's id."""

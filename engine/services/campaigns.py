@@ -69,6 +69,10 @@ class RoundsOfCampaigns:
     def competition_id_of(self, round_id: int) -> int:
         return self.competitions.competition_id_of(round_id)
 
+    def finished(self, round_id: int) -> bool:
+        found = self.competitions.rounds.round(round_id)
+        return found is not None and found["status"] == "finished"
+
     def enter(self, round_id: int, nickname: str, now: int, *, identity: str) -> str:
         if self.competitions.plan(round_id).mode is not Mode.SELF_PACED:
             raise Conflict(
@@ -454,6 +458,17 @@ class Campaigns:
         )
         if stage is None:
             raise NotFound(f"There is no round {round_id} in the campaign.")
+        stages = self.campaigns.stages(registration["campaign_id"])
+        previous = stages[stage["position"] - 2] if stage["position"] > 1 else None
+        if (
+            previous is not None
+            and previous["advancement"] is not None
+            and not self.campaigns.qualified(previous["id"], registration["id"])
+        ):
+            raise Conflict(
+                f"Only the qualifiers of stage {previous['position']} take part in this one.",
+                {"registration": ["not a qualifier"]},
+            )
         rule = AttemptRule(**stage["attempt_rule"])
         practice = practice or rule.kind is AttemptKind.PRACTICE
         made = self.campaigns.attempts(registration["id"], stage["rounds"])
@@ -592,6 +607,34 @@ class Campaigns:
             ],
             "ungrouped": [int(c) for c in found.ungrouped],
         }
+
+    def confirm_qualifiers(
+        self,
+        organiser: Organiser,
+        campaign_id: int,
+        position: int,
+        registrations: Sequence[int] | None,
+    ) -> dict[str, Any]:
+        """Confirm who advances once every round of the stage has finished: all the
+        qualifiers, or those of them the organiser keeps (e.g. a tie at the cut trimmed
+        by a published criterion). Only they may start the next stage's attempts."""
+        stage = self._stage(campaign_id, position)
+        computed = [q["registration"] for q in self.qualifiers(campaign_id, position)["qualifiers"]]
+        if not all(self.rounds.finished(r) for r in stage["rounds"]):
+            raise Conflict(
+                "Qualifiers are confirmed once every round of the stage has finished.",
+                {"stage": ["rounds still running"]},
+            )
+        chosen = computed if registrations is None else list(dict.fromkeys(registrations))
+        strangers = [r for r in chosen if r not in computed]
+        if strangers:
+            shown = ", ".join(map(str, strangers))
+            raise Invalid(
+                "Only qualifiers can be confirmed.",
+                {"registrations": [f"{shown}: not among the qualifiers"]},
+            )
+        self.campaigns.confirm_qualifiers(stage["id"], chosen, organiser.username)
+        return {"stage": position, "confirmed": self.campaigns.confirmed_qualifiers(stage["id"])}
 
     def _counted(
         self, campaign_id: int, position: int

@@ -24,6 +24,7 @@ TABLES = {
     "campaign_members",
     "campaign_registrations",
     "campaign_entries",
+    "campaign_qualifiers",
 }
 
 

@@ -62,7 +62,8 @@ class Row:
     query: str = ""
     own_token: bool = False
     draw: str = ""
-    #: ``{campaign_id}`` is a fresh campaign of the owner's (co-hosted), no one registered.
+    #: ``{campaign_id}`` is a fresh campaign of the owner's (co-hosted), no one registered,
+    #: whose one stage is a fresh finished round.
     fresh_campaign: bool = False
 
 
@@ -228,6 +229,7 @@ HTTP: dict[str, Row] = {
     "GET /api/v1/campaigns/{campaign_id}/participation": row(401, 401, 403, 200, 404, 200, 200),
     "GET /api/v1/campaigns/{campaign_id}/rankings": row(401, 401, 403, 200, 404, 200, 200),
     "GET /api/v1/campaigns/{campaign_id}/stages/{position}/qualifiers": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501
+    "POST /api/v1/campaigns/{campaign_id}/stages/{position}/qualifiers": row(401, 401, 403, 200, 404, 200, 200, fresh_campaign=True, body={}),  # noqa: E501
 }
 # fmt: on
 
@@ -491,7 +493,8 @@ def prepare(world: World, operation: str, spec: Row) -> Call:
         "position": 1,
     }
     if spec.fresh_campaign:
-        values["campaign_id"] = new_campaign(world.wired, world.organisers["owner"])
+        finished, _ = world.fresh_round(FINISHED)
+        values["campaign_id"] = new_campaign(world.wired, world.organisers["owner"], [finished])
     made = None
     if spec.draw:
         values["draw_id"], values["contestant"] = fresh_draw(world, drawn=spec.draw == "drawn")

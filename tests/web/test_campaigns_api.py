@@ -721,3 +721,48 @@ def test_qualifiers_follow_the_advancement_rule_with_ties_at_the_cut_marked(
     ]
     assert len(found.json["ungrouped"]) == 1
     assert client.get(f"{url}/stages/2/qualifiers", headers=host).status_code == 422
+
+
+def test_confirmed_qualifiers_alone_take_part_in_the_next_stage(
+    client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
+) -> None:
+    made = new_campaign(client, host, registration={"fields": {"unit": "optional"}})
+    url = f"/api/v1/campaigns/{made['id']}"
+    upload(client, f"{url}/units", host, TWO_UNITS, "units.csv")
+    heat, final = selfpaced_round(wired, "owner"), selfpaced_round(wired, "owner")
+    first = {"title": "初赛", "rounds": [heat], "attempt_rule": {"kind": "one"}}
+    client.post(
+        f"{url}/stages", json={**first, "advancement": {"per": "unit", "k": 1}}, headers=host
+    )
+    client.post(
+        f"{url}/stages",
+        json={"title": "决赛", "rounds": [final], "attempt_rule": {"kind": "one"}},
+        headers=host,
+    )
+    tokens = {}
+    for nickname, unit in (("a0", "甲单位"), ("a1", "甲单位"), ("b0", "乙单位")):
+        form = {"nickname": nickname, "unit": unit}
+        tokens[nickname] = client.post(f"{url}/registrations", json=form).json["token"]
+        assert attempt(client, url, tokens[nickname], heat).status_code == 201
+    confirm = f"{url}/stages/1/qualifiers"
+    early = client.post(confirm, json={}, headers=host)
+    assert early.status_code == 409
+    assert "stage" in early.json["error"]["fields"]
+    assert client.post(f"/api/v1/rounds/{heat}/finish", headers=host).status_code == 200
+    qualifiers = client.get(confirm, headers=host).json["qualifiers"]
+    ids = {q["nickname"]: q["registration"] for q in qualifiers}
+    assert sorted(ids) == ["a0", "a1", "b0"]  # a0 and a1 tie at the cut of 1
+    stranger = client.post(confirm, json={"registrations": [ids["a0"], 999]}, headers=host)
+    assert stranger.status_code == 422
+    assert "registrations" in stranger.json["error"]["fields"]
+    kept = [ids["a0"], ids["b0"]]  # the tie trimmed, as the published rules say
+    confirmed = client.post(confirm, json={"registrations": kept}, headers=host)
+    assert confirmed.status_code == 200, confirmed.json
+    assert confirmed.json == {"stage": 1, "confirmed": sorted(kept)}
+    assert attempt(client, url, tokens["a0"], final).status_code == 201
+    assert attempt(client, url, tokens["b0"], final).status_code == 201
+    refused = attempt(client, url, tokens["a1"], final)
+    assert refused.status_code == 409
+    assert refused.json["error"]["fields"] == {"registration": ["not a qualifier"]}
+    late = client.post(f"{url}/registrations", json={"nickname": "late"}).json["token"]
+    assert attempt(client, url, late, final).status_code == 409

@@ -221,6 +221,21 @@ class QualificationSchema(Schema):
     )
 
 
+class ConfirmSchema(Schema):
+    registrations = fields.List(
+        fields.Integer(strict=True, validate=ID_RANGE),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=100_000),
+        metadata={"description": "the qualifiers kept; null or absent: all of them"},
+    )
+
+
+class ConfirmedSchema(Schema):
+    stage = fields.Integer()
+    confirmed = fields.List(fields.Integer())
+
+
 def campaigns() -> Campaigns:
     return wiring().campaigns
 
@@ -452,6 +467,22 @@ def get_rankings(campaign_id: int, query: dict[str, Any]) -> dict[str, Any]:
 def get_qualifiers(campaign_id: int, position: int) -> dict[str, Any]:
     wiring().drainer.drain_all()
     return campaigns().qualifiers(campaign_id, position)
+
+
+@api.post("/campaigns/<int:campaign_id>/stages/<int:position>/qualifiers")
+@endpoint(
+    "Confirm the stage's qualifiers (all, or those kept) once its rounds have finished: "
+    "only they start the next stage's attempts",
+    tag="campaigns",
+    capability=ROUNDS,
+    hosted="campaign",
+    body=ConfirmSchema,
+    response=ConfirmedSchema,
+    errors=(409, 422),
+)
+def confirm_qualifiers(campaign_id: int, position: int, body: dict[str, Any]) -> dict[str, Any]:
+    wiring().drainer.drain_all()
+    return campaigns().confirm_qualifiers(g.organiser, campaign_id, position, body["registrations"])
 
 
 # -- uploads, shared with `leitai campaign units import` ---------------------------------

@@ -17,6 +17,7 @@ from engine.adapters.sql.models import (
     CampaignEntryRow,
     CampaignHostRow,
     CampaignMemberRow,
+    CampaignQualifierRow,
     CampaignRegistrationRow,
     CampaignRow,
     CampaignStageRoundRow,
@@ -291,6 +292,35 @@ class SqlCampaignRepository:
             if row is None:
                 return None
             return {**_fields(row, REGISTRATION_FIELDS), "campaign_id": row.campaign_id}
+
+    def confirm_qualifiers(
+        self, stage_id: int, registration_ids: Sequence[int], confirmed_by: str
+    ) -> None:
+        """The stage's qualifiers, replaced whole."""
+        with self._db.session() as session, session.begin():
+            session.execute(
+                delete(CampaignQualifierRow).where(CampaignQualifierRow.stage_id == stage_id)
+            )
+            session.add_all(
+                CampaignQualifierRow(
+                    stage_id=stage_id, registration_id=r, confirmed_by=confirmed_by
+                )
+                for r in registration_ids
+            )
+
+    def confirmed_qualifiers(self, stage_id: int) -> list[int]:
+        with self._db.session() as session:
+            return list(
+                session.scalars(
+                    select(CampaignQualifierRow.registration_id)
+                    .where(CampaignQualifierRow.stage_id == stage_id)
+                    .order_by(CampaignQualifierRow.registration_id)
+                )
+            )
+
+    def qualified(self, stage_id: int, registration_id: int) -> bool:
+        with self._db.session() as session:
+            return session.get(CampaignQualifierRow, (stage_id, registration_id)) is not None
 
     def purge(self, campaign_id: int) -> int:
         """Forget the registrations' personal data and the member list; the number of

@@ -435,3 +435,17 @@ class CampaignEntryRow(Base):
     contestant: Mapped[str] = mapped_column(String(32), primary_key=True)
     practice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     started_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class CampaignQualifierRow(Base):
+    """A registration an organiser confirmed as advancing from a stage to the next."""
+
+    __tablename__ = "campaign_qualifiers"
+
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_stages.id", ondelete="CASCADE"), primary_key=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_registrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    confirmed_by: Mapped[str | None] = mapped_column(String(64))

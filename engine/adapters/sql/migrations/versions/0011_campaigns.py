@@ -1,4 +1,5 @@
-"""Campaigns: stages of existing rounds, units, member lists (hashed), registrations.
+"""Campaigns: stages of existing rounds, units, member lists (hashed), registrations,
+qualifiers.
 
 Existing competitions and rounds are unchanged: a campaign's stage refers to rounds.
 
@@ -149,10 +150,20 @@ def upgrade() -> None:
             "registration_id", "round_id", "contestant", name="pk_campaign_entries"
         ),
     )
+    op.create_table(
+        "campaign_qualifiers",
+        sa.Column("stage_id", sa.Integer(), nullable=False),
+        sa.Column("registration_id", sa.Integer(), nullable=False),
+        sa.Column("confirmed_by", sa.String(64), nullable=True),
+        _cascade("campaign_qualifiers", "stage_id", "campaign_stages.id"),
+        _cascade("campaign_qualifiers", "registration_id", "campaign_registrations.id"),
+        sa.PrimaryKeyConstraint("stage_id", "registration_id", name="pk_campaign_qualifiers"),
+    )
 
 
 def downgrade() -> None:
     for table in (
+        "campaign_qualifiers",
         "campaign_entries",
         "campaign_registrations",
         "campaign_members",
