@@ -364,8 +364,17 @@ def test_registration_asks_what_the_campaign_configures(
     assert seen["name"] == "王小明"
     assert seen["place"] == "440104"
     assert seen["details"] == {}
-    admin = client.get(f"{url}/registrations", headers=login("admin", "root")).json
+    admin_headers = login("admin", "root")
+    admin = client.get(f"{url}/registrations", headers=admin_headers).json
     assert admin[0]["phone"] == "13800135678"
+    for headers, phone in ((host, "138****5678"), (admin_headers, "13800135678")):
+        exported = client.get(f"{url}/registrations.xlsx", headers=headers)
+        assert exported.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(exported.data)).active
+        assert sheet is not None
+        header, line = sheet.iter_rows(values_only=True)
+        assert dict(zip(header, line, strict=True))["手机"] == phone
+        assert dict(zip(header, line, strict=True))["单位"] == "越秀区教育局"
     with wired.database.session() as session:
         stored = session.execute(text("SELECT * FROM campaign_registrations")).all()
     assert id_number() not in repr(stored)
@@ -524,6 +533,16 @@ def test_participation_and_rankings_count_registrations_with_a_counted_attempt(
     by_district = client.get(f"{url}/participation?by=district", headers=host).json
     assert len(by_district["rows"]) == 122
     assert all(r["participants"] == 0 for r in by_district["rows"])  # units placed in cities
+
+    exported = client.get(f"{url}/participation.xlsx", headers=host)
+    assert exported.status_code == 200, exported.json
+    book = openpyxl.load_workbook(io.BytesIO(exported.data))
+    assert book.sheetnames == ["单位", "区县", "城市"]
+    assert list(book["单位"].iter_rows(values_only=True)) == [
+        ("编码", "名称", "参与人数", "应参与人数", "参与率"),
+        *[(r["code"], r["name"], 3, r["headcount"], r["rate"]) for r in by_unit.json["rows"]],
+        (None, "合计", 6, 15, 0.4),
+    ]
 
     ranked = client.get(f"{url}/rankings", headers=host)
     assert ranked.status_code == 200, ranked.json

@@ -10,17 +10,20 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from flask import g, request
+from flask import Response, g, request
 from marshmallow import Schema, fields, validate
 
 from engine.adapters.bankfile import FileProblem
 from engine.adapters.roster import load_members, load_roster
+from engine.adapters.xlsx import workbook
 from engine.domain.accounts import Capability
 from engine.services.campaigns import GROUPINGS, Campaigns
 from engine.services.errors import Invalid
+from engine.services.result_tables import Table
 from web import clock
 from web.api import api
 from web.api.endpoint import endpoint
+from web.api.exports import spreadsheet
 from web.errors import ApiError
 from web.ids import ID_RANGE, MAX_ID
 from web.wiring import wiring
@@ -483,6 +486,70 @@ def get_qualifiers(campaign_id: int, position: int) -> dict[str, Any]:
 def confirm_qualifiers(campaign_id: int, position: int, body: dict[str, Any]) -> dict[str, Any]:
     wiring().drainer.drain_all()
     return campaigns().confirm_qualifiers(g.organiser, campaign_id, position, body["registrations"])
+
+
+PARTICIPATION_SHEETS = (("unit", "单位"), ("district", "区县"), ("city", "城市"))
+PARTICIPATION_HEADERS = ("编码", "名称", "参与人数", "应参与人数", "参与率")
+REGISTRATION_HEADERS = ("编号", "昵称", "姓名", "手机", "地区", "单位", "学校", "年级", "报名时间")
+
+
+@api.get("/campaigns/<int:campaign_id>/participation.xlsx")
+@endpoint(
+    "Participation as .xlsx: a sheet each for units, districts and cities",
+    tag="campaigns",
+    capability=ROUNDS,
+    hosted="campaign",
+    query=RankingsQuerySchema,
+    errors=(409,),
+)
+def participation_xlsx(campaign_id: int, query: dict[str, Any]) -> Response:
+    wiring().drainer.drain_all()
+    tables = []
+    for by, title in PARTICIPATION_SHEETS:
+        counted = campaigns().participation(campaign_id, by, query["stage"])
+        rows = [*counted["rows"], {"code": "", "name": "合计", **counted["campaign"]}]
+        tables.append(
+            Table(
+                by,
+                title,
+                ("code", "name", "participants", "headcount", "rate"),
+                PARTICIPATION_HEADERS,
+                tuple(
+                    (r["code"], r["name"], r["participants"], r["headcount"], r["rate"])
+                    for r in rows
+                ),
+            )
+        )
+    return spreadsheet(workbook(tables), f"campaign-{campaign_id}-participation.xlsx")
+
+
+@api.get("/campaigns/<int:campaign_id>/registrations.xlsx")
+@endpoint(
+    "The registrations as .xlsx, phones masked unless the caller may see personal data",
+    tag="campaigns",
+    capability=ROUNDS,
+    hosted="campaign",
+)
+def registrations_xlsx(campaign_id: int) -> Response:
+    service = campaigns()
+    places = service.places(campaign_id)
+    units = {u["id"]: u["name"] for u in service.units(campaign_id)}
+    rows = tuple(
+        (
+            r["id"],
+            r["nickname"],
+            r["name"],
+            r["phone"],
+            None if r["place"] is None else places.get(r["place"]).name["zh-Hans"],
+            units.get(r["unit_id"]),
+            r["details"].get("school"),
+            r["details"].get("grade"),
+            r["registered_at_ms"],
+        )
+        for r in service.registrations(g.organiser, campaign_id)
+    )
+    sheet = Table("registrations", "报名", REGISTRATION_HEADERS, REGISTRATION_HEADERS, rows)
+    return spreadsheet(workbook([sheet]), f"campaign-{campaign_id}-registrations.xlsx")
 
 
 # -- uploads, shared with `leitai campaign units import` ---------------------------------
