@@ -228,6 +228,8 @@ HTTP: dict[str, Row] = {
     "POST /api/v1/campaigns/{campaign_id}/entries": row(201, 201, 201, 201, 201, 201, 201, body=campaign_attempt),  # noqa: E501
     "GET /api/v1/campaigns/{campaign_id}/participation": row(401, 401, 403, 200, 404, 200, 200),
     "GET /api/v1/campaigns/{campaign_id}/rankings": row(401, 401, 403, 200, 404, 200, 200),
+    # Public: rates only, as a round's leaderboard is public.
+    "GET /api/v1/campaigns/{campaign_id}/board": row(200, 200, 200, 200, 200, 200, 200),
     "GET /api/v1/campaigns/{campaign_id}/participation.xlsx": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501
     "GET /api/v1/campaigns/{campaign_id}/registrations.xlsx": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501
     "GET /api/v1/campaigns/{campaign_id}/stages/{position}/qualifiers": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501

@@ -534,6 +534,19 @@ def test_participation_and_rankings_count_registrations_with_a_counted_attempt(
     assert len(by_district["rows"]) == 122
     assert all(r["participants"] == 0 for r in by_district["rows"])  # units placed in cities
 
+    wired.drainer.drain_all()  # as the background drainer would
+    board = client.get(f"{url}/board?by=unit")  # anyone's
+    assert board.status_code == 200, board.json
+    assert board.json == {
+        "by": "unit",
+        "stage": 1,
+        "rate": 0.4,
+        "rows": [
+            {"code": r["code"], "name": r["name"], "rate": r["rate"]} for r in by_unit.json["rows"]
+        ],
+    }
+    assert client.get("/api/v1/campaigns/999/board").status_code == 404
+
     exported = client.get(f"{url}/participation.xlsx", headers=host)
     assert exported.status_code == 200, exported.json
     book = openpyxl.load_workbook(io.BytesIO(exported.data))

@@ -239,6 +239,19 @@ class ConfirmedSchema(Schema):
     confirmed = fields.List(fields.Integer())
 
 
+class BoardRowSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    rate = fields.Float(allow_none=True)
+
+
+class BoardSchema(Schema):
+    by = fields.String()
+    stage = fields.Integer()
+    rows = fields.List(fields.Nested(BoardRowSchema))
+    rate = fields.Float(allow_none=True, metadata={"description": "the whole campaign's"})
+
+
 def campaigns() -> Campaigns:
     return wiring().campaigns
 
@@ -440,6 +453,21 @@ def start_attempt(campaign_id: int, body: dict[str, Any]) -> dict[str, Any]:
 def get_participation(campaign_id: int, query: dict[str, Any]) -> dict[str, Any]:
     wiring().drainer.drain_all()  # counted from the SQL record
     return campaigns().participation(campaign_id, query["by"], query["stage"])
+
+
+@api.get("/campaigns/<int:campaign_id>/board")
+@endpoint(
+    "The public participation board: rates per unit, district or city, nothing personal "
+    "(as far as the answer log has been drained)",
+    tag="campaigns",
+    query=ParticipationQuerySchema,
+    response=BoardSchema,
+    errors=(404, 409, 422),
+)
+def public_board(campaign_id: int, query: dict[str, Any]) -> dict[str, Any]:
+    # No drain here: anyone may ask, and the background drainer keeps SQL current.
+    counted = campaigns().participation(campaign_id, query["by"], query["stage"])
+    return {**counted, "rate": counted["campaign"]["rate"]}
 
 
 @api.get("/campaigns/<int:campaign_id>/rankings")
