@@ -329,12 +329,13 @@ class SqlCampaignRepository:
             session.execute(
                 delete(CampaignMemberRow).where(CampaignMemberRow.campaign_id == campaign_id)
             )
-            done = session.execute(
+            mine = CampaignRegistrationRow.campaign_id == campaign_id
+            session.execute(
                 update(CampaignRegistrationRow)
-                .where(CampaignRegistrationRow.campaign_id == campaign_id)
+                .where(mine)
                 .values(name=None, phone=None, details={}, identity_hash=None)
             )
-            return done.rowcount
+            return session.scalar(select(func.count()).where(mine)) or 0
 
     def add_entry(self, **fields: Any) -> None:
         with self._db.session() as session, session.begin():
