@@ -1,20 +1,52 @@
 """What the use cases need from the outside world, as ``typing.Protocol`` interfaces.
 
-Adapters in ``engine.adapters`` implement these; services depend only on them, so a
-service can be read and tested without knowing about SQL or Redis.
+Adapters in ``engine.adapters`` implement these and fakes in ``tests/fakes`` mirror
+them; services depend only on them, so a service can be read and tested without
+knowing about SQL or Redis. Grouped by concern: accounts, question banks, competitions
+and their record, the live round in play, and what a finished round issues.
+
+Rows cross these ports as plain dicts (``dict[str, Any]``) where the SQL adapter's row
+functions define their keys; the domain's types where one exists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from engine.domain.accounts import Account
+from engine.domain.bankfiles import FileProblem
+from engine.domain.bankinfo import BankSummary, VersionInfo
+from engine.domain.log import Answered, Joined, LogEntry, Voided
+from engine.domain.mediainfo import MediaInfo
 from engine.domain.ownership import Hosting
+from engine.domain.places import PlaceTree
+from engine.domain.questions import BankContent
+from engine.domain.rounds import LiveRound
 from engine.domain.standings import BoardEntry, BoardStanding, Profile, Scope
+from engine.domain.units import MemberList, Roster
+
+#: What scoring an answer starts from: (streak, last question answered).
+Progress = tuple[int, int]
+#: A contestant who has answered nothing yet.
+NO_PROGRESS: Progress = (0, -1)
+
+# --- time -------------------------------------------------------------------------------
+
+
+class Clock(Protocol):
+    """Server time in milliseconds since the epoch, which services hand the domain as ``now``."""
+
+    def now_ms(self) -> int: ...
+
+
+# --- accounts ----------------------------------------------------------------------------
 
 
 class UserRepository(Protocol):
+    """Organiser accounts with their password hashes."""
+
     def add(self, username: str, password_hash: str, role: str, token_key: str) -> Account: ...
 
     def find(self, username: str) -> tuple[Account, str] | None:
@@ -56,6 +88,8 @@ class AccountCache(Protocol):
 
 
 class Throttle(Protocol):
+    """Counters in fixed windows, shared by every process: rate limits."""
+
     def hit(self, name: str, window_s: int) -> int: ...
 
     def hit_all(self, names: Sequence[str], window_s: int) -> list[int]: ...
@@ -70,8 +104,311 @@ class Throttle(Protocol):
         """Mark ``name`` for ``seconds`` (its count is then 1)."""
 
 
-class Clock(Protocol):
-    def now_ms(self) -> int: ...
+# --- question banks ----------------------------------------------------------------------
+
+
+class BankRepository(Protocol):
+    """Banks by slug: a draft each (the editable document) and immutable versions."""
+
+    def create(
+        self, slug: str, title: dict[str, str], default_locale: str, draft: dict[str, Any]
+    ) -> None: ...
+
+    def exists(self, slug: str) -> bool: ...
+
+    def summaries(self) -> list[BankSummary]: ...
+
+    def summary(self, slug: str) -> BankSummary | None: ...
+
+    def draft(self, slug: str) -> dict[str, Any] | None: ...
+
+    def save_draft(self, slug: str, draft: dict[str, Any]) -> None: ...
+
+    def versions(self, slug: str) -> list[VersionInfo]: ...
+
+    def version_content(self, slug: str, number: int) -> BankContent | None: ...
+
+    def publish(
+        self,
+        slug: str,
+        content: BankContent,
+        question_hashes: list[str],
+        bank_hash: str,
+        published_by: str | None,
+        draft: dict[str, Any] | None = None,
+    ) -> tuple[VersionInfo, bool]:
+        """The version holding ``content`` and whether it is new: publishing content
+        identical to the latest version makes nothing."""
+
+
+class MediaStore(Protocol):
+    """Media files (images, audio) by the SHA-256 of their bytes, stored once."""
+
+    def put(self, info: MediaInfo, data: bytes) -> bool:
+        """Store the file; False when it was stored already."""
+
+    def get(self, sha256: str) -> tuple[MediaInfo, bytes] | None: ...
+
+    def missing(self, hashes: Iterable[str]) -> set[str]:
+        """Those of ``hashes`` not stored."""
+
+
+# --- competitions, rounds and their durable record --------------------------------------
+
+
+class RoundRepository(Protocol):
+    """Competitions and rounds as SQL keeps them, and each round's record: the
+    contestants and answers drained from the answer log, the final standings."""
+
+    def add_competition(self, **fields: Any) -> dict[str, Any]: ...
+
+    def competition(self, competition_id: int) -> dict[str, Any] | None: ...
+
+    def add_round(self, **fields: Any) -> dict[str, Any] | None:
+        """The new round, or None when its code or watch code is taken (pick others)."""
+
+    def round(self, round_id: int) -> dict[str, Any] | None: ...
+
+    def round_by(self, *, code: str | None = None, watch_code: str | None = None) -> int | None:
+        """The round with this join code (or, without one, this watch code)."""
+
+    def rounds_of(self, competition_id: int) -> list[dict[str, Any]]: ...
+
+    def set_status(self, round_id: int, status: str) -> None: ...
+
+    def contestants(self, round_id: int) -> list[dict[str, Any]]: ...
+
+    def answers(self, round_id: int) -> list[dict[str, Any]]:
+        """Every recorded answer of the round, in the order they were given."""
+
+    def answers_of(self, round_id: int, contestant: str) -> list[dict[str, Any]]:
+        """One contestant's answers, by position on their paper."""
+
+    def save_standings(self, round_id: int, standings: Sequence[Mapping[str, Any]]) -> None:
+        """Replace the round's final standings."""
+
+    def standings(self, round_id: int) -> list[dict[str, Any]]:
+        """The final standings: not banned first, then by rank."""
+
+
+class RoundRecorder(Protocol):
+    """Where the answer log's entries are stored for good (the round's record)."""
+
+    def record(
+        self,
+        joins: Iterable[Mapping[str, Any]],
+        answers: Iterable[Mapping[str, Any]],
+        voids: Iterable[Mapping[str, Any]] = (),
+    ) -> None:
+        """Store drained entries, skipping those stored already (a replay)."""
+
+
+class AnswerLog(Protocol):
+    """The stream every process appends joins, answers and voids to, read by consumers
+    that store them (``RoundRecorder``) and only then acknowledge them."""
+
+    def read(
+        self, consumer: str, count: int = ..., block_ms: int = ...
+    ) -> list[tuple[str, LogEntry]]:
+        """(entry id, entry) for ``consumer``, after any it read but did not acknowledge."""
+
+    def acknowledge(self, ids: list[str]) -> None: ...
+
+    def claim_abandoned(self, consumer: str, idle_ms: int) -> int:
+        """Take over entries a dead consumer read but never acknowledged; how many."""
+
+
+class HostRepository(Protocol):
+    """Who hosts each competition: its owner and co-hosts."""
+
+    def hosting(self, competition_id: int) -> Hosting | None: ...
+
+    def add_cohost(self, competition_id: int, user_id: int) -> None: ...
+
+    def remove_cohost(self, competition_id: int, user_id: int) -> None: ...
+
+    def competitions(self, host_id: int | None) -> list[dict[str, Any]]:
+        """The competitions a host may see (None: every competition)."""
+
+
+class RoundsOfCompetitions(Protocol):
+    """Which competition a round belongs to (``Competitions`` answers it)."""
+
+    def competition_id_of(self, round_id: int) -> int:
+        """The round's competition, or NotFound("There is no round N.")."""
+
+
+# --- the round in play -------------------------------------------------------------------
+
+
+class SelfPacedReading(Protocol):
+    """What a self-paced delivery or answer starts from, read in one round trip."""
+
+    @property
+    def running(self) -> bool:
+        """The round's window is still tracked (not finished)."""
+
+    @property
+    def attempt(self) -> str | None: ...
+
+    @property
+    def progress(self) -> Progress: ...
+
+    @property
+    def score(self) -> float | None:
+        """Read for an answer only."""
+
+    @property
+    def first(self) -> dict[str, Any] | None:
+        """The contestant's accepted answer to the question answered."""
+
+    @property
+    def banned(self) -> bool: ...
+
+
+class AnswerOutcome(Protocol):
+    """What the store did with one judged answer."""
+
+    @property
+    def status(self) -> str:
+        """accepted | duplicate | stale | retry | refused"""
+
+    @property
+    def result(self) -> dict[str, Any] | None: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+    @property
+    def progress(self) -> Progress | None:
+        """Accepted: the contestant's progress after it; retry: as it is."""
+
+    @property
+    def score(self) -> float | None:
+        """Accepted: the contestant's round score after it; retry: as it is."""
+
+
+class LiveStore(Protocol):
+    """A round in play, shared by every process: its state (compare and set), its
+    contestants and bans, self-paced attempts, and each question's answers, accepted
+    atomically with the boards and the answer log."""
+
+    #: The answer log's key, for the ``AnswerLog`` reading it.
+    log_key: str
+    #: How many joins and answers this process has appended to the answer log.
+    appended: int
+
+    # the round's state
+    def load(self, round_id: int) -> LiveRound | None: ...
+
+    def create(self, round_id: int, state: LiveRound) -> None: ...
+
+    def save(
+        self, round_id: int, read: LiveRound, state: LiveRound, log: Voided | None = None
+    ) -> bool:
+        """Store ``state`` if the round is still as it was ``read``, appending ``log``
+        to the answer log in the same step."""
+
+    def hold_boards(self, round_id: int) -> None:
+        """Public boards that move only when a question is published."""
+
+    # which rounds need attention
+    def schedule(self, round_id: int, state: LiveRound, close_at: int | None) -> None: ...
+
+    def schedule_window(self, round_id: int, closes_at: int | None) -> None:
+        """Track a self-paced round until its window closes (None: stop tracking)."""
+
+    def window_tracked(self, round_id: int) -> bool: ...
+
+    def windows_due(self, now: int) -> list[int]: ...
+
+    def due(self, now: int) -> list[int]: ...
+
+    def running(self) -> list[int]: ...
+
+    def claim(self, name: str, ttl_ms: int) -> bool:
+        """True for exactly one caller (across processes) per ``name`` until it expires."""
+
+    # contestants
+    def join(
+        self,
+        round_id: int,
+        unique: Sequence[str],
+        profile: Mapping[str, Any],
+        log: Joined,
+        *,
+        also_banned: Sequence[str] = (),
+    ) -> tuple[str, str]:
+        """(contestant, "created" | "taken" | "banned") for the ``unique`` entry keys."""
+
+    def profile(self, round_id: int, contestant: str) -> dict[str, Any] | None: ...
+
+    def contestant_count(self, round_id: int) -> int: ...
+
+    def contestants(self, round_id: int) -> dict[str, dict[str, Any]]: ...
+
+    def ban(self, round_id: int, contestant: str) -> bool: ...
+
+    def lift(self, round_id: int, contestant: str) -> bool: ...
+
+    def is_kicked(self, round_id: int, contestant: str) -> bool: ...
+
+    def banned(self, round_id: int) -> dict[str, float | None]:
+        """Each banned contestant and their round score when banned."""
+
+    # self-paced attempts
+    def create_attempt(self, round_id: int, contestant: str, attempt: str) -> None: ...
+
+    def attempt(self, round_id: int, contestant: str) -> str | None: ...
+
+    def selfpaced_reading(
+        self, round_id: int, contestant: str, answering: int | None = None
+    ) -> SelfPacedReading: ...
+
+    def save_attempt(self, round_id: int, contestant: str, read: str, attempt: str) -> bool:
+        """Store ``attempt`` if the contestant's attempt is still as it was ``read``."""
+
+    # answers
+    def progress(self, round_id: int, contestant: str) -> tuple[Progress, float | None]:
+        """(progress, live board score): what scoring starts from."""
+
+    def progress_before(self, round_id: int, index: int, contestant: str) -> Progress: ...
+
+    def record_answer(
+        self,
+        round_id: int,
+        competition_id: int | None,
+        contestant: str,
+        index: int,
+        *,
+        seq: int | None,
+        expected_progress: Progress,
+        new_progress: Progress,
+        expected_score: float | None,
+        points: int,
+        response_ms: int,
+        result: Mapping[str, Any],
+        options: Sequence[str],
+        log: Answered,
+    ) -> AnswerOutcome:
+        """Accept one judged answer with its board update and log entry, at once."""
+
+    def void_question(self, round_id: int, index: int, competition_id: int | None) -> int:
+        """Take a skipped question's answers off every board; how many, once each."""
+
+    def publish_question(self, round_id: int, index: int) -> int:
+        """Put a closed question's answers on the held public boards; how many."""
+
+    def published_through(self, round_id: int) -> int:
+        """The last question on the public boards (-1: none)."""
+
+    def answers(self, round_id: int, index: int) -> dict[str, dict[str, Any]]: ...
+
+    def answer_of(self, round_id: int, index: int, contestant: str) -> dict[str, Any] | None: ...
+
+    def answer_count(self, round_id: int, index: int) -> int: ...
+
+    def option_counts(self, round_id: int, index: int) -> dict[str, int]: ...
 
 
 class Leaderboard(Protocol):
@@ -175,6 +512,56 @@ class Leaderboard(Protocol):
     ) -> None: ...
 
 
+class FocusLog(Protocol):
+    """Reports of a contestant leaving the page, each counted once."""
+
+    def report(self, round_id: int, contestant: str, report_id: str, most: int) -> tuple[bool, int]:
+        """(whether this report was new and counted, the contestant's switches now)."""
+
+    def counts(self, round_id: int) -> dict[str, int]: ...
+
+
+# --- what a finished round issues ---------------------------------------------------------
+
+
+class CertificateStore(Protocol):
+    """Certificates of a round: its plan (who gets which) and those issued, by serial."""
+
+    def plan(self, round_id: int) -> dict[str, Any] | None: ...
+
+    def save_plan(self, round_id: int, plan: dict[str, Any], by: str | None) -> None: ...
+
+    def issued_keys(self, round_id: int) -> set[tuple[str, str]]:
+        """(contestant, award) of every certificate issued in the round."""
+
+    def add(self, certificates: Iterable[dict[str, Any]]) -> bool:
+        """Store them all, or none when one is issued already (False)."""
+
+    def of_round(self, round_id: int) -> list[dict[str, Any]]: ...
+
+    def of_contestant(self, round_id: int, contestant: str) -> list[dict[str, Any]]: ...
+
+    def get(self, serial: str) -> dict[str, Any] | None: ...
+
+    def revoke(self, serial: str, at_ms: int, reason: str) -> None: ...
+
+
+class DrawRepository(Protocol):
+    """Lucky draws of a round: stored with their committed seed and pool, run once."""
+
+    def add(self, **fields: Any) -> dict[str, Any]: ...
+
+    def draw(self, draw_id: int) -> dict[str, Any] | None: ...
+
+    def of_round(self, round_id: int) -> list[dict[str, Any]]: ...
+
+    def mark_drawn(self, draw_id: int, at: datetime) -> bool:
+        """Record the draw as run; False when it had been run already."""
+
+    def disqualify(self, draw_id: int, contestant: str, reason: str) -> bool:
+        """Disqualify a winner; False when they were disqualified already."""
+
+
 # -- campaigns (engine.services.campaigns) ------------------------------------------------
 
 
@@ -226,6 +613,29 @@ class CampaignRepository(Protocol):
     def stage_attempts(
         self, campaign_id: int, round_ids: Sequence[int]
     ) -> list[dict[str, Any]]: ...
+
+
+class RosterReader(Protocol):
+    """Reads a unit roster file against the campaign's places
+    (``engine.adapters.roster.load_roster``)."""
+
+    def __call__(
+        self, data: bytes, file: str, places: PlaceTree
+    ) -> tuple[Roster | None, list[FileProblem]]: ...
+
+
+class MemberListReader(Protocol):
+    """Reads a member list file against the campaign's roster, if it has one
+    (``engine.adapters.roster.load_members``)."""
+
+    def __call__(
+        self, data: bytes, file: str, roster: Roster | None
+    ) -> tuple[MemberList | None, list[FileProblem]]: ...
+
+
+class CampaignHostsOfRounds(Protocol):
+    def hostings_of_round(self, round_id: int) -> list[Hosting]:
+        """The hosting of each campaign whose stage has the round."""
 
 
 class CampaignRounds(Protocol):

@@ -11,11 +11,10 @@ from web.ids import IdConverter
 from web.live.broadcast import Broadcaster
 from web.live.decoding import MAX_FRAME, LeitaiPacket
 from web.live.namespaces import HostNamespace, PlayNamespace, WatchNamespace
-from web.live.queue import RedisQueue
 from web.live.ticker import Ticker
 from web.page_headers import install_page_headers
 from web.strict_json import StrictJSONProvider
-from web.wiring import Wiring, wire
+from web.wiring import Wiring, message_queue, wire
 
 
 def create_app(settings: Settings | None = None, *, wired: Wiring | None = None) -> Flask:
@@ -52,10 +51,9 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
     app.register_blueprint(console)
     app.register_blueprint(pages)
 
-    queue = settings.message_queue
     socketio = SocketIO(
         app,
-        client_manager=RedisQueue(queue, f"{settings.redis_prefix}:socketio") if queue else None,
+        client_manager=message_queue(settings),
         serializer=LeitaiPacket,
         max_http_buffer_size=MAX_FRAME,
         ping_interval=20,

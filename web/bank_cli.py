@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -21,13 +23,15 @@ from engine.domain.questions import BankContent
 from engine.services.errors import ServiceError
 from web.cli import app_of, cli, describe
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 
 @cli.group(help="Question banks.")
 def bank() -> None:
     pass
 
 
-def file_options(command: click.Command) -> click.Command:
+def file_options(command: F) -> F:
     """What a file without a bank header (a sheet, a document, GIFT...) needs."""
     options = [
         click.option(
@@ -80,7 +84,7 @@ def load_all(
 @bank.command(help="Validate bank files; exit 1 listing every problem as file:line.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @file_options
-def check(paths: tuple[str, ...], fmt: str | None, **header: str | None) -> None:
+def check(paths: tuple[str, ...], fmt: str | None, **header: Any) -> None:
     loaded = load_all(paths, fmt, BankHeader(**header))
     if any(result.problems for result in loaded):
         raise SystemExit(1)
@@ -94,7 +98,7 @@ def check(paths: tuple[str, ...], fmt: str | None, **header: str | None) -> None
 @file_options
 @click.pass_context
 def import_(
-    ctx: click.Context, paths: tuple[str, ...], fmt: str | None = None, **header: str | None
+    ctx: click.Context, paths: tuple[str, ...], fmt: str | None = None, **header: Any
 ) -> None:
     loaded = load_all(paths, fmt, BankHeader(**header))
     if any(result.problems for result in loaded):

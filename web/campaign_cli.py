@@ -12,7 +12,7 @@ from engine.domain.attempts import DAY_MS, day_start_ms
 from engine.services.campaigns import GROUPINGS
 from engine.services.errors import ServiceError
 from web import clock
-from web.api.campaigns import CampaignSchema, CampaignUnitSchema, replace_units
+from web.api.campaigns import CampaignSchema, CampaignUnitSchema
 from web.cli import TEXT, app_of, cli, describe
 
 
@@ -81,7 +81,7 @@ def units() -> None:
 def import_(ctx: click.Context, campaign_id: int, file: Path) -> None:
     wired = app_of(ctx).extensions["leitai"]
     try:
-        imported = replace_units(wired.campaigns, campaign_id, file.read_bytes(), file.name)
+        imported = wired.campaigns.import_units(campaign_id, file.read_bytes(), file.name)
     except ServiceError as error:
         for where, problems in error.fields.items():
             for problem in problems if isinstance(problems, list) else [problems]:

@@ -15,12 +15,11 @@ import gevent
 from flask import Flask
 from gevent.pywsgi import WSGIHandler
 
-from engine.adapters.outages import STORE_UNAVAILABLE
 from engine.domain.accounts import Account
 from engine.services.accounts import Accounts
 from engine.services.errors import ServiceError
 from web.config import Settings, settings_from_environ
-from web.wiring import Wiring
+from web.wiring import STORE_UNAVAILABLE, Wiring
 
 
 class Text(click.ParamType):

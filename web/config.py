@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from engine.domain.hant import CONVERSIONS, DEFAULT_CONVERSION
 
@@ -53,7 +54,7 @@ class Settings:
             return self.redis_url
         return None
 
-    def with_(self, **changes: object) -> Settings:
+    def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
 

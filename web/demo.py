@@ -423,11 +423,11 @@ class Show:
     def print_standings(self) -> None:
         round_id = self.plan.round_id
         self.wired.drainer.drain_all()  # every acknowledged answer into SQL first
-        rounds = self.wired.competitions.rounds
-        standings = rounds.standings(round_id)
+        results = self.wired.results
+        _, standings = results.standings(round_id)
         click.echo(
             f"\nFinal standings of round {round_id} ({len(standings)} contestants, "
-            f"{len(rounds.answers(round_id))} answers recorded):"
+            f"{len(results.record.answers(round_id))} answers recorded):"
         )
         click.echo(f"{'rank':>4}  {pad('nickname', 16)}  {'region':<10}  {'points':>6}  time")
         for row in standings:

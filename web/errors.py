@@ -12,8 +12,8 @@ from flask import Flask, Response, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from engine.adapters.outages import STORE_UNAVAILABLE
 from engine.services import errors as service
+from web.wiring import STORE_UNAVAILABLE
 
 STATUS_OF_SERVICE_ERROR: dict[type[service.ServiceError], int] = {
     service.Invalid: 422,

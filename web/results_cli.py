@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from engine.adapters.xlsx import workbook
 from engine.services.errors import ServiceError
 from engine.services.result_tables import LANGUAGES, results_tables
 from engine.services.results import standings_csv
-from web.api.standings import results_service
 from web.cli import app_of, cli, describe
+from web.wiring import Wiring
 
 
 @cli.group(help="Round results.")
@@ -35,16 +34,15 @@ def results() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="default: stdout")
 @click.pass_context
 def export(ctx: click.Context, round_id: int, fmt: str, lang: str, output: str | None) -> None:
-    wired = app_of(ctx).extensions["leitai"]
-    wired.drainer.drain_all()  # answers still in Redis belong in the statistics
-    service = results_service(wired)
+    wired: Wiring = app_of(ctx).extensions["leitai"]
+    results = wired.results
     try:
         if fmt == "csv":
-            content = standings_csv(service.standings(round_id)[1]).encode("utf-8")
+            content = standings_csv(results.standings(round_id)[1]).encode("utf-8")
         elif fmt == "xlsx":
-            content = workbook(results_tables(service.report(round_id), lang))
+            content = wired.workbook(results_tables(results.report(round_id), lang))
         else:
-            report = json.dumps(service.report(round_id), ensure_ascii=False, indent=2)
+            report = json.dumps(results.report(round_id), ensure_ascii=False, indent=2)
             content = (report + "\n").encode("utf-8")
     except ServiceError as error:
         raise click.ClickException(describe(error)) from error
@@ -65,10 +63,10 @@ def leaderboard() -> None:
 @click.argument("round_id", type=click.IntRange(min=1))
 @click.pass_context
 def rebuild(ctx: click.Context, round_id: int) -> None:
-    wired = app_of(ctx).extensions["leitai"]
+    wired: Wiring = app_of(ctx).extensions["leitai"]
     wired.drainer.drain_all()  # the record must hold every answer the boards have
     try:
-        rebuilt = results_service(wired).rebuild(round_id)
+        rebuilt = wired.results.rebuild(round_id)
     except ServiceError as error:
         raise click.ClickException(describe(error)) from error
     click.echo(

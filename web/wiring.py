@@ -1,24 +1,34 @@
-"""Building the adapters and services one app runs on (the composition root)."""
+"""Building the adapters and services one app runs on (the composition root).
+
+The module of ``web`` that imports adapters (pyproject.toml's import contracts name the
+few file formats read elsewhere): the rest of the web layer reaches the stores only
+through the services built here, and through what this module re-exports
+(``STORE_UNAVAILABLE``, the errors of the stores it chose).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
 import socket
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import current_app
 
 from engine.adapters.audio import duration_ms
+from engine.adapters.bankformats import IMPORT_FORMATS, format_of, read_bank
 from engine.adapters.certificates.pdf import render_pdf
 from engine.adapters.certificates.png import render_png
+from engine.adapters.outages import STORE_UNAVAILABLE as STORE_UNAVAILABLE
 from engine.adapters.redis.accounts import RedisAccountCache
 from engine.adapters.redis.answer_log import RedisAnswerLog
-from engine.adapters.redis.connection import RedisConnection, connect_redis
+from engine.adapters.redis.connection import CONNECT_TIMEOUT_S, RedisConnection, connect_redis
 from engine.adapters.redis.focus import RedisFocusLog
 from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.live import RedisLiveStore
 from engine.adapters.redis.throttle import RedisThrottle
+from engine.adapters.roster import load_members, load_roster
 from engine.adapters.sql.banks import SqlBankRepository
 from engine.adapters.sql.campaigns import SqlCampaignRepository
 from engine.adapters.sql.certificates import SqlCertificateStore
@@ -29,7 +39,10 @@ from engine.adapters.sql.media import SqlMediaStore
 from engine.adapters.sql.owed import OwedWrites
 from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.adapters.sql.users import SqlUserRepository
+from engine.adapters.xlsx import workbook
+from engine.domain.tables import Table
 from engine.services.accounts import Accounts
+from engine.services.bank_uploads import BankUploads
 from engine.services.banks import BankAuthoring
 from engine.services.bans import Bans
 from engine.services.campaigns import Campaigns, RoundsOfCampaigns
@@ -41,8 +54,12 @@ from engine.services.integrity import Integrity
 from engine.services.live import LiveRounds
 from engine.services.lucky_draws import LuckyDraws
 from engine.services.ownership import Ownership
+from engine.services.results import Results
+from engine.services.review import Reviews
+from engine.services.round_clock import RoundClock
 from engine.services.selfpaced import SelfPacedRounds
 from web.config import Settings
+from web.live.queue import RedisQueue
 from web.metrics import Metrics
 from web.tokens import TokenSigner
 
@@ -54,6 +71,7 @@ class Wiring:
     redis: RedisConnection
     accounts: Accounts
     banks: BankAuthoring
+    bank_uploads: BankUploads
     leaderboard: RedisLeaderboard
     competitions: Competitions
     ownership: Ownership
@@ -65,6 +83,11 @@ class Wiring:
     draws: LuckyDraws
     campaigns: Campaigns
     drainer: Drainer
+    results: Results
+    reviews: Reviews
+    round_clock: RoundClock
+    #: Tables as an .xlsx workbook's bytes.
+    workbook: Callable[[Iterable[Table]], bytes]
     organiser_tokens: TokenSigner
     contestant_tokens: TokenSigner
     metrics: Metrics
@@ -117,9 +140,13 @@ def wire(
     selfpaced = SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
     campaigns = SqlCampaignRepository(database)
     ownership = Ownership(SqlHostRepository(database), accounts.users, competitions, campaigns)
+    integrity = Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix))
+    answer_log = RedisAnswerLog(redis.client, store.log_key)
+    drainer = Drainer(answer_log, rounds, consumer=_consumer_name())
     return Wiring(
         settings=settings,
         banks=banks,
+        bank_uploads=BankUploads(banks, read_bank, IMPORT_FORMATS, format_of),
         database=database,
         redis=redis,
         accounts=accounts,
@@ -128,7 +155,7 @@ def wire(
         ownership=ownership,
         live=live,
         selfpaced=selfpaced,
-        integrity=Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix)),
+        integrity=integrity,
         bans=Bans(competitions, store),
         certificates=Certificates(
             SqlCertificateStore(database),
@@ -145,15 +172,28 @@ def wire(
             RoundsOfCampaigns(competitions, selfpaced),
             ownership.competition,
             gate.keyed_hash,
+            load_roster,
+            load_members,
         ),
-        drainer=Drainer(
-            RedisAnswerLog(redis.client, store.log_key), rounds, consumer=_consumer_name()
-        ),
+        drainer=drainer,
+        results=Results(rounds, competitions, live, leaderboard, integrity.log, drainer.drain_all),
+        reviews=Reviews(competitions, live, selfpaced, rounds),
+        round_clock=RoundClock(live, selfpaced, leaderboard, store),
+        workbook=workbook,
         organiser_tokens=TokenSigner(settings.secret_key, "organiser", settings.token_ttl_s),
         contestant_tokens=TokenSigner(settings.secret_key, "contestant", 7 * 24 * 3600),
         metrics=Metrics(),
         owed_writes=owed_writes,
     )
+
+
+def message_queue(settings: Settings) -> RedisQueue | None:
+    """Socket.IO's queue between processes, on a Redis server (none for an embedded one),
+    connecting as fast as the stores' own clients give up."""
+    url = settings.message_queue
+    if url is None:
+        return None
+    return RedisQueue(url, f"{settings.redis_prefix}:socketio", CONNECT_TIMEOUT_S)
 
 
 def media_url(digest: str) -> str:

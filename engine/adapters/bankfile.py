@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
+from engine.domain.bankfiles import FileProblem as FileProblem
+from engine.domain.bankfiles import LoadedBank as LoadedBank
 from engine.domain.banks import FieldPath, Problem, is_safe_media_path
 from engine.domain.canonical import bank_from_dict, bank_to_dict
 from engine.domain.questions import BankContent
@@ -30,7 +31,8 @@ _MAX_DEPTH = 32
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+# libyaml's dumper when it is installed: a base mypy cannot know.
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Short lists of plain values (answers, tags) read best on one line: ``[a, c]``."""
 
 
@@ -40,27 +42,6 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
 
 
 _Dumper.add_representer(list, _represent_list)
-
-
-@dataclass(frozen=True)
-class FileProblem:
-    file: str
-    #: 1-based; None when the problem is the file itself (unreadable).
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.message}"
-
-
-@dataclass(frozen=True)
-class LoadedBank:
-    """The bank in a file: ``content`` is set only when there are no problems."""
-
-    file: str
-    content: BankContent | None
-    problems: tuple[FileProblem, ...]
 
 
 def load_bank_file(path: str | Path) -> LoadedBank:
@@ -208,7 +189,7 @@ class _Tree:
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         return self._mapping(node, path)
 
-    def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[Any, Any]:
+    def _mapping(self, node: yaml.Node, path: FieldPath) -> dict[Any, Any]:
         data: dict[Any, Any] = {}
         first_lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
@@ -244,4 +225,4 @@ class _Tree:
 
 
 def _reason(error: Exception) -> str:
-    return error.problem if isinstance(error, yaml.MarkedYAMLError) else str(error)
+    return str(error.problem) if isinstance(error, yaml.MarkedYAMLError) else str(error)

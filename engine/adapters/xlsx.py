@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 
-from engine.services.result_tables import Table
+from engine.domain.tables import Table
 
 
 def workbook(tables: Iterable[Table]) -> bytes:

@@ -103,4 +103,4 @@ def login_delay_s(failures: int) -> int:
     many addresses without locking the real organiser out for long."""
     if failures < FREE_FAILURES:
         return 0
-    return min(MAX_LOGIN_DELAY_S, 2 ** (failures - FREE_FAILURES))
+    return min(MAX_LOGIN_DELAY_S, int(2 ** (failures - FREE_FAILURES)))

@@ -113,7 +113,7 @@ def bank_to_dict(content: BankContent) -> dict[str, Any]:
 
 
 def canonical_question(question: Question) -> dict[str, Any]:
-    data = _normalized(question_to_dict(question))
+    data: dict[str, Any] = _normalized(question_to_dict(question))
     if question.type is QuestionType.MULTIPLE:
         data["answer"] = sorted(data["answer"], key=str)
     if "enemies" in data:
@@ -128,7 +128,7 @@ def question_hash(question: Question) -> str:
 
 def canonical_manifest(content: BankContent) -> dict[str, Any]:
     """What a bank version is: its header and its questions, in order, by hash."""
-    return _normalized(
+    manifest: dict[str, Any] = _normalized(
         {
             "slug": content.slug,
             "title": dict(content.title),
@@ -136,6 +136,7 @@ def canonical_manifest(content: BankContent) -> dict[str, Any]:
             "questions": [[q.key, question_hash(q)] for q in content.questions],
         }
     )
+    return manifest
 
 
 def bank_hash(content: BankContent) -> str:
@@ -187,7 +188,8 @@ def bank_from_dict(data: Any) -> tuple[BankContent | None, list[Problem]]:
     problems += validate_questions(questions, default_locale or "")
     if not shape_ok:
         return None, problems
-    content = BankContent(slug, title, default_locale, tuple(q for _, q in questions))
+    # A required field (_fields checked them) is None only with a problem recorded.
+    content = BankContent(slug, title, default_locale, tuple(q for _, q in questions))  # type: ignore[arg-type]
     return content, problems
 
 
@@ -219,8 +221,8 @@ def question_from_dict(data: Any, path: FieldPath = ()) -> tuple[Question | None
         return None, problems
     question = Question(
         key=key,
-        type=type_,
-        prompt=prompt,
+        type=type_,  # type: ignore[arg-type]  # None only with a problem, returned above
+        prompt=prompt,  # type: ignore[arg-type]
         answer=answer,
         choices=choices,
         difficulty=difficulty,
@@ -329,7 +331,8 @@ def _choices(value: Any, path: FieldPath, problems: list[Problem]) -> tuple[Choi
         if _fields(item, item_path, _CHOICE_FIELDS, _CHOICE_FIELDS, problems):
             key = _string(item.get("key", _MISSING), (*item_path, "key"), problems)
             text = _localized(item.get("text", _MISSING), (*item_path, "text"), problems)
-            choices.append(Choice(key, text))
+            # A None text comes with a problem: the caller then drops the choices.
+            choices.append(Choice(key, text))  # type: ignore[arg-type]
     return tuple(choices)
 
 
@@ -347,7 +350,8 @@ def _media(value: Any, path: FieldPath, problems: list[Problem]) -> Media | None
     sha256 = value.get("sha256")
     if sha256 is not None:
         sha256 = _string(sha256, (*path, "sha256"), problems)
-    return Media(kind, media_path, alt, sha256)
+    # A None alt comes with a problem: the caller then drops the media.
+    return Media(kind, media_path, alt, sha256)  # type: ignore[arg-type]
 
 
 def _kind(value: Any) -> str:

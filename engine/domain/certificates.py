@@ -156,6 +156,7 @@ def _template(item: Any, path: str, errors: dict[str, list[str]]) -> Template | 
         errors[f"{path}.seal"] = ["the SHA-256 of an uploaded picture (POST /api/v1/media)"]
     if len(errors) > before or rule is None:
         return None
+    assert isinstance(key, str), "a bad key is an error above"
     return Template(key, group, rule, texts["award"], texts["title"], texts["issuer"], date, seal)
 
 
@@ -229,10 +230,12 @@ def _rank_on(rule: Rule, standing: Standing, ranked: list[Standing]) -> int | No
     own = getattr(standing, rule.scope)
     if own is None:
         return None  # not on any board of that kind
+    rank = standing.rank
+    assert rank is not None, "only ranked standings are on a board"
     ahead = sum(
         1
         for other in ranked
-        if getattr(other, rule.scope) == own and other.rank < standing.rank  # type: ignore[operator]
+        if getattr(other, rule.scope) == own and other.rank is not None and other.rank < rank
     )
     return ahead + 1
 
@@ -287,7 +290,8 @@ def localised(texts: Mapping[str, str], locale: str) -> str:
     if locale in texts:
         return texts[locale]
     if locale == "zh-Hant" and "zh-Hans" in texts:
-        return _to_traditional().convert(texts["zh-Hans"])
+        converted: str = _to_traditional().convert(texts["zh-Hans"])
+        return converted
     for fallback in ("zh-Hans", "en", "zh-Hant"):
         if fallback in texts:
             return texts[fallback]

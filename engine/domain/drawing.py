@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from engine.domain.checking import InvalidResponse
 from engine.domain.questions import CHOICE_TYPES, BankContent, Choice, Question, QuestionType
@@ -81,7 +82,7 @@ class Quota:
             parts.append(f"of difficulty {', '.join(map(str, sorted(self.difficulty)))}")
         return " ".join(parts)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "count": self.count,
             "tag": self.tag,
@@ -114,20 +115,28 @@ class DrawRule:
             raise InvalidDrawRule("quotas", "a random rule has at least one quota")
 
     @classmethod
-    def fixed(cls, keys: Iterable[str], **shuffles: bool) -> DrawRule:
-        return cls(DrawKind.FIXED, keys=tuple(keys), **shuffles)
+    def fixed(
+        cls, keys: Iterable[str], *, shuffle_questions: bool = False, shuffle_options: bool = False
+    ) -> DrawRule:
+        return cls(DrawKind.FIXED, tuple(keys), (), shuffle_questions, shuffle_options)
 
     @classmethod
-    def stratified(cls, quotas: Iterable[Quota], **shuffles: bool) -> DrawRule:
-        return cls(DrawKind.RANDOM, quotas=tuple(quotas), **shuffles)
+    def stratified(
+        cls,
+        quotas: Iterable[Quota],
+        *,
+        shuffle_questions: bool = False,
+        shuffle_options: bool = False,
+    ) -> DrawRule:
+        return cls(DrawKind.RANDOM, (), tuple(quotas), shuffle_questions, shuffle_options)
 
     @property
     def size(self) -> int:
         """How many questions a paper drawn by this rule has."""
         return len(self.keys) + sum(quota.count for quota in self.quotas)
 
-    def to_dict(self) -> dict:
-        data: dict = {
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
             "kind": str(self.kind),
             "shuffle_questions": self.shuffle_questions,
             "shuffle_options": self.shuffle_options,
@@ -161,14 +170,14 @@ class DrawRule:
         )
 
 
-def _flag(data: Mapping, name: str) -> bool:
+def _flag(data: Mapping[str, Any], name: str) -> bool:
     value = data.get(name, False)
     if not isinstance(value, bool):
         raise InvalidDrawRule(name, "must be true or false")
     return value
 
 
-def _refuse_unknown(data: Mapping, known: set[str], prefix: str) -> None:
+def _refuse_unknown(data: Mapping[str, Any], known: set[str], prefix: str) -> None:
     unknown = sorted(set(data) - known, key=str)
     if unknown:
         raise InvalidDrawRule(f"{prefix}{unknown[0]}", "is not a draw rule field")
@@ -185,7 +194,8 @@ def _quota_from_dict(data: object, path: str) -> Quota:
     ):
         raise InvalidDrawRule(f"{path}.difficulty", "must be a list of levels between 1 and 5")
     try:
-        return Quota(data.get("count"), data.get("tag"), difficulty)
+        # Quota checks the raw values and makes the levels a frozenset itself.
+        return Quota(data.get("count"), data.get("tag"), difficulty)  # type: ignore[arg-type]
     except InvalidDrawRule as error:
         raise InvalidDrawRule(f"{path}.{error.field}", error.message) from None
 
@@ -223,14 +233,14 @@ class Paper:
             return [_shown_key(question_key, shown, position) for position in response]
         return _shown_key(question_key, shown, response)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "question_keys": list(self.question_keys),
             "option_orders": {key: list(order) for key, order in self.option_orders.items()},
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> Paper:
+    def from_dict(cls, data: Mapping[str, Any]) -> Paper:
         return cls(
             tuple(data["question_keys"]),
             {key: tuple(order) for key, order in data["option_orders"].items()},
@@ -332,7 +342,7 @@ def option_order(question: Question, seed: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _mulberry32(state: int) -> Iterable[int]:
+def _mulberry32(state: int) -> Iterator[int]:
     mask = 0xFFFFFFFF
     while True:
         state = (state + 0x6D2B79F5) & mask

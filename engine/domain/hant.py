@@ -22,7 +22,8 @@ DEFAULT_CONVERSION = "s2hk"
 
 
 def to_traditional(text: str, conversion: str = DEFAULT_CONVERSION) -> str:
-    return _converter(conversion).convert(text)
+    converted: str = _converter(conversion).convert(text)
+    return converted
 
 
 def with_traditional(

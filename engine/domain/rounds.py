@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
 from types import MappingProxyType
+from typing import Any
 
 #: How long after a deadline an answer still counts: the same for everyone, so network
 #: delay does not decide who scores.
@@ -209,7 +210,7 @@ def _require(
         raise _refuse(command, code)
 
 
-def _emit(state: LiveRound, makers: Iterable[EventMaker], **changes: object) -> Transition:
+def _emit(state: LiveRound, makers: Iterable[EventMaker], **changes: Any) -> Transition:
     """Number the events after ``state.seq`` and move the state to the last one."""
     events = tuple(make(seq=state.seq + n) for n, make in enumerate(makers, start=1))
     return replace(state, seq=state.seq + len(events), **changes), events
@@ -330,9 +331,12 @@ def resume(state: LiveRound, now: int) -> Transition:
         [LiveStatus.PAUSED],
         dict.fromkeys((LiveStatus.LOBBY, *_RUNNING), "not_paused"),
     )
+    assert state.paused_at is not None, "a paused round knows when it paused"
     paused_ms = max(0, now - state.paused_at)
     opens_at, closes_at = state.opens_at, state.closes_at
     if state.resume_to is LiveStatus.QUESTION_OPEN:
+        assert opens_at is not None, "an open question has a clock"
+        assert closes_at is not None, "an open question has a clock"
         opens_at, closes_at = opens_at + paused_ms, closes_at + paused_ms
     resumed = partial(RoundResumed, at=now, paused_ms=paused_ms, closes_at=closes_at)
     return _emit(
@@ -352,7 +356,7 @@ def finish(state: LiveRound, now: int) -> Transition:
     _require(
         state, "finish", [status for status in LiveStatus if status is not LiveStatus.FINISHED]
     )
-    makers = []
+    makers: list[EventMaker] = []
     if LiveStatus.QUESTION_OPEN in (state.status, state.resume_to):
         makers.append(partial(QuestionClosed, at=now, index=state.index))
     makers.append(partial(RoundFinished, at=now))
@@ -400,6 +404,7 @@ def deadline(state: LiveRound, extra_time_multiplier: float = 1.0) -> int:
     """A contestant's deadline for the current question, before grace."""
     _require_multiplier(extra_time_multiplier)
     limit_ms = state.time_limits_s[state.index] * 1000
+    assert state.opens_at is not None, "a question is open"
     return state.opens_at + round(limit_ms * extra_time_multiplier)
 
 
@@ -544,6 +549,7 @@ def deliver(
     the window.
     """
     if attempt.delivered_at is not None and not _expired(attempt, now):
+        assert attempt.deadline is not None, "a delivered question has a deadline"
         return attempt, (
             QuestionDelivered(now, attempt.index, attempt.delivered_at, attempt.deadline),
         )
@@ -579,6 +585,7 @@ def answer(
         raise IllegalCommand(
             "question_not_delivered", f"question {question_index} has not been delivered"
         )
+    assert attempt.deadline is not None, "a delivered question has a deadline"
     elapsed = min(now, attempt.deadline) - attempt.delivered_at
     taken = AnswerTaken(now, question_index, max(0, elapsed), late=_expired(attempt, now))
     return replace(attempt, index=attempt.index + 1, delivered_at=None, deadline=None), taken
@@ -614,25 +621,25 @@ def live_round_to_dict(state: LiveRound) -> dict[str, object]:
     return data
 
 
-def live_round_from_dict(data: Mapping[str, object]) -> LiveRound:
+def live_round_from_dict(data: Mapping[str, Any]) -> LiveRound:
     elimination = data.get("elimination")
     resume_to = data.get("resume_to")
     return LiveRound(
-        time_limits_s=tuple(data["time_limits_s"]),  # type: ignore[arg-type]
+        time_limits_s=tuple(data["time_limits_s"]),
         status=LiveStatus(data["status"]),
-        index=int(data["index"]),  # type: ignore[arg-type]
-        opens_at=data.get("opens_at"),  # type: ignore[arg-type]
-        closes_at=data.get("closes_at"),  # type: ignore[arg-type]
-        paused_at=data.get("paused_at"),  # type: ignore[arg-type]
+        index=int(data["index"]),
+        opens_at=data.get("opens_at"),
+        closes_at=data.get("closes_at"),
+        paused_at=data.get("paused_at"),
         resume_to=LiveStatus(resume_to) if resume_to else None,
-        skipped=frozenset(data.get("skipped", ())),  # type: ignore[arg-type]
-        seq=int(data["seq"]),  # type: ignore[arg-type]
+        skipped=frozenset(data.get("skipped", ())),
+        seq=int(data["seq"]),
         elimination=None
         if not elimination
         else Elimination(
-            revival_tokens=elimination["revival_tokens"],  # type: ignore[index]
-            standing=frozenset(elimination["standing"]),  # type: ignore[index]
-            eliminated=frozenset(elimination["eliminated"]),  # type: ignore[index]
-            tokens_spent=elimination["tokens_spent"],  # type: ignore[index]
+            revival_tokens=elimination["revival_tokens"],
+            standing=frozenset(elimination["standing"]),
+            eliminated=frozenset(elimination["eliminated"]),
+            tokens_spent=elimination["tokens_spent"],
         ),
     )

@@ -128,7 +128,7 @@ def score_answer(
     credit: float | Fraction,
     response_ms: int,
     time_limit_ms: int,
-    weight: float = 1,
+    weight: float | Fraction = 1,
     streak_before: int,
     total_before: int,
 ) -> Award:

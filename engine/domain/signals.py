@@ -16,6 +16,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 FAST_MS = 800
 FAST_MIN_ANSWERS = 3
@@ -67,7 +68,7 @@ def identical_patterns(answers: Iterable[AnswerFact]) -> list[Signal]:
         sheets[answer.contestant].append(
             (answer.question_key, response, answer.response_ms // TIMING_BUCKET_MS)
         )
-    groups: dict[tuple, list[str]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
     for contestant, sheet in sheets.items():
         if len(sheet) >= IDENTICAL_MIN_ANSWERS:
             groups[tuple(sorted(sheet))].append(contestant)

@@ -49,6 +49,11 @@ class FreezeError(LeaderboardError):
 _REGION = re.compile(r"[a-z][a-z0-9-]{0,31}")
 _TEAM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 NICKNAME_LIMIT = 64
+#: The most entries a board returns in one page, and neighbours either side of a standing.
+PAGE_LIMIT = 1000
+AROUND_LIMIT = 50
+#: A round's public snapshot is rebuilt, and published to its screens, at most this often.
+SNAPSHOT_EVERY_MS = 500
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,7 @@ def item_statistics(
                 item_rest=_pearson(
                     n, s.sum_x, s.sum_x_sq, rest, rest_sq, s.sum_x_total - s.sum_x_sq
                 ),
-                discrimination_d=None if p_upper is None else p_upper - p_lower,
+                discrimination_d=None if p_upper is None or p_lower is None else p_upper - p_lower,
                 options=MappingProxyType(
                     {
                         option: OptionUptake(

@@ -3,16 +3,17 @@ self-paced rounds, which differ only in how they judge the time."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from engine.domain.checking import InvalidResponse, Verdict, check_answer
 from engine.domain.drawing import Paper
+from engine.domain.log import Answered
 from engine.domain.questions import CHOICE_TYPES, Question, QuestionType
 from engine.domain.ranking import decode_score, tie_break_ms
 from engine.domain.scoring import score_answer
+from engine.ports import LiveStore
 from engine.services.competitions import RoundPlan
 from engine.services.errors import Conflict, Invalid, ServiceError
 
@@ -49,7 +50,7 @@ class Recorded:
     status: str  # accepted | duplicate
     result: dict[str, Any]
     #: accepted: the contestant's progress and round score after it, as ``read`` takes them
-    after: tuple[str, float | None] | None = None
+    after: tuple[tuple[int, int], float | None] | None = None
 
 
 class StaleState(Exception):
@@ -57,14 +58,14 @@ class StaleState(Exception):
 
 
 def record(
-    store: Any,
+    store: LiveStore,
     plan: RoundPlan,
     contestant: str,
     judged: Judged,
     *,
     seq: int | None,
     now: int,
-    read: tuple[str, float | None],
+    read: tuple[tuple[int, int], float | None],
 ) -> Recorded:
     """Score from the contestant's streak and total as the caller knows them (``read``:
     their progress and round score), then let one Redis call accept it (or find the
@@ -77,7 +78,7 @@ def record(
     limit_ms = plan.time_limit_s(question) * 1000
     for _ in range(RETRIES):
         progress, score = read
-        streak, last = parse_progress(progress)
+        streak, last = progress
         award = score_answer(
             plan.rules.scoring,
             credit=credit,
@@ -105,31 +106,36 @@ def record(
             index,
             seq=seq,
             expected_progress=progress,
-            new_progress=f"{award.streak},{index}",
+            new_progress=(award.streak, index),
             expected_score=score,
             points=award.points,
             response_ms=tie_break_ms(award.points, judged.response_ms),
             result=result,
             options=options_of(question, judged.verdict),
-            log={
-                "kind": "answer",
-                "round": str(plan.round_id),
-                "contestant": contestant,
-                "index": str(index),
-                "key": question.key,
-                "response": json.dumps(judged.verdict.normalized, ensure_ascii=False),
-                "correct": "1" if correct else "0",
-                "credit": str(float(credit)),
-                "points": str(award.points),
-                "response_ms": str(judged.response_ms),
-                "at": str(now),
-            },
+            log=Answered(
+                round_id=plan.round_id,
+                contestant=contestant,
+                question_index=index,
+                question_key=question.key,
+                response=judged.verdict.normalized,
+                correct=correct,
+                credit=float(credit),
+                points=award.points,
+                response_ms=judged.response_ms,
+                answered_at_ms=now,
+            ),
         )
+        # The store gives a result when accepted or duplicate, a progress when accepted
+        # or retry (LiveStore.record_answer).
         if outcome.status == "accepted":
+            assert outcome.result is not None
+            assert outcome.progress is not None
             return Recorded(outcome.status, outcome.result, (outcome.progress, outcome.score))
         if outcome.status == "duplicate":
+            assert outcome.result is not None
             return Recorded(outcome.status, outcome.result)
         if outcome.status == "retry":
+            assert outcome.progress is not None
             read = (outcome.progress, outcome.score)
             continue
         if outcome.status == "stale":
@@ -162,14 +168,6 @@ def choice_keys(paper: Paper, question: Question, response: object) -> object:
     if question.type in CHOICE_TYPES and positions:
         return paper.to_choice_keys(question.key, response)
     return response
-
-
-def parse_progress(raw: str) -> tuple[int, int]:
-    """(streak, index of the last answered question) from the stored "streak,index"."""
-    if not raw:
-        return 0, -1
-    streak, last = raw.split(",")
-    return int(streak), int(last)
 
 
 def options_of(question: Question, verdict: Verdict) -> list[str]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from hashlib import sha256
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from engine.domain.bankinfo import BankSummary, VersionInfo
 from engine.domain.banks import Problem, validate_header
@@ -15,36 +16,8 @@ from engine.domain.hant import DEFAULT_CONVERSION
 from engine.domain.lint import Finding, LintConfig, lint_bank
 from engine.domain.mediainfo import MediaInfo, sniff_mime
 from engine.domain.questions import BankContent, Media
+from engine.ports import BankRepository, MediaStore
 from engine.services.errors import Conflict, Invalid, NotFound
-
-
-class BankRepository(Protocol):
-    def create(
-        self, slug: str, title: dict[str, str], default_locale: str, draft: dict
-    ) -> None: ...
-    def exists(self, slug: str) -> bool: ...
-    def summaries(self) -> list[BankSummary]: ...
-    def summary(self, slug: str) -> BankSummary | None: ...
-    def draft(self, slug: str) -> dict[str, Any] | None: ...
-    def save_draft(self, slug: str, draft: dict[str, Any]) -> None: ...
-    def versions(self, slug: str) -> list[VersionInfo]: ...
-    def version_content(self, slug: str, number: int) -> BankContent | None: ...
-    def publish(
-        self,
-        slug: str,
-        content: BankContent,
-        question_hashes: list[str],
-        bank_hash: str,
-        published_by: str | None,
-        draft: dict[str, Any] | None = None,
-    ) -> tuple[VersionInfo, bool]: ...
-
-
-class MediaStore(Protocol):
-    def put(self, info: MediaInfo, data: bytes) -> bool: ...
-    def get(self, sha256: str) -> tuple[MediaInfo, bytes] | None: ...
-    def missing(self, hashes: list[str] | set[str]) -> set[str]: ...
-
 
 ImportStatus = Literal["created", "new version", "unchanged"]
 
@@ -111,7 +84,7 @@ class BankAuthoring:
         self.banks.save_draft(slug, bank_to_dict(content))
         return self.summary(slug)
 
-    def lint(self, slug: str, config: LintConfig | None = None) -> list[Finding]:
+    def lint(self, slug: str, config: LintConfig | None = None) -> builtins.list[Finding]:
         """What an examiner would query in the draft (it is valid: every save checks)."""
         content, _ = bank_from_dict(self.draft(slug))
         assert content is not None, "a saved draft is always a bank"
@@ -125,7 +98,7 @@ class BankAuthoring:
         hashes = [question_hash(question) for question in content.questions]
         return self.banks.publish(slug, content, hashes, bank_hash(content), published_by)
 
-    def versions(self, slug: str) -> list[VersionInfo]:
+    def versions(self, slug: str) -> builtins.list[VersionInfo]:
         self.summary(slug)
         return self.banks.versions(slug)
 

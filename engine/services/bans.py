@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.domain.ranking import decode_score
+from engine.ports import LiveStore
 from engine.services.answering import RefusedCommand
 from engine.services.competitions import Competitions
 from engine.services.errors import NotFound
@@ -19,7 +20,7 @@ from engine.services.errors import NotFound
 @dataclass
 class Bans:
     competitions: Competitions
-    store: Any  # RedisLiveStore
+    store: LiveStore
 
     def ban(self, round_id: int, contestant: str) -> bool:
         """Ban ``contestant`` (False: they already were)."""
@@ -46,7 +47,7 @@ class Bans:
             raise NotFound(f"Round {round_id} has no contestant {contestant}.")
 
 
-def banned_rows(store: Any, round_id: int) -> list[dict[str, Any]]:
+def banned_rows(store: LiveStore, round_id: int) -> list[dict[str, Any]]:
     """Standing rows of the banned contestants: their score when banned, no rank."""
     rows = []
     for contestant, score in store.banned(round_id).items():

@@ -26,6 +26,7 @@ from engine.domain.attempts import (
     counted_score,
     may_start,
 )
+from engine.domain.bankfiles import FileProblem
 from engine.domain.contest import InvalidNickname, Mode, clean_nickname
 from engine.domain.id_numbers import IdNumberRefused, normalised, parse_id_number
 from engine.domain.identity import fold, visible
@@ -41,8 +42,14 @@ from engine.domain.participation import (
 from engine.domain.participation import Place as CountedPlace
 from engine.domain.participation import Unit as CountedUnit
 from engine.domain.places import PlaceTree, guangdong
-from engine.domain.units import MemberList, Roster, Unit, folded
-from engine.ports import CampaignRepository, CampaignRounds, UserRepository
+from engine.domain.units import Roster, Unit, folded
+from engine.ports import (
+    CampaignRepository,
+    CampaignRounds,
+    MemberListReader,
+    RosterReader,
+    UserRepository,
+)
 from engine.services.competitions import Competitions
 from engine.services.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.services.selfpaced import SelfPacedRounds
@@ -92,6 +99,8 @@ class Campaigns:
     hosts_competition: Callable[[Organiser, int], Hosting]
     #: The instance's keyed hash (``EntryGate.keyed_hash``): identities kept only so.
     keyed_hash: KeyedHash
+    read_roster: RosterReader
+    read_members: MemberListReader
 
     # -- the campaign --------------------------------------------------------------------
 
@@ -238,9 +247,13 @@ class Campaigns:
         codes = self._campaign(campaign_id)["places"]
         return guangdong() if codes is None else guangdong().subset(codes)
 
-    def replace_units(self, campaign_id: int, roster: Roster) -> list[dict[str, Any]]:
-        """Replace the roster (read against :meth:`places`); refused once people have
+    def import_units(self, campaign_id: int, data: bytes, file: str) -> list[dict[str, Any]]:
+        """Replace the roster with a file's, read against the campaign's places; any row
+        problem refuses it whole (Invalid by ``file:row``). Refused once people have
         registered, as they stand for its units."""
+        roster, problems = self.read_roster(data, file, self.places(campaign_id))
+        if roster is None:
+            raise _refused("roster", problems)
         if self.campaigns.registration_count(campaign_id):
             raise Conflict(
                 "The units cannot change once people have registered.",
@@ -268,16 +281,14 @@ class Campaigns:
             for unit in self.campaigns.units(campaign_id)
         ]
 
-    def roster(self, campaign_id: int) -> Roster | None:
-        """The imported units as the domain's roster (None before any): what a member
-        list's unit column is read against."""
+    def import_members(self, campaign_id: int, data: bytes, file: str) -> int:
+        """Replace the member list (roster match) with a file's, read against the
+        imported units; refused whole on any row problem. Only keyed hashes of each
+        member's id and name are kept. The number of members."""
         units = self.campaigns.units(campaign_id)
-        return _roster(units) if units else None
-
-    def replace_members(self, campaign_id: int, members: MemberList) -> int:
-        """Replace the member list (roster match), read against :meth:`roster`. Only
-        keyed hashes of each member's id and name are kept. The number of members."""
-        units = self.campaigns.units(campaign_id)
+        members, problems = self.read_members(data, file, _roster(units) if units else None)
+        if members is None:
+            raise _refused("member list", problems)
         self.campaigns.replace_members(
             campaign_id,
             [
@@ -717,6 +728,15 @@ def _roster(units: Sequence[Mapping[str, Any]]) -> Roster:
             for i, u in enumerate(units)
         )
     )
+
+
+def _refused(what: str, problems: Sequence[FileProblem]) -> Invalid:
+    """Every problem under its ``file:row``; nothing of the file was stored."""
+    by_row: dict[str, list[str]] = {}
+    for problem in problems:
+        where = problem.file if problem.line is None else f"{problem.file}:{problem.line}"
+        by_row.setdefault(where, []).append(problem.message)
+    return Invalid(f"The {what} has {len(problems)} problems; nothing was stored.", by_row)
 
 
 def _rule_problem(error: Exception) -> str:

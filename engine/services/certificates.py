@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any
 
 from engine.domain.certificates import (
     LOCALES,
@@ -29,10 +29,10 @@ from engine.domain.certificates import (
     parse_plan,
     sheet,
 )
-from engine.domain.mediainfo import MediaInfo
+from engine.ports import CertificateStore, MediaStore, RoundRepository
 from engine.services.competitions import Competitions
 from engine.services.errors import Conflict, Invalid, NotFound
-from engine.services.results import RoundRecord, csv_cell
+from engine.services.results import csv_cell
 
 #: Certificates are dated in the contests' own time zone (China Standard Time, no DST).
 CONTEST_TIME = timezone(timedelta(hours=8))
@@ -46,25 +46,10 @@ MAX_REASON = 500
 Renderer = Callable[[Sheet, bytes | None], bytes]
 
 
-class CertificateStore(Protocol):
-    def plan(self, round_id: int) -> dict[str, Any] | None: ...
-    def save_plan(self, round_id: int, plan: dict[str, Any], by: str | None) -> None: ...
-    def issued_keys(self, round_id: int) -> set[tuple[str, str]]: ...
-    def add(self, certificates: Iterable[dict[str, Any]]) -> bool: ...
-    def of_round(self, round_id: int) -> list[dict[str, Any]]: ...
-    def of_contestant(self, round_id: int, contestant: str) -> list[dict[str, Any]]: ...
-    def get(self, serial: str) -> dict[str, Any] | None: ...
-    def revoke(self, serial: str, at_ms: int, reason: str) -> None: ...
-
-
-class MediaStore(Protocol):
-    def get(self, sha256: str) -> tuple[MediaInfo, bytes] | None: ...
-
-
 @dataclass
 class Certificates:
     store: CertificateStore
-    record: RoundRecord
+    record: RoundRepository
     competitions: Competitions
     media: MediaStore
     render_pdf: Renderer

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 from engine.domain.contest import (
     CompetitionRules,
@@ -18,9 +18,11 @@ from engine.domain.contest import (
 from engine.domain.drawing import CannotDraw, InvalidDrawRule, Paper, draw_paper
 from engine.domain.hant import with_traditional_bank
 from engine.domain.integrity import FocusRules, InvalidFocusRules
+from engine.domain.log import Joined
 from engine.domain.questions import BankContent, Question
 from engine.domain.rounds import GRACE_MS, MAX_EXTRA_TIME, Elimination, LiveRound
 from engine.domain.scoring import ScoringError
+from engine.ports import LiveStore, RoundRepository
 from engine.services.banks import BankAuthoring
 from engine.services.errors import Invalid, NotFound
 
@@ -28,23 +30,6 @@ from engine.services.errors import Invalid, NotFound
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 WATCH_CODE_LENGTH = 8
-
-
-class RoundRepository(Protocol):
-    def add_competition(self, **fields: Any) -> dict[str, Any]: ...
-    def competition(self, competition_id: int) -> dict[str, Any] | None: ...
-    def add_round(self, **fields: Any) -> dict[str, Any] | None: ...
-    def round(self, round_id: int) -> dict[str, Any] | None: ...
-    def round_by(self, *, code: str | None = None, watch_code: str | None = None) -> int | None: ...
-    def rounds_of(self, competition_id: int) -> list[dict[str, Any]]: ...
-    def set_status(self, round_id: int, status: str) -> None: ...
-    def save_standings(self, round_id: int, standings: list[dict[str, Any]]) -> None: ...
-
-
-class LiveStateStore(Protocol):
-    def create(self, round_id: int, state: LiveRound) -> None: ...
-    def schedule_window(self, round_id: int, closes_at: int | None) -> None: ...
-    def hold_boards(self, round_id: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -81,7 +66,7 @@ def new_code(length: int) -> str:
 @dataclass
 class Competitions:
     rounds: RoundRepository
-    live: LiveStateStore
+    live: LiveStore
     banks: BankAuthoring
 
     def __post_init__(self) -> None:
@@ -125,6 +110,13 @@ class Competitions:
         if found is None:
             raise NotFound(f"There is no competition {competition_id}.")
         return {**found, "rounds": self.rounds.rounds_of(competition_id)}
+
+    def round(self, round_id: int) -> dict[str, Any]:
+        """The round's row as SQL keeps it."""
+        found = self.rounds.round(round_id)
+        if found is None:
+            raise NotFound(f"There is no round {round_id}.")
+        return found
 
     def competition_id_of(self, round_id: int) -> int:
         return self.plan(round_id).competition_id
@@ -262,21 +254,14 @@ def join_records(
     region: str | None,
     team: str | None,
     now: int,
-    **log: str,
-) -> tuple[dict[str, Any], dict[str, str]]:
+    *,
+    identity: str,
+    client: str,
+) -> tuple[dict[str, Any], Joined]:
     """What a join stores, live or self-paced: the contestant's profile and the answer
-    log's join entry (``log``: more fields for it)."""
+    log's join entry (``identity``, ``client``: keyed hashes, "" for none)."""
     profile = {"nickname": shown, "region": region, "team": team, "joined_at": now}
-    entry = {
-        "kind": "join",
-        "round": str(round_id),
-        "nickname": shown,
-        "region": region or "",
-        "team": team or "",
-        "at": str(now),
-        **log,
-    }
-    return profile, entry
+    return profile, Joined(round_id, shown, region, team, now, identity or None, client or None)
 
 
 def initial_state(plan: RoundPlan) -> LiveRound:

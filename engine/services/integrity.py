@@ -6,24 +6,16 @@ and not proof."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from engine.domain.contest import Mode
 from engine.domain.integrity import MAX_COUNTED
 from engine.domain.rounds import LiveStatus
 from engine.domain.signals import Signal, focus_switches
+from engine.ports import FocusLog
 from engine.services.answering import RefusedCommand
 from engine.services.competitions import Competitions, RoundPlan
 from engine.services.live import LiveRounds
 from engine.services.selfpaced import SelfPacedRounds
-
-
-class FocusLog(Protocol):
-    def report(
-        self, round_id: int, contestant: str, report_id: str, most: int
-    ) -> tuple[bool, int]: ...
-
-    def counts(self, round_id: int) -> dict[str, int]: ...
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from engine.domain import rounds
 from engine.domain.contest import Mode
+from engine.domain.log import Voided
 from engine.domain.rounds import (
     IllegalCommand,
     LiveRound,
@@ -21,7 +22,8 @@ from engine.domain.rounds import (
     QuestionSkipped,
     RoundEvent,
 )
-from engine.domain.standings import BoardStanding, InvalidProfileError
+from engine.domain.standings import InvalidProfileError
+from engine.ports import NO_PROGRESS, Leaderboard, LiveStore, Progress
 from engine.services import answering
 from engine.services.answering import (
     RETRIES,
@@ -29,7 +31,6 @@ from engine.services.answering import (
     RefusedCommand,
     StaleState,
     kicked,
-    parse_progress,
     verdict_of,
 )
 from engine.services.bans import banned_rows
@@ -39,6 +40,9 @@ from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
 from engine.services.views import question_view
 
+#: What a host may do to a live round, over HTTP and over Socket.IO; every one of them
+#: is in ``COMMANDS`` but ``close``, which needs the open question's answers (``command``).
+HOST_COMMANDS = ("start", "next", "close", "reveal", "pause", "resume", "skip", "finish")
 COMMANDS: dict[str, Callable[[LiveRound, int], rounds.Transition]] = {
     "start": rounds.start,
     "next": rounds.next_question,
@@ -48,41 +52,6 @@ COMMANDS: dict[str, Callable[[LiveRound, int], rounds.Transition]] = {
     "resume": rounds.resume,
     "finish": rounds.finish,
 }
-
-
-class Leaderboard(Protocol):
-    def register(
-        self,
-        round_id: Any,
-        contestant: str,
-        nickname: str,
-        region: str | None = None,
-        team: str | None = None,
-        *,
-        competition_id: Any = None,
-        regions: Any = None,
-    ) -> None: ...
-    def standing(
-        self,
-        round_id: Any,
-        contestant: str,
-        scope: Any = ...,
-        *,
-        around: int = 0,
-        view: str = "public",
-    ) -> BoardStanding | None: ...
-    def top(
-        self,
-        round_id: Any,
-        scope: Any = ...,
-        offset: int = 0,
-        limit: int = 10,
-        *,
-        view: str = "public",
-    ) -> list[Any]: ...
-    def thaw(self, round_id: Any) -> None: ...
-    def plan_freeze(self, round_id: Any) -> None: ...
-    def freeze(self, round_id: Any, at_ms: int | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -105,7 +74,7 @@ class AnswerAck:
 ROUNDS_LIMIT = 1_000
 KNOWN_LIMIT = 200_000
 #: The progress and round score of a contestant who has not answered yet.
-NEWCOMER: tuple[str, float | None] = ("", None)
+NEWCOMER: tuple[Progress, float | None] = (NO_PROGRESS, None)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -114,7 +83,7 @@ V = TypeVar("V")
 @dataclass
 class LiveRounds:
     competitions: Competitions
-    store: Any  # RedisLiveStore: state, contestants, the answer script
+    store: LiveStore  # state, contestants, the answer script
     leaderboard: Leaderboard
     media_url: Callable[[str], str]
     gate: EntryGate
@@ -122,7 +91,7 @@ class LiveRounds:
     #: or (wired) later if the database is away, so the command still succeeds.
     sql_write: Callable[[Callable[[], None]], None] = lambda write: write()
     _states: dict[int, LiveRound] = field(default_factory=dict, init=False, repr=False)
-    _known: dict[tuple[int, str], tuple[str, float | None]] = field(
+    _known: dict[tuple[int, str], tuple[tuple[int, int], float | None]] = field(
         default_factory=dict, init=False, repr=False
     )
 
@@ -142,7 +111,7 @@ class LiveRounds:
         plan = self.competitions.plan(round_id)
         if plan.mode is Mode.SELF_PACED:
             raise RefusedCommand("not_live", "A self-paced round has no host controls.")
-        if name != "close" and name not in COMMANDS:
+        if name not in HOST_COMMANDS:
             raise Invalid(f"Unknown command {name!r}.", {"command": ["unknown"]})
         for _ in range(RETRIES):
             state = self._state(round_id)
@@ -157,7 +126,7 @@ class LiveRounds:
                     self.store.void_question(round_id, state.index, plan.competition_id)
                 raise RefusedCommand(refused.code, refused.message) from refused
             skipped = next((e.index for e in events if isinstance(e, QuestionSkipped)), None)
-            log = None if skipped is None else _void_log(round_id, skipped, now)
+            log = None if skipped is None else Voided(round_id, skipped, now)
             if self.store.save(round_id, state, new, log):
                 _remember(self._states, round_id, new, ROUNDS_LIMIT)
                 if skipped is not None:
@@ -224,6 +193,15 @@ class LiveRounds:
 
     def state(self, round_id: int) -> LiveRound:
         return self._state(round_id)
+
+    @property
+    def appended(self) -> int:
+        """How many entries this process has added to the answer log (joins, answers)."""
+        return self.store.appended
+
+    def profile(self, round_id: int, contestant: str) -> dict[str, Any] | None:
+        """A contestant's nickname, region and team; None for one who never joined."""
+        return self.store.profile(round_id, contestant)
 
     # --- contestants ---------------------------------------------------------------------
 
@@ -413,7 +391,7 @@ class LiveRounds:
         if result is not None and question_open(state):
             progress = self.store.progress_before(plan.round_id, state.index, contestant)
             result = {"question": result["question"], "index": state.index, "received": True}
-        streak, _ = parse_progress(progress)
+        streak, _ = progress
         you: dict[str, Any] = {
             "contestant": contestant,
             "points": standing.points if standing else 0,
@@ -509,12 +487,10 @@ def _remaining_ms(state: LiveRound, now: int) -> int | None:
         return None
     if not question_open(state):
         return 0
-    at = state.paused_at if state.status is LiveStatus.PAUSED else now
+    at = now
+    if state.status is LiveStatus.PAUSED and state.paused_at is not None:
+        at = state.paused_at  # a pause stops the clock
     return max(0, state.closes_at - at)
-
-
-def _void_log(round_id: int, index: int, now: int) -> dict[str, str]:
-    return {"kind": "void", "round": str(round_id), "index": str(index), "at": str(now)}
 
 
 def _previous(state: LiveRound, index: int) -> int:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from engine.domain.contest import Mode
 from engine.domain.lucky_draw import (
@@ -27,16 +27,9 @@ from engine.domain.lucky_draw import (
     pool_of,
     seed_hash,
 )
+from engine.ports import DrawRepository
 from engine.services.competitions import Competitions
 from engine.services.errors import Conflict, Invalid, NotFound
-
-
-class DrawRepository(Protocol):
-    def add(self, **fields: Any) -> dict[str, Any]: ...
-    def draw(self, draw_id: int) -> dict[str, Any] | None: ...
-    def of_round(self, round_id: int) -> list[dict[str, Any]]: ...
-    def mark_drawn(self, draw_id: int, at: datetime) -> bool: ...
-    def disqualify(self, draw_id: int, contestant: str, reason: str) -> bool: ...
 
 
 @dataclass

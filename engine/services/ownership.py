@@ -9,29 +9,17 @@ missing id gets, so nobody learns which ids exist. The rules themselves are in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from engine.domain.accounts import Capability, Organiser, Role
 from engine.domain.ownership import Hosting, cohost_problem
-from engine.ports import UserRepository
+from engine.ports import (
+    CampaignHostsOfRounds,
+    HostRepository,
+    RoundsOfCompetitions,
+    UserRepository,
+)
 from engine.services.errors import Forbidden, Invalid, NotFound
-
-
-class HostRepository(Protocol):
-    def hosting(self, competition_id: int) -> Hosting | None: ...
-    def add_cohost(self, competition_id: int, user_id: int) -> None: ...
-    def remove_cohost(self, competition_id: int, user_id: int) -> None: ...
-    def competitions(self, host_id: int | None) -> list[dict[str, Any]]: ...
-
-
-class CampaignHostsOfRounds(Protocol):
-    def hostings_of_round(self, round_id: int) -> list[Hosting]:
-        """The hosting of each campaign whose stage has the round."""
-
-
-class RoundsOfCompetitions(Protocol):
-    def competition_id_of(self, round_id: int) -> int:
-        """The round's competition, or NotFound("There is no round N.")."""
 
 
 @dataclass

@@ -1,16 +1,16 @@
 """The tables organisers export, built once for every format (CSV, .xlsx).
 
-A :class:`Table` holds cells as values (numbers stay numbers, ``None`` is empty), its
-columns' machine names (CSV headers, which scripts read) and their headers in the
-reader's language (.xlsx). Sheet and column names are localised here, in zh-Hans,
-zh-Hant and en.
+A :class:`~engine.domain.tables.Table` holds cells as values, its columns' machine names
+(CSV headers, which scripts read) and their headers in the reader's language (.xlsx).
+Sheet and column names are localised here, in zh-Hans, zh-Hant and en.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from engine.domain.tables import Table
 
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 
@@ -77,15 +77,6 @@ QUESTION_COLUMNS = (
     "discrimination",
 )
 STATISTICS = ("n_takers", "k_items", "mean", "sd", "kr20", "alpha", "sem")
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str  # machine name: standings, questions, ...
-    title: str  # localised sheet name
-    columns: tuple[str, ...]
-    headers: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
 
 
 def table(name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], lang: str) -> Table:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from engine.domain.contest import Mode
 from engine.domain.disclosure import key_disclosed
@@ -36,41 +36,16 @@ from engine.domain.statistics import (
     round_statistics,
     tally,
 )
+from engine.ports import FocusLog, Leaderboard, RoundRepository
 from engine.services.bans import banned_rows
 from engine.services.competitions import Competitions, RoundPlan
 from engine.services.errors import Conflict, NotFound
-from engine.services.integrity import FocusLog
+from engine.services.finishing import live_board
 from engine.services.live import LiveRounds, question_open
 from engine.services.result_tables import standings_table
 
-PAGE = 1000
 #: Cells Excel would run as a formula (CSV injection); such a cell gets a leading "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class RoundRecord(Protocol):
-    def round(self, round_id: int) -> dict[str, Any] | None: ...
-    def contestants(self, round_id: int) -> list[dict[str, Any]]: ...
-    def answers(self, round_id: int) -> list[dict[str, Any]]: ...
-    def standings(self, round_id: int) -> list[dict[str, Any]]: ...
-
-
-class Boards(Protocol):
-    def top(
-        self, round_id: Any, scope: Any = ..., offset: int = 0, limit: int = 10, *, view: str = ...
-    ) -> list[Any]: ...
-    def frozen(self, round_id: Any) -> tuple[bool, int | None]: ...
-    def rebuild(
-        self,
-        round_id: Any,
-        answers: Iterable[tuple[str, int, int]],
-        profiles: Mapping[str, Profile],
-    ) -> None: ...
-    def plan_freeze(self, round_id: Any) -> None: ...
-    def hold(self, round_id: Any) -> None: ...
-    def freeze(self, round_id: Any, at_ms: int | None = None) -> None: ...
-    def register_many(self, round_id: Any, profiles: Mapping[str, Profile]) -> None: ...
-    def add_many(self, round_id: Any, answers: Iterable[tuple[str, int, int]]) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -81,14 +56,18 @@ class Rebuilt:
 
 @dataclass
 class Results:
-    record: RoundRecord
+    record: RoundRepository
     competitions: Competitions
     live: LiveRounds
-    leaderboard: Boards
+    leaderboard: Leaderboard
     focus: FocusLog
+    #: Moves the answer log's pending entries into the record (``Drainer.drain_all``).
+    drain: Callable[[], object]
 
     def report(self, round_id: int) -> dict[str, Any]:
-        """Standings, per-question and whole-round statistics of a running or finished round."""
+        """Standings, per-question and whole-round statistics of a running or finished
+        round, with every answer acknowledged by now (those still in Redis drained first)."""
+        self.drain()
         row = self._round(round_id)
         plan = self.competitions.plan(round_id)
         if plan.mode is not Mode.SELF_PACED and row["status"] == "lobby":
@@ -151,9 +130,7 @@ class Results:
         banned contestants last, marked ``banned`` and without a rank."""
         if self._round(round_id)["status"] == "finished":
             return "final", self.record.standings(round_id)
-        rows: list[dict[str, Any]] = []
-        while page := self.leaderboard.top(round_id, offset=len(rows), limit=PAGE, view="live"):
-            rows += [{**asdict(entry), "banned": False} for entry in page]
+        rows = [{**asdict(e), "banned": False} for e in live_board(self.leaderboard, round_id)]
         return "live", rows + banned_rows(self.live.store, round_id)
 
     def rebuild(self, round_id: int) -> Rebuilt:

@@ -11,21 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from engine.domain.contest import Mode
 from engine.domain.drawing import Paper
 from engine.domain.questions import CHOICE_TYPES, Question, QuestionType
 from engine.domain.review import ReviewOpening, live_review, selfpaced_review
+from engine.ports import RoundRepository
 from engine.services.competitions import Competitions, RoundPlan
 from engine.services.errors import Conflict, NotFound
 from engine.services.live import LiveRounds
 from engine.services.selfpaced import SelfPacedRounds
-
-
-class AnswerRecord(Protocol):
-    def round(self, round_id: int) -> dict[str, Any] | None: ...
-    def answers_of(self, round_id: int, contestant: str) -> list[dict[str, Any]]: ...
 
 
 class ReviewNotYet(Conflict):
@@ -37,7 +33,7 @@ class Reviews:
     competitions: Competitions
     live: LiveRounds
     selfpaced: SelfPacedRounds
-    record: AnswerRecord
+    record: RoundRepository
 
     def review(
         self,

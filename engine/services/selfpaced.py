@@ -21,12 +21,12 @@ from engine.domain.drawing import Paper, draw_paper, shuffle_seed
 from engine.domain.questions import Question
 from engine.domain.rounds import MAX_EXTRA_TIME, IllegalCommand, SelfPacedAttempt, SelfPacedWindow
 from engine.domain.standings import InvalidProfileError
+from engine.ports import Leaderboard, LiveStore
 from engine.services import answering
 from engine.services.answering import (
     RETRIES,
     Judged,
     RefusedCommand,
-    parse_progress,
     verdict_of,
 )
 from engine.services.bans import banned_rows
@@ -64,8 +64,8 @@ class Delivery:
 @dataclass
 class SelfPacedRounds:
     competitions: Competitions
-    store: Any  # RedisLiveStore
-    leaderboard: Any  # RedisLeaderboard
+    store: LiveStore
+    leaderboard: Leaderboard
     media_url: Callable[[str], str]
     gate: EntryGate
 
@@ -147,6 +147,15 @@ class SelfPacedRounds:
         self.store.create_attempt(round_id, contestant, _attempt_json(attempt))
         return Entry(round_id, contestant, shown, created=True)
 
+    def reenter(self, round_id: int, contestant: str) -> bool:
+        """Whether the contestant has an entry in the round to come back to (a resume
+        token's); refused as banned once a host has banned them."""
+        if self.store.attempt(round_id, contestant) is None:
+            return False
+        if self.store.is_kicked(round_id, contestant):
+            raise banned()
+        return True
+
     def grant_extra_time(self, round_id: int, contestant: str, multiplier: float) -> None:
         """An accessibility accommodation (WCAG 2.2.1), set by an organiser."""
         if not 1 <= multiplier <= MAX_EXTRA_TIME:
@@ -218,7 +227,7 @@ class SelfPacedRounds:
         keys = [q.key for q in questions]
         if question_key not in keys:
             raise RefusedCommand("not_on_paper", "That question is not on your paper.")
-        index = keys.index(question_key)  # type: ignore[arg-type]
+        index = keys.index(question_key)
         question = questions[index]
         reading = self.store.selfpaced_reading(round_id, contestant, index)
         if reading.banned:
@@ -265,7 +274,7 @@ class SelfPacedRounds:
         if not reading.running:
             raise RefusedCommand("already_finished", "The round has finished.")
         attempt = _current(_stored(reading.attempt)[1], reading.progress)
-        index = keys.index(question_key)  # type: ignore[arg-type]
+        index = keys.index(question_key)
         if index > attempt.index or (index == attempt.index and attempt.delivered_at is None):
             raise RefusedCommand("question_not_delivered", "That question has not been given.")
 
@@ -334,12 +343,12 @@ def _stored(raw: str | None) -> tuple[str, SelfPacedAttempt]:
     return raw, _attempt_from_json(raw)
 
 
-def _current(stored: SelfPacedAttempt, progress: str) -> SelfPacedAttempt:
+def _current(stored: SelfPacedAttempt, progress: tuple[int, int]) -> SelfPacedAttempt:
     """The attempt as it is: past its delivered question once that is answered. The
     answer script records an answer and the contestant's progress in one atomic step and
     the stored attempt catches up at the next delivery, so an answered question never
     stays current, whatever crashes in between, and an answer costs no second write."""
-    _, last_answered = parse_progress(progress)
+    _, last_answered = progress
     if stored.delivered_at is None or last_answered < stored.index:
         return stored
     moved, _ = rounds.answer(stored, stored.index, stored.delivered_at)

@@ -72,9 +72,10 @@ class Server:
         keys: list[str],
         rules: Mapping[str, Any],
         window: Mapping[str, int] | None = None,
+        bank: str = "national-defence",
     ) -> dict:
-        """A competition asking ``keys`` in order, unshuffled (live unless ``rules`` say
-        otherwise); its first round, with a self-paced round's ``window``."""
+        """A competition asking ``keys`` of ``bank`` in order, unshuffled (live unless
+        ``rules`` say otherwise); its first round, with a self-paced round's ``window``."""
         rules = {
             "mode": "live",
             "draw": {"kind": "fixed", "keys": keys, "shuffle_options": False},
@@ -83,7 +84,7 @@ class Server:
         competition = self.http(
             "POST",
             "/api/v1/competitions",
-            {"title": "国防知识赛", "bank": "national-defence", "bank_version": 1, "rules": rules},
+            {"title": "国防知识赛", "bank": bank, "bank_version": 1, "rules": rules},
             token,
         )
         rounds = f"/api/v1/competitions/{competition['id']}/rounds"
@@ -94,12 +95,16 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The server of a test module, with the banks its ``BANKS`` names (national-defence)."""
     env = {"LEITAI_INSTANCE": str(tmp_path_factory.mktemp("instance"))}
     leitai(["db", "upgrade"], env)
     leitai(["user", "add", HOST_NAME, "--role", "host"], env, stdin=HOST_PASSWORD + "\n")
     leitai(["user", "add", ADMIN_NAME, "--role", "admin"], env, stdin=ADMIN_PASSWORD + "\n")
-    leitai(["bank", "import", str(BANK)], env)
+    for bank in getattr(request.module, "BANKS", (BANK,)):
+        leitai(["bank", "import", str(bank)], env)
     port = free_port()
     with running(["serve", "--port", str(port)], env, port):
         yield Server(f"http://127.0.0.1:{port}")

@@ -63,15 +63,21 @@ def test_login_create_a_bank_refuse_an_invalid_question_then_publish(page, serve
     page.locator('[data-path="questions[0].choices[0].text.zh-Hans"] input').fill("北京")
     page.locator('[data-path="questions[0].choices[1].text.zh-Hans"] input').fill("上海")
     save_state = page.locator("#save-state")
-    save_state.filter(has_text="服务器发现").wait_for()
+    save_state.filter(has_text="新题目还没有填完").wait_for()
 
     source = page.locator('[data-path="questions[0].source"] > input')
     source_error = error_at(page, "questions[0].source")
-    # The server's own words, at the field, and the field says it is invalid.
-    assert source_error.inner_text() == "must say where the fact can be checked"
+    # The server's problems in the console's words, at the field, which says it is invalid
+    # (a new question's once its author left the field).
+    source.focus()
+    source.blur()
+    expect(source_error).to_have_text("请写明可查证的出处")
     assert source.get_attribute("aria-invalid") == "true"
     assert source_error.get_attribute("id") in source.get_attribute("aria-describedby").split()
-    assert error_at(page, "questions[0].answer").inner_text() == "must name exactly one choice"
+    page.get_by_label("▲ a 北京").focus()
+    page.get_by_label("▲ a 北京").blur()
+    expect(error_at(page, "questions[0].answer")).to_have_text("请选出唯一的正确选项")
+    save_state.filter(has_text="服务器发现 2 处问题").wait_for()
     assert page.locator("#summary").is_visible()
     page.locator('[data-path="questions[0].source"]').scroll_into_view_if_needed()
     shot(page, "editor-invalid")
@@ -111,6 +117,7 @@ def test_login_create_a_bank_refuse_an_invalid_question_then_publish(page, serve
     # A second version, then the side-by-side diff.
     page.get_by_role("link", name="编辑草稿").click()
     page.wait_for_url("**/console/banks/civics")
+    page.get_by_role("button", name="编辑").click()  # questions load folded into rows
     prompt.fill("我国的首都是哪座城市？")
     save_state.filter(has_text="草稿已保存（1 题）").wait_for()
     page.goto(server.base + "/console/banks/civics/versions")
@@ -168,7 +175,7 @@ def test_set_up_host_and_read_the_results_of_a_live_round(page, server, shot):
     page.get_by_label("题库").select_option("general")
     expect(page.locator("#bank_version option")).to_have_text(["v1 · 3 题"])
     page.locator("#quotas .quota-count").fill("2")
-    assert page.get_by_label("开始").is_disabled()  # the self-paced window: a later issue
+    assert page.locator("#opens_at").is_hidden()  # the window: self-paced rounds only
     shot(page, "competition-new")
     page.get_by_role("button", name="创建比赛并开一场").click()
     page.wait_for_url("**/console/rounds/*")
@@ -270,6 +277,14 @@ def test_pages_load_everything_they_need_under_the_policy(server, browser) -> No
     page.goto(f"{server.base}/console/rounds/{created['id']}/results")
     page.wait_for_load_state("networkidle")
     no_violations("/console/rounds/…/results")
+    page.goto(f"{server.base}/console/rounds/{created['id']}")
+    expect(page.locator("#join-qr")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#join-qr").evaluate("image => image.naturalWidth") > 0
+    no_violations("/console/rounds/… (the join QR code)")
+    page.goto(server.base + "/console")
+    expect(page.locator("#competitions article").first).to_be_visible()
+    no_violations("/console (home)")
     context.close()
     assert errors == []
 

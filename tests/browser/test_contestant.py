@@ -105,7 +105,7 @@ def test_three_phones_and_a_big_screen_play_a_round(server, browser, shot) -> No
     expect(bo.locator("[data-answer-was]")).to_have_text("Answer: 1 August")
     expect(bo.locator("[data-rank]")).to_have_text("3 / 3")
     options(screen, ["1", "2", "0", "0"], ["8月1日"])
-    expect(screen.locator("[data-answers-count]")).to_have_text("3 人作答")
+    expect(screen.locator("[data-answers-count]")).to_have_text("3 / 3 人已作答")
     board(screen, [("1", "Ann深圳", "1000"), ("2", "Cai深圳", "1000"), ("3", "Bo广州", "0")])
     expect(screen.locator(".regions li")).to_have_text(["深圳2", "广州1"])
     shot(ann, "reveal-right")

@@ -46,7 +46,7 @@ def host(page: Page, button: str, status: str) -> None:
 
 
 def standings(page: Page, rows: list[tuple[str, str, str, str]]) -> None:
-    """The hosting page's table as (rank, nickname, region code, points) rows."""
+    """The hosting page's table as (rank, nickname, region, points) rows."""
     table = page.locator("#board tr")
     expect(table).to_have_count(len(rows))
     for row, (rank, nickname, region, points) in zip(table.all(), rows, strict=True):
@@ -107,13 +107,13 @@ def test_the_console_hosts_a_round_for_three_phones_and_a_big_screen(server, bro
     result(bo, "✗ 回答错误", 0, 0, 0, "3 / 3")
     expect(bo.locator("[data-answer-was]")).to_have_text("正确答案：8月1日")
     options(screen, ["1", "2", "0", "0"], ["8月1日"])
-    expect(screen.locator("[data-answers-count]")).to_have_text("3 人作答")
+    expect(screen.locator("[data-answers-count]")).to_have_text("3 / 3 人已作答")
     board(screen, [("1", "Ann深圳", "1000"), ("2", "Cai佛山", "1000"), ("3", "Bo广州", "0")])
     expect(organiser.locator("#question li.right")).to_have_text(
         re.compile(r"^8月1日 · 选择人数 2 ✓ 正确$")
     )
-    standings(organiser, [("1", "Ann", "shenzhen", "1000"), ("2", "Cai", "foshan", "1000"),
-                          ("3", "Bo", "guangzhou", "0")])  # fmt: skip
+    standings(organiser, [("1", "Ann", "深圳", "1000"), ("2", "Cai", "佛山", "1000"),
+                          ("3", "Bo", "广州", "0")])  # fmt: skip
     shot(bo, "reveal-wrong")
     shot(screen, "screen-reveal")
     shot(organiser, "console-revealed")
@@ -137,10 +137,10 @@ def test_the_console_hosts_a_round_for_three_phones_and_a_big_screen(server, bro
     result(cai, "✗ 回答错误", 0, 1000, 0, "2 / 3")
     expect(bo.locator("[data-verdict]")).to_have_text("本题未作答")
     options(screen, ["1", "1"], ["对"])
-    expect(screen.locator("[data-answers-count]")).to_have_text("2 人作答")
+    expect(screen.locator("[data-answers-count]")).to_have_text("2 / 3 人已作答")
     board(screen, [("1", "Ann深圳", "2100"), ("2", "Cai佛山", "1000"), ("3", "Bo广州", "0")])
-    standings(organiser, [("1", "Ann", "shenzhen", "2100"), ("2", "Cai", "foshan", "1000"),
-                          ("3", "Bo", "guangzhou", "0")])  # fmt: skip
+    standings(organiser, [("1", "Ann", "深圳", "2100"), ("2", "Cai", "佛山", "1000"),
+                          ("3", "Bo", "广州", "0")])  # fmt: skip
     shot(ann, "reveal-right")
     shot(screen, "screen-reveal-2")
 

@@ -1,4 +1,5 @@
-"""The bank store's contract, through the authoring service, on every SQL backend.
+"""The bank store's contract, through the authoring service, on every SQL backend and
+the in-memory fakes.
 
 Published content is immutable twice over: the service only ever adds versions, and the
 database refuses UPDATE and DELETE on every table that holds published content.
@@ -7,6 +8,7 @@ database refuses UPDATE and DELETE on every table that holds published content.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import io
 import itertools
 import struct
@@ -31,6 +33,7 @@ from engine.domain.mediainfo import MediaInfo
 from engine.domain.questions import BankContent, MediaKind
 from engine.services.banks import BankAuthoring
 from engine.services.errors import Conflict, Invalid, NotFound
+from tests.fakes.banks import InMemoryBankRepository, InMemoryMediaStore
 from tests.unit.strategies import banks
 
 TITLE = {"zh-Hans": "国防知识", "en": "National defence literacy"}
@@ -95,8 +98,14 @@ def bank_document(slug: str, *questions: dict[str, Any]) -> dict[str, Any]:
 # -- fixtures ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def authoring(database: Database) -> BankAuthoring:
+@pytest.fixture(params=["sql", "memory"])
+def authoring(request: pytest.FixtureRequest, database: Database) -> BankAuthoring:
+    """Bank authoring on the SQL stores (every configured backend) or the fakes."""
+    if request.param == "memory":
+        if "database" in inspect.signature(request.function).parameters:
+            pytest.skip("counts what SQL stored")
+        banks, media = InMemoryBankRepository(), InMemoryMediaStore()
+        return BankAuthoring(banks=banks, media=media, audio_duration_ms=duration_ms)
     return BankAuthoring(
         banks=SqlBankRepository(database),
         media=SqlMediaStore(database),

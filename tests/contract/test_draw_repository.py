@@ -1,19 +1,32 @@
-"""The draw store's contract on every SQL backend: a draw runs once, a contestant is
-disqualified once, disqualifications keep their order."""
+"""The draw store's contract on every SQL backend and the in-memory fake: a draw runs
+once, a contestant is disqualified once, disqualifications keep their order."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from engine.adapters.sql.database import Database
 from engine.adapters.sql.draws import SqlDrawRepository
 from engine.adapters.sql.rounds import SqlRoundRepository
+from engine.ports import DrawRepository, RoundRepository
+from tests.fakes.rounds import InMemoryDrawRepository, InMemoryRoundRepository
 
 AT = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 
 
-def a_round(database: Database) -> int:
-    rounds = SqlRoundRepository(database)
+@pytest.fixture(params=["sql", "memory"])
+def stores(
+    request: pytest.FixtureRequest, database: Database
+) -> tuple[DrawRepository, RoundRepository]:
+    """(draws, rounds): SQL on every configured backend, or the fakes."""
+    if request.param == "memory":
+        return InMemoryDrawRepository(), InMemoryRoundRepository()
+    return SqlDrawRepository(database), SqlRoundRepository(database)
+
+
+def a_round(rounds: RoundRepository) -> int:
     competition = rounds.add_competition(
         title="t", mode="live", bank_slug="b", bank_version=1, bank_hash="0" * 64, rules={}
     )
@@ -30,9 +43,11 @@ def a_round(database: Database) -> int:
     return made["id"]
 
 
-def test_a_draw_is_stored_run_once_and_disqualifies_in_order(database: Database) -> None:
-    draws = SqlDrawRepository(database)
-    round_id = a_round(database)
+def test_a_draw_is_stored_run_once_and_disqualifies_in_order(
+    stores: tuple[DrawRepository, RoundRepository],
+) -> None:
+    draws, rounds = stores
+    round_id = a_round(rounds)
     made = draws.add(
         round_id=round_id,
         title="抽奖",

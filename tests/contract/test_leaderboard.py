@@ -1,4 +1,5 @@
-"""The Redis leaderboard against the ranking oracle, on every configured Redis, 1 and 4 shards.
+"""Leaderboards against the ranking oracle: Redis (on every configured Redis, 1 and 4
+shards) and the in-memory fake.
 
 Each hypothesis example works under a fresh sub-prefix, so examples never see each other.
 """
@@ -6,10 +7,12 @@ Each hypothesis example works under a fresh sub-prefix, so examples never see ea
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
+from functools import partial
 
 import pytest
+import redis as redis_py
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,9 +23,7 @@ from engine.domain.ranking import (
     TIME_LIMIT_MS,
     ScoreOutOfRangeError,
     encode_score,
-    percentile_of,
     rank_standings,
-    score_delta,
 )
 from engine.domain.regions import GUANGDONG, region_codes
 from engine.domain.standings import (
@@ -37,20 +38,39 @@ from engine.domain.standings import (
     parse_scope,
     scopes_of,
 )
+from engine.ports import Leaderboard
+from tests.conftest import REDIS_BACKENDS, prefixed, redis_client
+from tests.fakes.leaderboard import InMemoryLeaderboard
+from tests.oracles.ranking import percentile_of, score_delta
 
-Factory = Callable[[], RedisLeaderboard]
+Factory = Callable[[], Leaderboard]
 examples = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
-@pytest.fixture(params=[1, 4], ids=["1-shard", "4-shards"])
-def boards(request: pytest.FixtureRequest, redis_store: tuple[RedisConnection, str]) -> Factory:
-    """A maker of leaderboards, each under its own sub-prefix of the test's prefix."""
-    connection, prefix = redis_store
-    return lambda: RedisLeaderboard(
-        connection.client, f"{prefix}:{uuid.uuid4().hex[:8]}", shards=request.param
-    )
+@pytest.fixture(
+    params=[*((b, n) for b in REDIS_BACKENDS for n in (1, 4)), ("memory", 0)],
+    ids=lambda p: f"{p[0]}-{p[1]}-shards" if p[1] else "fake",
+)
+def boards(
+    request: pytest.FixtureRequest,
+    redis_servers: dict[str, redis_py.Redis],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Factory]:
+    """A maker of leaderboards: Redis ones, each under its own sub-prefix of the test's
+    prefix, with 1 and 4 shards on every configured Redis; and the in-memory fake."""
+    backend, shards = request.param
+    if backend == "memory":
+        yield InMemoryLeaderboard
+        return
+    client = redis_client(redis_servers, backend, tmp_path_factory)
+    for connection, prefix in prefixed(client, backend):
+        yield partial(redis_board, connection, prefix, shards)
+
+
+def redis_board(connection: RedisConnection, prefix: str, shards: int) -> RedisLeaderboard:
+    return RedisLeaderboard(connection.client, f"{prefix}:{uuid.uuid4().hex[:8]}", shards=shards)
 
 
 # --- the oracle ----------------------------------------------------------------------------
@@ -90,7 +110,7 @@ def every_scope(profiles: dict[str, Profile]) -> list[str]:
 
 
 def assert_board_matches(
-    board: RedisLeaderboard,
+    board: Leaderboard,
     round_id: int,
     totals: dict[str, tuple[int, int]],
     profiles: dict[str, Profile],
@@ -362,6 +382,8 @@ def test_many_equal_scores_share_one_rank_across_shards(boards: Factory) -> None
 
 def test_a_contestants_keys_share_one_cluster_slot(boards: Factory) -> None:
     board = boards()
+    if not isinstance(board, RedisLeaderboard):
+        pytest.skip("Redis keys")
     board.register(1, "ann", "Ann", "zhuhai", "red", competition_id=2)
     board.add(1, "ann", 5, 5, competition_id=2)
     client = board._redis

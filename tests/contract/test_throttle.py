@@ -1,14 +1,35 @@
-"""RedisThrottle: fixed windows counted in Redis, one round trip for several counters."""
+"""Throttles: fixed windows, one round trip for several counters; RedisThrottle on every
+configured Redis and the in-memory fake."""
 
 from __future__ import annotations
 
-from engine.adapters.redis.connection import RedisConnection
+from collections.abc import Iterator
+
+import pytest
+import redis as redis_py
+
 from engine.adapters.redis.throttle import RedisThrottle
+from engine.ports import Throttle
+from tests.conftest import REDIS_BACKENDS, prefixed, redis_client
+from tests.fakes.accounts import InMemoryThrottle
+from tests.fakes.clock import FakeClock
 
 
-def test_hits_count_per_name_within_a_window(redis_store: tuple[RedisConnection, str]) -> None:
-    connection, prefix = redis_store
-    throttle = RedisThrottle(connection.client, prefix)
+@pytest.fixture(params=[*REDIS_BACKENDS, "memory"])
+def throttle(
+    request: pytest.FixtureRequest,
+    redis_servers: dict[str, redis_py.Redis],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Throttle]:
+    if request.param == "memory":
+        yield InMemoryThrottle(FakeClock())
+        return
+    client = redis_client(redis_servers, request.param, tmp_path_factory)
+    for connection, prefix in prefixed(client, request.param):
+        yield RedisThrottle(connection.client, prefix)
+
+
+def test_hits_count_per_name_within_a_window(throttle: Throttle) -> None:
     assert throttle.hit_all(["a", "b"], 60) == [1, 1]
     assert throttle.hit_all(["a", "b"], 60) == [2, 2]
     assert throttle.hit("a", 60) == 3
@@ -17,3 +38,11 @@ def test_hits_count_per_name_within_a_window(redis_store: tuple[RedisConnection,
     assert 55 <= throttle.retry_after("a") <= 60
     throttle.reset("a")
     assert (throttle.count("a"), throttle.retry_after("a")) == (0, 0)
+
+
+def test_a_hold_counts_once_for_its_seconds(throttle: Throttle) -> None:
+    throttle.hold("x", 30)
+    assert throttle.count("x") == 1
+    assert 25 <= throttle.retry_after("x") <= 30
+    assert throttle.hit("x", 60) == 2  # the hold's window, not a new one
+    assert throttle.retry_after("x") <= 30

@@ -20,9 +20,9 @@ from typing import Any
 import redis
 import socketio
 
-from engine.adapters.bankfile import load_bank_file
 from engine.domain.questions import QuestionType
 from tests.integration.servers import leitai
+from tests.web.live_helpers import seed_bank
 
 BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 HOST_NAME, HOST_PASSWORD = "host-one", "correct horse battery"
@@ -80,7 +80,7 @@ class Paper:
 
 def paper(count: int) -> Paper:
     """The first ``count`` single-choice questions that use the round's time limit."""
-    bank = load_bank_file(BANK).content
+    bank = seed_bank()
     chosen = [
         q for q in bank.questions if q.type is QuestionType.SINGLE and q.time_limit_s is None
     ][:count]

@@ -1,23 +1,21 @@
 """What the answer script writes besides the boards: the answer log's entries, each record
-one JSON field (entries a server before that format left one field per value are still
-stored: an upgrade finds them in the log), and the question's option histogram."""
+one JSON field, and the question's option histogram."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from engine.adapters.bankfile import load_bank_file
 from engine.adapters.redis.answer_log import RECORD
-from engine.adapters.redis.live import SEPARATOR
+from engine.adapters.redis.records import ANSWER
+from engine.domain.log import Answered
+from tests.web.live_helpers import import_bank
 from web.wiring import Wiring
 
-BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 T0 = 1_700_000_000_000
 
 
 def open_round(wired: Wiring, keys: tuple[str, ...] = ("nd-0001", "nd-0006")) -> int:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     competition = wired.competitions.create(
         title="日志",
         bank_slug="national-defence",
@@ -77,46 +75,6 @@ def test_each_record_is_one_json_field_beside_what_a_script_adds(wired: Wiring) 
     ] == [(contestant, True)]
 
 
-def test_entries_an_older_server_left_one_field_per_value_are_stored(wired: Wiring) -> None:
-    round_id = open_round(wired)
-    code = wired.competitions.plan(round_id).code
-    wired.live.join(code, "阿明", None, None, T0)
-    old = {
-        "kind": "answer",
-        "round": str(round_id),
-        "contestant": "7",
-        "index": "1",
-        "key": "nd-0006",
-        "response": '["a","b"]',
-        "correct": "0",
-        "credit": "0.5",
-        "points": "250",
-        "response_ms": "4200",
-        "at": str(T0 + 4_200),
-    }
-    joined = {"kind": "join", "round": str(round_id), "contestant": "7", "nickname": "老王"}
-    for fields in ({**joined, "region": "", "team": "red", "at": str(T0)}, old):
-        wired.redis.client.xadd(wired.live.store.log_key, fields)
-
-    assert wired.drainer.drain_all() == 3
-
-    rounds = wired.competitions.rounds
-    assert sorted(
-        (c["contestant"], c["nickname"], c["team"]) for c in rounds.contestants(round_id)
-    ) == [
-        ("1", "阿明", None),
-        ("7", "老王", "red"),
-    ]
-    [answer] = rounds.answers(round_id)
-    assert {k: answer[k] for k in ("contestant", "question_index", "points", "correct")} == {
-        "contestant": "7",
-        "question_index": 1,
-        "points": 250,
-        "correct": False,
-    }
-    assert answer["response"] == ["a", "b"]
-
-
 def test_the_histogram_counts_choices_picked_or_right_and_wrong(wired: Wiring) -> None:
     # single (right: b), multiple (a b c), true/false (true), text (南昌)
     round_id = open_round(wired, ("nd-0001", "nd-0006", "nd-0012", "nd-0003"))
@@ -159,14 +117,14 @@ def test_an_answer_with_a_value_holding_the_separator_is_refused_and_changes_not
         contestant,
         0,
         seq=state.seq,
-        expected_progress="",
-        new_progress="1,0",
+        expected_progress=(0, -1),
+        new_progress=(1, 0),
         expected_score=None,
         points=1000,
         response_ms=1500,
         result={"question": "nd-0001", "points": 1000},
-        options=[f"b{SEPARATOR}a"],
-        log={"kind": "answer"},
+        options=[f"b{ANSWER.separator}a"],
+        log=Answered(round_id, contestant, 0, "nd-0001", "b", True, 1.0, 1000, 1500, T0),
     )
     assert (outcome.status, outcome.reason) == ("refused", "malformed")
     assert len(logged(wired)) == before

@@ -22,6 +22,9 @@ pytestmark = pytest.mark.slow
 
 TIME_LIMIT_S = 60
 QUESTIONS = 5
+#: Each question closes after this long at most (the demo's phones answer within it),
+#: and each pause lasts PAUSE_S: short, so the three runs here take seconds, not minutes.
+QUESTION_S, PAUSE_S = 2, 0.2
 #: Five questions at most 1000 points each, plus streak bonuses of 100, 200, 300, 400.
 MAX_POINTS = QUESTIONS * 1000 + 100 + 200 + 300 + 400
 URL_LINE = re.compile(r"^  ([A-Z][A-Za-z ]+):\s+(http://\S+)$")
@@ -84,7 +87,8 @@ def run_demo(env: dict[str, str], contestants: int) -> DemoRun:
     port = free_port()
     args = [
         *("demo", "--contestants", str(contestants), "--exit-after-round"),
-        *("--port", str(port), "--question-seconds", "3", "--pause-seconds", "0.5"),
+        *("--port", str(port), "--question-seconds", str(QUESTION_S)),
+        *("--pause-seconds", str(PAUSE_S)),
     ]
     started = time.monotonic()
     process = subprocess.Popen(
@@ -136,7 +140,7 @@ def assert_a_sensible_round(run: DemoRun, contestants: int) -> None:
     assert [s.points for s in standings] == sorted((s.points for s in standings), reverse=True)
     assert all(0 <= s.points <= MAX_POINTS for s in standings)
     assert standings[0].points > 0  # with five questions, somebody gets one right
-    assert all(0 <= s.seconds <= QUESTIONS * 3 for s in standings)
+    assert all(0 <= s.seconds <= QUESTIONS * QUESTION_S for s in standings)
 
 
 def test_demo_runs_a_live_round_and_prints_the_standings_twice_in_one_instance(tmp_path):

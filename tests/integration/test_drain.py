@@ -3,16 +3,13 @@ leaves the batch pending, the next read replays it, and SQL holds every row once
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from engine.adapters.bankfile import load_bank_file
 from engine.adapters.redis.answer_log import RedisAnswerLog
 from engine.services.drain import Drainer
+from tests.web.live_helpers import import_bank
 from web.wiring import Wiring
 
-BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 T0 = 1_700_000_000_000
 
 
@@ -24,7 +21,7 @@ class DiesBeforeAcknowledging(RedisAnswerLog):
 
 
 def test_a_batch_stored_but_not_acknowledged_is_replayed_and_stored_once(wired: Wiring) -> None:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     competition = wired.competitions.create(
         title="重放",
         bank_slug="national-defence",
@@ -56,7 +53,7 @@ def test_a_batch_stored_but_not_acknowledged_is_replayed_and_stored_once(wired: 
 
 
 def test_one_contestants_answers_are_theirs_alone_in_paper_order(wired: Wiring) -> None:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     competition = wired.competitions.create(
         title="回顾",
         bank_slug="national-defence",

@@ -15,20 +15,17 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from engine.adapters.bankfile import load_bank_file
 from engine.services.errors import Conflict, NotFound
-from web.api.standings import results_service
+from tests.web.live_helpers import import_bank
 from web.cli import cli
 from web.wiring import Wiring
 
-BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 KEYS = ["nd-0001", "nd-0002", "nd-0004"]  # single choice; answers b, c, a
 T0 = 1_700_000_000_000
 
 
 def open_round(wired: Wiring, **rules: Any) -> int:
-    loaded = load_bank_file(BANK)
-    wired.banks.import_bank(loaded.content, {}, "test")
+    import_bank(wired)
     competition = wired.competitions.create(
         title="国防知识竞赛",
         bank_slug="national-defence",
@@ -127,7 +124,7 @@ def test_results_of_a_finished_round_match_the_hand_computed_statistics(
     round_id, people = played
     wired.live.command(round_id, "finish", T0 + 200_000)
     wired.drainer.drain_all()
-    report = results_service(wired).report(round_id)
+    report = wired.results.report(round_id)
 
     assert report["round"]["status"] == "finished"
     assert report["standings_source"] == "final"
@@ -186,7 +183,7 @@ def test_a_running_round_reports_the_live_board_and_only_the_questions_asked(
     wired.live.command(round_id, "next", T0 + 30_000)
     wired.live.command(round_id, "skip", T0 + 31_000)
     wired.drainer.drain_all()
-    report = results_service(wired).report(round_id)
+    report = wired.results.report(round_id)
 
     assert report["standings_source"] == "live"
     assert [(s["contestant"], s["rank"], s["points"]) for s in report["standings"]] == [
@@ -202,15 +199,15 @@ def test_a_running_round_reports_the_live_board_and_only_the_questions_asked(
 def test_results_refuse_a_round_in_its_lobby_and_an_unknown_round(wired: Wiring) -> None:
     round_id = open_round(wired)
     with pytest.raises(Conflict):
-        results_service(wired).report(round_id)
+        wired.results.report(round_id)
     with pytest.raises(NotFound):
-        results_service(wired).report(round_id + 1000)
+        wired.results.report(round_id + 1000)
 
 
 def test_a_self_paced_round_reports_every_question_of_the_personal_papers(
     wired: Wiring,
 ) -> None:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     competition = wired.competitions.create(
         title="自测",
         bank_slug="national-defence",
@@ -235,7 +232,7 @@ def test_a_self_paced_round_reports_every_question_of_the_personal_papers(
             answered[entry.contestant].add(key)
     wired.drainer.drain_all()
 
-    report = results_service(wired).report(round_id)
+    report = wired.results.report(round_id)
 
     drawn = set().union(*answered.values())
     assert len(drawn) > 3  # personal papers differ, so more keys than one paper holds
@@ -269,7 +266,7 @@ def test_a_rebuild_from_sql_restores_every_board_with_identical_ranks(
 
     assert delete_boards(wired, round_id) > 0
     assert wired.leaderboard.count(round_id) == 0
-    rebuilt = results_service(wired).rebuild(round_id)
+    rebuilt = wired.results.rebuild(round_id)
 
     assert (rebuilt.contestants, rebuilt.answers) == (5, 11)
     assert boards(wired, round_id, scopes, "public") == before
@@ -290,7 +287,7 @@ def test_a_rebuild_keeps_a_frozen_board_as_it_stood_at_the_freeze(wired: Wiring)
     assert public != live  # Q2's points count only on the live boards
     wired.drainer.drain_all()
 
-    results_service(wired).rebuild(round_id)
+    wired.results.rebuild(round_id)
 
     assert wired.leaderboard.frozen(round_id) == (True, T0 + 60_000)
     assert boards(wired, round_id, scopes, "public") == public
@@ -309,7 +306,7 @@ def test_a_rebuild_of_a_running_round_keeps_its_public_board_to_the_closed_quest
     a, b = join(wired, round_id, "Ann"), join(wired, round_id, "Ben")
     ask(wired, round_id, "start", T0, {a: ("b", 900)})
     wired.drainer.drain_all()
-    results_service(wired).rebuild(round_id)
+    wired.results.rebuild(round_id)
     closed = boards(wired, round_id, ["all"], "public")
     assert [row[2] for row in closed["all"]] == [1000, 0]
 
@@ -328,17 +325,17 @@ def test_a_rebuild_is_refused_while_a_question_is_open_or_the_record_lags(
     wired.live.command(round_id, "start", T0)
     wired.live.answer(round_id, a, KEYS[0], "b", T0 + 100)
     with pytest.raises(Conflict, match="question is open"):
-        results_service(wired).rebuild(round_id)
+        wired.results.rebuild(round_id)
     wired.live.command(round_id, "pause", T0 + 200)
     with pytest.raises(Conflict, match="question is open"):  # paused, it is still open
-        results_service(wired).rebuild(round_id)
+        wired.results.rebuild(round_id)
     wired.live.command(round_id, "resume", T0 + 300)
     wired.live.command(round_id, "close", T0 + 25_000)
     with pytest.raises(Conflict, match="drain"):
-        results_service(wired).rebuild(round_id)  # the answer is still only in Redis
+        wired.results.rebuild(round_id)  # the answer is still only in Redis
     assert wired.leaderboard.standing(round_id, a).points == 1000  # nothing was touched
     wired.drainer.drain_all()
-    assert results_service(wired).rebuild(round_id).answers == 1
+    assert wired.results.rebuild(round_id).answers == 1
     assert wired.leaderboard.standing(round_id, a).points == 1000
 
 

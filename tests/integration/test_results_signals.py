@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from engine.adapters.bankfile import load_bank_file
 from engine.domain.signals import BURST_MIN_ENTRIES
-from web.api.standings import results_service
+from tests.web.live_helpers import import_bank
 from web.wiring import Wiring
 
-BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 T0 = 1_700_000_000_000
 KEYS = ["nd-0001", "nd-0002", "nd-0004"]  # single choice; answers b, c, a
 
 
 def self_paced_round(wired: Wiring) -> int:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     competition = wired.competitions.create(
         title="Signals",
         bank_slug="national-defence",
@@ -43,7 +39,7 @@ def test_a_burst_of_entries_and_too_fast_answers_are_flagged_in_results(wired: W
     take_paper(wired, round_id, burst[0].contestant, delay_ms=200, at=T0 + 10_000)
     take_paper(wired, round_id, honest.contestant, delay_ms=6000, at=T0 + 10_000)
     wired.drainer.drain_all()
-    report = results_service(wired).report(round_id)
+    report = wired.results.report(round_id)
     kinds = {signal["kind"]: signal for signal in report["signals"]}
     assert set(kinds) == {"burst", "fast"}
     assert list(kinds["burst"]["contestants"]) == [entry.contestant for entry in burst]

@@ -9,16 +9,14 @@ first result, and the board's points are the sum of the first results.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.adapters.bankfile import load_bank_file
+from tests.web.live_helpers import import_bank
 from web.wiring import Wiring
 
-BANK = Path(__file__).resolve().parents[2] / "question_banks" / "national-defence"
 PAPER = ("nd-0001", "nd-0002", "nd-0004")  # single choice, 20 s each
 CONTESTANTS = 3
 START = 1_800_000_000_000
@@ -56,7 +54,7 @@ def schedule(data: st.DataObject) -> list[tuple[int, str, int]]:
 
 
 def test_any_interleaving_of_retries_records_each_answer_once(wired: Wiring) -> None:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     competition_id = wired.competitions.create(
         title="重试",
         bank_slug="national-defence",

@@ -6,22 +6,20 @@ statistics, a rebuild agrees, and nothing more is accepted for it."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from engine.adapters.bankfile import load_bank_file
 from engine.adapters.redis.connection import RedisConnection
 from engine.adapters.sql.database import Database
 from engine.domain import rounds
+from engine.domain.log import Answered, Voided
 from engine.services.answering import RefusedCommand
 from engine.services.drain import Drainer
-from web.api.standings import results_service
+from tests.web.live_helpers import import_bank
 from web.config import Settings
 from web.wiring import Wiring, wire
 
-BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 #: Single choice, right answers b, c, a, d.
 KEYS = ["nd-0001", "nd-0002", "nd-0004", "nd-0005"]
 RIGHT = {"nd-0001": "b", "nd-0002": "c", "nd-0004": "a", "nd-0005": "d"}
@@ -47,7 +45,7 @@ def wired(
 
 
 def open_round(wired: Wiring, **rules: Any) -> int:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     competition = wired.competitions.create(
         title="跳题",
         bank_slug="national-defence",
@@ -296,10 +294,8 @@ def test_a_void_drained_before_its_answers_still_voids_them(wired: Wiring) -> No
     wired.live.command(round_id, "skip", T0 + 10_000)
     log, record = wired.drainer.log, wired.competitions.rounds
     # Two consumers: A is handed the answers, B the void after them, and B is quicker.
-    assert [f["kind"] for _, f in log.read("A", len(people), 1)] == ["answer"] * len(people)
-    assert [f for _, f in log.read("B", 10, 1)] == [
-        {"kind": "void", "round": str(round_id), "index": "0", "at": str(T0 + 10_000)}
-    ]
+    assert [type(e) for _, e in log.read("A", len(people), 1)] == [Answered] * len(people)
+    assert [e for _, e in log.read("B", 10, 1)] == [Voided(round_id, 0, T0 + 10_000)]
 
     assert Drainer(log, record, "B").drain_once(1) == 1
     assert record.answers(round_id) == []
@@ -315,7 +311,7 @@ def test_results_show_the_skipped_question_and_leave_it_out_of_statistics(
     round_id, _ = played_with_a_skip(wired)
     wired.drainer.drain_all()
 
-    report = results_service(wired).report(round_id)
+    report = wired.results.report(round_id)
 
     questions = {q["key"]: q for q in report["questions"]}
     assert [(k, questions[k]["asked"], questions[k]["skipped"]) for k in KEYS] == [
@@ -335,7 +331,7 @@ def test_results_without_live_state_still_leave_out_the_voided_question(wired: W
     wired.drainer.drain_all()
     wired.redis.client.delete(f"{wired.settings.redis_prefix}:round:{round_id}:live")
 
-    report = results_service(wired).report(round_id)
+    report = wired.results.report(round_id)
 
     skipped = [q["key"] for q in report["questions"] if q["skipped"]]
     asked = [q["key"] for q in report["questions"] if q["asked"]]
@@ -348,7 +344,7 @@ def test_a_rebuild_after_a_skip_gives_the_same_boards(wired: Wiring) -> None:
     wired.drainer.drain_all()
     before = every_board(wired, round_id)
 
-    rebuilt = results_service(wired).rebuild(round_id)
+    rebuilt = wired.results.rebuild(round_id)
 
     assert rebuilt.answers == 2 * len(PEOPLE) - 1  # question 2's are left out
     assert every_board(wired, round_id) == before

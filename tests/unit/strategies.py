@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from engine.domain.banks import KEY_RE, SLUG_RE, TAG_RE
@@ -23,6 +24,11 @@ from engine.domain.questions import (
     QuestionType,
     localized,
 )
+
+#: For properties over whole generated banks, which take milliseconds each to draw and
+#: hash: hypothesis' default of 100 made them the slowest unit tests, and 40 banks
+#: (up to six questions each) still draw every question type many times over.
+bank_examples = settings(max_examples=40)
 
 texts = (
     st.text(st.characters(categories=("L", "N", "P", "Zs")), min_size=1, max_size=12)

@@ -29,7 +29,7 @@ from engine.domain.questions import (
     QuestionType,
     localized,
 )
-from tests.unit.strategies import banks, changed_question, questions
+from tests.unit.strategies import bank_examples, banks, changed_question, questions
 
 
 def shuffled(value, rng: random.Random):
@@ -125,6 +125,7 @@ def test_manifest_is_header_and_ordered_question_hashes():
     }
 
 
+@bank_examples
 @given(banks())
 def test_bank_dict_round_trip_is_exact(content):
     assert bank_from_dict(bank_to_dict(content)) == (content, [])
@@ -135,6 +136,7 @@ def test_question_dict_round_trip_is_exact(question):
     assert question_from_dict(question_to_dict(question)) == (question, [])
 
 
+@bank_examples
 @given(banks(), st.randoms(use_true_random=False))
 def test_key_order_does_not_change_the_hash(content, rng):
     reordered, problems = bank_from_dict(shuffled(bank_to_dict(content), rng))
@@ -142,6 +144,7 @@ def test_key_order_does_not_change_the_hash(content, rng):
     assert bank_hash(reordered) == bank_hash(content)
 
 
+@bank_examples
 @given(banks(), st.randoms(use_true_random=False))
 def test_surrounding_whitespace_and_unicode_form_do_not_change_the_hash(content, rng):
     padded_content, _ = bank_from_dict(padded(bank_to_dict(content), rng))
@@ -163,6 +166,7 @@ def test_any_change_to_a_question_changes_its_hash_and_the_bank_hash(data):
     assert bank_hash(replace(content, questions=tuple(new_questions))) != bank_hash(content)
 
 
+@bank_examples
 @given(banks(), st.data())
 def test_any_change_to_the_bank_header_or_its_questions_changes_the_hash(content, data):
     other_locale = next(loc for loc in ("en", "zh-Hant") if loc != content.default_locale)

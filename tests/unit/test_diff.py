@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from engine.domain.canonical import bank_hash
 from engine.domain.diff import BankDiff, QuestionChange, diff_banks
 from engine.domain.questions import BankContent, Choice, Question, QuestionType, localized
-from tests.unit.strategies import banks, changed_question, questions
+from tests.unit.strategies import bank_examples, banks, changed_question, questions
 
 ZH = "zh-Hans"
 
@@ -46,6 +46,7 @@ def test_reordering_a_multiple_answer_is_no_change():
     assert diff_banks(old, new).empty
 
 
+@bank_examples
 @given(banks())
 def test_a_bank_diffed_with_itself_is_empty(content):
     diff = diff_banks(content, content)
@@ -91,11 +92,13 @@ def test_diff_reports_exactly_the_keys_that_differ(old, data):
     assert diff.empty == (bank_hash(old) == bank_hash(new))
 
 
+@bank_examples
 @given(banks(), banks())
 def test_a_diff_is_empty_exactly_when_the_hashes_are_equal(a, b):
     assert diff_banks(a, b).empty == (bank_hash(a) == bank_hash(b))
 
 
+@bank_examples
 @given(banks().filter(lambda b: len(b.questions) >= 2))
 def test_reordering_questions_is_a_change_of_order_only(content):
     reordered = replace(content, questions=content.questions[::-1])

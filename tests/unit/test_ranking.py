@@ -10,12 +10,14 @@ from engine.domain.ranking import (
     RankingError,
     ScoreOutOfRangeError,
     Standing,
-    TeamStanding,
     decode_score,
     encode_score,
+    rank_standings,
+)
+from tests.oracles.ranking import (
+    TeamStanding,
     percentile_of,
     rank_of,
-    rank_standings,
     score_delta,
     team_standings,
 )

@@ -1,12 +1,13 @@
 """Shared set-up for live-round tests: a seed bank, a host, a round, Socket.IO clients.
 
-Import the fixtures into a test module (``from tests.web.live_helpers import ...``);
-pytest finds fixtures by name in the module that uses them.
+The fixtures that build on these (``clock``, ``live_round``, ``many_events``) are in
+tests/web/conftest.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from flask_socketio import SocketIOTestClient
 
 import web.clock
 from engine.adapters.bankfile import load_bank_file
+from engine.domain.questions import BankContent
 from web.wiring import Wiring
 
 BANK = Path(__file__).resolve().parents[2] / "question_banks" / "national-defence"
@@ -46,10 +48,18 @@ def rules(keys: tuple[str, ...] = KEYS, **overrides: Any) -> dict[str, Any]:
     return {"mode": "live", "draw": {"kind": "fixed", "keys": list(keys)}, **overrides}
 
 
+@cache
+def seed_bank() -> BankContent:
+    """The national-defence seed bank's content, parsed once per test process: parsing
+    costs more than the rest of a round's set-up, and the content is immutable."""
+    content = load_bank_file(BANK).content
+    assert content is not None
+    return content
+
+
 def import_bank(wired: Wiring) -> int:
     """The national-defence seed bank, imported; its version number."""
-    loaded = load_bank_file(BANK)
-    return wired.banks.import_bank(loaded.content, {}, "test").version.number
+    return wired.banks.import_bank(seed_bank(), {}, "test").version.number
 
 
 @dataclass
@@ -186,7 +196,7 @@ class Watcher(Connection):
 class Rounds:
     """Makes rounds, each in a new competition on the imported seed bank.
 
-    A test module's fixture: ``Rounds(app, client, wired, login("host"))``.
+    The ``live_round`` fixture is one; a test needing another host builds its own.
     """
 
     app: Flask

@@ -9,7 +9,7 @@ from flask_socketio import SocketIOTestClient
 
 import web.live.namespaces
 from engine.adapters.sql.models import BankRow
-from tests.web.live_helpers import TEXT, Clock, Round, Rounds, ack_error, install_clock
+from tests.web.live_helpers import TEXT, Clock, Round, Rounds, ack_error
 from tests.web.test_auth import error_code
 from web.live.decoding import MAX_PAYLOAD
 from web.strict_json import MAX_DEPTH, JsonRefused, decode
@@ -114,11 +114,6 @@ def test_a_bank_stored_with_a_lone_surrogate_still_lists(client, login, wired) -
 
 
 # --- Socket.IO ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
 
 
 @pytest.fixture

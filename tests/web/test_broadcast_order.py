@@ -5,20 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from tests.web.live_helpers import Clock, Rounds, install_clock
+from tests.web.live_helpers import Clock, Rounds
 from web.live.broadcast import Broadcaster
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
 
 
 class Recorder:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
 
 STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
+ENGINE = Path(__file__).resolve().parents[2] / "engine"
 
 PAGES = [
     ("/console", "login.js", "组织者登录"),
@@ -51,6 +54,16 @@ def test_english_is_a_switch_remembered_in_a_cookie(client):
     assert '<html lang="zh-Hans">' in client.get("/console/banks").get_data(as_text=True)
 
 
+def test_traditional_chinese_is_a_third_choice(client):
+    client.get("/console/lang/zh-Hant?next=/console/banks")
+    html = client.get("/console/banks").get_data(as_text=True)
+    assert '<html lang="zh-Hant">' in html
+    assert "新建題庫" in html
+    assert "新建题库" not in html
+    regions = client.get("/console/competitions/new").get_data(as_text=True)
+    assert "廣州" in regions
+
+
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:x"])
 def test_the_language_switch_never_redirects_off_site(client, target):
     response = client.get(f"/console/lang/en?next={target}")
@@ -91,3 +104,109 @@ def test_the_chart_library_is_vendored_with_its_licence():
 
 def test_an_unknown_round_is_a_404_not_a_page(client):
     assert client.get("/console/rounds/not-a-number").status_code == 404
+
+
+CONSOLE_TEXT = [
+    *(STATIC / "console").glob("*.js"),
+    *(STATIC.parent / "templates" / "console").glob("*.html"),
+]
+
+
+def call_arguments(text: str, start: int) -> list[str]:
+    """The top-level arguments of the call whose "(" is at ``start``."""
+    arguments, depth, quote, current = [], 0, None, ""
+    at = start
+    while at < len(text):
+        char = text[at]
+        if quote:
+            current += char
+            if char == "\\":
+                current += text[at + 1]
+                at += 1
+            elif char == quote:
+                quote = None
+        elif char in "\"'`":
+            quote = char
+            current += char
+        elif char == "(":
+            depth += 1
+            if depth > 1:
+                current += char
+        elif char == ")":
+            depth -= 1
+            if depth == 0:  # a trailing comma leaves nothing after it
+                return [*arguments, current.strip()] if current.strip() else arguments
+            current += char
+        elif char == "," and depth == 1:
+            arguments.append(current.strip())
+            current = ""
+        else:
+            current += char
+        at += 1
+    raise AssertionError("unclosed call")
+
+
+def test_every_console_text_comes_in_zh_hans_english_and_zh_hant():
+    for source in CONSOLE_TEXT:
+        text = source.read_text()
+        for call in re.finditer(r"(?<![\w.])c?t\(", text):
+            arguments = call_arguments(text, call.end() - 1)
+            where = (source.name, text[: call.start()].count("\n") + 1)
+            if source.name == "common.js" and arguments == ["zh", "en", "hant"]:
+                continue  # t() itself
+            assert len(arguments) == 3, where
+            assert all(argument[0] in "\"'`" for argument in arguments), where
+            assert re.search(r"[\u4e00-\u9fff]", arguments[0]) or arguments[0] == arguments[2], (
+                where
+            )
+
+
+def bank_problem_samples() -> list[str]:
+    """Every message engine/domain/banks.py gives a Problem, with sample values for its
+    placeholders (a repr as 'x', what _tags checks as tag, anything else as 5)."""
+    tree = ast.parse((ENGINE / "domain" / "banks.py").read_text())
+    helpers = {
+        node.name: node.body[-1].value
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and isinstance(node.body[-1], ast.Return)
+    }
+
+    def sample(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return "".join(
+                part.value if isinstance(part, ast.Constant) else placeholder(part)
+                for part in node.values
+            )
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return sample(helpers[node.func.id]) if node.func.id in helpers else None
+        return None
+
+    def placeholder(part: ast.FormattedValue) -> str:
+        if part.conversion == ord("r"):
+            return "'x'"
+        if isinstance(part.value, ast.Name) and part.value.id == "what":  # _tags: what it checks
+            return "tag"
+        return "5"
+
+    messages = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Problem":
+            message = sample(node.args[1])
+            if message is not None:  # str(error): a normaliser's own words
+                messages.append(message)
+    return messages
+
+
+def test_every_problem_with_a_draft_reads_in_chinese():
+    patterns = [
+        re.compile(found)
+        for found in re.findall(
+            r"^\s*\[/(\^.*?\$)/,", (STATIC / "console" / "problems.js").read_text(), re.M
+        )
+    ]
+    samples = bank_problem_samples()
+    assert len(samples) > 25
+    for message in samples:
+        assert any(pattern.match(message) for pattern in patterns), message

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.adapters.bankfile import load_bank_file
 from engine.domain.lucky_draw import pool_hash, seeded_order
-from tests.web.test_standings_api import BANK, T0, Game
+from tests.web.live_helpers import import_bank
+from tests.web.test_standings_api import T0, Game
 from web.cli import cli
 from web.wiring import Wiring
 
@@ -30,7 +30,7 @@ ALL_CORRECT = {
 def new_game_fixture(
     app: Flask, client: FlaskClient, wired: Wiring, login: Callable[[str], dict[str, str]]
 ) -> Callable[..., Game]:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     host = login("host")
     return lambda **rules: Game(app, client, wired, host, **rules)
 

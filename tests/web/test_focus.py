@@ -11,25 +11,11 @@ import pytest
 
 import web.live.namespaces
 from engine.domain.integrity import DEFAULT_TOLERANCE, MAX_COUNTED
-from tests.web.live_helpers import KEYS, START, Clock, Rounds, ack_error, install_clock
+from tests.web.live_helpers import KEYS, START, ack_error
+from tests.web.selfpaced_helpers import CLOSES, FIXED, OPENS, Window, Windows, bearer, sp_rules
 from tests.web.test_play_selfpaced import join
-from tests.web.test_selfpaced_api import CLOSES, FIXED, OPENS, Window, Windows, bearer, sp_rules
 
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    monkeypatch.setattr(web.live.namespaces, "BURST", 100.0)  # many reports in a row
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
-
-
-@pytest.fixture
-def windows(app, client, wired, login, clock: Clock) -> Windows:
-    return Windows(app, client, wired, login("host"))
+pytestmark = pytest.mark.usefixtures("many_events")
 
 
 def counts(wired, round_id: int) -> dict[str, int]:

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-import web.live.namespaces
 from engine.domain import rounds
 from engine.domain.rounds import GRACE_MS, IllegalCommand, LiveStatus
 from tests.web.live_helpers import (
@@ -20,9 +19,10 @@ from tests.web.live_helpers import (
     Round,
     Rounds,
     ack_error,
-    install_clock,
     rules,
 )
+
+pytestmark = pytest.mark.usefixtures("many_events")
 
 COMMANDS = ("start", "next", "close", "reveal", "pause", "resume", "skip", "finish")
 #: How to bring a fresh round into each live status (HTTP host controls).
@@ -34,18 +34,6 @@ REACH = {
     LiveStatus.PAUSED: ("start", "pause"),
     LiveStatus.FINISHED: ("finish",),
 }
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    # Enough burst for a host that sends every command in turn.
-    monkeypatch.setattr(web.live.namespaces, "BURST", 100.0)
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
 
 
 def raw_state(game: Round) -> bytes:

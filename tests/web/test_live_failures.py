@@ -8,13 +8,7 @@ import logging
 import pytest
 import redis
 
-from tests.web.live_helpers import RIGHT, SINGLE, Rounds, ack_error, install_clock
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, monkeypatch: pytest.MonkeyPatch) -> Rounds:
-    install_clock(monkeypatch)
-    return Rounds(app, client, wired, login("host"))
+from tests.web.live_helpers import RIGHT, SINGLE, Rounds, ack_error
 
 
 def unreachable(*_args: object, **_kwargs: object) -> None:

@@ -17,19 +17,8 @@ from tests.web.live_helpers import (
     Clock,
     Rounds,
     ack_error,
-    install_clock,
     rules,
 )
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
 
 
 def test_an_answer_is_one_round_trip_and_so_is_a_duplicate(

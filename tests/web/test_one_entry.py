@@ -7,28 +7,12 @@ from typing import Any
 
 import pytest
 
-import web.live.namespaces
 from engine.services.entrants import EntryLimits
-from tests.web.live_helpers import RIGHT, SINGLE, Clock, Player, Rounds, ack_error, install_clock
-from tests.web.test_selfpaced_api import Windows
+from tests.web.live_helpers import RIGHT, SINGLE, Clock, Player, ack_error
+
+pytestmark = pytest.mark.usefixtures("many_events")
 
 IDENTITY = "440106199001011234"
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    monkeypatch.setattr(web.live.namespaces, "BURST", 100.0)
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
-
-
-@pytest.fixture
-def windows(app, client, wired, login, clock: Clock) -> Windows:
-    return Windows(app, client, wired, login("host"))
 
 
 def board(game: Any) -> list[str]:
@@ -305,8 +289,6 @@ def test_skipping_a_question_a_banned_contestant_answered_keeps_them_off_the_boa
 
 
 def test_a_rebuild_from_sql_keeps_the_banned_off_the_boards(live_round, clock: Clock) -> None:
-    from web.api.standings import results_service
-
     game = live_round()
     alice, bob = game.players(2)
     host = game.host()
@@ -315,7 +297,7 @@ def test_a_rebuild_from_sql_keeps_the_banned_off_the_boards(live_round, clock: C
     host.emit("close")
     host.emit("kick", {"contestant": alice.contestant})
     game.wired.drainer.drain_all()
-    rebuilt = results_service(game.wired).rebuild(game.id)
+    rebuilt = game.wired.results.rebuild(game.id)
     assert rebuilt.contestants == 1
     live = game.wired.leaderboard.top(game.id, view="live")
     assert [e.contestant for e in live] == [bob.contestant]

@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-import web.live.namespaces
 from engine.domain.rounds import LiveStatus
 from tests.web.live_helpers import (
     KEYS,
@@ -22,18 +21,14 @@ from tests.web.live_helpers import (
     Round,
     Rounds,
     ack_error,
-    install_clock,
 )
 from web.cli import cli
 from web.wiring import Wiring
 
+pytestmark = pytest.mark.usefixtures("many_events")
+
+
 HTTP_COMMANDS = ("start", "next", "close", "reveal", "pause", "resume", "skip", "finish")
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    monkeypatch.setattr(web.live.namespaces, "BURST", 100.0)
-    return install_clock(monkeypatch)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from tests.web.test_pages import live_round  # noqa: F401 (a fixture)
 from web.app import create_app
 from web.page_headers import install_page_headers
 
@@ -59,12 +58,12 @@ def test_json_and_files_are_never_sniffed_and_carry_no_page_policy(client: Flask
 
 def test_the_big_screen_may_be_framed_by_the_configured_sites(
     wired,
-    live_round: dict,  # noqa: F811
+    lobby: dict,
 ) -> None:
     venue = "https://live.example.cn"
     app = create_app(wired.settings.with_(watch_frame_ancestors=venue), wired=wired)
     client = app.test_client()
-    watch = client.get(f"/watch/{live_round['watch_code']}")
+    watch = client.get(f"/watch/{lobby['watch_code']}")
     assert watch.status_code == 200
     assert directives(watch)["frame-ancestors"] == venue
     assert directives(client.get("/console"))["frame-ancestors"] == "'self'"

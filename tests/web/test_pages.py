@@ -7,29 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.adapters.bankfile import load_bank_file
 from engine.domain.regions import GUANGDONG
 from web.pages import region_names
 
-BANK = Path(__file__).resolve().parents[2] / "question_banks" / "national-defence"
 VENDOR = Path(__file__).resolve().parents[2] / "web" / "static" / "vendor" / "socket.io-client"
-
-
-@pytest.fixture
-def live_round(client, wired, login) -> dict:
-    """A live round in its lobby on the national-defence bank, with teams."""
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
-    headers = login("host")
-    rules = {"mode": "live", "draw": {"kind": "fixed", "keys": ["nd-0001"]}, "teams": ["red"]}
-    created = client.post(
-        "/api/v1/competitions",
-        json={"title": "国防知识赛", "bank": "national-defence", "bank_version": 1, "rules": rules},
-        headers=headers,
-    )
-    assert created.status_code == 201, created.json
-    opened = client.post(f"/api/v1/competitions/{created.json['id']}/rounds", headers=headers)
-    assert opened.status_code == 201, opened.json
-    return opened.json
 
 
 def landmarks(html: str) -> list[str]:
@@ -63,12 +44,12 @@ def test_play_page_prefills_the_code_from_the_path_or_query(client, path, code) 
     assert "/static/js/play.js" in html
 
 
-def test_play_info_lists_regions_teams_and_title(client, live_round) -> None:
-    response = client.get(f"/play/{live_round['code'].lower()}/info")
+def test_play_info_lists_regions_teams_and_title(client, lobby) -> None:
+    response = client.get(f"/play/{lobby['code'].lower()}/info")
     assert response.status_code == 200
     info = response.json
-    assert info["code"] == live_round["code"]
-    assert info["round"] == live_round["id"]
+    assert info["code"] == lobby["code"]
+    assert info["round"] == lobby["id"]
     assert info["title"] == "国防知识赛"
     assert info["mode"] == "live"
     assert [r["code"] for r in info["regions"]] == [r.code for r in GUANGDONG]
@@ -95,14 +76,14 @@ def test_region_names_fall_back_to_the_code() -> None:
     }
 
 
-def test_watch_page_shows_the_join_code_and_no_answer(client, live_round) -> None:
-    response = client.get(f"/watch/{live_round['watch_code']}")
+def test_watch_page_shows_the_join_code_and_no_answer(client, lobby) -> None:
+    response = client.get(f"/watch/{lobby['watch_code']}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f'<p class="join-code" aria-label="{" ".join(live_round["code"])}">' in html
-    assert f"http://localhost/play/{live_round['code']}" in html
+    assert f'<p class="join-code" aria-label="{" ".join(lobby["code"])}">' in html
+    assert f"http://localhost/play/{lobby['code']}" in html
     assert "<h1>国防知识赛</h1>" in html
-    assert f'data-watch-code="{live_round["watch_code"]}"' in html
+    assert f'data-watch-code="{lobby["watch_code"]}"' in html
     assert '"zh-Hant": "廣州"' in html  # region names for the board, as JSON
     assert re.findall(r"<section class=\"(screen-\w+)\"", html) == [
         "screen-question",

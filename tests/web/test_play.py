@@ -21,22 +21,9 @@ from tests.web.live_helpers import (
     Clock,
     Player,
     Round,
-    Rounds,
     ack_error,
-    install_clock,
     rules,
 )
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
-
 
 # --- join ------------------------------------------------------------------------------
 

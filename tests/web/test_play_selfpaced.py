@@ -9,28 +9,16 @@ import pytest
 
 from engine.domain.drawing import shuffle_seed
 from engine.domain.rounds import GRACE_MS
-from tests.web.live_helpers import Clock, Connection, ack_error
-from tests.web.test_selfpaced_api import (
+from tests.web.live_helpers import Connection, ack_error
+from tests.web.selfpaced_helpers import (
     CLOSES,
     FIXED,
     LIMIT_MS,
     OPENS,
     Window,
-    Windows,
     bearer,
-    install_clock,
     sp_rules,
 )
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def windows(app, client, wired, login, clock: Clock) -> Windows:
-    return Windows(app, client, wired, login("host"))
 
 
 def play(game: Window) -> Connection:

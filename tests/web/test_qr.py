@@ -7,8 +7,6 @@ import xml.etree.ElementTree as ET
 
 import segno
 
-from tests.web.test_pages import live_round  # noqa: F401 (a fixture)
-
 SVG = "{http://www.w3.org/2000/svg}"
 BORDER = 4  # segno's quiet zone, in modules
 
@@ -37,8 +35,8 @@ def qr_modules(text: str) -> set[tuple[int, int]]:
     return {(row, col) for row, bits in enumerate(matrix) for col, bit in enumerate(bits) if bit}
 
 
-def test_the_qr_code_draws_the_join_url_of_the_round(client, live_round) -> None:  # noqa: F811
-    code = live_round["code"]
+def test_the_qr_code_draws_the_join_url_of_the_round(client, lobby) -> None:
+    code = lobby["code"]
     response = client.get(f"/play/{code.lower()}/qr.svg")
     svg = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -50,8 +48,8 @@ def test_the_qr_code_draws_the_join_url_of_the_round(client, live_round) -> None
     assert dark_modules(svg) != qr_modules(f"http://localhost/play/{code}X")
 
 
-def test_the_qr_code_is_cacheable_and_follows_the_host(client, live_round) -> None:  # noqa: F811
-    path = f"/play/{live_round['code']}/qr.svg"
+def test_the_qr_code_is_cacheable_and_follows_the_host(client, lobby) -> None:
+    path = f"/play/{lobby['code']}/qr.svg"
     first = client.get(path)
     assert first.cache_control.public
     assert first.cache_control.max_age == 86_400
@@ -60,7 +58,7 @@ def test_the_qr_code_is_cacheable_and_follows_the_host(client, live_round) -> No
     assert again.status_code == 304
     elsewhere = client.get(path, base_url="https://quiz.example.org")
     assert elsewhere.headers["ETag"] != first.headers["ETag"]
-    expected = f"https://quiz.example.org/play/{live_round['code']}"
+    expected = f"https://quiz.example.org/play/{lobby['code']}"
     assert dark_modules(elsewhere.get_data(as_text=True)) == qr_modules(expected)
 
 

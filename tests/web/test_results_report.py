@@ -6,19 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from tests.web.live_helpers import KEYS, SINGLE, Clock, Rounds, install_clock, rules
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
+from tests.web.live_helpers import KEYS, SINGLE, Clock, rules
 
 
 def results(game) -> dict[str, Any]:

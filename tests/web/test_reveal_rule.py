@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from engine.domain.standings import SNAPSHOT_EVERY_MS
 from tests.web.live_helpers import (
     MULTIPLE,
     RIGHT,
@@ -20,13 +21,10 @@ from tests.web.live_helpers import (
     Clock,
     Round,
     Rounds,
-    install_clock,
     rules,
 )
+from tests.web.selfpaced_helpers import CLOSES, FIXED, Window, Windows, bearer, sp_rules
 from tests.web.test_play_selfpaced import join as join_selfpaced
-from tests.web.test_selfpaced_api import CLOSES, FIXED, Window, Windows, bearer, sp_rules
-from web.api.standings import results_service
-from web.live.ticker import SNAPSHOT_EVERY_MS
 
 #: Every way a sybil team answers one question: all four options of a single choice,
 #: a right and a wrong response to the others.
@@ -35,21 +33,6 @@ SPREADS: dict[str, list[Any]] = {
     MULTIPLE: [RIGHT[MULTIPLE], WRONG[MULTIPLE]],
     TRUE_FALSE: [True, False],
 }
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
-
-
-@pytest.fixture
-def windows(app, client, wired, login, clock: Clock) -> Windows:
-    return Windows(app, client, wired, login("host"))
 
 
 def anonymised(value: Any, own: dict[str, str]) -> Any:
@@ -333,7 +316,7 @@ def test_a_rebuild_keeps_an_after_close_rounds_public_board_at_0(windows: Window
         assert game.answer(token, FIXED[0], response).status_code == 200
     game.wired.drainer.drain_all()
 
-    assert results_service(game.wired).rebuild(game.id).answers == 2
+    assert game.wired.results.rebuild(game.id).answers == 2
 
     assert {e["points"] for e in public_board(game)["body"]["top"]} == {0}
     live = game.wired.leaderboard.top(game.id, view="live")

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.web.live_helpers import (
     MULTIPLE,
     ORDER,
@@ -18,25 +16,9 @@ from tests.web.live_helpers import (
     WRONG,
     Clock,
     Rounds,
-    install_clock,
     rules,
 )
-from tests.web.test_selfpaced_api import CLOSES, FIXED, Windows, bearer, sp_rules
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
-
-
-@pytest.fixture
-def windows(app, client, wired, login, clock: Clock) -> Windows:
-    return Windows(app, client, wired, login("host"))
+from tests.web.selfpaced_helpers import CLOSES, FIXED, Windows, bearer, sp_rules
 
 
 def review(game: Any, token: str | None, query: str = "") -> Any:

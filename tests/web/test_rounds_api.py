@@ -9,18 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from engine.services.competitions import CODE_ALPHABET
-from tests.web.live_helpers import RIGHT, SINGLE, Clock, Rounds, import_bank, install_clock, rules
+from tests.web.live_helpers import RIGHT, SINGLE, Clock, Rounds, import_bank, rules
 from web.wiring import Wiring
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
 
 
 def competition(client: FlaskClient, headers: dict[str, str], round_rules: Any, **body: Any) -> Any:

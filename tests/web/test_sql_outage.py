@@ -8,13 +8,7 @@ import pytest
 import redis
 import sqlalchemy.exc
 
-from tests.web.live_helpers import RIGHT, SINGLE, Rounds, install_clock
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, monkeypatch: pytest.MonkeyPatch) -> Rounds:
-    install_clock(monkeypatch)
-    return Rounds(app, client, wired, login("host"))
+from tests.web.live_helpers import RIGHT, SINGLE, Rounds
 
 
 def database_away(*_args: object, **_kwargs: object) -> None:

@@ -5,37 +5,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-import web.clock
-from engine.adapters.bankfile import load_bank_file
+from tests.web.live_helpers import START, Clock, import_bank
 from web.wiring import Wiring
 
-BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 KEYS = ["nd-0001", "nd-0002", "nd-0004"]  # single choice; answers b, c, a
 RIGHT = {"nd-0001": "b", "nd-0002": "c", "nd-0004": "a"}
-T0 = 1_700_000_000_000
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> int:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """The snapshot throttle's clock, moved by the test."""
-    clock = Clock()
-    monkeypatch.setattr(web.clock, "now_ms", clock)
-    return clock
+T0 = START  # the server clock's time when a test begins
 
 
 class Game:
@@ -103,7 +84,7 @@ class Game:
 def new_game(
     app: Flask, client: FlaskClient, wired: Wiring, login: Callable[[str], dict[str, str]]
 ) -> Callable[..., Game]:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     host = login("host")
     return lambda **rules: Game(app, client, wired, host, **rules)
 
@@ -315,7 +296,7 @@ def test_a_bad_freeze_rule_is_422_naming_it(
     rules: dict[str, Any],
     problem: str,
 ) -> None:
-    wired.banks.import_bank(load_bank_file(BANK).content, {}, "test")
+    import_bank(wired)
     response = client.post(
         "/api/v1/competitions",
         json={

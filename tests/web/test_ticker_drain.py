@@ -20,17 +20,14 @@ class Scripted:
     def __init__(self, batches: list[int], sent: list[int], monkeypatch) -> None:
         self.happened: list[tuple[str, float]] = []
         self.batches, self.sent, self.now = batches, sent, 0.0
-        self.store = SimpleNamespace(appended=0)
+        self.live = SimpleNamespace(appended=0)  # entries this process logged
         drainer = SimpleNamespace(
-            batch=500,
-            consumer="here",
-            drain_once=self.drain_once,
-            log=SimpleNamespace(claim_abandoned=lambda consumer, idle_ms: 0),
+            batch=500, drain_once=self.drain_once, claim_abandoned=lambda idle_ms: 0
         )
         io = SimpleNamespace(sleep=self.sleep)
         wired = SimpleNamespace(
             drainer=drainer,
-            live=SimpleNamespace(store=self.store),
+            live=self.live,
             owed_writes=SimpleNamespace(retry=lambda: None),
         )
         self.ticker = Ticker(io, wired, None)  # type: ignore[arg-type]
@@ -39,7 +36,7 @@ class Scripted:
     def sleep(self, seconds: float = 0) -> None:
         self.happened.append(("slept", seconds))
         self.now += seconds
-        self.store.appended += self.sent.pop(0) if self.sent else 0
+        self.live.appended += self.sent.pop(0) if self.sent else 0
 
     def drain_once(self, block_ms: int = 1000) -> int:
         moved = self.batches.pop(0)

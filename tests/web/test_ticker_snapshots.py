@@ -5,20 +5,12 @@ version goes out once, whichever process publishes it."""
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import replace
 
-from tests.web.live_helpers import RIGHT, SINGLE, Clock, Rounds, install_clock
-from web.live.ticker import SNAPSHOT_EVERY_MS, Ticker
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
+from engine.domain.standings import SNAPSHOT_EVERY_MS
+from engine.services.round_clock import RoundClock
+from tests.web.live_helpers import RIGHT, SINGLE, Clock, Rounds
+from web.live.ticker import Ticker
 
 
 def boards(connection) -> list[list[tuple[str, int]]]:
@@ -74,7 +66,12 @@ def test_a_version_goes_out_once_whichever_process_publishes_it(
     alice, bob = game.players(2)
     watcher = game.watcher()
     first = app.extensions["leitai.ticker"]
-    second = Ticker(app.extensions["leitai.socketio"], wired, app.extensions["leitai.broadcaster"])
+    own_clock = RoundClock(wired.live, wired.selfpaced, wired.leaderboard, wired.live.store)
+    second = Ticker(
+        app.extensions["leitai.socketio"],
+        replace(wired, round_clock=own_clock),  # another process's
+        app.extensions["leitai.broadcaster"],
+    )
     game.command("start")
     alice.answer(SINGLE, RIGHT[SINGLE])
     game.command("close")

@@ -18,7 +18,6 @@ from tests.web.live_helpers import (
     Rounds,
     Watcher,
     ack_error,
-    install_clock,
 )
 
 QUESTION_FIELDS = {
@@ -33,16 +32,6 @@ QUESTION_FIELDS = {
     "closes_at",
     "seq",
 }
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
-@pytest.fixture
-def live_round(app, client, wired, login, clock: Clock) -> Rounds:
-    return Rounds(app, client, wired, login("host"))
 
 
 def keys_in(value: Any) -> set[str]:

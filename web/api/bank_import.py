@@ -1,8 +1,5 @@
-"""Upload a bank file (a workbook, a Word document, GIFT...) to import it as a version.
-
-The file goes through the same reader and rules as ``leitai bank import``; a refused
-file stores nothing, and each problem is a field named ``file:row`` (or ``file:line``).
-"""
+"""Upload a bank file (a workbook, a Word document, GIFT...) to import it as a version
+(``engine.services.bank_uploads``)."""
 
 from __future__ import annotations
 
@@ -12,11 +9,8 @@ from typing import Any
 from flask import g, request
 from marshmallow import fields
 
-from engine.adapters.bankfile import LoadedBank
-from engine.adapters.bankformats import IMPORT_FORMATS, BankHeader, format_of, read_bank
 from engine.domain.accounts import Capability
-from engine.domain.questions import BankContent
-from engine.services.errors import Invalid
+from engine.domain.bankfiles import BankHeader
 from web.api import api
 from web.api.bank_schemas import VersionSchema
 from web.api.endpoint import endpoint
@@ -42,37 +36,18 @@ def import_bank_file() -> dict[str, Any]:
     upload = request.files.get("file")
     if upload is None:
         raise ApiError(400, "file_missing", "Send the bank file as the multipart field 'file'.")
-    name = PurePath(upload.filename or "").name or "upload"
     form = request.form
-    fmt = form.get("format") or format_of(name)
-    if fmt not in IMPORT_FORMATS:
-        raise Invalid(
-            "Cannot tell the file's format.",
-            {"format": [f"must be one of {', '.join(IMPORT_FORMATS)}"]},
-        )
     header = BankHeader(
         slug=form.get("slug") or None,
         title=form.get("title") or None,
         default_locale=form.get("locale") or "zh-Hans",
         source=form.get("source") or None,
     )
-    loaded = read_bank(upload.read(), name, fmt, header)
-    content = _accepted(loaded)
-    if any(question.media is not None for question in content.questions):
-        raise Invalid(
-            "A bank with media cannot be uploaded as one file: import its folder with "
-            "`leitai bank import`, or upload the media and edit the draft.",
-            {"media": ["not uploaded with the bank"]},
-        )
-    result = wiring().banks.import_bank(content, {}, published_by=g.organiser.username)
+    result = wiring().bank_uploads.import_file(
+        upload.read(),
+        PurePath(upload.filename or "").name or "upload",
+        form.get("format") or None,
+        header,
+        published_by=g.organiser.username,
+    )
     return {**result.version.__dict__, "status": result.status}
-
-
-def _accepted(loaded: LoadedBank) -> BankContent:
-    if loaded.content is not None:
-        return loaded.content
-    problems: dict[str, list[str]] = {}
-    for problem in loaded.problems:
-        where = problem.file if problem.line is None else f"{problem.file}:{problem.line}"
-        problems.setdefault(where, []).append(problem.message)
-    raise Invalid(f"The bank file has {len(loaded.problems)} problems.", problems)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from engine.domain.banks import (
@@ -22,7 +24,7 @@ Localized = fields.Dict(
 )
 
 
-def texts(limit: int, **options: object) -> fields.Dict:
+def texts(limit: int, **options: Any) -> fields.Dict:
     """Text per locale, each at most ``limit`` characters (the bank rules check it too)."""
     return fields.Dict(
         keys=fields.String(), values=fields.String(validate=validate.Length(max=limit)), **options

@@ -13,12 +13,8 @@ from typing import Any
 from flask import Response, g, request
 from marshmallow import Schema, fields, validate
 
-from engine.adapters.bankfile import FileProblem
-from engine.adapters.roster import load_members, load_roster
-from engine.adapters.xlsx import workbook
 from engine.domain.accounts import Capability
 from engine.services.campaigns import GROUPINGS, Campaigns
-from engine.services.errors import Invalid
 from engine.services.result_tables import Table
 from web import clock
 from web.api import api
@@ -363,8 +359,7 @@ def add_stage(campaign_id: int, body: dict[str, Any]) -> dict[str, Any]:
     errors=(400, 409, 413, 422),
 )
 def import_units(campaign_id: int) -> list[dict[str, Any]]:
-    data, name = uploaded()
-    return replace_units(campaigns(), campaign_id, data, name)
+    return campaigns().import_units(campaign_id, *uploaded())
 
 
 @api.get("/campaigns/<int:campaign_id>/units")
@@ -391,8 +386,7 @@ def list_units(campaign_id: int) -> list[dict[str, Any]]:
     errors=(400, 413, 422),
 )
 def import_members(campaign_id: int) -> dict[str, Any]:
-    data, name = uploaded()
-    return {"members": replace_members(campaigns(), campaign_id, data, name)}
+    return {"members": campaigns().import_members(campaign_id, *uploaded())}
 
 
 @api.post("/campaigns/<int:campaign_id>/registrations")
@@ -548,7 +542,7 @@ def participation_xlsx(campaign_id: int, query: dict[str, Any]) -> Response:
                 ),
             )
         )
-    return spreadsheet(workbook(tables), f"campaign-{campaign_id}-participation.xlsx")
+    return spreadsheet(wiring().workbook(tables), f"campaign-{campaign_id}-participation.xlsx")
 
 
 @api.get("/campaigns/<int:campaign_id>/registrations.xlsx")
@@ -577,10 +571,10 @@ def registrations_xlsx(campaign_id: int) -> Response:
         for r in service.registrations(g.organiser, campaign_id)
     )
     sheet = Table("registrations", "报名", REGISTRATION_HEADERS, REGISTRATION_HEADERS, rows)
-    return spreadsheet(workbook([sheet]), f"campaign-{campaign_id}-registrations.xlsx")
+    return spreadsheet(wiring().workbook([sheet]), f"campaign-{campaign_id}-registrations.xlsx")
 
 
-# -- uploads, shared with `leitai campaign units import` ---------------------------------
+# -- uploads ----------------------------------------------------------------------------
 
 
 def uploaded() -> tuple[bytes, str]:
@@ -589,28 +583,3 @@ def uploaded() -> tuple[bytes, str]:
     if upload is None:
         raise ApiError(400, "file_missing", "Send the file as the multipart field 'file'.")
     return upload.read(), PurePath(upload.filename or "").name or "upload.csv"
-
-
-def replace_units(
-    service: Campaigns, campaign_id: int, data: bytes, name: str
-) -> list[dict[str, Any]]:
-    roster, problems = load_roster(data, name, service.places(campaign_id))
-    if roster is None:
-        raise refused("roster", problems)
-    return service.replace_units(campaign_id, roster)
-
-
-def replace_members(service: Campaigns, campaign_id: int, data: bytes, name: str) -> int:
-    members, problems = load_members(data, name, service.roster(campaign_id))
-    if members is None:
-        raise refused("member list", problems)
-    return service.replace_members(campaign_id, members)
-
-
-def refused(what: str, problems: list[FileProblem]) -> Invalid:
-    """Every problem under its ``file:row``; nothing of the file was stored."""
-    by_row: dict[str, list[str]] = {}
-    for problem in problems:
-        where = problem.file if problem.line is None else f"{problem.file}:{problem.line}"
-        by_row.setdefault(where, []).append(problem.message)
-    return Invalid(f"The {what} has {len(problems)} problems; nothing was stored.", by_row)

@@ -153,6 +153,19 @@ def bearer_token() -> str:
     return token.strip()
 
 
+def contestant_of(round_id: int) -> str:
+    """The contestant a contestant token (a ``/play`` join's or a self-paced entry's)
+    names: 401 without one, 403 ``forbidden`` for another round's."""
+    try:
+        claims = wiring().contestant_tokens.verify(bearer_token())
+    except TokenError as error:
+        raise ApiError(401, error.code, error.message) from error
+    contestant = claims.get("contestant")
+    if claims.get("round") != round_id or not isinstance(contestant, str):
+        raise ApiError(403, "forbidden", "That token is for another round.")
+    return contestant
+
+
 def require_organiser(capability: Capability | None) -> Organiser:
     try:
         organiser = organiser_of(wiring(), bearer_token())

@@ -8,13 +8,11 @@ from typing import Any
 from flask import Response
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from engine.adapters.xlsx import workbook
 from engine.domain.accounts import Capability
 from engine.services.errors import Conflict
 from engine.services.result_tables import LANGUAGES, draw_tables, results_tables
 from web.api import api
 from web.api.endpoint import endpoint
-from web.api.standings import results_service
 from web.wiring import wiring
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,11 +36,8 @@ class LanguageQuerySchema(Schema):
 )
 def results_xlsx(round_id: int, query: dict[str, Any]) -> Response:
     wired = wiring()
-    wired.drainer.drain_all()  # answers the ticker has not moved to SQL yet
-    report = results_service(wired).report(round_id)
-    return spreadsheet(
-        workbook(results_tables(report, query["lang"])), f"round-{round_id}-results.xlsx"
-    )
+    tables = results_tables(wired.results.report(round_id), query["lang"])
+    return spreadsheet(wired.workbook(tables), f"round-{round_id}-results.xlsx")
 
 
 @api.get("/draws/<int:draw_id>.xlsx")
@@ -55,10 +50,12 @@ def results_xlsx(round_id: int, query: dict[str, Any]) -> Response:
     errors=(409, 422),
 )
 def draw_xlsx(draw_id: int, query: dict[str, Any]) -> Response:
-    published = wiring().draws.view(draw_id)
+    wired = wiring()
+    published = wired.draws.view(draw_id)
     if published["winners"] is None:
         raise Conflict("The draw has not run: there are no winners yet.")
-    return spreadsheet(workbook(draw_tables(published, query["lang"])), f"draw-{draw_id}.xlsx")
+    tables = draw_tables(published, query["lang"])
+    return spreadsheet(wired.workbook(tables), f"draw-{draw_id}.xlsx")
 
 
 def spreadsheet(content: bytes, filename: str) -> Response:

@@ -49,4 +49,5 @@ def media_file(digest: str) -> Response:
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.set_etag(digest)
     # Werkzeug answers Range / If-Range with 206 or 416 and sets Content-Range.
-    return response.make_conditional(request, accept_ranges=True, complete_length=len(data))
+    response.make_conditional(request, accept_ranges=True, complete_length=len(data))
+    return response

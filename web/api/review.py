@@ -7,11 +7,9 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from engine.domain.questions import LOCALES
-from engine.services.review import Reviews
 from web import clock
 from web.api import api
-from web.api.endpoint import endpoint
-from web.api.standings import contestant_of
+from web.api.endpoint import contestant_of, endpoint
 from web.wiring import wiring
 
 
@@ -76,8 +74,7 @@ def review(round_id: int, query: dict[str, Any]) -> dict[str, Any]:
     contestant = contestant_of(round_id)
     wired = wiring()
     wired.drainer.drain_all()  # the contestant's latest answers may still be in Redis
-    reviews = Reviews(wired.competitions, wired.live, wired.selfpaced, wired.competitions.rounds)
-    return reviews.review(
+    return wired.reviews.review(
         round_id,
         contestant,
         clock.now_ms(),

@@ -10,7 +10,7 @@ from engine.domain.accounts import Capability
 from engine.domain.contest import Mode
 from engine.domain.rounds import LiveStatus
 from engine.services.competitions import RoundPlan
-from engine.services.errors import NotFound
+from engine.services.live import HOST_COMMANDS
 from web import clock
 from web.api import api
 from web.api.endpoint import endpoint, json_body
@@ -23,7 +23,6 @@ from web.api.round_schemas import (
 from web.wiring import wiring
 
 ROUNDS = Capability.ROUNDS
-HOST_COMMANDS = ("start", "next", "close", "reveal", "pause", "resume", "skip", "finish")
 
 
 @api.post("/competitions")
@@ -102,9 +101,7 @@ def round_view(round_id: int, *, live_row: bool = False) -> dict[str, Any]:
     if live_row and plan.mode is not Mode.SELF_PACED:
         row = row_of_live_round(plan, wired.live.state(round_id).status)
     else:
-        row = wired.competitions.rounds.round(round_id)
-    if row is None:
-        raise NotFound(f"There is no round {round_id}.")
+        row = wired.competitions.round(round_id)
     live = plan.mode is not Mode.SELF_PACED
     return {
         **row,

@@ -8,7 +8,8 @@ from marshmallow import Schema, fields
 class ErrorBodySchema(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String())
+    # Named "fields" on the wire; an attribute of that name would hide Schema.fields.
+    problems = fields.Dict(keys=fields.String(), attribute="fields", data_key="fields")
 
 
 class ErrorSchema(Schema):

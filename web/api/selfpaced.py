@@ -15,10 +15,8 @@ from engine.domain.accounts import Capability
 from engine.services.integrity import FocusReport
 from web import clock
 from web.api import api
-from web.api.endpoint import bearer_token, endpoint
-from web.errors import ApiError
+from web.api.endpoint import contestant_of, endpoint
 from web.live.schemas import FocusLostSchema, FocusReportSchema
-from web.tokens import TokenError
 from web.wiring import wiring
 
 
@@ -73,17 +71,6 @@ class AnswerResultSchema(Schema):
 
 class ExtraTimeSchema(Schema):
     multiplier = fields.Float(required=True, validate=validate.Range(1, 3))
-
-
-def contestant_of(round_id: int) -> str:
-    """The contestant whose token this is; it must be for this round."""
-    try:
-        claims = wiring().contestant_tokens.verify(bearer_token())
-    except TokenError as error:
-        raise ApiError(401, error.code, error.message) from error
-    if claims.get("round") != round_id:
-        raise ApiError(403, "wrong_round", "This token is for another round.")
-    return str(claims["contestant"])
 
 
 @api.post("/rounds/<int:round_id>/entries")

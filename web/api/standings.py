@@ -15,21 +15,35 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask.typing import ResponseReturnValue
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from engine.adapters.redis.leaderboard import AROUND_LIMIT, PAGE_LIMIT
 from engine.domain.accounts import Capability
-from engine.domain.standings import Profile, Scope, UnknownScopeError, parse_scope, scopes_of
+from engine.domain.standings import (
+    AROUND_LIMIT,
+    PAGE_LIMIT,
+    Profile,
+    Scope,
+    UnknownScopeError,
+    parse_scope,
+    scopes_of,
+)
 from engine.services.competitions import RoundPlan
-from engine.services.results import Results, standings_csv
+from engine.services.results import standings_csv
 from web import clock
 from web.api import api
 from web.api.bank_schemas import ChoiceSchema
-from web.api.endpoint import bearer_token, endpoint, require_host, require_organiser
+from web.api.endpoint import (
+    bearer_token,
+    contestant_of,
+    endpoint,
+    require_host,
+    require_organiser,
+)
 from web.errors import ApiError
 from web.pages import region_names
 from web.tokens import TokenError
-from web.wiring import Wiring, wiring
+from web.wiring import wiring
 
 #: Rows in the cached first page; a request for at most this many is served from it.
 SNAPSHOT_SIZE = 100
@@ -188,16 +202,6 @@ class ResultsSchema(Schema):
     )
 
 
-def results_service(wired: Wiring) -> Results:
-    return Results(
-        wired.competitions.rounds,
-        wired.competitions,
-        wired.live,
-        wired.leaderboard,
-        wired.integrity.log,
-    )
-
-
 @api.get("/rounds/<int:round_id>/leaderboard")
 @endpoint(
     "A page of the leaderboard (public; a host token sees through a freeze). "
@@ -207,7 +211,7 @@ def results_service(wired: Wiring) -> Results:
     response=LeaderboardSchema,
     errors=(401, 403, 404, 422),
 )
-def leaderboard(round_id: int, query: dict[str, Any]) -> Response:
+def leaderboard(round_id: int, query: dict[str, Any]) -> ResponseReturnValue:
     wired = wiring()
     scope = checked_scope(wired.competitions.plan(round_id), query["scope"])
     view = "live" if sees_live(round_id) else "public"
@@ -278,7 +282,7 @@ def my_standing(round_id: int, query: dict[str, Any]) -> dict[str, Any]:
     wired = wiring()
     contestant = contestant_of(round_id)
     plan = wired.competitions.plan(round_id)
-    profile = wired.live.store.profile(plan.round_id, contestant)
+    profile = wired.live.profile(plan.round_id, contestant)
     if profile is None:
         raise ApiError(404, "not_found", "You are not on this round's board.")
     frozen, _ = wired.leaderboard.frozen(round_id)
@@ -300,17 +304,6 @@ def my_standing(round_id: int, query: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def contestant_of(round_id: int) -> str:
-    """The contestant a ``/play`` join token names: 401 without one, 403 for another round."""
-    try:
-        claims = wiring().contestant_tokens.verify(bearer_token())
-    except TokenError as error:
-        raise ApiError(401, error.code, error.message) from error
-    if claims.get("round") != round_id or not isinstance(claims.get("contestant"), str):
-        raise ApiError(403, "forbidden", "That token is for another round.")
-    return claims["contestant"]
-
-
 @api.get("/rounds/<int:round_id>/results")
 @endpoint(
     "Standings and per-question statistics of a running or finished round",
@@ -321,9 +314,7 @@ def contestant_of(round_id: int) -> str:
     errors=(409,),
 )
 def results(round_id: int) -> dict[str, Any]:
-    wired = wiring()
-    wired.drainer.drain_all()  # answers the ticker has not moved to SQL yet
-    report = results_service(wired).report(round_id)
+    report = wiring().results.report(round_id)
     codes = {row["region"] for row in report["standings"] if row.get("region")}
     return {**report, "regions": {code: region_names(code) for code in sorted(codes)}}
 
@@ -336,7 +327,7 @@ def results(round_id: int) -> dict[str, Any]:
     hosted="round",
 )
 def results_csv(round_id: int) -> Response:
-    _, standings = results_service(wiring()).standings(round_id)
+    _, standings = wiring().results.standings(round_id)
     return Response(
         standings_csv(standings).encode("utf-8"),
         mimetype="text/csv",

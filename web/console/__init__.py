@@ -9,23 +9,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from engine.domain.questions import LOCALES
 from engine.domain.regions import GUANGDONG
+from web.pages import region_names
 
 console = Blueprint("console", __name__, url_prefix="/console")
 
-LANGUAGES = ("zh-Hans", "en")
+LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 LANG_COOKIE = "leitai_console_lang"
 #: Vendored by the contestant pages; the hosting page uses it for kicks when present.
 SOCKET_IO_CLIENT = "vendor/socket.io-client/socket.io.esm.min.js"
 
 
 @console.app_template_global("ct")
-def translate(zh: str, en: str) -> str:
-    """The console's text in its current language (zh-Hans unless English was chosen)."""
-    return en if language() == "en" else zh
+def translate(zh: str, en: str, hant: str) -> str:
+    """The console's text in its current language (zh-Hans unless another was chosen)."""
+    return {"en": en, "zh-Hant": hant}.get(language(), zh)
 
 
 def language() -> str:
@@ -38,6 +40,7 @@ def page(template: str, script: str, **context: object) -> str:
         f"console/{template}",
         script=script,
         lang=language(),
+        languages=LANGUAGES,
         locales=LOCALES,
         **context,
     )
@@ -49,7 +52,7 @@ def home() -> str:
 
 
 @console.get("/lang/<code>")
-def switch_language(code: str) -> Response:
+def switch_language(code: str) -> ResponseReturnValue:
     # Only a path on this site: an open redirect would let a link send organisers anywhere.
     back = request.args.get("next", "")
     target = back if back.startswith("/") and not back.startswith("//") else url_for(".home")
@@ -76,7 +79,8 @@ def bank_versions(slug: str) -> str:
 
 @console.get("/competitions/new")
 def new_competition() -> str:
-    return page("competition.html", "competition.js", regions=GUANGDONG)
+    regions = [(region.code, region_names(region.code)[language()]) for region in GUANGDONG]
+    return page("competition.html", "competition.js", regions=regions)
 
 
 @console.get("/rounds/<int:round_id>")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def failure(code: str, message: str, fields: dict | None = None) -> dict[str, Any]:
+def failure(
+    code: str, message: str, fields: dict[str, Any] | list[Any] | None = None
+) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if fields:
         error["fields"] = fields

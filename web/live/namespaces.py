@@ -9,19 +9,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from functools import wraps
 from typing import Any
 
 from marshmallow import Schema, ValidationError
 
-from engine.adapters.outages import STORE_UNAVAILABLE
 from engine.domain.accounts import Capability
 from engine.domain.contest import Mode
 from engine.domain.drawing import shuffle_seed
 from engine.services.answering import RefusedCommand
-from engine.services.entrants import banned
 from engine.services.errors import ServiceError
+from engine.services.live import HOST_COMMANDS
 from web import clock
 from web.live import rooms
 from web.live.acks import failure
@@ -37,7 +36,7 @@ from web.live.schemas import (
     WatchSchema,
 )
 from web.tokens import TokenError, organiser_of
-from web.wiring import Wiring
+from web.wiring import STORE_UNAVAILABLE, Wiring
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +60,42 @@ class Bucket:
         return True
 
 
+class Refusal(Exception):
+    """An error ack decided below the handler (``event`` sends it)."""
+
+    def __init__(self, ack: dict[str, Any]) -> None:
+        super().__init__(ack["error"]["code"])
+        self.ack = ack
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """The round and contestant a ``/play`` connection joined as."""
+
+    round: int
+    contestant: str
+    selfpaced: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Hosting:
+    """The round a ``/host`` connection attached to, and the token it attached with
+    (checked again on every command)."""
+
+    round: int
+    token: str
+
+
+@dataclass(eq=False, slots=True)
+class Connection:
+    """One Socket.IO connection in this process: its rate limit, and what it is tied to."""
+
+    sid: str
+    bucket: Bucket = field(default_factory=Bucket)
+    seat: Seat | None = None  # /play, once joined
+    hosting: Hosting | None = None  # /host, once attached
+
+
 def event(schema: type[Schema] | None = None) -> Callable:
     """Rate-limit, size-check and validate an event; map every failure to an error ack."""
 
@@ -70,8 +105,10 @@ def event(schema: type[Schema] | None = None) -> Callable:
     def decorate(handler: Callable) -> Callable:
         @wraps(handler)
         def handle(self: LeitaiNamespace, sid: str, data: Any = None) -> dict[str, Any]:
-            connection = self.connections.setdefault(sid, {"sid": sid, "bucket": Bucket()})
-            if not connection["bucket"].take():
+            connection = self.connections.get(sid)
+            if connection is None:
+                connection = self.connections[sid] = Connection(sid)
+            if not connection.bucket.take():
                 return failure("rate_limited", "Too many messages; slow down.")
             if loader is not None and not isinstance(data, dict):
                 return failure("invalid", "The message must be a JSON object.")
@@ -80,6 +117,8 @@ def event(schema: type[Schema] | None = None) -> Callable:
                     loader.load(data) if loader is not None else data
                 )
                 return handler(self, connection, payload)
+            except Refusal as refusal:
+                return refusal.ack
             except ValidationError as error:
                 return failure("invalid", "The message has invalid fields.", error.messages)
             except RefusedCommand as refused:
@@ -103,7 +142,7 @@ class LeitaiNamespace(GuardedNamespace):
         self.wired = wired
         self.live = wired.live
         self.broadcaster = broadcaster
-        self.connections: dict[str, dict[str, Any]] = {}
+        self.connections: dict[str, Connection] = {}
 
     def on_disconnect(self, sid: str, reason: object = None) -> None:
         self.connections.pop(sid, None)
@@ -111,7 +150,7 @@ class LeitaiNamespace(GuardedNamespace):
 
 class PlayNamespace(LeitaiNamespace):
     @event(JoinSchema)
-    def on_join(self, connection: dict, data: dict) -> dict[str, Any]:
+    def on_join(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
         resume = None
         if data["resume_token"]:
             try:
@@ -143,24 +182,29 @@ class PlayNamespace(LeitaiNamespace):
             "state": self.live.state_view(round_id, joined.contestant, now=clock.now_ms()),
         }
 
-    def _client(self, connection: dict) -> str | None:
+    def _client(self, connection: Connection) -> str | None:
         """The connection's client address, which entries are throttled by."""
-        return (self.server.get_environ(connection["sid"], self.namespace) or {}).get("REMOTE_ADDR")
+        return (self.server.get_environ(connection.sid, self.namespace) or {}).get("REMOTE_ADDR")
 
-    def _seat(self, connection: dict, round_id: int, contestant: str, *, selfpaced: bool) -> str:
+    def _seat(
+        self, connection: Connection, round_id: int, contestant: str, *, selfpaced: bool
+    ) -> str:
         """Tie the connection to its round and contestant; their resume token."""
-        if connection.get("round") not in (None, round_id):
-            self.leave_room(connection["sid"], rooms.players(connection["round"]))
-        if "contestant" in connection:
-            seated = rooms.contestant(connection["round"], connection["contestant"])
-            self.leave_room(connection["sid"], seated)
-        connection.update(round=round_id, contestant=contestant, selfpaced=selfpaced)
-        self.enter_room(connection["sid"], rooms.players(round_id))
-        self.enter_room(connection["sid"], rooms.contestant(round_id, contestant))
+        if (seat := connection.seat) is not None:
+            if seat.round != round_id:
+                self.leave_room(connection.sid, rooms.players(seat.round))
+            self.leave_room(connection.sid, rooms.contestant(seat.round, seat.contestant))
+        connection.seat = Seat(round_id, contestant, selfpaced)
+        self.enter_room(connection.sid, rooms.players(round_id))
+        self.enter_room(connection.sid, rooms.contestant(round_id, contestant))
         return self.wired.contestant_tokens.issue({"round": round_id, "contestant": contestant})
 
     def _enter(
-        self, connection: dict, round_id: int, data: dict, resume: tuple[int, str] | None
+        self,
+        connection: Connection,
+        round_id: int,
+        data: dict[str, Any],
+        resume: tuple[int, str] | None,
     ) -> dict[str, Any]:
         """Enter a self-paced round, or come back to the entry a resume token names (a
         token never falls back to a new entry)."""
@@ -176,29 +220,26 @@ class PlayNamespace(LeitaiNamespace):
                 identity=data["identity"],
                 client=self._client(connection),
             ).contestant
-        elif resume[0] == round_id and self.live.store.attempt(*resume) is not None:
-            if self.live.store.is_kicked(*resume):
-                raise banned()
+        elif resume[0] == round_id and selfpaced.reenter(*resume):
             contestant = resume[1]
         else:
             return failure("token_invalid", "The resume token is not for this round.")
         return {
             "ok": True,
-            "contestant": {"id": contestant, **self.live.store.profile(round_id, contestant)},
+            "contestant": {"id": contestant, **(self.live.profile(round_id, contestant) or {})},
             "token": self._seat(connection, round_id, contestant, selfpaced=True),
             "rejoined": resume is not None,
             "paper": {"total": plan.rules.draw.size, "seed": selfpaced.seed_for(plan, contestant)},
         }
 
     @event()
-    def on_next(self, connection: dict, data: Any) -> dict[str, Any]:
+    def on_next(self, connection: Connection, data: Any) -> dict[str, Any]:
         """Self-paced: the current question of the paper (as GET /paper/next)."""
-        if not connection.get("selfpaced"):
+        seat = connection.seat
+        if seat is None or not seat.selfpaced:
             return failure("not_joined", "Join a self-paced round first.")
         now = clock.now_ms()
-        delivery = self.wired.selfpaced.next_question(
-            connection["round"], connection["contestant"], now
-        )
+        delivery = self.wired.selfpaced.next_question(seat.round, seat.contestant, now)
         return {
             "ok": True,
             **delivery.__dict__,
@@ -208,57 +249,51 @@ class PlayNamespace(LeitaiNamespace):
         }
 
     @event(AnswerSchema)
-    def on_answer(self, connection: dict, data: dict) -> dict[str, Any]:
-        if "contestant" not in connection:
+    def on_answer(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+        seat = connection.seat
+        if seat is None:
             return failure("not_joined", "Join a round first.")
-        if connection["selfpaced"]:
+        if seat.selfpaced:
             body = self.wired.selfpaced.answer(
-                connection["round"],
-                connection["contestant"],
-                data["question"],
-                data["response"],
-                clock.now_ms(),
+                seat.round, seat.contestant, data["question"], data["response"], clock.now_ms()
             )
             return {"ok": True, **body}
         ack = self.live.answer(
-            connection["round"],
-            connection["contestant"],
-            data["question"],
-            data["response"],
-            clock.now_ms(),
+            seat.round, seat.contestant, data["question"], data["response"], clock.now_ms()
         )
         return {"ok": True, "accepted": ack.accepted, "duplicate": ack.duplicate}
 
     @event(FocusLostSchema)
-    def on_focus_lost(self, connection: dict, data: dict) -> dict[str, Any]:
-        if "contestant" not in connection:
+    def on_focus_lost(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+        seat = connection.seat
+        if seat is None:
             return failure("not_joined", "Join a round first.")
         report = self.wired.integrity.focus_lost(
-            connection["round"], connection["contestant"], data["question"], data["at"]
+            seat.round, seat.contestant, data["question"], data["at"]
         )
         return {"ok": True, **asdict(report)}
 
     @event()
-    def on_state(self, connection: dict, data: Any) -> dict[str, Any]:
-        if "contestant" not in connection:
+    def on_state(self, connection: Connection, data: Any) -> dict[str, Any]:
+        seat = connection.seat
+        if seat is None:
             return failure("not_joined", "Join a round first.")
         return {
             "ok": True,
-            "state": self.live.state_view(
-                connection["round"], connection["contestant"], now=clock.now_ms()
-            ),
+            "state": self.live.state_view(seat.round, seat.contestant, now=clock.now_ms()),
         }
 
     @event()
-    def on_me(self, connection: dict, data: Any) -> dict[str, Any]:
-        if "contestant" not in connection:
+    def on_me(self, connection: Connection, data: Any) -> dict[str, Any]:
+        seat = connection.seat
+        if seat is None:
             return failure("not_joined", "Join a round first.")
-        return {"ok": True, "you": self.live.me(connection["round"], connection["contestant"])}
+        return {"ok": True, "you": self.live.me(seat.round, seat.contestant)}
 
 
 class HostNamespace(LeitaiNamespace):
     @event(AttachSchema)
-    def on_attach(self, connection: dict, data: dict) -> dict[str, Any]:
+    def on_attach(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
         try:
             organiser = organiser_of(self.wired, data["token"])
         except TokenError as error:
@@ -267,95 +302,71 @@ class HostNamespace(LeitaiNamespace):
             return failure("forbidden", "Only hosts and admins may host a round.")
         self.wired.ownership.round(organiser, data["round"])  # not_found to other hosts
         plan = self.live.competitions.plan(data["round"])
-        connection.update(round=plan.round_id, organiser=organiser, token=data["token"])
-        self.enter_room(connection["sid"], rooms.hosts(plan.round_id))
+        connection.hosting = Hosting(plan.round_id, data["token"])
+        self.enter_room(connection.sid, rooms.hosts(plan.round_id))
         return {
             "ok": True,
             "round": {"id": plan.round_id, "code": plan.code, "watch_code": plan.watch_code},
             "state": self.live.state_view(plan.round_id, now=clock.now_ms()),
         }
 
-    def _hosting(self, connection: dict) -> dict[str, Any] | None:
-        """An error ack unless attached with a token that still stands (a logout, a
-        password change or a disable ends a host's control at once: a cache read) and
-        its organiser still hosts the round (a co-host removed since gets not_found)."""
-        if "organiser" not in connection:
-            return failure("not_attached", "Attach to a round with a host token first.")
+    def _hosted(self, connection: Connection) -> int:
+        """The round, if attached with a token that still stands (a logout, a password
+        change or a disable ends a host's control at once: a cache read) and its
+        organiser still hosts the round (a co-host removed since gets not_found)."""
+        hosting = connection.hosting
+        if hosting is None:
+            raise Refusal(failure("not_attached", "Attach to a round with a host token first."))
         try:
-            organiser = organiser_of(self.wired, connection["token"])
+            organiser = organiser_of(self.wired, hosting.token)
         except TokenError as error:
-            del connection["organiser"]
-            return failure(error.code, error.message)
-        self.wired.ownership.round(organiser, connection["round"])
-        return None
+            connection.hosting = None
+            raise Refusal(failure(error.code, error.message)) from error
+        self.wired.ownership.round(organiser, hosting.round)
+        return hosting.round
 
-    def _command(self, connection: dict, name: str) -> dict[str, Any]:
-        if refused := self._hosting(connection):
-            return refused
-        state, events = self.live.command(connection["round"], name, clock.now_ms())
-        self.broadcaster.round_events(connection["round"], state, events)
-        return {"ok": True, "state": self.live.state_view(connection["round"], now=clock.now_ms())}
-
-    @event()
-    def on_start(self, connection: dict, data: Any) -> dict[str, Any]:
-        return self._command(connection, "start")
-
-    @event()
-    def on_next(self, connection: dict, data: Any) -> dict[str, Any]:
-        return self._command(connection, "next")
-
-    @event()
-    def on_close(self, connection: dict, data: Any) -> dict[str, Any]:
-        return self._command(connection, "close")
-
-    @event()
-    def on_reveal(self, connection: dict, data: Any) -> dict[str, Any]:
-        return self._command(connection, "reveal")
-
-    @event()
-    def on_pause(self, connection: dict, data: Any) -> dict[str, Any]:
-        return self._command(connection, "pause")
-
-    @event()
-    def on_resume(self, connection: dict, data: Any) -> dict[str, Any]:
-        return self._command(connection, "resume")
-
-    @event()
-    def on_skip(self, connection: dict, data: Any) -> dict[str, Any]:
-        return self._command(connection, "skip")
-
-    @event()
-    def on_finish(self, connection: dict, data: Any) -> dict[str, Any]:
-        return self._command(connection, "finish")
+    def command(self, connection: Connection, name: str) -> dict[str, Any]:
+        round_id = self._hosted(connection)
+        state, events = self.live.command(round_id, name, clock.now_ms())
+        self.broadcaster.round_events(round_id, state, events)
+        return {"ok": True, "state": self.live.state_view(round_id, now=clock.now_ms())}
 
     @event(KickSchema)
-    def on_kick(self, connection: dict, data: dict) -> dict[str, Any]:
-        if refused := self._hosting(connection):
-            return refused
-        self.wired.bans.ban(connection["round"], data["contestant"])
-        eject(self.server, connection["round"], data["contestant"])
+    def on_kick(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+        round_id = self._hosted(connection)
+        self.wired.bans.ban(round_id, data["contestant"])
+        eject(self.server, round_id, data["contestant"])
         return {"ok": True}
 
     @event(KickSchema)
-    def on_unban(self, connection: dict, data: dict) -> dict[str, Any]:
-        if refused := self._hosting(connection):
-            return refused
-        self.wired.bans.lift(connection["round"], data["contestant"])
+    def on_unban(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+        round_id = self._hosted(connection)
+        self.wired.bans.lift(round_id, data["contestant"])
         return {"ok": True}
 
     @event()
-    def on_answers(self, connection: dict, data: Any) -> dict[str, Any]:
-        if refused := self._hosting(connection):
-            return refused
-        return {"ok": True, **self.live.answers_in(connection["round"])}
+    def on_answers(self, connection: Connection, data: Any) -> dict[str, Any]:
+        round_id = self._hosted(connection)
+        return {"ok": True, **self.live.answers_in(round_id)}
+
+
+def _host_command(name: str) -> Callable[..., dict[str, Any]]:
+    def handle(self: HostNamespace, connection: Connection, data: Any) -> dict[str, Any]:
+        return self.command(connection, name)
+
+    handle.__name__ = f"on_{name}"
+    return event()(handle)
+
+
+for _name in HOST_COMMANDS:  # the host's controls, as over HTTP
+    setattr(HostNamespace, f"on_{_name}", _host_command(_name))
 
 
 class WatchNamespace(LeitaiNamespace):
     @event(WatchSchema)
-    def on_watch(self, connection: dict, data: dict) -> dict[str, Any]:
+    def on_watch(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
         round_id = self.live.competitions.round_id_by_watch_code(data["code"])
-        connection["round"] = round_id
-        self.enter_room(connection["sid"], rooms.spectators(round_id))
+        self.enter_room(connection.sid, rooms.spectators(round_id))
         snapshot = self.wired.leaderboard.snapshot(round_id, now_ms=clock.now_ms())
         state = self.live.state_view(round_id, now=clock.now_ms())
         return {"ok": True, "state": state, "leaderboard": snapshot}

@@ -14,17 +14,15 @@ from typing import Any
 
 import socketio
 
-from engine.adapters.redis.connection import CONNECT_TIMEOUT_S
-
 #: Between attempts to subscribe again while Redis is away.
 RESUBSCRIBE_S = 0.5
 
 
 class RedisQueue(socketio.RedisManager):
-    def __init__(self, url: str, channel: str) -> None:
+    def __init__(self, url: str, channel: str, connect_timeout_s: float) -> None:
         # No read timeout: the subscription blocks reading until a message comes.
         super().__init__(
-            url, channel=channel, redis_options={"socket_connect_timeout": CONNECT_TIMEOUT_S}
+            url, channel=channel, redis_options={"socket_connect_timeout": connect_timeout_s}
         )
 
     def _redis_listen_with_retries(self) -> Iterator[Any]:

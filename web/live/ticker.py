@@ -1,9 +1,6 @@
-"""Each serving process's background work: close questions on time, publish snapshots,
-and drain the answer log into SQL.
-
-Every process runs the same loops; Redis decides which one acts (a compare-and-set
-closes a question once, a claim publishes a snapshot once), so a round keeps its clock
-whichever processes live.
+"""Each serving process's background work: tick the round clock (questions closed on
+time, rounds finished, snapshots published; ``engine.services.round_clock``) and send
+the clients what it did, and drain the answer log into SQL.
 """
 
 from __future__ import annotations
@@ -15,18 +12,14 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
-from engine.adapters.outages import STORE_UNAVAILABLE
-from engine.domain.rounds import LiveStatus
+from engine.services.round_clock import Closed, Snapshot
 from web import clock
 from web.live.broadcast import Broadcaster
-from web.wiring import Wiring
+from web.wiring import STORE_UNAVAILABLE, Wiring
 
 log = logging.getLogger(__name__)
 
 TICK_S = 0.1
-SNAPSHOT_EVERY_MS = 500
-#: When phones are sent the board (see ``Ticker.publish``).
-BETWEEN_QUESTIONS = (LiveStatus.CLOSED, LiveStatus.REVEALED)
 #: After a batch smaller than a full one (the log has caught up), let the next batch gather
 #: for this long: storing each few answers of a burst in a transaction of its own (two log
 #: reads, a commit, an acknowledgement) cost three times the CPU per answer of full batches,
@@ -75,7 +68,6 @@ class Ticker:
         self._io = socketio
         self._wired = wired
         self._broadcaster = broadcaster
-        self._published: dict[tuple[int, str], int] = {}  # (round, audience) -> version
         self._tasks: list[Any] = []
         self._outages: set[str] = set()  # loops that found a store away, logged once each
         self.running = False
@@ -109,14 +101,10 @@ class Ticker:
             log.warning("%s: the stores answer again", loop)
 
     def _clock_loop(self) -> None:
-        last_snapshot = 0
         while self.running:
             try:
-                now = clock.now_ms()
-                self.close_due(now)
-                if now - last_snapshot >= SNAPSHOT_EVERY_MS:
-                    last_snapshot = now
-                    self.publish(now)
+                for happened in self._wired.round_clock.tick(clock.now_ms()):
+                    self._tell(happened)
                 self._store_back("ticker")
             except STORE_UNAVAILABLE as error:
                 self._store_away("ticker", error)
@@ -125,16 +113,16 @@ class Ticker:
             self._io.sleep(TICK_S)
 
     def _drain_loop(self) -> None:
-        drainer, store = self._wired.drainer, self._wired.live.store
-        pacing = DrainPacing(store.appended)
+        drainer, live = self._wired.drainer, self._wired.live
+        pacing = DrainPacing(live.appended)
         retry_s = DRAIN_RETRY_S
         while self.running:
             try:
-                if pacing.defer(store.appended, time.monotonic()):
+                if pacing.defer(live.appended, time.monotonic()):
                     self._io.sleep(DRAIN_PAUSE_S)
                     continue
                 self._wired.owed_writes.retry()  # here, not on the clock: SQL may be slow
-                drainer.log.claim_abandoned(drainer.consumer, idle_ms=30_000)
+                drainer.claim_abandoned(idle_ms=30_000)
                 moved = drainer.drain_once(block_ms=500)
                 retry_s = DRAIN_RETRY_S
                 self._store_back("answer log drain")
@@ -150,39 +138,20 @@ class Ticker:
             retry_s = min(retry_s * 2, DRAIN_RETRY_MAX_S)
 
     def close_due(self, now: int) -> None:
-        live = self._wired.live
-        for round_id in live.store.due(now):
-            closed = live.close_if_due(round_id, now)
-            if closed is not None:
-                self._broadcaster.round_events(round_id, *closed)
-        for round_id in live.store.windows_due(now):
-            if live.store.claim(f"finish:{round_id}", 60_000):  # one process finishes it
-                self._wired.selfpaced.finish(round_id, now)
+        for closed in self._wired.round_clock.close_due(now):
+            self._tell(closed)
 
     def publish(self, now: int) -> None:
-        """Leaderboard snapshots and answer counts of running rounds, once per interval.
+        for snapshot in self._wired.round_clock.snapshots(now):
+            self._tell(snapshot)
 
-        Spectators and hosts get the board every interval it moved; phones only between
-        questions, when it has settled. Pushed to every phone through an answer burst,
-        snapshots had been several socket writes per answer in the one process that
-        serves the burst, for a board no phone shows then.
-        """
-        live = self._wired.live
-        for round_id in live.store.running():
-            if not live.store.claim(f"publish:{round_id}:{now // SNAPSHOT_EVERY_MS}", 2000):
-                continue
-            snapshot: dict[str, Any] = self._wired.leaderboard.snapshot(round_id, now_ms=now)
-            if self._unseen(round_id, "watch", snapshot["version"]):
-                self._broadcaster.leaderboard(round_id, snapshot, players=False)
-            settled = live.state(round_id).status in BETWEEN_QUESTIONS
-            if settled and self._unseen(round_id, "play", snapshot["version"]):
-                self._broadcaster.leaderboard(round_id, snapshot, players=True)
-            self._broadcaster.answers_in(round_id)
-
-    def _unseen(self, round_id: int, audience: str, version: int) -> bool:
-        """Whether ``audience`` is yet to be sent this version of the board, by any process
-        (the first to claim it sends it)."""
-        if self._published.get((round_id, audience)) == version:
-            return False
-        self._published[(round_id, audience)] = version
-        return self._wired.live.store.claim(f"board:{audience}:{round_id}:{version}", 3_600_000)
+    def _tell(self, happened: Closed | Snapshot) -> None:
+        """Send the clients what the round clock did."""
+        if isinstance(happened, Closed):
+            self._broadcaster.round_events(happened.round_id, happened.state, happened.events)
+            return
+        if happened.screens:
+            self._broadcaster.leaderboard(happened.round_id, happened.board, players=False)
+        if happened.phones:
+            self._broadcaster.leaderboard(happened.round_id, happened.board, players=True)
+        self._broadcaster.answers_in(happened.round_id)

@@ -13,6 +13,7 @@ from typing import Any
 import opencc
 import segno
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from engine.domain.questions import MediaKind
 from engine.domain.regions import GUANGDONG
@@ -50,7 +51,7 @@ def index() -> str:
 
 
 @pages.get("/favicon.ico")
-def favicon() -> Response:
+def favicon() -> ResponseReturnValue:
     # Pages link the SVG icon; this is for clients that ask the old fixed path.
     return redirect(url_for("static", filename="favicon.svg"), 301)
 
@@ -92,7 +93,7 @@ def play_info(code: str) -> Response:
 
 
 @pages.get("/play/<code>/qr.svg")
-def play_qr(code: str) -> Response:
+def play_qr(code: str) -> ResponseReturnValue:
     """A QR code of the round's join link, for the big screen and for phones to pass on.
 
     A code names its round for good, so the image may be cached; it holds the absolute
@@ -119,7 +120,7 @@ def join_qr_svg(url: str) -> str:
 
 
 @pages.get("/watch")
-def watch_by_code() -> Response:
+def watch_by_code() -> ResponseReturnValue:
     code = request.args.get("code", "").strip().upper()
     if not code:
         return redirect(url_for("pages.index"))

@@ -234,10 +234,10 @@ def _write_question(question: Question) -> str:
 
 def _answers(question: Question) -> list[tuple[str, str]]:
     if question.type is QuestionType.TRUE_FALSE:
-        right = question.answer[0] is True
+        true = question.answer[0] is True
         return [
-            ("100" if right else "0", _plain("true")),
-            ("0" if right else "100", _plain("false")),
+            ("100" if true else "0", _plain("true")),
+            ("0" if true else "100", _plain("false")),
         ]
     if question.type is QuestionType.TEXT:
         return [("100", _plain(str(item))) for item in question.answer]

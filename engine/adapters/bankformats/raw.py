@@ -10,20 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.adapters.bankfile import FileProblem, LoadedBank
+from engine.domain.bankfiles import BankHeader as BankHeader
+from engine.domain.bankfiles import FileProblem, LoadedBank
 from engine.domain.banks import FieldPath, Problem
 from engine.domain.canonical import FORMAT, bank_from_dict
-
-
-@dataclass(frozen=True)
-class BankHeader:
-    """What a format without a bank header needs from the command line or the form."""
-
-    slug: str | None = None
-    title: str | None = None
-    default_locale: str = "zh-Hans"
-    #: Given to every question that names no source of its own.
-    source: str | None = None
 
 
 @dataclass

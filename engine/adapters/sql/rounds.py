@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -160,7 +160,7 @@ class SqlRoundRepository:
             )
             return [_answer(r) for r in rows]
 
-    def save_standings(self, round_id: int, standings: list[Mapping[str, Any]]) -> None:
+    def save_standings(self, round_id: int, standings: Sequence[Mapping[str, Any]]) -> None:
         with self._db.session() as session, session.begin():
             session.execute(delete(StandingRow).where(StandingRow.round_id == round_id))
             if standings:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from engine.domain.questions import LOCALES
 
@@ -61,7 +62,7 @@ class Finding:
     related: tuple[str, ...] = ()
     suggestions: Mapping[str, str] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "severity": str(self.severity),
@@ -123,7 +124,7 @@ class LintConfig:
         if not isinstance(data, Mapping):
             raise InvalidLintConfig("config", "must be a mapping of setting to value")
         known = {f.name: f for f in fields(cls)}
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}
         for name, value in data.items():
             if name not in known:
                 raise InvalidLintConfig(str(name), "is not a lint setting")
@@ -165,7 +166,7 @@ def _check_ranges(config: LintConfig) -> None:
             raise InvalidLintConfig(name, "must be above 0 and at most 1")
     if config.true_share_min > config.true_share_max:
         raise InvalidLintConfig("true_share_min", "must not exceed true_share_max")
-    counts = ("min_items", "min_multiple", "shingle_size", "min_answer_chars")
+    counts: tuple[str, ...] = ("min_items", "min_multiple", "shingle_size", "min_answer_chars")
     counts += ("min_answer_chars_spaced", "max_prompt_chars", "max_option_chars")
     for name in counts:
         if getattr(config, name) < 1:

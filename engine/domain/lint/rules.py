@@ -400,8 +400,8 @@ def _answer_sightings(bank: BankContent, config: LintConfig) -> Iterator[tuple[s
         for locales, answer in _answer_texts(question, tuple(index)):
             for locale in locales:
                 for position in index[locale].containing(answer) if locale in index else ():
-                    key, place, text = haystacks[locale][position]
-                    if key != question.key and _shown_in(text, answer, locale, config):
+                    key, place, folded = haystacks[locale][position]
+                    if key != question.key and _shown_in(folded, answer, locale, config):
                         yield key, question.key, answer, place
 
 

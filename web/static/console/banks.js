@@ -12,7 +12,7 @@ async function load() {
     return;
   }
   if (!result.data.length) {
-    body.append(el("tr", {}, el("td", { colspan: "5" }, t("还没有题库。", "No banks yet."))));
+    body.append(el("tr", {}, el("td", { colspan: "5" }, t("还没有题库。", "No banks yet.", "還沒有題庫。"))));
   }
   for (const bank of result.data) {
     const title = pick(bank.title, document.documentElement.lang);
@@ -21,10 +21,10 @@ async function load() {
         el("td", {}, el("code", {}, bank.slug)),
         el("td", {}, title),
         el("td", {}, String(bank.draft_questions)),
-        el("td", {}, bank.latest_version ? `v${bank.latest_version}` : t("未发布", "unpublished")),
+        el("td", {}, bank.latest_version ? `v${bank.latest_version}` : t("未发布", "unpublished", "未發佈")),
         el("td", { class: "actions" },
-          el("a", { href: `/console/banks/${bank.slug}` }, t("编辑草稿", "Edit draft")),
-          el("a", { href: `/console/banks/${bank.slug}/versions` }, t("版本与发布", "Versions and publish")),
+          el("a", { href: `/console/banks/${bank.slug}` }, t("编辑草稿", "Edit draft", "編輯草稿")),
+          el("a", { href: `/console/banks/${bank.slug}/versions` }, t("版本与发布", "Versions and publish", "版本與發佈")),
         ),
       ),
     );
@@ -40,8 +40,8 @@ function setUpForm() {
     const title = form.title.value.trim();
     const locale = form.default_locale.value;
     const problems = {};
-    if (!SLUG.test(slug)) problems.slug = [t("2 到 64 个小写字母、数字或中间的连字符", "2 to 64 lowercase letters, digits or inner hyphens")];
-    if (!title) problems.title = [t("请填写名称", "Give the bank a title")];
+    if (!SLUG.test(slug)) problems.slug = [t("2 到 64 个小写字母、数字或中间的连字符", "2 to 64 lowercase letters, digits or inner hyphens", "2 到 64 個小寫字母、數字或中間的連字符")];
+    if (!title) problems.title = [t("请填写名称", "Give the bank a title", "請填寫名稱")];
     if (Object.keys(problems).length) {
       showErrors(form, problems);
       form.querySelector("[aria-invalid]").focus();
@@ -69,7 +69,7 @@ function setUpImport() {
     problems.replaceChildren();
     const file = form.file.files[0];
     if (!file) {
-      showErrors(form, { file: [t("请选择文件", "Choose a file")] });
+      showErrors(form, { file: [t("请选择文件", "Choose a file", "請選擇文件")] });
       form.file.focus();
       return;
     }
@@ -89,9 +89,9 @@ function setUpImport() {
     }
     const { slug, version, status } = result.data;
     const done = {
-      created: t(`已创建题库 ${slug}，版本 ${version}。`, `Created ${slug}, version ${version}.`),
-      "new version": t(`${slug} 已发布新版本 ${version}。`, `${slug}: new version ${version}.`),
-      unchanged: t(`${slug} 内容未变（版本 ${version}）。`, `${slug} is unchanged (version ${version}).`),
+      created: t(`已创建题库 ${slug}，版本 ${version}。`, `Created ${slug}, version ${version}.`, `已創建題庫 ${slug}，版本 ${version}。`),
+      "new version": t(`${slug} 已发布新版本 ${version}。`, `${slug}: new version ${version}.`, `${slug} 已發佈新版本 ${version}。`),
+      unchanged: t(`${slug} 内容未变（版本 ${version}）。`, `${slug} is unchanged (version ${version}).`, `${slug} 內容未變（版本 ${version}）。`),
     }[status];
     say(done);
     form.reset();

@@ -5,10 +5,14 @@ const ROLE_KEY = "leitai.console.role";
 
 export const main = document.getElementById("content");
 
-/** The page's language: zh-Hans unless the organiser switched to English. */
-export function t(zh, en) {
-  return document.documentElement.lang === "en" ? en : zh;
+/** The page's text in its language: zh-Hans unless the organiser chose another. */
+export function t(zh, en, hant) {
+  const lang = document.documentElement.lang;
+  return lang === "en" ? en : lang === "zh-Hant" ? hant : zh;
 }
+
+// The language selector's options are the switch's addresses (see layout.html).
+document.getElementById("console-lang")?.addEventListener("change", (event) => location.assign(event.target.value));
 
 export function token() {
   return sessionStorage.getItem(TOKEN_KEY);
@@ -57,8 +61,9 @@ export function requireLogin() {
 }
 
 /**
- * Call the JSON API. Resolves to {ok, status, data}; an expired token sends the
- * organiser to the login page. `body` may be an object (sent as JSON), a Blob/File, or
+ * Call the JSON API. Resolves to {ok, status, data, date, sentAt, receivedAt}: the
+ * server's Date header (whole seconds) and when the call left and came back, which bound
+ * the server's clock. An expired token sends the organiser to the login page. `body` may be an object (sent as JSON), a Blob/File, or
  * FormData (sent as multipart, its boundary set by the browser).
  */
 export async function api(method, path, body) {
@@ -75,14 +80,17 @@ export async function api(method, path, body) {
     headers["Content-Type"] = "application/json";
   }
   let response;
+  const sentAt = Date.now();
   try {
     response = await fetch(`/api/v1${path}`, { method, headers, body: payload });
   } catch {
-    return { ok: false, status: 0, data: { error: { code: "offline", message: t("无法连接服务器。", "Cannot reach the server."), fields: {} } } };
+    return { ok: false, status: 0, data: { error: { code: "offline", message: t("无法连接服务器。", "Cannot reach the server.", "無法連接服務器。"), fields: {} } } };
   }
   if (response.status === 401 && path !== "/auth/token") {
     logout();
   }
+  const receivedAt = Date.now();
+  const date = Date.parse(response.headers.get("Date") || "");
   const text = await response.text();
   let data = null;
   try {
@@ -90,14 +98,14 @@ export async function api(method, path, body) {
   } catch {
     data = { error: { code: "bad_response", message: text.slice(0, 200), fields: {} } };
   }
-  return { ok: response.ok, status: response.status, data };
+  return { ok: response.ok, status: response.status, data, date, sentAt, receivedAt };
 }
 
 /** Fetch a file with the token and hand it to the browser as a download. */
 export async function download(path, filename) {
   const response = await fetch(`/api/v1${path}`, { headers: { Authorization: `Bearer ${token()}` } });
   if (!response.ok) {
-    say(t("下载失败。", "The download failed."), true);
+    say(t("下载失败。", "The download failed.", "下載失敗。"), true);
     return;
   }
   const url = URL.createObjectURL(await response.blob());
@@ -116,7 +124,7 @@ export function say(message, isError = false) {
 }
 
 export function errorMessage(result) {
-  return result.data?.error?.message || t(`请求失败（${result.status}）。`, `The request failed (${result.status}).`);
+  return result.data?.error?.message || t(`请求失败（${result.status}）。`, `The request failed (${result.status}).`, `請求失敗（${result.status}）。`);
 }
 
 /** Build an element: el("button", {type: "button", onclick}, "text", child...). */
@@ -212,10 +220,10 @@ export function showErrors(root, fields, prefixes = [""]) {
 
 export function localeName(locale) {
   return {
-    "zh-Hans": t("简体中文", "Simplified Chinese"),
-    "zh-Hant": t("繁体中文", "Traditional Chinese"),
-    "yue-jyutping": t("粤语拼音", "Cantonese (Jyutping)"),
-    en: t("英文", "English"),
+    "zh-Hans": t("简体中文", "Simplified Chinese", "簡體中文"),
+    "zh-Hant": t("繁体中文", "Traditional Chinese", "繁體中文"),
+    "yue-jyutping": t("粤语拼音", "Cantonese (Jyutping)", "粵語拼音"),
+    en: t("英文", "English", "英文"),
   }[locale] || locale;
 }
 
@@ -235,4 +243,54 @@ export function group(path, legend, ...children) {
     ...children,
     el("p", { class: "error", id: errorId }),
   );
+}
+
+export function modeName(mode) {
+  return {
+    live: t("现场抢答", "Live", "現場搶答"),
+    elimination: t("淘汰赛", "Elimination", "淘汰賽"),
+    self_paced: t("自主答题", "Self-paced", "自主答題"),
+  }[mode] || mode;
+}
+
+/** A round's status as SQL keeps it (the hosting page has the live one). */
+export function roundStatusName(status) {
+  return {
+    lobby: t("等待开始", "Lobby", "等待開始"),
+    running: t("进行中", "Running", "進行中"),
+    finished: t("已结束", "Finished", "已結束"),
+  }[status] || status;
+}
+
+/** A time in ms as a datetime-local input's value, in the browser's time zone. */
+export function localInputValue(ms) {
+  const at = new Date(ms);
+  return new Date(ms - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/**
+ * A self-paced round's window from two datetime-local inputs, in epoch ms, or the
+ * problems with it ({opens_at: [...], closes_at: [...]}).
+ */
+export function readWindow(opens, closes) {
+  const opensAt = new Date(opens.value).getTime();
+  const closesAt = new Date(closes.value).getTime();
+  const problems = {};
+  if (Number.isNaN(opensAt)) problems.opens_at = [t("请填写开始时间", "Give the opening time", "請填寫開始時間")];
+  if (Number.isNaN(closesAt)) problems.closes_at = [t("请填写结束时间", "Give the closing time", "請填寫結束時間")];
+  else if (closesAt <= Date.now()) problems.closes_at = [t("结束时间须在将来", "The closing time must be in the future", "結束時間須在將來")];
+  else if (closesAt <= opensAt) problems.closes_at = [t("结束时间须晚于开始时间", "Must be after the opening time", "結束時間須晚於開始時間")];
+  return Object.keys(problems).length ? { problems } : { window: { opens_at: opensAt, closes_at: closesAt } };
+}
+
+/** A duration as "1 天 02:03:04" / "02:03" (ms, rounded up to the second). */
+export function duration(ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const days = Math.floor(total / 86400);
+  const hours = Math.floor((total % 86400) / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const pad = (n) => String(n).padStart(2, "0");
+  const clock = hours || days ? `${pad(hours)}:${pad(minutes)}:${pad(seconds)}` : `${pad(minutes)}:${pad(seconds)}`;
+  return days ? `${days} ${t("天", "d", "天")} ${clock}` : clock;
 }

@@ -1,10 +1,13 @@
-// The draft editor: one form per question, checked live by the server (PUT the draft;
-// its per-field errors are shown at the field), cheap checks in the browser meanwhile,
-// media uploads, and a preview of the chosen question in any locale.
+// The draft editor: questions as rows, a page at a time, found by text, tag and type;
+// a row opens into its form, checked live by the server (PUT the draft; its per-field
+// problems are shown at the field, in the console's language), cheap checks in the
+// browser meanwhile, media uploads, a preview of the chosen question in any locale, and
+// an undo for a few seconds after a question is deleted.
 import {
   api, clearErrors, el, errorMessage, field, group, localeName, main, pick, requireLogin,
   say, showErrors, t,
 } from "./common.js";
+import { describePath, problemText } from "./problems.js";
 
 const LOCALES = main.dataset.locales.split(",");
 const SLUG = main.dataset.slug;
@@ -13,23 +16,34 @@ const CHOICE_TYPES = new Set(["single", "multiple", "order"]);
 const KEY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const SHAPES = ["▲", "◆", "●", "■", "★", "✚"];
 const CHECK_DELAY_MS = 600;
+const PAGE_SIZE = 20;
+const UNDO_MS = 10_000;
+const LINT_OPEN_UP_TO = 5; // notes shown unfolded at first
 
 let doc = null; // the draft as the API shows it, edited in place
 let shown = new Set(); // locales with a text box in the form
 let current = 0; // the question the preview shows
 let timer = null;
 let sent = 0; // number of the latest check sent, so a late answer never wins
+let page = 0; // of the questions the filters let through
+const opened = new Set(); // questions shown as forms, not rows (the objects, so deletes keep them)
+// A question just added is quiet: only the fields its author has left say what is wrong,
+// until "Save now" asks for everything.
+const quiet = new WeakSet();
+const visited = new Set(); // data-paths of fields left since the last delete
+let problems = {}; // the latest check's, by path
+let problemsFromServer = false;
 
 const form = document.getElementById("bank-form");
 const questionsBox = document.getElementById("questions");
 
 function typeName(type) {
   return {
-    single: t("单选", "Single choice"),
-    multiple: t("多选", "Multiple choice"),
-    true_false: t("判断", "True or false"),
-    text: t("填空", "Text answer"),
-    order: t("排序", "Put in order"),
+    single: t("单选", "Single choice", "單選"),
+    multiple: t("多选", "Multiple choice", "多選"),
+    true_false: t("判断", "True or false", "判斷"),
+    text: t("填空", "Text answer", "填空"),
+    order: t("排序", "Put in order", "排序"),
   }[type];
 }
 
@@ -51,7 +65,7 @@ function localized(path, legend, text, { multiline = false, optional = false, on
     });
     control.value = text[locale] ?? "";
     const label = locale === doc.default_locale && !optional
-      ? `${localeName(locale)} (${t("默认，必填", "default, required")})`
+      ? `${localeName(locale)} (${t("默认，必填", "default, required", "默認，必填")})`
       : localeName(locale);
     return field(`${path}.${locale}`, label, control);
   });
@@ -76,8 +90,8 @@ function select(path, label, options, value, onvalue) {
 function renderHeader() {
   const box = document.getElementById("bank-header");
   box.replaceChildren(
-    localized("title", t("题库名称", "Bank title"), doc.title),
-    el("p", { class: "hint" }, `${t("默认语言", "Default locale")}: ${localeName(doc.default_locale)}`),
+    localized("title", t("题库名称", "Bank title", "題庫名稱"), doc.title),
+    el("p", { class: "hint" }, `${t("默认语言", "Default locale", "默認語言")}: ${localeName(doc.default_locale)}`),
   );
 }
 
@@ -102,73 +116,213 @@ function renderLocaleToggles() {
 function renderAll() {
   renderLocaleToggles();
   renderHeader();
-  questionsBox.replaceChildren(...doc.questions.map((question, index) => questionForm(question, index)));
+  renderQuestions();
+}
+
+// --- finding questions: filters, pages, rows ---------------------------------------------
+
+const filters = {
+  text: document.getElementById("filter-text"),
+  tag: document.getElementById("filter-tag"),
+  type: document.getElementById("filter-type"),
+  problems: document.getElementById("filter-problems"),
+};
+
+function texts(question) {
+  const localised = [question.prompt, question.explanation, ...(question.choices || []).map((c) => c.text)];
+  return [question.key, question.source, ...localised.flatMap((text) => Object.values(text || {}))].join("\n").toLowerCase();
+}
+
+function hasProblems(index) {
+  const base = `questions[${index}]`;
+  return Object.keys(problems).some((path) => path === base || path.startsWith(`${base}.`) || path.startsWith(`${base}[`));
+}
+
+/** Indexes (into doc.questions) of the questions the filters let through. */
+function found() {
+  const words = filters.text.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const tag = filters.tag.value;
+  const type = filters.type.value;
+  const onlyProblems = filters.problems.checked;
+  return doc.questions.flatMap((question, index) => {
+    if (tag && !(question.tags || []).includes(tag)) return [];
+    if (type && question.type !== type) return [];
+    if (onlyProblems && !hasProblems(index)) return [];
+    const haystack = words.length ? texts(question) : "";
+    return words.every((word) => haystack.includes(word)) ? [index] : [];
+  });
+}
+
+function renderTagFilter() {
+  const tags = [...new Set(doc.questions.flatMap((q) => q.tags || []))].sort();
+  const chosen = filters.tag.value;
+  filters.tag.replaceChildren(el("option", { value: "" }, t("全部标签", "Any tag", "全部標籤")),
+    ...tags.map((tag) => el("option", { value: tag, selected: tag === chosen }, tag)));
+}
+
+function renderQuestions() {
+  renderTagFilter();
+  const indexes = found();
+  const pages = Math.max(1, Math.ceil(indexes.length / PAGE_SIZE));
+  page = Math.min(page, pages - 1);
+  const onPage = indexes.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+  questionsBox.replaceChildren(...onPage.map((index) => questionCard(index)));
+  if (!onPage.length) {
+    questionsBox.append(el("p", { class: "hint" }, doc.questions.length
+      ? t("没有符合筛选条件的题目。", "No question matches the filters.", "沒有符合篩選條件的題目。")
+      : t("还没有题目。", "No questions yet.", "還沒有題目。")));
+  }
+  document.getElementById("filter-count").textContent = indexes.length === doc.questions.length
+    ? t(`共 ${doc.questions.length} 题`, `${doc.questions.length} question(s)`, `共 ${doc.questions.length} 題`)
+    : t(`显示 ${indexes.length} / ${doc.questions.length} 题`, `${indexes.length} of ${doc.questions.length} question(s)`, `顯示 ${indexes.length} / ${doc.questions.length} 題`);
+  const go = (to) => () => { page = to; renderQuestions(); questionsBox.querySelector("button, input")?.focus(); };
+  document.getElementById("question-pages").replaceChildren(...(pages > 1 ? [
+    el("button", { type: "button", disabled: page === 0, onclick: go(page - 1) }, t("上一页", "Previous", "上一頁")),
+    el("span", {}, t(`第 ${page + 1} / ${pages} 页`, `Page ${page + 1} of ${pages}`, `第 ${page + 1} / ${pages} 頁`)),
+    el("button", { type: "button", disabled: page >= pages - 1, onclick: go(page + 1) }, t("下一页", "Next", "下一頁")),
+  ] : []));
+  showProblems();
   renderPreview();
 }
 
+function sectionOf(index) {
+  return questionsBox.querySelector(`:scope > [data-index="${index}"]`);
+}
+
 function rerenderQuestion(index) {
-  const old = questionsBox.children[index];
-  old.replaceWith(questionForm(doc.questions[index], index));
+  sectionOf(index)?.replaceWith(questionCard(index));
+  showProblems();
   renderPreview();
+}
+
+function questionCard(index) {
+  const question = doc.questions[index];
+  const card = opened.has(question) ? questionForm(question, index) : questionRow(question, index);
+  card.classList.toggle("has-problems", hasProblems(index));
+  return card;
+}
+
+function numbered(index) {
+  return t(`第 ${index + 1} 题`, `Question ${index + 1}`, `第 ${index + 1} 題`);
+}
+
+function toggle(question, index, open) {
+  if (open) opened.add(question);
+  else opened.delete(question);
+  current = index;
+  rerenderQuestion(index);
+  sectionOf(index).querySelector(open ? "input, textarea" : "button").focus();
+}
+
+/** A question folded into one line: its number, key, type, prompt and tags. */
+function questionRow(question, index) {
+  const titleId = `q-${index}-title`;
+  return el("section", {
+    class: "question card collapsed", "aria-labelledby": titleId, dataset: { index: String(index) },
+    onfocusin: () => { if (current !== index) { current = index; renderPreview(); } },
+  }, el("div", { class: "summary-row" },
+    el("h2", { id: titleId }, `${numbered(index)} · `, el("code", {}, question.key || "?"), ` · ${typeName(question.type)} · `,
+      pick(question.prompt, doc.default_locale) || t("（无题干）", "(no prompt)", "（無題幹）")),
+    (question.tags || []).length ? el("span", { class: "hint" }, question.tags.join(", ")) : null,
+    el("button", { type: "button", "aria-expanded": "false", "aria-describedby": titleId, onclick: () => toggle(question, index, true) }, t("编辑", "Edit", "編輯")),
+    deleteButton(index)));
+}
+
+function deleteButton(index) {
+  return el("button", {
+    type: "button", class: "danger", "aria-describedby": `q-${index}-title`, onclick: () => deleteQuestion(index),
+  }, t("删除本题", "Delete this question", "刪除本題"));
+}
+
+let undoTimer = null;
+
+/** Delete at once, and offer to put the question back for a few seconds. */
+function deleteQuestion(index) {
+  const [removed] = doc.questions.splice(index, 1);
+  current = Math.max(0, Math.min(current, doc.questions.length - 1));
+  visited.clear(); // paths after this one now name other questions
+  renderQuestions();
+  changed();
+  const bar = document.getElementById("undo");
+  clearTimeout(undoTimer);
+  const putBack = () => {
+    clearTimeout(undoTimer);
+    bar.hidden = true;
+    doc.questions.splice(index, 0, removed);
+    current = index;
+    page = Math.floor(Math.max(0, found().indexOf(index)) / PAGE_SIZE);
+    renderQuestions();
+    changed();
+    say(t(`已恢复${numbered(index)}。`, `${numbered(index)} is back.`, `已恢復${numbered(index)}。`));
+    sectionOf(index)?.querySelector("button, input")?.focus();
+  };
+  bar.replaceChildren(
+    el("span", {}, t(`已删除${numbered(index)}（${removed.key}）。`, `Deleted ${numbered(index).toLowerCase()} (${removed.key}).`, `已刪除${numbered(index)}（${removed.key}）。`)),
+    el("button", { type: "button", onclick: putBack }, t("撤销", "Undo", "撤銷")));
+  bar.hidden = false;
+  bar.querySelector("button").focus();
+  undoTimer = setTimeout(() => {
+    const hadFocus = bar.contains(document.activeElement);
+    bar.hidden = true;
+    if (hadFocus) (questionsBox.querySelector("button, input") || document.getElementById("add-question")).focus();
+  }, UNDO_MS);
 }
 
 function questionForm(question, index) {
   const base = `questions[${index}]`;
-  const heading = el("h2", { id: `q-${index}-title` }, `${t("第", "Question ")}${index + 1}${t(" 题", "")} · `, el("code", {}, question.key || "?"));
+  const heading = el("h2", { id: `q-${index}-title` }, `${numbered(index)} · `, el("code", {}, question.key || "?"));
   const section = el("section", {
     class: "question card", "aria-labelledby": `q-${index}-title`, dataset: { index: String(index) },
     onfocusin: () => { if (current !== index) { current = index; renderPreview(); } },
-  }, heading);
+    onfocusout: (event) => {
+      const left = event.target.closest("[data-path]")?.dataset.path;
+      if (left && !visited.has(left)) {
+        visited.add(left);
+        showProblems();
+      }
+    },
+  }, el("div", { class: "summary-row" }, heading,
+    el("button", { type: "button", "aria-expanded": "true", "aria-describedby": `q-${index}-title`, onclick: () => toggle(question, index, false) }, t("收起", "Fold", "收起"))));
 
   section.append(
     el("div", { class: "row" },
-      input(`${base}.key`, t("题目标识", "Key"), question.key, (value) => {
+      input(`${base}.key`, t("题目标识", "Key", "題目標識"), question.key, (value) => {
         question.key = value.trim();
         heading.lastChild.textContent = question.key || "?";
       }, { autocomplete: "off", spellcheck: "false" }),
-      select(`${base}.type`, t("题型", "Type"), TYPES.map((type) => [type, typeName(type)]), question.type, (value) => {
+      select(`${base}.type`, t("题型", "Type", "題型"), TYPES.map((type) => [type, typeName(type)]), question.type, (value) => {
         changeType(question, value);
         rerenderQuestion(index);
         changed();
-        questionsBox.children[index].querySelector("select").focus();
+        sectionOf(index).querySelector("select").focus();
       }),
-      select(`${base}.difficulty`, t("难度（1–5）", "Difficulty (1–5)"), [1, 2, 3, 4, 5].map((n) => [n, String(n)]), question.difficulty, (value) => {
+      select(`${base}.difficulty`, t("难度（1–5）", "Difficulty (1–5)", "難度（1–5）"), [1, 2, 3, 4, 5].map((n) => [n, String(n)]), question.difficulty, (value) => {
         question.difficulty = Number(value);
         changed();
       }),
     ),
-    localized(`${base}.prompt`, t("题干", "Prompt"), question.prompt, { multiline: true }),
+    localized(`${base}.prompt`, t("题干", "Prompt", "題幹"), question.prompt, { multiline: true }),
   );
   if (CHOICE_TYPES.has(question.type)) section.append(choicesGroup(question, index));
   section.append(answerGroup(question, index));
   section.append(
     el("div", { class: "row" },
-      input(`${base}.tags`, t("标签（逗号分隔）", "Tags (comma-separated)"), (question.tags || []).join(", "), (value) => {
+      input(`${base}.tags`, t("标签（逗号分隔）", "Tags (comma-separated)", "標籤（逗號分隔）"), (question.tags || []).join(", "), (value) => {
         question.tags = commaList(value);
       }),
-      input(`${base}.enemies`, t("互斥组（同组题目不会同卷，逗号分隔）", "Enemy groups (never on one paper; comma-separated)"), (question.enemies || []).join(", "), (value) => {
+      input(`${base}.enemies`, t("互斥组（同组题目不会同卷，逗号分隔）", "Enemy groups (never on one paper; comma-separated)", "互斥組（同組題目不會同卷，逗號分隔）"), (question.enemies || []).join(", "), (value) => {
         question.enemies = commaList(value);
       }),
-      input(`${base}.time_limit_s`, t("限时（秒，留空用比赛默认）", "Time limit (s; blank: the competition's default)"), question.time_limit_s, (value) => {
+      input(`${base}.time_limit_s`, t("限时（秒，留空用比赛默认）", "Time limit (s; blank: the competition's default)", "限時（秒，留空用比賽默認）"), question.time_limit_s, (value) => {
         question.time_limit_s = value.trim() === "" ? null : Number(value);
       }, { type: "number", min: "5", max: "600", inputmode: "numeric" }),
     ),
     mediaGroup(question, index),
-    localized(`${base}.explanation`, t("解析（可选）", "Explanation (optional)"), (question.explanation ||= {}), { multiline: true, optional: true }),
-    input(`${base}.source`, t("出处（可查证的来源）", "Source (where the fact can be checked)"), question.source, (value) => {
+    localized(`${base}.explanation`, t("解析（可选）", "Explanation (optional)", "解析（可選）"), (question.explanation ||= {}), { multiline: true, optional: true }),
+    input(`${base}.source`, t("出处（可查证的来源）", "Source (where the fact can be checked)", "出處（可查證的來源）"), question.source, (value) => {
       question.source = value;
     }),
-    el("div", { class: "toolbar" },
-      el("button", {
-        type: "button", class: "danger",
-        onclick: () => {
-          doc.questions.splice(index, 1);
-          current = Math.min(current, doc.questions.length - 1);
-          renderAll();
-          changed();
-        },
-      }, t("删除本题", "Delete this question")),
-    ),
+    el("div", { class: "toolbar" }, deleteButton(index)),
   );
   return section;
 }
@@ -199,13 +353,13 @@ function choicesGroup(question, index) {
   const base = `questions[${index}].choices`;
   const rows = question.choices.map((choice, c) => el("div", { class: "choice" },
     el("span", { class: "shape", "aria-hidden": "true" }, SHAPES[c % SHAPES.length]),
-    input(`${base}[${c}].key`, t("选项标识", "Choice key"), choice.key, (value) => {
+    input(`${base}[${c}].key`, t("选项标识", "Choice key", "選項標識"), choice.key, (value) => {
       const old = choice.key;
       choice.key = value.trim();
       question.answer = question.answer.map((key) => (key === old ? choice.key : key));
       relabelAnswers(question, index);
     }, { autocomplete: "off", size: "6" }),
-    localized(`${base}[${c}].text`, `${t("选项", "Choice")} ${c + 1}`, choice.text, {
+    localized(`${base}[${c}].text`, `${t("选项", "Choice", "選項")} ${c + 1}`, choice.text, {
       onchange: () => relabelAnswers(question, index),
     }),
     el("button", {
@@ -216,9 +370,9 @@ function choicesGroup(question, index) {
         rerenderQuestion(index);
         changed();
       },
-    }, t(`删除选项 ${c + 1}`, `Remove choice ${c + 1}`)),
+    }, t(`删除选项 ${c + 1}`, `Remove choice ${c + 1}`, `刪除選項 ${c + 1}`)),
   ));
-  return group(base, t("选项", "Choices"), ...rows,
+  return group(base, t("选项", "Choices", "選項"), ...rows,
     el("button", {
       type: "button",
       onclick: () => {
@@ -228,12 +382,12 @@ function choicesGroup(question, index) {
         rerenderQuestion(index);
         changed();
       },
-    }, t("添加选项", "Add a choice")));
+    }, t("添加选项", "Add a choice", "添加選項")));
 }
 
 function answerGroup(question, index) {
   const path = `questions[${index}].answer`;
-  const legend = t("正确答案", "Answer");
+  const legend = t("正确答案", "Answer", "正確答案");
   const name = `answer-${index}`;
   const option = (type, value, label, checked, onchange) => {
     const id = `${name}-${String(value)}`;
@@ -243,8 +397,8 @@ function answerGroup(question, index) {
   };
   if (question.type === "true_false") {
     return group(path, legend,
-      option("radio", true, t("对", "True"), question.answer[0] === true, () => { question.answer = [true]; changed(); }),
-      option("radio", false, t("错", "False"), question.answer[0] === false, () => { question.answer = [false]; changed(); }));
+      option("radio", true, t("对", "True", "對"), question.answer[0] === true, () => { question.answer = [true]; changed(); }),
+      option("radio", false, t("错", "False", "錯"), question.answer[0] === false, () => { question.answer = [false]; changed(); }));
   }
   if (question.type === "text") {
     const box = el("textarea", { rows: "2", oninput: (event) => {
@@ -252,12 +406,12 @@ function answerGroup(question, index) {
       changed();
     } });
     box.value = question.answer.join("\n");
-    return group(path, legend, field(`${path}[0]`, t("可接受的答案（每行一个）", "Accepted answers (one per line)"), box),
-      input(`questions[${index}].normalise`, t("归一化（逗号分隔，如 strip_suffix:市, digit_grouping）", "Normalisers (comma-separated, e.g. strip_suffix:市, digit_grouping)"),
+    return group(path, legend, field(`${path}[0]`, t("可接受的答案（每行一个）", "Accepted answers (one per line)", "可接受的答案（每行一個）"), box),
+      input(`questions[${index}].normalise`, t("归一化（逗号分隔，如 strip_suffix:市, digit_grouping）", "Normalisers (comma-separated, e.g. strip_suffix:市, digit_grouping)", "歸一化（逗號分隔，如 strip_suffix:市, digit_grouping）"),
         (question.normalise || []).join(", "), (value) => { question.normalise = commaList(value); }));
   }
   if (question.type === "order") {
-    return group(path, legend, input(`${path}[0]`, t("正确顺序（选项标识，逗号分隔）", "Correct order (choice keys, comma-separated)"),
+    return group(path, legend, input(`${path}[0]`, t("正确顺序（选项标识，逗号分隔）", "Correct order (choice keys, comma-separated)", "正確順序（選項標識，逗號分隔）"),
       question.answer.join(", "), (value) => {
         question.answer = value.split(/[,，\s]+/).filter(Boolean);
       }));
@@ -281,7 +435,7 @@ function answerLabel(choice, c) {
 
 /** Choice texts label the answer boxes: keep those labels in step while typing. */
 function relabelAnswers(question, index) {
-  const labels = questionsBox.children[index].querySelectorAll(`[data-path="questions[${index}].answer"] label`);
+  const labels = sectionOf(index).querySelectorAll(`[data-path="questions[${index}].answer"] label`);
   if (labels.length === question.choices.length) {
     labels.forEach((label, c) => { label.textContent = answerLabel(question.choices[c], c); });
   }
@@ -290,31 +444,31 @@ function relabelAnswers(question, index) {
 function mediaGroup(question, index) {
   const path = `questions[${index}].media`;
   const upload = el("input", { type: "file", accept: "audio/*,image/*", onchange: (event) => uploadMedia(event.target, question, index) });
-  const parts = [field(`${path}.sha256`, t("上传音频或图片", "Upload audio or a picture"), upload)];
+  const parts = [field(`${path}.sha256`, t("上传音频或图片", "Upload audio or a picture", "上傳音頻或圖片"), upload)];
   if (question.media) {
     const media = question.media;
     parts.push(
-      el("p", { class: "hint" }, `${media.kind === "audio" ? t("音频", "Audio") : t("图片", "Picture")}: ${media.path} (${(media.sha256 || "").slice(0, 12)}…)`),
-      field(`${path}.path`, t("文件名", "File name"), (() => {
+      el("p", { class: "hint" }, `${media.kind === "audio" ? t("音频", "Audio", "音頻") : t("图片", "Picture", "圖片")}: ${media.path} (${(media.sha256 || "").slice(0, 12)}…)`),
+      field(`${path}.path`, t("文件名", "File name", "文件名"), (() => {
         const control = el("input", { oninput: (event) => { media.path = event.target.value; changed(); } });
         control.value = media.path;
         return control;
       })()),
-      localized(`${path}.alt`, t("替代文字（读屏软件读出）", "Alt text (read out by screen readers)"), media.alt),
-      el("button", { type: "button", class: "link", onclick: () => { delete question.media; rerenderQuestion(index); changed(); } }, t("移除媒体", "Remove the media")),
+      localized(`${path}.alt`, t("替代文字（读屏软件读出）", "Alt text (read out by screen readers)", "替代文字（讀屏軟件讀出）"), media.alt),
+      el("button", { type: "button", class: "link", onclick: () => { delete question.media; rerenderQuestion(index); changed(); } }, t("移除媒体", "Remove the media", "移除媒體")),
     );
   }
-  return group(path, t("媒体", "Media"), ...parts);
+  return group(path, t("媒体", "Media", "媒體"), ...parts);
 }
 
 async function uploadMedia(control, question, index) {
   const file = control.files[0];
   if (!file) return;
-  say(t("正在上传…", "Uploading…"));
+  say(t("正在上传…", "Uploading…", "正在上傳…"));
   const result = await api("POST", "/media", file);
   if (!result.ok) {
     say(errorMessage(result), true);
-    showErrors(questionsBox.children[index], { [`questions[${index}].media.sha256`]: [errorMessage(result)] });
+    showErrors(sectionOf(index), { [`questions[${index}].media.sha256`]: [errorMessage(result)] });
     return;
   }
   const safeName = file.name.replace(/[\\/]+/g, "_").replace(/^\.+/, "") || "media";
@@ -324,7 +478,7 @@ async function uploadMedia(control, question, index) {
     alt: question.media?.alt || {},
     sha256: result.data.sha256,
   };
-  say(t("已上传。请填写替代文字。", "Uploaded. Please add alt text."));
+  say(t("已上传。请填写替代文字。", "Uploaded. Please add alt text.", "已上傳。請填寫替代文字。"));
   rerenderQuestion(index);
   changed();
 }
@@ -355,45 +509,94 @@ function document_() {
   };
 }
 
-/** Problems the browser can see at once; the server's check (moments later) has them all. */
+/** Problems the browser can see at once, in the server's words; the server's check
+ * (moments later) has them all. */
 function quickProblems() {
-  const problems = {};
-  const add = (path, message) => (problems[path] ||= []).push(message);
+  const found = {};
+  const add = (path, message) => (found[path] ||= []).push(message);
   const seen = new Set();
   doc.questions.forEach((q, i) => {
     const base = `questions[${i}]`;
-    if (!KEY.test(q.key || "")) add(`${base}.key`, t("1–64 个小写字母、数字、. _ -，以字母或数字开头", "1 to 64 lowercase letters, digits, '.', '_' or '-', starting alphanumeric"));
-    else if (seen.has(q.key)) add(`${base}.key`, t("题目标识重复", "duplicate question key"));
+    if (!KEY.test(q.key || "")) add(`${base}.key`, "must be 1 to 64 lowercase letters, digits, '.', '_' or '-', starting alphanumeric");
+    else if (seen.has(q.key)) add(`${base}.key`, `duplicate question key '${q.key}'`);
     seen.add(q.key);
-    if (!q.prompt[doc.default_locale]?.trim()) add(`${base}.prompt`, t("缺少默认语言的题干", "missing the default locale"));
-    if (CHOICE_TYPES.has(q.type) && q.choices.length < 2) add(`${base}.choices`, t("至少需要 2 个选项", "needs at least 2 choices"));
-    if (!q.answer.length) add(`${base}.answer`, t("请给出正确答案", "give the answer"));
-    if (!(q.source || "").trim()) add(`${base}.source`, t("请写明可查证的出处", "must say where the fact can be checked"));
+    if (!q.prompt[doc.default_locale]?.trim()) add(`${base}.prompt`, `missing the default locale '${doc.default_locale}'`);
+    if (CHOICE_TYPES.has(q.type) && q.choices.length < 2) add(`${base}.choices`, "needs at least 2 choices");
+    if (!q.answer.length) {
+      add(`${base}.answer`, { single: "must name exactly one choice", multiple: "must name at least one choice", text: "needs at least one accepted answer" }[q.type]
+        || "must list every choice key once, in order");
+    }
+    if (!(q.source || "").trim()) add(`${base}.source`, "must say where the fact can be checked");
   });
-  return problems;
+  return found;
 }
 
-function display(problems, fromServer) {
+function display(found, fromServer) {
+  problems = found;
+  problemsFromServer = fromServer;
+  showProblems();
+}
+
+function questionIndex(path) {
+  const found = path.match(/^questions\[(\d+)\]/);
+  return found ? Number(found[1]) : null;
+}
+
+/** A quiet (new) question's problem is shown once a field at or under its path was left. */
+function shownYet(path) {
+  const index = questionIndex(path);
+  if (index === null || !quiet.has(doc.questions[index])) return true;
+  const within = (inner, outer) => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+  return [...visited].some((left) => within(left, path) || within(path, left));
+}
+
+/** The problems at their fields (those on this page), in a linked summary, and as a count. */
+function showProblems() {
   clearErrors(form);
-  const homeless = showErrors(form, problems);
-  const summary = document.getElementById("summary");
-  const list = document.getElementById("summary-list");
-  const entries = Object.entries(problems);
-  summary.hidden = !entries.length;
-  list.replaceChildren(...entries.map(([path, messages]) => {
-    const target = form.querySelector(`[data-path="${CSS.escape(path)}"] input, [data-path="${CSS.escape(path)}"] textarea, [data-path="${CSS.escape(path)}"] select`);
-    const text = `${path}: ${[].concat(messages).join("; ")}`;
-    return el("li", {}, target
-      ? el("a", { href: `#${target.id}`, onclick: (event) => { event.preventDefault(); target.focus(); } }, text)
-      : text);
-  }));
+  const entries = Object.entries(problems)
+    .filter(([path]) => shownYet(path))
+    .map(([path, messages]) => [path, [].concat(messages).map(problemText)]);
+  showErrors(form, Object.fromEntries(entries));
+  for (const section of questionsBox.querySelectorAll(":scope > [data-index]")) {
+    section.classList.toggle("has-problems", hasProblems(Number(section.dataset.index)));
+  }
+  const keyOf = (index) => doc.questions[index]?.key || "?";
+  document.getElementById("summary").hidden = !entries.length;
+  document.getElementById("summary-list").replaceChildren(...entries.map(([path, messages]) => el("li", {},
+    el("a", { href: "#", onclick: (event) => { event.preventDefault(); goTo(path); } },
+      `${describePath(path, keyOf)}${t("：", ": ", "：")}${messages.join(t("；", "; ", "；"))}`))));
+  const count = Object.keys(problems).length;
   const state = document.getElementById("save-state");
-  if (!entries.length) return;
-  state.textContent = fromServer
-    ? t(`服务器发现 ${entries.length} 处问题，草稿未保存。`, `The server found ${entries.length} problem(s); the draft was not saved.`)
-    : t(`有 ${entries.length} 处问题。`, `${entries.length} problem(s).`);
-  state.className = "save-state bad";
-  if (homeless.length) console.warn("problems without a field", homeless);
+  if (!count) return;
+  state.textContent = !entries.length
+    ? t("新题目还没有填完，草稿暂未保存。", "The new question is not finished yet; the draft is not saved.", "新題目還沒有填完，草稿暫未保存。")
+    : problemsFromServer
+      ? t(`服务器发现 ${count} 处问题，草稿未保存。`, `The server found ${count} problem(s); the draft was not saved.`, `服務器發現 ${count} 處問題，草稿未保存。`)
+      : t(`有 ${count} 处问题。`, `${count} problem(s).`, `有 ${count} 處問題。`);
+  state.className = entries.length ? "save-state bad" : "save-state";
+}
+
+/** Show the field at `path`: its question's page and form, the filters cleared if they hide it. */
+function goTo(path) {
+  const index = questionIndex(path);
+  if (index !== null) {
+    if (!found().includes(index)) {
+      filters.text.value = filters.tag.value = filters.type.value = "";
+      filters.problems.checked = false;
+    }
+    page = Math.floor(found().indexOf(index) / PAGE_SIZE);
+    opened.add(doc.questions[index]);
+    current = index;
+    renderQuestions();
+  }
+  let at = path;
+  while (at) {
+    const control = form.querySelector(`[data-path="${CSS.escape(at)}"] :is(input, textarea, select)`);
+    if (control) return control.focus();
+    const cut = Math.max(at.lastIndexOf("."), at.lastIndexOf("["));
+    at = cut > 0 ? at.slice(0, cut) : "";
+  }
+  sectionOf(index)?.querySelector("button, input")?.focus();
 }
 
 /** Something was edited: quick checks now, the server's check shortly. */
@@ -404,17 +607,23 @@ function changed() {
   timer = setTimeout(check, CHECK_DELAY_MS);
 }
 
+/** "Save now": the server's check, with every problem shown, new questions' too. */
+function checkAll() {
+  for (const question of doc.questions) quiet.delete(question);
+  check();
+}
+
 async function check() {
   clearTimeout(timer);
   const mine = ++sent;
   const state = document.getElementById("save-state");
-  state.textContent = t("正在检查…", "Checking…");
+  state.textContent = t("正在检查…", "Checking…", "正在檢查…");
   state.className = "save-state";
   const result = await api("PUT", `/banks/${SLUG}/draft`, document_());
   if (mine !== sent) return;
   if (result.ok) {
     display({}, true);
-    state.textContent = t(`草稿已保存（${result.data.draft_questions} 题）。`, `Draft saved (${result.data.draft_questions} questions).`);
+    state.textContent = t(`草稿已保存（${result.data.draft_questions} 题）。`, `Draft saved (${result.data.draft_questions} questions).`, `草稿已保存（${result.data.draft_questions} 題）。`);
     state.className = "save-state good";
     lint(mine);
   } else if (result.status === 422) {
@@ -428,22 +637,22 @@ async function check() {
 // --- the linter's notes on the saved draft ---------------------------------------------
 
 const RULE_NAMES = {
-  "answer-position": t("答案位置分布不均", "Keys uneven across positions"),
-  "true-false-balance": t("判断题对错不均衡", "True/false unbalanced"),
-  "multiple-same-count": t("多选题正确项数目总相同", "Multiple-select: always the same count"),
-  "multiple-always-in": t("多选题某一项总是正确", "Multiple-select: one option always in"),
-  "longest-option": t("最长选项常是答案", "The longest option is often the key"),
-  "answer-in-prompt": t("题干泄露答案", "The prompt gives the answer away"),
-  "near-duplicate": t("题目近似重复", "Near-duplicate items"),
-  "enemy-candidate": t("泄露另一题的答案", "Reveals another item's answer"),
-  "enemy-candidate-option": t("选项含另一题的答案", "Options hold another item's answer"),
-  "enemy-group-alone": t("互斥组只有一题", "Enemy group of one"),
-  "missing-locale": t("缺少语言版本", "Missing locale"),
-  "unpinned": t("未注明法规版本或年份", "Law or date not pinned"),
-  "long-prompt": t("题干过长（手机）", "Prompt too long for a phone"),
-  "long-option": t("选项过长（手机）", "Option too long for a phone"),
+  "answer-position": t("答案位置分布不均", "Keys uneven across positions", "答案位置分佈不均"),
+  "true-false-balance": t("判断题对错不均衡", "True/false unbalanced", "判斷題對錯不均衡"),
+  "multiple-same-count": t("多选题正确项数目总相同", "Multiple-select: always the same count", "多選題正確項數目總相同"),
+  "multiple-always-in": t("多选题某一项总是正确", "Multiple-select: one option always in", "多選題某一項總是正確"),
+  "longest-option": t("最长选项常是答案", "The longest option is often the key", "最長選項常是答案"),
+  "answer-in-prompt": t("题干泄露答案", "The prompt gives the answer away", "題幹泄露答案"),
+  "near-duplicate": t("题目近似重复", "Near-duplicate items", "題目近似重複"),
+  "enemy-candidate": t("泄露另一题的答案", "Reveals another item's answer", "泄露另一題的答案"),
+  "enemy-candidate-option": t("选项含另一题的答案", "Options hold another item's answer", "選項含另一題的答案"),
+  "enemy-group-alone": t("互斥组只有一题", "Enemy group of one", "互斥組只有一題"),
+  "missing-locale": t("缺少语言版本", "Missing locale", "缺少語言版本"),
+  "unpinned": t("未注明法规版本或年份", "Law or date not pinned", "未註明法規版本或年份"),
+  "long-prompt": t("题干过长（手机）", "Prompt too long for a phone", "題幹過長（手機）"),
+  "long-option": t("选项过长（手机）", "Option too long for a phone", "選項過長（手機）"),
 };
-const SEVERITY_NAMES = { error: t("错误", "Error"), warning: t("警告", "Warning"), info: t("提示", "Note") };
+const SEVERITY_NAMES = { error: t("错误", "Error", "錯誤"), warning: t("警告", "Warning", "警告"), info: t("提示", "Note", "提示") };
 
 async function lint(mine) {
   const result = await api("GET", `/banks/${SLUG}/lint`);
@@ -451,9 +660,16 @@ async function lint(mine) {
   const box = document.getElementById("lint");
   const findings = result.data.findings;
   box.hidden = !findings.length;
+  const details = document.getElementById("lint-details");
+  if (!details.dataset.sized) details.open = findings.length <= LINT_OPEN_UP_TO; // then the author's choice
+  details.dataset.sized = "yes";
+  document.getElementById("lint-count").textContent = t(`${findings.length} 条`, `${findings.length} note(s)`, `${findings.length} 條`);
+  const indexOf = new Map(doc.questions.map((q, i) => [q.key, i]));
   document.getElementById("lint-list").replaceChildren(...findings.map((finding) => el("li", {},
     el("span", { class: `severity ${finding.severity}` }, SEVERITY_NAMES[finding.severity]),
-    finding.question ? el("code", {}, finding.question) : null,
+    finding.question && indexOf.has(finding.question)
+      ? el("a", { href: "#", onclick: (event) => { event.preventDefault(); goTo(`questions[${indexOf.get(finding.question)}]`); } }, el("code", {}, finding.question))
+      : null,
     ` ${RULE_NAMES[finding.rule] || finding.rule}: ${finding.message}`,
   )));
   showConversions(findings);
@@ -469,7 +685,7 @@ function showConversions(findings) {
       const control = box?.querySelector("input, textarea");
       if (!control || control.value) continue;
       control.placeholder = text;
-      box.querySelector("label")?.append(el("span", { class: "converted" }, t("（自动转换，未经作者审定）", "(converted automatically, not reviewed)")));
+      box.querySelector("label")?.append(el("span", { class: "converted" }, t("（自动转换，未经作者审定）", "(converted automatically, not reviewed)", "（自動轉換，未經作者審定）")));
     }
   }
 }
@@ -481,12 +697,12 @@ function renderPreview() {
   const locale = document.getElementById("preview-locale").value;
   const question = doc.questions[current];
   if (!question) {
-    box.replaceChildren(el("p", { class: "hint" }, t("还没有题目。", "No questions yet.")));
+    box.replaceChildren(el("p", { class: "hint" }, t("还没有题目。", "No questions yet.", "還沒有題目。")));
     return;
   }
   const missing = (text) => text && !text[locale] && Object.keys(text).length;
   const note = missing(question.prompt)
-    ? el("p", { class: "hint warn" }, t(`此题没有 ${locale} 文本，选手将看到默认语言。`, `No ${locale} text: contestants will see the default locale.`))
+    ? el("p", { class: "hint warn" }, t(`此题没有 ${locale} 文本，选手将看到默认语言。`, `No ${locale} text: contestants will see the default locale.`, `此題沒有 ${locale} 文本，選手將看到默認語言。`))
     : null;
   const media = question.media?.sha256
     ? (question.media.kind === "audio"
@@ -494,7 +710,7 @@ function renderPreview() {
       : el("img", { src: `/media/${question.media.sha256}`, alt: pick(question.media.alt, locale) }))
     : null;
   const answers = question.type === "true_false"
-    ? [[true, t("对", "True")], [false, t("错", "False")]]
+    ? [[true, t("对", "True", "對")], [false, t("错", "False", "錯")]]
     : (question.choices || []).map((c) => [c.key, pick(c.text, locale)]);
   box.replaceChildren(...[
     el("p", { class: "hint" }, `${current + 1} / ${doc.questions.length} · ${typeName(question.type)}`),
@@ -502,11 +718,11 @@ function renderPreview() {
     el("p", { class: "prompt", lang: locale }, pick(question.prompt, locale)),
     media,
     question.type === "text"
-      ? el("p", {}, `${t("可接受", "Accepted")}: ${question.answer.join(" / ")}`)
+      ? el("p", {}, `${t("可接受", "Accepted", "可接受")}: ${question.answer.join(" / ")}`)
       : el("ol", { class: "options", lang: locale }, answers.map(([key, text], c) => el("li", {
         class: question.answer.includes(key) ? "right" : "",
       }, el("span", { class: "shape", "aria-hidden": "true" }, SHAPES[c % SHAPES.length]), ` ${text} `,
-      question.answer.includes(key) ? el("strong", {}, question.type === "order" ? `#${question.answer.indexOf(key) + 1}` : t("✓ 正确", "✓ right")) : null))),
+      question.answer.includes(key) ? el("strong", {}, question.type === "order" ? `#${question.answer.indexOf(key) + 1}` : t("✓ 正确", "✓ right", "✓ 正確")) : null))),
     question.explanation?.[locale] ? el("p", { class: "explanation", lang: locale }, pick(question.explanation, locale)) : null,
   ].filter(Boolean));
 }
@@ -517,11 +733,17 @@ function addQuestion() {
   const used = new Set(doc.questions.map((q) => q.key));
   let n = doc.questions.length + 1;
   while (used.has(`q${n}`)) n += 1;
-  doc.questions.push({ key: `q${n}`, type: "single", prompt: {}, choices: [{ key: "a", text: {} }, { key: "b", text: {} }], answer: [], difficulty: 3, tags: [], time_limit_s: null, source: "" });
+  const question = { key: `q${n}`, type: "single", prompt: {}, choices: [{ key: "a", text: {} }, { key: "b", text: {} }], answer: [], difficulty: 3, tags: [], time_limit_s: null, source: "" };
+  doc.questions.push(question);
+  quiet.add(question);
+  opened.add(question);
   current = doc.questions.length - 1;
-  renderAll();
+  filters.text.value = filters.tag.value = filters.type.value = "";
+  filters.problems.checked = false;
+  page = Math.floor(current / PAGE_SIZE);
+  renderQuestions();
   changed();
-  questionsBox.lastElementChild.querySelector("textarea").focus();
+  sectionOf(current).querySelector("textarea").focus();
 }
 
 async function start() {
@@ -535,14 +757,18 @@ async function start() {
   shown = new Set([doc.default_locale, ...present(doc.title), ...doc.questions.flatMap((q) => present(q.prompt))]);
   document.getElementById("preview-locale").value = doc.default_locale;
   document.getElementById("preview-locale").addEventListener("change", renderPreview);
-  for (const [id, action] of [["add-question", addQuestion], ["save-now", check]]) {
+  for (const [id, action] of [["add-question", addQuestion], ["save-now", checkAll]]) {
     const button = document.getElementById(id);
     button.addEventListener("click", action);
     button.disabled = false;
   }
-  form.addEventListener("submit", (event) => { event.preventDefault(); check(); });
+  form.addEventListener("submit", (event) => { event.preventDefault(); checkAll(); });
+  for (const control of Object.values(filters)) {
+    control.addEventListener(control.type === "search" ? "input" : "change", () => { page = 0; renderQuestions(); });
+  }
+  filters.type.append(...TYPES.map((type) => el("option", { value: type }, typeName(type))));
   renderAll();
-  say(t(`已载入草稿（${doc.questions.length} 题）。`, `Draft loaded (${doc.questions.length} questions).`));
+  say(t(`已载入草稿（${doc.questions.length} 题）。`, `Draft loaded (${doc.questions.length} questions).`, `已載入草稿（${doc.questions.length} 題）。`));
 }
 
 if (requireLogin()) start();

@@ -100,6 +100,17 @@ const STRINGS = {
     distribution: "答题分布",
     answers_count: "{count} 人作答",
     regions_top: "前十名所在地区",
+    answered_of: "{count} / {of} 人已作答",
+    lobby_joined: "{count} 名选手已加入",
+    lobby_more: "还有 {count} 人",
+    explanation: "解析",
+    podium: "领奖台",
+    sound: "声音",
+    audio_playing: "正在播放音频，请听",
+    audio_muted: "听音频答题：打开大屏声音，或在手机上播放",
+    text_on_phone: "在手机上输入答案",
+    order_on_phone: "在手机上把以下各项排好顺序",
+    also_accepted: "也算对：{answers}",
     waiting_start: "等待比赛开始",
     no_round: "找不到这个观看码。",
     frozen: "排行榜已封榜",
@@ -199,6 +210,17 @@ const STRINGS = {
     distribution: "答題分佈",
     answers_count: "{count} 人作答",
     regions_top: "前十名所在地區",
+    answered_of: "{count} / {of} 人已作答",
+    lobby_joined: "{count} 名選手已加入",
+    lobby_more: "還有 {count} 人",
+    explanation: "解析",
+    podium: "頒獎台",
+    sound: "聲音",
+    audio_playing: "正在播放音訊，請聽",
+    audio_muted: "聽音訊答題：打開大屏聲音，或在手機上播放",
+    text_on_phone: "在手機上輸入答案",
+    order_on_phone: "在手機上把以下各項排好順序",
+    also_accepted: "也算對：{answers}",
     waiting_start: "等待比賽開始",
     no_round: "找不到這個觀看碼。",
     frozen: "排行榜已封榜",
@@ -298,6 +320,17 @@ const STRINGS = {
     distribution: "Answers",
     answers_count: "{count} answered",
     regions_top: "Regions in the top 10",
+    answered_of: "{count} of {of} answered",
+    lobby_joined: "{count} players have joined",
+    lobby_more: "and {count} more",
+    explanation: "Explanation",
+    podium: "Podium",
+    sound: "Sound",
+    audio_playing: "Listen: the clip is playing",
+    audio_muted: "Audio question: turn the screen's sound on, or play it on your phone",
+    text_on_phone: "Type your answer on your phone",
+    order_on_phone: "Put these in order on your phone",
+    also_accepted: "Also accepted: {answers}",
     waiting_start: "Waiting for the round to start",
     no_round: "No round has that watch code.",
     frozen: "Leaderboard frozen",
@@ -334,12 +367,15 @@ export function locale() {
   return current;
 }
 
-export function setLocale(tag) {
+/** Choose the locale; ``remember`` keeps it for the next page (a URL's choice is not kept). */
+export function setLocale(tag, { remember = true } = {}) {
   current = LOCALES.includes(tag) ? tag : DEFAULT;
-  try {
-    localStorage.setItem(STORED, current);
-  } catch {
-    // Private browsing may refuse storage; the choice then lasts for this page only.
+  if (remember) {
+    try {
+      localStorage.setItem(STORED, current);
+    } catch {
+      // Private browsing may refuse storage; the choice then lasts for this page only.
+    }
   }
   apply();
 }

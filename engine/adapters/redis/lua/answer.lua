@@ -1,59 +1,61 @@
 -- Accept answers, each exactly once: the whole hot path of DESIGN.md in one atomic call,
 -- for every answer the process queued while its last call was in flight (coalescing.py).
--- (Prepended: boards.lua, which defines add_to_boards.)
+-- (Prepended: the records' names, records.py, and boards.lua, which defines add_to_boards.)
 -- KEYS: 1 the answer log stream
--- ARGV: 1 the log entry's field (answer_log.py), then one argument per answer: its FIELDS
---    values joined by the unit separator "\31" (none of them holds one; redis-py packs
---    each argument in Python, and per value that was most of the process's cost of a call):
---    1 round live hash, 2 this question's answers, 3 this question's option counts,
---    4 progress (contestant -> "streak,last_index"), 5 this question's applied deltas
---    (see void.lua), 6 kicked set, 7 board profiles, 8 board state, 9 competition board
---    or "", 10 competition profiles or "", 11 board base, 12 contestant, 13 question
---    index, 14 gate: the round's seq the answer was judged at ("live": the state must
---    still be that one; "" for "own": the caller checked the contestant's own clock),
---    15 expected progress, 16 new progress, 17 expected board score, 18 points,
---    19 response_ms, 20 result (JSON), 21 options for the histogram, space-separated
---    (choice keys have no spaces), 22 the log entry's value.
+-- ARGV: one argument per answer: an ANSWER record (records.AnswerCall says what each
+--    field holds).
 -- Returns per answer {"accepted", new round score} | {"duplicate", first result}
 --    | {"stale"} (the round moved on: judge again) | {"retry", progress, score} (scored
 --    from an old streak or total: score again from these) | {"refused", reason}
---    ("malformed": not FIELDS values; the others in the call still count).
-local FIELDS = 22
+--    ("malformed": not an ANSWER record; the others in the call still count).
 
 local function accept(a)
-  local contestant, live = a[12], a[14] ~= ""
-  if live and redis.call("HGET", a[1], "seq") ~= a[14] then return {"stale"} end
-  if redis.call("SISMEMBER", a[6], contestant) == 1 then return {"refused", "kicked"} end
-  local first = redis.call("HGET", a[2], contestant)
+  local contestant, gate = a[ANSWER_CONTESTANT], a[ANSWER_GATE]
+  local live = gate ~= ""
+  if live and redis.call("HGET", a[ANSWER_ROUND_KEY], "seq") ~= gate then return {"stale"} end
+  if redis.call("SISMEMBER", a[ANSWER_KICKED_KEY], contestant) == 1 then
+    return {"refused", "kicked"}
+  end
+  local first = redis.call("HGET", a[ANSWER_ANSWERS_KEY], contestant)
   if first then return {"duplicate", first} end
   -- Scored from what the caller knew; if a concurrent answer changed it, score again.
-  local progress = redis.call("HGET", a[4], contestant) or ""
-  local score = redis.call("ZSCORE", a[11] .. ":live:all", contestant)
-  if progress ~= a[15] or tonumber(score or "0") ~= tonumber(a[17]) then
+  local progress = redis.call("HGET", a[ANSWER_PROGRESS_KEY], contestant) or ""
+  local score = redis.call("ZSCORE", a[ANSWER_BASE] .. ":live:all", contestant)
+  if progress ~= a[ANSWER_EXPECTED_PROGRESS]
+    or tonumber(score or "0") ~= tonumber(a[ANSWER_EXPECTED_SCORE]) then
     return {"retry", progress, score or ""}
   end
-  local competition_board = a[9] ~= "" and a[9] or nil
-  local competition_profiles = a[10] ~= "" and a[10] or nil
-  local total, d, competition_delta, public = add_to_boards(a[11], a[7], a[8],
-    competition_board, competition_profiles, contestant, tonumber(a[18]), tonumber(a[19]))
+  local competition_board = a[ANSWER_COMPETITION_BOARD_KEY]
+  local competition_profiles = a[ANSWER_COMPETITION_PROFILES_KEY]
+  local total, d, competition_delta, public = add_to_boards(a[ANSWER_BASE],
+    a[ANSWER_PROFILES_KEY], a[ANSWER_STATE_KEY],
+    competition_board ~= "" and competition_board or nil,
+    competition_profiles ~= "" and competition_profiles or nil,
+    contestant, tonumber(a[ANSWER_POINTS]), tonumber(a[ANSWER_RESPONSE_MS]))
   if type(total) == "string" then return {"refused", total} end
   -- What a skip must take back; only a live question can be skipped.
   if live then
-    redis.call("HSET", a[5], contestant, table.concat({"applied", score_text(d),
-      competition_delta and score_text(competition_delta) or "",
-      public and "live+public" or "live", a[15], a[16]}, "|"))
+    local delta = {}
+    delta[DELTA_STATUS] = "applied"
+    delta[DELTA_DELTA] = score_text(d)
+    delta[DELTA_COMPETITION_DELTA] = competition_delta and score_text(competition_delta) or ""
+    delta[DELTA_VIEWS] = public and "live+public" or "live"
+    delta[DELTA_PROGRESS_BEFORE] = a[ANSWER_EXPECTED_PROGRESS]
+    delta[DELTA_PROGRESS_AFTER] = a[ANSWER_NEW_PROGRESS]
+    redis.call("HSET", a[ANSWER_DELTAS_KEY], contestant, encode_delta(delta))
   end
-  redis.call("HSET", a[2], contestant, a[20])
-  redis.call("HSET", a[4], contestant, a[16])
-  for option in string.gmatch(a[21], "%S+") do redis.call("HINCRBY", a[3], option, 1) end
-  redis.call("XADD", KEYS[1], "*", ARGV[1], a[22])
+  redis.call("HSET", a[ANSWER_ANSWERS_KEY], contestant, a[ANSWER_RESULT])
+  redis.call("HSET", a[ANSWER_PROGRESS_KEY], contestant, a[ANSWER_NEW_PROGRESS])
+  for option in string.gmatch(a[ANSWER_OPTIONS], "%S+") do
+    redis.call("HINCRBY", a[ANSWER_OPTIONS_KEY], option, 1)
+  end
+  redis.call("XADD", KEYS[1], "*", LOG_RECORD, a[ANSWER_LOG])
   return {"accepted", score_text(total)}
 end
 
 local replies = {}
-for i = 2, #ARGV do
-  local a = {}
-  for value in string.gmatch(ARGV[i] .. "\31", "(.-)\31") do a[#a + 1] = value end
-  replies[#replies + 1] = #a == FIELDS and accept(a) or {"refused", "malformed"}
+for i = 1, #ARGV do
+  local a = decode_answer(ARGV[i])
+  replies[#replies + 1] = a and accept(a) or {"refused", "malformed"}
 end
 return replies

@@ -1,5 +1,6 @@
 -- Ban a contestant from a round, or lift the ban, in one atomic step.
--- (Prepended: boards.lua, which defines region_and_team, scope_names and state_of.)
+-- (Prepended: the records' names, records.py, and boards.lua, which defines
+-- region_and_team, scope_names and state_of.)
 -- KEYS: 1 kicked set, 2 banned entry keys (key -> contestant), 3 entry keys (contestant ->
 --       keys joined by "\31"), 4 board profiles, 5 board state, 6 banned scores (contestant
 --       -> JSON {"<view>:<scope>": score})

@@ -1,8 +1,8 @@
 -- Shared by the leaderboard, answer and void scripts (prepended to each): one answer's points
--- and time added to every board of its contestant, as engine.domain.ranking.score_delta says:
+-- and time added to every board of its contestant, as tests/oracles/ranking.py's score_delta says:
 -- S = points * 2^21 - min(total_ms, 2^21 - 1), points and time read back from the stored
 -- score (doubles hold these exactly); and exactly that addition taken back when the
--- answer's question is voided.
+-- answer's question is voided. (Prepended: the records' names, records.py.)
 local SCALE, TIME_LIMIT, POINTS_LIMIT = 2097152, 2097151, 4294967296
 
 local function score_delta(score, points, response_ms)
@@ -17,9 +17,10 @@ local function score_text(number)  -- tostring would round to 14 digits
   return string.format("%.0f", number)
 end
 
--- A stored profile ("region\tteam\tnickname"): its region and team, "" for none.
+-- A stored profile (a PROFILE record): its region and team, "" for none.
 local function region_and_team(profile)
-  return string.match(profile, "^([^\t]*)\t([^\t]*)\t")
+  local fields = decode_profile(profile)
+  return fields[PROFILE_REGION], fields[PROFILE_TEAM]
 end
 
 -- The scopes of the round boards a contestant is on: all, their region, their team.

@@ -1,5 +1,6 @@
 -- Add scored answers on one round shard: one ZINCRBY of the composite delta per board.
--- (Prepended: boards.lua, which defines add_to_boards, shared with the answer script.)
+-- (Prepended: the records' names, records.py, and boards.lua, which defines add_to_boards,
+-- shared with the answer script.)
 -- KEYS: profiles, state [, competition board, competition profiles]
 -- ARGV: round shard base key, then triples: contestant, points, response_ms
 -- Returns per answer the new round score, or "unknown_contestant" / "out_of_range"

@@ -1,7 +1,8 @@
 -- Register contestants on the boards of one round shard (and of its competition).
--- (Prepended: boards.lua, which defines region_and_team, scope_names and state_of.)
+-- (Prepended: the records' names, records.py, and boards.lua, which defines
+-- region_and_team, scope_names and state_of.)
 -- KEYS: profiles, state, scopes [, competition board, competition profiles]
--- ARGV: round shard base key, then pairs: contestant, profile ("region\tteam\tnickname")
+-- ARGV: round shard base key, then pairs: contestant, profile (a PROFILE record)
 -- Returns per contestant 1, or "profile_conflict" (region or team changed; nothing written).
 local profiles, state, scopes = KEYS[1], KEYS[2], KEYS[3]
 local base = ARGV[1]

@@ -1,28 +1,25 @@
 -- Put a closed question's answers on the public boards of one board shard, each once.
--- (Prepended: boards.lua, which defines state_of and add_to_views.)
--- KEYS: 1 the question's applied deltas, 2 board profiles, 3 board state
+-- (Prepended: the records' names, records.py, and boards.lua, which defines state_of and
+-- add_to_views.)
+-- KEYS: 1 the question's applied deltas (DELTA records), 2 board profiles, 3 board state
 -- ARGV: 1 board base, then contestants
 -- Only boards held until a question closes ("c") are published to: planned ones ("p")
 -- got each answer as it came, frozen ones ("f") keep the board as it stood, thawed ones
--- ("t") read the live boards. A delta reads as in void.lua; once published its views
--- read "live+public", so a skip takes it back from both.
+-- ("t") read the live boards. Once published a delta's views read "live+public", so a
+-- skip takes it back from both.
 -- Returns per contestant 1 (published now) or 0 (before, voided, or not held).
 local held = state_of(KEYS[3]) == "c"
 local results = {}
 for i = 2, #ARGV do
   local contestant = ARGV[i]
   local recorded = held and redis.call("HGET", KEYS[1], contestant)
-  local status, d, competition_delta, views, before, after
-  if recorded then
-    status, d, competition_delta, views, before, after = string.match(recorded,
-      "^(%a+)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$")
-  end
-  local profile = status == "applied" and views == "live"
+  local delta = recorded and decode_delta(recorded)
+  local profile = delta and delta[DELTA_STATUS] == "applied" and delta[DELTA_VIEWS] == "live"
     and redis.call("HGET", KEYS[2], contestant)
   if profile then
-    add_to_views(ARGV[1], {"public"}, profile, contestant, tonumber(d))
-    redis.call("HSET", KEYS[1], contestant,
-      table.concat({status, d, competition_delta, "live+public", before, after}, "|"))
+    add_to_views(ARGV[1], {"public"}, profile, contestant, tonumber(delta[DELTA_DELTA]))
+    delta[DELTA_VIEWS] = "live+public"
+    redis.call("HSET", KEYS[1], contestant, encode_delta(delta))
     results[#results + 1] = 1
   else
     results[#results + 1] = 0

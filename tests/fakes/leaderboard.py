@@ -1,0 +1,436 @@
+"""Leaderboards in memory: the Redis leaderboard's rules (``engine.adapters.redis.
+leaderboard`` and its Lua scripts) over dicts of composite scores.
+
+A round has live boards and, while a freeze is planned, held or frozen, public ones; its
+state is one of "" (live only), "p" (planned), "c" (held), "f" (frozen), "t" (thawed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from engine.domain.ranking import (
+    POINTS_LIMIT,
+    ScoreOutOfRangeError,
+    decode_score,
+)
+from engine.domain.standings import (
+    ALL,
+    AnswersRejectedError,
+    BoardEntry,
+    BoardStanding,
+    FreezeError,
+    InvalidProfileError,
+    LeaderboardError,
+    Profile,
+    Scope,
+    UnknownContestantError,
+    check_profile,
+    entry,
+    parse_scope,
+    percentile,
+    scopes_of,
+)
+from tests.oracles.ranking import score_delta
+
+SNAPSHOT_EVERY_MS = 500
+PAGE_LIMIT = 1000
+AROUND_LIMIT = 50
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_REASONS: dict[str, type[ValueError]] = {
+    "unknown_contestant": UnknownContestantError,
+    "out_of_range": ScoreOutOfRangeError,
+}
+
+Board = dict[str, int]  # contestant -> composite score
+
+
+@dataclass(frozen=True)
+class Applied:
+    """An answer on the boards: the round score after it, what it added to the round's
+    boards and to the competition's (None without one), and whether public got it."""
+
+    score: int
+    delta: int
+    competition_delta: int | None
+    public: bool
+
+
+class InMemoryLeaderboard:
+    def __init__(self) -> None:
+        self._profiles: dict[str, dict[str, Profile]] = {}  # round -> contestant -> profile
+        self._boards: dict[tuple[str, str, str], Board] = {}  # (round, view, scope) -> board
+        self._states: dict[str, str] = {}
+        self._frozen_at: dict[str, int | None] = {}
+        self._competitions: dict[str, Board] = {}
+        self._competition_profiles: dict[str, dict[str, Profile]] = {}
+        self._snapshots: dict[str, dict[str, Any]] = {}
+        self._claims: set[str] = set()
+
+    # --- writes ------------------------------------------------------------------------
+
+    def register(
+        self,
+        round_id: int | str,
+        contestant: str,
+        nickname: str,
+        region: str | None = None,
+        team: str | None = None,
+        *,
+        competition_id: int | str | None = None,
+        regions: Iterable[str] | None = None,
+    ) -> None:
+        self.register_many(
+            round_id,
+            {contestant: Profile(nickname, region, team)},
+            competition_id=competition_id,
+            regions=regions,
+        )
+
+    def register_many(
+        self,
+        round_id: int | str,
+        profiles: Mapping[str, Profile],
+        *,
+        competition_id: int | str | None = None,
+        regions: Iterable[str] | None = None,
+    ) -> None:
+        allowed = frozenset(regions) if regions is not None else None
+        checked = {_checked_contestant(c): check_profile(p, allowed) for c, p in profiles.items()}
+        round_key = _checked_id(round_id)
+        known = self._profiles.setdefault(round_key, {})
+        views = ["live", "public"] if self._states.get(round_key) in ("p", "c") else ["live"]
+        conflicts = []
+        for contestant, profile in checked.items():
+            old = known.get(contestant)
+            if old is not None and (old.region, old.team) != (profile.region, profile.team):
+                conflicts.append(contestant)
+                continue
+            known[contestant] = profile
+            for scope in scopes_of(profile):
+                for view in views:
+                    self._board(round_key, view, scope).setdefault(contestant, 0)
+            if competition_id is not None:
+                competition = _checked_id(competition_id)
+                self._competitions.setdefault(competition, {}).setdefault(contestant, 0)
+                self._competition_profiles.setdefault(competition, {})[contestant] = profile
+        if conflicts:
+            raise InvalidProfileError(
+                f"{conflicts[0]!r} cannot change region or team (profile_conflict)"
+            )
+
+    def add(
+        self,
+        round_id: int | str,
+        contestant: str,
+        points: int,
+        response_ms: int,
+        *,
+        competition_id: int | str | None = None,
+    ) -> tuple[int, int]:
+        try:
+            return self.add_many(
+                round_id, [(contestant, points, response_ms)], competition_id=competition_id
+            )[0]
+        except AnswersRejectedError as error:
+            _, _, reason = error.rejected[0]
+            raise _REASONS[reason](f"{contestant!r}: {reason}") from None
+
+    def add_many(
+        self,
+        round_id: int | str,
+        answers: Iterable[tuple[str, int, int]],
+        *,
+        competition_id: int | str | None = None,
+    ) -> list[tuple[int, int]]:
+        checked = [_checked_answer(a) for a in answers]
+        round_key = _checked_id(round_id)
+        competition = None if competition_id is None else _checked_id(competition_id)
+        totals, rejected = [], []
+        for index, (contestant, points, response_ms) in enumerate(checked):
+            result = self._add(round_key, competition, contestant, points, response_ms)
+            if isinstance(result, str):
+                rejected.append((index, contestant, result))
+            else:
+                totals.append(decode_score(result.score))
+        if rejected:
+            raise AnswersRejectedError(rejected)
+        return totals
+
+    def _add(
+        self, round_key: str, competition: str | None, contestant: str, points: int, ms: int
+    ) -> Applied | str:
+        """lua/boards.lua's add_to_boards: what the answer did, or why it is refused
+        (then nothing is written)."""
+        profile = self._profiles.get(round_key, {}).get(contestant)
+        if profile is None:
+            return "unknown_contestant"
+        board = self._competitions.setdefault(competition, {}) if competition else None
+        competition_delta = None if board is None else _delta(board.get(contestant, 0), points, ms)
+        if board is not None and competition_delta is None:
+            return "out_of_range"
+        score = self._board(round_key, "live", ALL)[contestant]
+        delta = _delta(score, points, ms)
+        if delta is None:
+            return "out_of_range"
+        public = self._states.get(round_key) == "p"
+        self._shift(round_key, contestant, delta, ["live", "public"] if public else ["live"])
+        if board is not None and competition is not None and competition_delta is not None:
+            board[contestant] = board.get(contestant, 0) + competition_delta
+            self._competition_profiles.setdefault(competition, {}).setdefault(contestant, profile)
+        return Applied(score + delta, delta, competition_delta, public)
+
+    def _shift(self, round_key: str, contestant: str, delta: int, views: list[str]) -> None:
+        profile = self._profiles.get(round_key, {}).get(contestant)
+        if profile is None:
+            return
+        for view in views:
+            for scope in scopes_of(profile):
+                target = self._board(round_key, view, scope)
+                target[contestant] = target.get(contestant, 0) + delta
+
+    # What the live store's answer, void and publish scripts do to boards (not port
+    # methods: RedisLiveStore reaches the board keys the same way, by answer_keys).
+
+    def answer(
+        self, round_id: int | str, contestant: str, points: int, ms: int, competition_id: int | None
+    ) -> Applied | str:
+        competition = None if competition_id is None else _checked_id(competition_id)
+        return self._add(_checked_id(round_id), competition, contestant, points, ms)
+
+    def state_of(self, round_id: int | str) -> str:
+        return self._states.get(_checked_id(round_id), "")
+
+    def shift(self, round_id: int | str, contestant: str, delta: int, views: list[str]) -> None:
+        self._shift(_checked_id(round_id), contestant, delta, views)
+
+    def shift_competition(self, competition_id: int | str, contestant: str, delta: int) -> None:
+        board = self._competitions.setdefault(_checked_id(competition_id), {})
+        board[contestant] = board.get(contestant, 0) + delta
+
+    def _board(self, round_key: str, view: str, scope: Scope) -> Board:
+        return self._boards.setdefault((round_key, view, str(scope)), {})
+
+    # --- reads -------------------------------------------------------------------------
+
+    def top(
+        self,
+        round_id: int | str,
+        scope: str | Scope = ALL,
+        offset: int = 0,
+        limit: int = 10,
+        *,
+        view: str = "public",
+    ) -> list[BoardEntry]:
+        board = self._read(round_id, parse_scope(scope), view)
+        return _top(board, self._profiles.get(str(round_id), {}), offset, limit)
+
+    def standing(
+        self,
+        round_id: int | str,
+        contestant: str,
+        scope: str | Scope = ALL,
+        *,
+        around: int = 0,
+        view: str = "public",
+    ) -> BoardStanding | None:
+        board = self._read(round_id, parse_scope(scope), view)
+        return _standing(board, self._profiles.get(str(round_id), {}), contestant, around)
+
+    def count(self, round_id: int | str, scope: str | Scope = ALL, *, view: str = "public") -> int:
+        return len(self._read(round_id, parse_scope(scope), view))
+
+    def competition_top(
+        self, competition_id: int | str, offset: int = 0, limit: int = 10
+    ) -> list[BoardEntry]:
+        competition = _checked_id(competition_id)
+        board = self._competitions.get(competition, {})
+        return _top(board, self._competition_profiles.get(competition, {}), offset, limit)
+
+    def competition_standing(
+        self, competition_id: int | str, contestant: str, *, around: int = 0
+    ) -> BoardStanding | None:
+        competition = _checked_id(competition_id)
+        board = self._competitions.get(competition, {})
+        profiles = self._competition_profiles.get(competition, {})
+        return _standing(board, profiles, contestant, around)
+
+    def competition_count(self, competition_id: int | str) -> int:
+        return len(self._competitions.get(_checked_id(competition_id), {}))
+
+    def live_score(self, round_id: int | str, contestant: str) -> float | None:
+        """Not a port method: the contestant's composite score on the round's live "all"
+        board, as the live store reads it (Redis gives a float)."""
+        score = self._boards.get((_checked_id(round_id), "live", "all"), {}).get(contestant)
+        return None if score is None else float(score)
+
+    def _read(self, round_id: int | str, scope: Scope, view: str) -> Board:
+        if view not in ("public", "live"):
+            raise LeaderboardError(f"a view is 'public' or 'live', got {view!r}")
+        round_key = _checked_id(round_id)
+        held = view == "public" and self._states.get(round_key) in ("f", "c")
+        return self._boards.get((round_key, "public" if held else "live", str(scope)), {})
+
+    # --- freeze ------------------------------------------------------------------------
+
+    def plan_freeze(self, round_id: int | str) -> None:
+        self._states.setdefault(_checked_id(round_id), "p")
+
+    def hold(self, round_id: int | str) -> None:
+        round_key = _checked_id(round_id)
+        if self._states.get(round_key, "p") == "p":
+            self._states[round_key] = "c"
+
+    def freeze(self, round_id: int | str, at_ms: int | None = None) -> None:
+        round_key = _checked_id(round_id)
+        if self._states.get(round_key) not in ("p", "c", "f"):
+            raise FreezeError(f"round {round_id} has no planned freeze, or has thawed")
+        self._states[round_key] = "f"
+        self._frozen_at.setdefault(round_key, at_ms)
+
+    def thaw(self, round_id: int | str) -> None:
+        round_key = _checked_id(round_id)
+        self._states[round_key] = "t"
+        self._frozen_at.pop(round_key, None)
+        for key in [k for k in self._boards if k[:2] == (round_key, "public")]:
+            del self._boards[key]
+
+    def frozen(self, round_id: int | str) -> tuple[bool, int | None]:
+        round_key = _checked_id(round_id)
+        return round_key in self._frozen_at, self._frozen_at.get(round_key)
+
+    # --- snapshots ---------------------------------------------------------------------
+
+    def snapshot(
+        self, round_id: int | str, *, now_ms: int, scope: str | Scope = ALL, top_n: int = 10
+    ) -> dict[str, Any]:
+        scope = parse_scope(scope)
+        key = f"{_checked_id(round_id)}:{scope}:{top_n}"
+        cached = self._snapshots.get(key)
+        fresh = cached and 0 <= now_ms - cached["built_at"] < SNAPSHOT_EVERY_MS
+        claim = f"{key}:built:{now_ms // SNAPSHOT_EVERY_MS}"
+        if cached and (fresh or claim in self._claims):
+            return cached
+        self._claims.add(claim)
+        frozen, frozen_at = self.frozen(round_id)
+        content = {
+            "round": str(round_id),
+            "scope": str(scope),
+            "top": [asdict(e) for e in self.top(round_id, scope, 0, top_n)],
+            "count": self.count(round_id, scope),
+            "frozen": frozen,
+            "frozen_at": frozen_at,
+        }
+        text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        etag = hashlib.sha256(text.encode()).hexdigest()[:32]
+        version = 1 if not cached else cached["version"] + (cached["etag"] != etag)
+        built = {**content, "etag": etag, "version": version, "built_at": now_ms}
+        self._snapshots[key] = built
+        return built
+
+    # --- rebuild -----------------------------------------------------------------------
+
+    def rebuild(
+        self,
+        round_id: int | str,
+        answers: Iterable[tuple[str, int, int]],
+        profiles: Mapping[str, Profile],
+    ) -> None:
+        round_key = _checked_id(round_id)
+        for key in [k for k in self._boards if k[0] == round_key]:
+            del self._boards[key]
+        self._profiles.pop(round_key, None)
+        self._states.pop(round_key, None)
+        self._frozen_at.pop(round_key, None)
+        self.register_many(round_id, profiles)
+        self.add_many(round_id, answers)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _delta(score: int, points: int, response_ms: int) -> int | None:
+    """What the answer adds to a board where the contestant has ``score``; None when the
+    points would leave their range."""
+    points_before, ms_before = decode_score(score)
+    try:
+        return score_delta(
+            points, response_ms, points_before=points_before, total_ms_before=ms_before
+        )
+    except ScoreOutOfRangeError:
+        return None
+
+
+def _order(board: Board) -> list[tuple[int, str]]:
+    """Best first, ties by contestant bytes descending (ZREVRANGE's order)."""
+    return sorted(((s, c) for c, s in board.items()), key=lambda r: (r[0], r[1].encode()))[::-1]
+
+
+def _entries(
+    board: Board, rows: list[tuple[int, str]], profiles: Mapping[str, Profile]
+) -> list[BoardEntry]:
+    scores = sorted(board.values(), reverse=True)
+    return [
+        entry(c, s, 1 + sum(1 for other in scores if other > s), profiles.get(c)) for s, c in rows
+    ]
+
+
+def _top(
+    board: Board, profiles: Mapping[str, Profile], offset: int, limit: int
+) -> list[BoardEntry]:
+    if offset < 0 or not 1 <= limit <= PAGE_LIMIT:
+        raise LeaderboardError(f"offset >= 0 and 1 <= limit <= {PAGE_LIMIT}")
+    return _entries(board, _order(board)[offset : offset + limit], profiles)
+
+
+def _standing(
+    board: Board, profiles: Mapping[str, Profile], contestant: str, around: int
+) -> BoardStanding | None:
+    if not 0 <= around <= AROUND_LIMIT:
+        raise LeaderboardError(f"around is within 0..{AROUND_LIMIT}")
+    if contestant not in board:
+        return None
+    rows = _order(board)
+    here = rows.index((board[contestant], contestant))
+    score = board[contestant]
+    me = entry(contestant, score, 1 + sum(1 for s in board.values() if s > score), None)
+    behind = sum(1 for s in board.values() if s < score)
+    return BoardStanding(
+        contestant,
+        me.rank,
+        me.points,
+        me.total_ms,
+        percentile(behind, len(board)),
+        len(board),
+        above=tuple(_entries(board, rows[max(0, here - around) : here], profiles)),
+        below=tuple(_entries(board, rows[here + 1 : here + 1 + around], profiles)),
+    )
+
+
+def _checked_id(value: int | str) -> str:
+    text = str(value)
+    if not _ID.fullmatch(text):
+        raise LeaderboardError(f"an id is 1-64 of A-Z a-z 0-9 _ -, got {value!r}")
+    return text
+
+
+def _checked_contestant(contestant: str) -> str:
+    if not isinstance(contestant, str) or not 0 < len(contestant) <= 128:
+        raise LeaderboardError(f"a contestant id is a string of 1-128 characters: {contestant!r}")
+    return contestant
+
+
+def _checked_answer(answer: tuple[str, int, int]) -> tuple[str, int, int]:
+    contestant, points, response_ms = answer
+    _checked_contestant(contestant)
+    for name, value in (("points", points), ("response_ms", response_ms)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ScoreOutOfRangeError(f"{name} must be an int, got {value!r}")
+    if not -POINTS_LIMIT < points < POINTS_LIMIT or not 0 <= response_ms < 2**40:
+        raise ScoreOutOfRangeError(f"answer out of range: {answer!r}")
+    return answer

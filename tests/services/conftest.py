@@ -1,0 +1,123 @@
+"""Services wired on the in-memory fakes (tests/fakes): no Redis, no SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from engine.services.accounts import Accounts
+from engine.services.banks import BankAuthoring
+from engine.services.competitions import Competitions
+from engine.services.entrants import EntryGate, EntryLimits
+from engine.services.live import LiveRounds
+from engine.services.lucky_draws import LuckyDraws
+from engine.services.ownership import Ownership
+from engine.services.selfpaced import SelfPacedRounds
+from tests.fakes.accounts import InMemoryAccountCache, InMemoryThrottle, InMemoryUserRepository
+from tests.fakes.banks import InMemoryBankRepository, InMemoryMediaStore
+from tests.fakes.clock import FakeClock
+from tests.fakes.leaderboard import InMemoryLeaderboard
+from tests.fakes.live import InMemoryLiveStore
+from tests.fakes.rounds import (
+    InMemoryDrawRepository,
+    InMemoryHostRepository,
+    InMemoryRoundRepository,
+)
+
+KEYS = ["nd-0001", "nd-0002", "nd-0003"]
+
+
+@dataclass
+class Fakes:
+    clock: FakeClock
+    users: InMemoryUserRepository
+    throttle: InMemoryThrottle
+    rounds: InMemoryRoundRepository
+    leaderboard: InMemoryLeaderboard
+    store: InMemoryLiveStore
+    accounts: Accounts
+    banks: BankAuthoring
+    competitions: Competitions
+    ownership: Ownership
+    draws: LuckyDraws
+    selfpaced: SelfPacedRounds
+    live: LiveRounds
+
+
+@pytest.fixture
+def fakes() -> Fakes:
+    clock = FakeClock()
+    users, throttle = InMemoryUserRepository(), InMemoryThrottle(clock)
+    accounts = Accounts(users, throttle, InMemoryAccountCache(clock))
+    banks = BankAuthoring(
+        banks=InMemoryBankRepository(),
+        media=InMemoryMediaStore(),
+        audio_duration_ms=lambda data: None,
+    )
+    rounds, leaderboard = InMemoryRoundRepository(), InMemoryLeaderboard()
+    store = InMemoryLiveStore(leaderboard)
+    # The fake live store has no bans, voids or publishing (tests/fakes/live.py).
+    competitions = Competitions(rounds, store, banks)  # type: ignore[arg-type]
+    gate = EntryGate(throttle, EntryLimits(), secret_key="test")
+    return Fakes(
+        clock=clock,
+        users=users,
+        throttle=throttle,
+        rounds=rounds,
+        leaderboard=leaderboard,
+        store=store,
+        accounts=accounts,
+        banks=banks,
+        competitions=competitions,
+        ownership=Ownership(InMemoryHostRepository(rounds), users, competitions),
+        draws=LuckyDraws(InMemoryDrawRepository(), competitions, lambda n: bytes(range(n))),
+        selfpaced=SelfPacedRounds(
+            competitions,
+            store,  # type: ignore[arg-type]
+            leaderboard,
+            media_url=lambda digest: f"/media/{digest}",
+            gate=gate,
+        ),
+        live=LiveRounds(
+            competitions,
+            store,  # type: ignore[arg-type]
+            leaderboard,
+            media_url=lambda digest: f"/media/{digest}",
+            gate=gate,
+        ),
+    )
+
+
+def question(key: str) -> dict[str, Any]:
+    return {
+        "key": key,
+        "type": "single",
+        "prompt": {"zh-Hans": f"问题 {key}"},
+        "choices": [
+            {"key": "a", "text": {"zh-Hans": "甲"}},
+            {"key": "b", "text": {"zh-Hans": "乙"}},
+        ],
+        "answer": ["a"],
+        "difficulty": 2,
+        "source": "Law of the PRC on National Defence",
+    }
+
+
+@pytest.fixture
+def bank(fakes: Fakes) -> str:
+    """A published bank of three questions; its slug."""
+    fakes.banks.create("nd", {"zh-Hans": "国防"}, "zh-Hans")
+    fakes.banks.replace_draft(
+        "nd",
+        {
+            "format": "leitai-bank/1",
+            "slug": "nd",
+            "title": {"zh-Hans": "国防"},
+            "default_locale": "zh-Hans",
+            "questions": [question(key) for key in KEYS],
+        },
+    )
+    fakes.banks.publish("nd", "ada")
+    return "nd"

@@ -1,0 +1,57 @@
+"""A live round on fakes: join by code, questions opened and closed by the host's
+commands and the clock, each answer counted once, a skipped question voided, the final
+standings stored."""
+
+from __future__ import annotations
+
+from engine.domain.rounds import LiveStatus
+from tests.services.conftest import KEYS, Fakes
+
+T0 = 1_000_000
+
+
+def test_a_live_round_from_the_lobby_to_its_final_standings(fakes: Fakes, bank: str) -> None:
+    competition = fakes.competitions.create(
+        title="t",
+        bank_slug=bank,
+        bank_version=1,
+        rules={"mode": "live", "draw": {"kind": "fixed", "keys": KEYS, "shuffle_options": False}},
+        created_by=None,
+    )
+    row = fakes.competitions.open_round(competition["id"])
+    round_id = row["id"]
+    ann = fakes.live.join(row["code"], "Ann", None, None, T0).contestant
+    bob = fakes.live.join(row["code"].lower(), "Bob", None, None, T0).contestant
+
+    fakes.live.command(round_id, "start", T0)
+    first = fakes.live.answer(round_id, ann, KEYS[0], "a", T0 + 1_000)
+    assert (first.accepted, first.duplicate) == (True, False)
+    assert fakes.live.answer(round_id, ann, KEYS[0], "b", T0 + 1_100).duplicate
+    fakes.live.answer(round_id, bob, KEYS[0], "b", T0 + 2_000)
+    assert public_points(fakes, round_id, ann) == 0  # shown once the question closes
+    assert fakes.live.close_if_due(round_id, T0 + 2_000) is None
+    closed = fakes.live.close_if_due(round_id, T0 + 10**6)
+    assert closed is not None
+    assert closed[0].status is LiveStatus.CLOSED
+    points = public_points(fakes, round_id, ann)
+    assert points > 0
+
+    t1 = T0 + 2 * 10**6
+    fakes.live.command(round_id, "next", t1)
+    fakes.live.answer(round_id, bob, KEYS[1], "a", t1 + 500)
+    fakes.live.command(round_id, "skip", t1 + 600)  # bob's answer to it no longer counts
+    assert fakes.store.answer_of(round_id, 1, bob)["voided"]  # type: ignore[index]
+    fakes.live.command(round_id, "finish", t1 + 700)
+
+    standings = fakes.rounds.standings(round_id)
+    assert [(s["contestant"], s["rank"], s["points"]) for s in standings] == [
+        (ann, 1, points),
+        (bob, 2, 0),
+    ]
+    assert fakes.rounds.round(round_id)["status"] == "finished"  # type: ignore[index]
+
+
+def public_points(fakes: Fakes, round_id: int, contestant: str) -> int:
+    standing = fakes.leaderboard.standing(round_id, contestant)
+    assert standing is not None
+    return standing.points

@@ -1,0 +1,65 @@
+"""A self-paced round on fakes: enter, take the paper question by question, each
+answer counted once, final standings when the window closes."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.services.answering import RefusedCommand
+from engine.services.competitions import finish_at
+from engine.services.errors import Conflict
+from tests.services.conftest import KEYS, Fakes
+
+OPENS, CLOSES = 1_000_000, 2_000_000
+
+
+def a_round(fakes: Fakes, bank: str) -> int:
+    competition = fakes.competitions.create(
+        title="t",
+        bank_slug=bank,
+        bank_version=1,
+        rules={
+            "mode": "self_paced",
+            "draw": {"kind": "fixed", "keys": KEYS, "shuffle_options": False},
+        },
+        created_by=None,
+    )
+    return fakes.competitions.open_round(competition["id"], window=(OPENS, CLOSES))["id"]
+
+
+def test_a_paper_is_answered_once_per_question_and_ranked_at_the_close(
+    fakes: Fakes, bank: str
+) -> None:
+    round_id = a_round(fakes, bank)
+    with pytest.raises(RefusedCommand):
+        fakes.selfpaced.enter(round_id, "Ann", None, None, OPENS - 1)  # before the window
+    ann = fakes.selfpaced.enter(round_id, "Ann", None, None, OPENS, identity="ann@x")
+    bob = fakes.selfpaced.enter(round_id, "Bob", None, None, OPENS, identity="bob@x")
+    with pytest.raises(Conflict):  # one entry per identity
+        fakes.selfpaced.enter(round_id, "Ann 2", None, None, OPENS, identity="ann@x")
+
+    now = OPENS
+    for key in KEYS:
+        delivery = fakes.selfpaced.next_question(round_id, ann.contestant, now)
+        assert delivery.question is not None
+        first = fakes.selfpaced.answer(round_id, ann.contestant, key, "a", now + 1_500)
+        retried = fakes.selfpaced.answer(round_id, ann.contestant, key, "b", now + 1_600)
+        assert (first["duplicate"], retried["duplicate"]) == (False, True)
+        assert retried["result"] == first["result"]  # points hidden until the window closes
+        now += 2_000
+    assert fakes.selfpaced.next_question(round_id, ann.contestant, now).question is None
+    fakes.selfpaced.next_question(round_id, bob.contestant, now)
+    fakes.selfpaced.answer(round_id, bob.contestant, KEYS[0], "b", now + 1_000)
+
+    end = finish_at(fakes.competitions.plan(round_id))  # the window's close, with grace
+    with pytest.raises(RefusedCommand):
+        fakes.selfpaced.finish(round_id, end - 1)
+    assert fakes.selfpaced.finish(round_id, end) == 2
+    standings = fakes.rounds.standings(round_id)
+    assert [(s["contestant"], s["rank"]) for s in standings] == [
+        (ann.contestant, 1),
+        (bob.contestant, 2),
+    ]
+    assert standings[0]["points"] > 0 == standings[1]["points"]
+    with pytest.raises(RefusedCommand):
+        fakes.selfpaced.answer(round_id, bob.contestant, KEYS[1], "a", end + 1)
