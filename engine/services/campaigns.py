@@ -105,6 +105,9 @@ class Campaigns:
     # -- the campaign --------------------------------------------------------------------
 
     def create(self, organiser: Organiser, settings: Mapping[str, Any]) -> dict[str, Any]:
+        """A new campaign owned by ``organiser``, who must be one who hosts rounds."""
+        if not organiser.may(Capability.ROUNDS):
+            raise Forbidden(f"The {organiser.role} role may not organise campaigns.")
         fields = _settings(settings)
         made = self.campaigns.add(**fields, owner_id=organiser.id, created_by=organiser.username)
         return self.view(made["id"])

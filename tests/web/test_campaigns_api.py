@@ -236,6 +236,11 @@ def test_leitai_campaign_create(app: Flask, wired: Wiring, tmp_path: Path) -> No
     (made,) = wired.campaigns.campaigns.campaigns(None)
     assert made["opens_at_ms"] == 1_796_054_400_000  # 2026-12-01 00:00 in Shanghai
     assert made["closes_at_ms"] - made["opens_at_ms"] == 31 * DAY
+    wired.accounts.add("cli-author", "correct horse battery", "author")
+    author = [*argv[:3], "--owner", "cli-author", *argv[5:], "--closes", "2026-12-31"]
+    refused = runner.invoke(cli, author, obj={"app": app})
+    assert refused.exit_code == 1
+    assert "author role may not organise" in refused.output
     bad = runner.invoke(cli, [*argv, "--closes", "2026-11-01"], obj={"app": app})
     assert bad.exit_code != 0
     assert "closes_at" in bad.output
