@@ -174,6 +174,8 @@ def wire(
             gate.keyed_hash,
             load_roster,
             load_members,
+            RedisThrottle(redis.client, prefix),
+            gate.limits,
         ),
         drainer=drainer,
         results=Results(rounds, competitions, live, leaderboard, integrity.log, drainer.drain_all),

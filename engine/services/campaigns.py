@@ -48,10 +48,12 @@ from engine.ports import (
     CampaignRounds,
     MemberListReader,
     RosterReader,
+    Throttle,
     UserRepository,
 )
 from engine.services.competitions import Competitions
-from engine.services.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.services.entrants import EntryLimits
+from engine.services.errors import Conflict, Forbidden, Invalid, NotFound, Throttled
 from engine.services.selfpaced import SelfPacedRounds
 
 #: Fields a registration may ask for, besides the nickname everyone gives.
@@ -101,6 +103,10 @@ class Campaigns:
     keyed_hash: KeyedHash
     read_roster: RosterReader
     read_members: MemberListReader
+    #: Registrations one client address may try in a window: entries' per-client limit
+    #: (a roster-match form would otherwise be an oracle for guessing members).
+    throttle: Throttle
+    limits: EntryLimits
 
     # -- the campaign --------------------------------------------------------------------
 
@@ -307,10 +313,20 @@ class Campaigns:
 
     # -- registration --------------------------------------------------------------------
 
-    def register(self, campaign_id: int, form: Mapping[str, Any], now: int) -> dict[str, Any]:
+    def register(
+        self, campaign_id: int, form: Mapping[str, Any], now: int, client: str | None = None
+    ) -> dict[str, Any]:
         """A registration from what a contestant sent; its id and the token that stands
-        for it (kept only as a hash). Every problem is named by field at once."""
+        for it (kept only as a hash). Every problem is named by field at once. Every
+        try counts against the ``client`` address's limit, refused ones too."""
         campaign = self._campaign(campaign_id)
+        if client and self.limits.per_client:
+            name = f"campaign-registrations:{self.keyed_hash(0, 'client', client)}"
+            if self.throttle.hit(name, self.limits.window_s) > self.limits.per_client:
+                raise Throttled(
+                    "Too many registrations from here just now; try again shortly.",
+                    max(self.throttle.retry_after(name), 1),
+                )
         if now >= campaign["closes_at_ms"]:
             raise Conflict("The campaign has closed.", {"campaign": ["closed"]})
         config = campaign["registration"]

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from engine.domain.id_numbers import check_character
+from engine.services.entrants import EntryLimits
 from tests.web.live_helpers import START, Clock, import_bank, install_clock
 from web.cli import cli
 from web.wiring import Wiring
@@ -803,3 +804,18 @@ def test_confirmed_qualifiers_alone_take_part_in_the_next_stage(
     assert refused.json["error"]["fields"] == {"registration": ["not a qualifier"]}
     late = client.post(f"{url}/registrations", json={"nickname": "late"}).json["token"]
     assert attempt(client, url, late, final).status_code == 409
+
+
+def test_registrations_from_one_address_are_limited(
+    client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
+) -> None:
+    wired.campaigns.limits = EntryLimits(per_client=2, per_round=0, window_s=60)
+    made = new_campaign(client, host)
+    url = f"/api/v1/campaigns/{made['id']}/registrations"
+    assert client.post(url, json={"nickname": ""}).status_code == 422  # a try all the same
+    assert client.post(url, json={"nickname": "a"}).status_code == 201
+    refused = client.post(url, json={"nickname": "b"})
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) >= 1
+    other = client.post(url, json={"nickname": "c"}, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 201

@@ -396,10 +396,10 @@ def import_members(campaign_id: int) -> dict[str, Any]:
     document=CampaignRegistrationFormSchema,
     response=CampaignRegisteredSchema,
     status=201,
-    errors=(404, 409, 422),
+    errors=(404, 409, 422, 429),
 )
 def register(campaign_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    return campaigns().register(campaign_id, body, clock.now_ms())
+    return campaigns().register(campaign_id, body, clock.now_ms(), request.remote_addr)
 
 
 @api.get("/campaigns/<int:campaign_id>/registrations")
