@@ -16,13 +16,16 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from engine.domain.accounts import Account
+from engine.domain.bankfiles import FileProblem
 from engine.domain.bankinfo import BankSummary, VersionInfo
 from engine.domain.log import Answered, Joined, LogEntry, Voided
 from engine.domain.mediainfo import MediaInfo
 from engine.domain.ownership import Hosting
+from engine.domain.places import PlaceTree
 from engine.domain.questions import BankContent
 from engine.domain.rounds import LiveRound
 from engine.domain.standings import BoardEntry, BoardStanding, Profile, Scope
+from engine.domain.units import MemberList, Roster
 
 #: What scoring an answer starts from: (streak, last question answered).
 Progress = tuple[int, int]
@@ -557,3 +560,91 @@ class DrawRepository(Protocol):
 
     def disqualify(self, draw_id: int, contestant: str, reason: str) -> bool:
         """Disqualify a winner; False when they were disqualified already."""
+
+
+# -- campaigns (engine.services.campaigns) ------------------------------------------------
+
+
+class CampaignRepository(Protocol):
+    """A campaign, its hosts, stages, units, hashed member list, registrations and the
+    entries registrations made into stages' rounds (``engine.adapters.sql.campaigns``)."""
+
+    def add(self, **fields: Any) -> dict[str, Any]: ...
+    def campaign(self, campaign_id: int) -> dict[str, Any] | None: ...
+    def change(self, campaign_id: int, **fields: Any) -> None: ...
+    def campaigns(self, host_id: int | None) -> list[dict[str, Any]]: ...
+    def hosting(self, campaign_id: int) -> Hosting | None: ...
+    def add_cohost(self, campaign_id: int, user_id: int) -> None: ...
+    def remove_cohost(self, campaign_id: int, user_id: int) -> None: ...
+
+    def add_stage(self, campaign_id: int, round_ids: Sequence[int], **fields: Any) -> bool:
+        """False if one of the rounds is in a stage already."""
+
+    def stages(self, campaign_id: int) -> list[dict[str, Any]]: ...
+    def rounds_in_stages(self, round_ids: Iterable[int]) -> list[int]: ...
+    def replace_units(self, campaign_id: int, units: Sequence[dict[str, Any]]) -> None: ...
+    def units(self, campaign_id: int) -> list[dict[str, Any]]: ...
+    def replace_members(self, campaign_id: int, members: Sequence[dict[str, Any]]) -> None: ...
+    def member(self, campaign_id: int, id_hash: str) -> dict[str, Any] | None: ...
+
+    def add_registration(self, campaign_id: int, **fields: Any) -> int | None:
+        """The new id; None if the identity hash is registered in the campaign already."""
+
+    def registration_count(self, campaign_id: int) -> int: ...
+    def registrations(self, campaign_id: int) -> list[dict[str, Any]]: ...
+    def registration_units(self, campaign_id: int) -> dict[int, int | None]: ...
+    def registration_by_token(self, token_hash: str) -> dict[str, Any] | None: ...
+    def confirm_qualifiers(
+        self, stage_id: int, registration_ids: Sequence[int], confirmed_by: str
+    ) -> None:
+        """Replace the stage's confirmed qualifiers."""
+
+    def confirmed_qualifiers(self, stage_id: int) -> list[int]: ...
+    def qualified(self, stage_id: int, registration_id: int) -> bool: ...
+
+    def purge(self, campaign_id: int) -> int:
+        """Forget registrations' personal data and the member list; how many purged."""
+
+    def add_entry(self, **fields: Any) -> None: ...
+
+    def attempts(self, registration_id: int, round_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """``registration``, ``practice``, ``started_ms``, ``points``, ``total_ms`` each."""
+
+    def stage_attempts(
+        self, campaign_id: int, round_ids: Sequence[int]
+    ) -> list[dict[str, Any]]: ...
+
+
+class RosterReader(Protocol):
+    """Reads a unit roster file against the campaign's places
+    (``engine.adapters.roster.load_roster``)."""
+
+    def __call__(
+        self, data: bytes, file: str, places: PlaceTree
+    ) -> tuple[Roster | None, list[FileProblem]]: ...
+
+
+class MemberListReader(Protocol):
+    """Reads a member list file against the campaign's roster, if it has one
+    (``engine.adapters.roster.load_members``)."""
+
+    def __call__(
+        self, data: bytes, file: str, roster: Roster | None
+    ) -> tuple[MemberList | None, list[FileProblem]]: ...
+
+
+class CampaignHostsOfRounds(Protocol):
+    def hostings_of_round(self, round_id: int) -> list[Hosting]:
+        """The hosting of each campaign whose stage has the round."""
+
+
+class CampaignRounds(Protocol):
+    """What campaigns need of rounds: whose they are, and a self-paced entry."""
+
+    def competition_id_of(self, round_id: int) -> int:
+        """NotFound("There is no round N.") when there is none."""
+
+    def finished(self, round_id: int) -> bool: ...
+
+    def enter(self, round_id: int, nickname: str, now: int, *, identity: str) -> str:
+        """Enter a self-paced round; the new contestant's id."""

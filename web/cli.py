@@ -259,5 +259,6 @@ def describe(error: ServiceError) -> str:
     return f"{error.message} {details}".strip()
 
 
-# Each module registers its groups: "bank"; "results" and "leaderboard"; "demo"; "draw".
-from web import bank_cli, demo, draw_cli, lint_cli, results_cli  # noqa: E402, F401
+# Each module registers its groups: "bank"; "results" and "leaderboard"; "demo"; "draw";
+# "campaign".
+from web import bank_cli, campaign_cli, demo, draw_cli, lint_cli, results_cli  # noqa: E402, F401

@@ -28,7 +28,9 @@ from engine.adapters.redis.focus import RedisFocusLog
 from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.live import RedisLiveStore
 from engine.adapters.redis.throttle import RedisThrottle
+from engine.adapters.roster import load_members, load_roster
 from engine.adapters.sql.banks import SqlBankRepository
+from engine.adapters.sql.campaigns import SqlCampaignRepository
 from engine.adapters.sql.certificates import SqlCertificateStore
 from engine.adapters.sql.database import Database, open_database
 from engine.adapters.sql.draws import SqlDrawRepository
@@ -43,6 +45,7 @@ from engine.services.accounts import Accounts
 from engine.services.bank_uploads import BankUploads
 from engine.services.banks import BankAuthoring
 from engine.services.bans import Bans
+from engine.services.campaigns import Campaigns, RoundsOfCampaigns
 from engine.services.certificates import Certificates
 from engine.services.competitions import Competitions
 from engine.services.drain import Drainer
@@ -78,6 +81,7 @@ class Wiring:
     bans: Bans
     certificates: Certificates
     draws: LuckyDraws
+    campaigns: Campaigns
     drainer: Drainer
     results: Results
     reviews: Reviews
@@ -134,6 +138,8 @@ def wire(
         sql_write=owed_writes.write,
     )
     selfpaced = SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
+    campaigns = SqlCampaignRepository(database)
+    ownership = Ownership(SqlHostRepository(database), accounts.users, competitions, campaigns)
     integrity = Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix))
     answer_log = RedisAnswerLog(redis.client, store.log_key)
     drainer = Drainer(answer_log, rounds, consumer=_consumer_name())
@@ -146,7 +152,7 @@ def wire(
         accounts=accounts,
         leaderboard=leaderboard,
         competitions=competitions,
-        ownership=Ownership(SqlHostRepository(database), accounts.users, competitions),
+        ownership=ownership,
         live=live,
         selfpaced=selfpaced,
         integrity=integrity,
@@ -160,6 +166,17 @@ def wire(
             render_png,
         ),
         draws=LuckyDraws(SqlDrawRepository(database), competitions, secrets.token_bytes),
+        campaigns=Campaigns(
+            campaigns,
+            accounts.users,
+            RoundsOfCampaigns(competitions, selfpaced),
+            ownership.competition,
+            gate.keyed_hash,
+            load_roster,
+            load_members,
+            RedisThrottle(redis.client, prefix),
+            gate.limits,
+        ),
         drainer=drainer,
         results=Results(rounds, competitions, live, leaderboard, integrity.log, drainer.drain_all),
         reviews=Reviews(competitions, live, selfpaced, rounds),

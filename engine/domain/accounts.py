@@ -17,9 +17,12 @@ class Capability(StrEnum):
     BANKS = "banks"  # author question banks, upload media, publish versions
     ROUNDS = "rounds"  # set up competitions, host rounds, read results
     ACCOUNTS = "accounts"  # manage organisers
+    #: See personal data unmasked (registrants' phones in campaign exports); only
+    #: admins have it, as no other role grants it.
+    PERSONAL_DATA = "personal_data"
 
 
-#: Admin may do everything; the others one thing each.
+#: Admin may do everything; the others one thing each (never personal data).
 GRANTS: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
     Role.AUTHOR: frozenset({Capability.BANKS}),

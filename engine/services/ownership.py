@@ -13,7 +13,12 @@ from typing import Any
 
 from engine.domain.accounts import Capability, Organiser, Role
 from engine.domain.ownership import Hosting, cohost_problem
-from engine.ports import HostRepository, RoundsOfCompetitions, UserRepository
+from engine.ports import (
+    CampaignHostsOfRounds,
+    HostRepository,
+    RoundsOfCompetitions,
+    UserRepository,
+)
 from engine.services.errors import Forbidden, Invalid, NotFound
 
 
@@ -22,6 +27,8 @@ class Ownership:
     hosts: HostRepository
     users: UserRepository
     rounds: RoundsOfCompetitions
+    #: A campaign's organisers host its stages' rounds too (docs/campaigns.md).
+    campaigns: CampaignHostsOfRounds | None = None
 
     def competition(self, organiser: Organiser, competition_id: int) -> Hosting:
         """The competition's hosting, if ``organiser`` may host it; else NotFound."""
@@ -31,11 +38,16 @@ class Ownership:
         return found
 
     def round(self, organiser: Organiser, round_id: int) -> Hosting:
-        """The hosting of the round's competition, if ``organiser`` may host it."""
+        """The hosting of the round's competition, or of the campaign whose stage has
+        the round, if ``organiser`` may host it."""
         found = self.hosts.hosting(self.rounds.competition_id_of(round_id))
-        if found is None or not found.may_host(organiser):
-            raise NotFound(f"There is no round {round_id}.")
-        return found
+        if found is not None and found.may_host(organiser):
+            return found
+        # Asked only when the competition's hosts refuse: no extra read for them.
+        for campaign in self.campaigns.hostings_of_round(round_id) if self.campaigns else ():
+            if campaign.may_host(organiser):
+                return campaign
+        raise NotFound(f"There is no round {round_id}.")
 
     def visible(self, organiser: Organiser) -> list[dict[str, Any]]:
         """The competitions ``organiser`` may host: admins every one, newest first."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from engine.adapters.sql.campaigns import SqlCampaignRepository
 from engine.adapters.sql.database import Database, create_sql_engine
 from engine.adapters.sql.hosts import SqlHostRepository
 from engine.adapters.sql.rounds import SqlRoundRepository
@@ -46,6 +47,8 @@ def test_hosts_are_served_as_last_read_while_sql_is_unreachable(tmp_path: Path) 
             other_process.hosting(competition)  # never read it: nothing to serve
         with pytest.raises(OperationalError):
             hosts.remove_cohost(competition, cohost.id)  # changes need SQL
+        # Campaign organisers do not host the round meanwhile; others are refused as ever.
+        assert SqlCampaignRepository(database).hostings_of_round(1) == []
     finally:
         path.rmdir()
         away.rename(path)

@@ -51,7 +51,8 @@ class Row:
     the body. ``own_token``: the caller
     presents a token issued for this call alone (the call revokes the token it carries).
     ``draw``: ``{draw_id}`` is a fresh draw (``committed`` or already ``drawn``) on a
-    fresh finished round whose ``{contestant}`` is in the pool.
+    fresh finished round whose ``{contestant}`` is in the pool. ``{campaign_id}`` is the
+    owner's campaign (co-hosted), whose one stage has the self-paced round.
     """
 
     statuses: dict[str, int]
@@ -61,6 +62,9 @@ class Row:
     query: str = ""
     own_token: bool = False
     draw: str = ""
+    #: ``{campaign_id}`` is a fresh campaign of the owner's (co-hosted), no one registered,
+    #: whose one stage is a fresh finished round.
+    fresh_campaign: bool = False
 
 
 def row(
@@ -120,6 +124,24 @@ NEW_DRAW = {
     "prizes": [{"prize": "mug", "count": 1}],
 }
 FINISHED = ("start", "finish")
+NEW_CAMPAIGN = {"title": "m{cell}", "opens_at": START - 1000, "closes_at": START + 86_400_000}
+ROSTER = Upload("units.csv", "单位名称,所属地区,应参与人数\n甲,越秀区,10\n".encode(), {})
+MEMBERS = Upload("members.csv", "编号,姓名\nA1,张三\n".encode(), {})
+
+
+def new_stage(world: World) -> dict[str, Any]:
+    """A stage of a fresh round of the owner's competition (co-hosted)."""
+    world.made += 1
+    heat = world.wired.competitions.open_round(world.competition)["id"]
+    return {"title": "m", "rounds": [heat], "attempt_rule": {"kind": "one"}}
+
+
+def campaign_attempt(world: World) -> dict[str, Any]:
+    """A fresh registration's token and the campaign's self-paced round."""
+    world.made += 1
+    made = world.wired.campaigns.register(world.campaign, {"nickname": "m"}, world.clock.now)
+    return {"token": made["token"], "round": world.selfpaced_round}
+
 
 # fmt: off
 #: METHOD path (as documented): anonymous contestant author owner other_host cohost admin
@@ -192,6 +214,28 @@ HTTP: dict[str, Row] = {
     # Public: the commitment before the run, the verifiable outcome after.
     "GET /api/v1/draws/{draw_id}": row(200, 200, 200, 200, 200, 200, 200, draw="drawn"),
     "GET /api/v1/draws/{draw_id}.xlsx": row(401, 401, 403, 200, 404, 200, 200, draw="drawn"),
+    "POST /api/v1/campaigns": row(401, 401, 403, 201, 201, 201, 201, body=NEW_CAMPAIGN),
+    "GET /api/v1/campaigns": row(401, 401, 403, 200, 200, 200, 200),
+    "GET /api/v1/campaigns/{campaign_id}": row(401, 401, 403, 200, 404, 200, 200),
+    "PATCH /api/v1/campaigns/{campaign_id}": row(401, 401, 403, 200, 404, 200, 200, body={"rules": "r{cell}"}),  # noqa: E501
+    "PUT /api/v1/campaigns/{campaign_id}/hosts/{username}": row(401, 401, 403, 200, 404, 403, 200),
+    "DELETE /api/v1/campaigns/{campaign_id}/hosts/{username}": row(401, 401, 403, 200, 404, 403, 200),  # noqa: E501
+    "POST /api/v1/campaigns/{campaign_id}/stages": row(401, 401, 403, 201, 404, 201, 201, body=new_stage),  # noqa: E501
+    "POST /api/v1/campaigns/{campaign_id}/units": row(401, 401, 403, 200, 404, 200, 200, fresh_campaign=True, body=ROSTER),  # noqa: E501
+    "GET /api/v1/campaigns/{campaign_id}/units": row(401, 401, 403, 200, 404, 200, 200),
+    "POST /api/v1/campaigns/{campaign_id}/members": row(401, 401, 403, 200, 404, 200, 200, fresh_campaign=True, body=MEMBERS),  # noqa: E501
+    # Contestants register and start attempts with no account: anyone may.
+    "POST /api/v1/campaigns/{campaign_id}/registrations": row(201, 201, 201, 201, 201, 201, 201, body={"nickname": "m{cell}"}),  # noqa: E501
+    "GET /api/v1/campaigns/{campaign_id}/registrations": row(401, 401, 403, 200, 404, 200, 200),
+    "POST /api/v1/campaigns/{campaign_id}/entries": row(201, 201, 201, 201, 201, 201, 201, body=campaign_attempt),  # noqa: E501
+    "GET /api/v1/campaigns/{campaign_id}/participation": row(401, 401, 403, 200, 404, 200, 200),
+    "GET /api/v1/campaigns/{campaign_id}/rankings": row(401, 401, 403, 200, 404, 200, 200),
+    # Public: rates only, as a round's leaderboard is public.
+    "GET /api/v1/campaigns/{campaign_id}/board": row(200, 200, 200, 200, 200, 200, 200),
+    "GET /api/v1/campaigns/{campaign_id}/participation.xlsx": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501
+    "GET /api/v1/campaigns/{campaign_id}/registrations.xlsx": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501
+    "GET /api/v1/campaigns/{campaign_id}/stages/{position}/qualifiers": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501
+    "POST /api/v1/campaigns/{campaign_id}/stages/{position}/qualifiers": row(401, 401, 403, 200, 404, 200, 200, fresh_campaign=True, body={}),  # noqa: E501
 }
 # fmt: on
 
@@ -259,8 +303,10 @@ class World:
     question: str  # delivered to the contestant
     draft: dict[str, Any]
     serial: str  # a certificate issued on a finished round of the owner's competition
+    campaign: int  # the owner's, co-hosted; its stage has the self-paced round
     cells: Iterator[int] = field(default_factory=lambda: iter(range(1, 10_000)))
-    #: Rounds and draws made so far: a call's set-up that makes one changes the stores.
+    #: Rounds, draws and campaign set-ups made so far: a call's set-up that makes one
+    #: changes the stores.
     made: int = 0
     #: Rounds no call has changed yet, by the commands that made their state.
     unchanged: dict[tuple[str, ...], tuple[int, str]] = field(default_factory=dict)
@@ -365,7 +411,20 @@ def world(app: Flask, client: FlaskClient, wired: Wiring, monkeypatch) -> World:
         delivery.question["key"],
         wired.banks.draft("national-defence"),
         certificate["serial"],
+        new_campaign(wired, owner, [selfpaced]),
     )
+
+
+def new_campaign(wired: Wiring, owner: Organiser, rounds: list[int] | None = None) -> int:
+    """A campaign of the owner's, co-hosted; a practice stage of ``rounds`` if given."""
+    settings = {"title": "Matrix", "opens_at": START - 1000, "closes_at": START + 86_400_000}
+    made = wired.campaigns.create(owner, settings)["id"]
+    wired.campaigns.appoint(owner, made, "cohost")
+    if rounds:
+        stage = {"title": "s", "rounds": rounds, "attempt_rule": {"kind": "practice"}}
+        rules = {"advancement": {"min_points": 0}, "max_points": 1000}
+        wired.campaigns.add_stage(owner, made, {**stage, **rules})
+    return made
 
 
 def organiser_token(wired: Wiring, organiser: Organiser) -> str:
@@ -440,7 +499,13 @@ def prepare(world: World, operation: str, spec: Row) -> Call:
         "username": world.organisers["spare"].username,
         "contestant": world.contestant,
         "serial": world.serial,
+        "campaign_id": world.campaign,
+        "position": 1,
     }
+    if spec.fresh_campaign:
+        finished, _ = world.fresh_round(FINISHED)
+        world.made += 1
+        values["campaign_id"] = new_campaign(world.wired, world.organisers["owner"], [finished])
     made = None
     if spec.draw:
         values["draw_id"], values["contestant"] = fresh_draw(world, drawn=spec.draw == "drawn")

@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.generation.modes import GenerationMode
 
-from tests.web.live_helpers import Rounds, install_clock
+from tests.web.live_helpers import START, Rounds, install_clock
 
 EXAMPLES = 6  # per operation, over the four ways of generating a request
 
@@ -31,8 +31,21 @@ def api(app, client, wired, login, monkeypatch):  # type: ignore[no-untyped-def]
         "competition_id": game.competition_id,
         "round_id": game.id,
         "contestant": player.contestant,
+        "campaign_id": campaign(wired, game.id),
+        "position": 1,
     }
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app), headers, existing
+
+
+def campaign(wired, round_id):  # type: ignore[no-untyped-def]
+    """An admin's campaign whose stage has the round."""
+    admin = wired.accounts.users.find("admin-user")[0].organiser
+    settings = {"title": "Fuzz", "opens_at": START, "closes_at": START + 86_400_000}
+    made = wired.campaigns.create(admin, settings)["id"]
+    stage = {"title": "s", "rounds": [round_id], "attempt_rule": {"kind": "one"}}
+    stage |= {"advancement": {"per": "city", "k": 1}}
+    wired.campaigns.add_stage(admin, made, {**stage, "max_points": 1000})
+    return made
 
 
 def test_no_operation_answers_5xx(api) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from web.strict_json import JsonRefused
 from web.tokens import TokenError, organiser_of
 from web.wiring import wiring
 
-Hosted = Literal["competition", "round", "draw"]
+Hosted = Literal["competition", "round", "draw", "campaign"]
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ class Operation:
     capability: Capability | None = None
     login: bool = False
     errors: tuple[int, ...] = field(default=())
-    #: The path names a competition, round or draw (of a round) the caller must host
-    #: (else 404).
+    #: The path names a competition, round, draw (of a round) or campaign the caller
+    #: must host (else 404).
     hosted: Hosted | None = None
 
     @property
@@ -64,8 +64,9 @@ def endpoint(
     hosted: Hosted | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare an API view. ``capability`` requires an organiser who has it; ``login``
-    requires any organiser; ``hosted`` requires one who hosts the competition, round or
-    draw's round its path names (``competition_id`` / ``round_id`` / ``draw_id``),
+    requires any organiser; ``hosted`` requires one who hosts the competition, round,
+    draw's round or campaign its path names (``competition_id`` / ``round_id`` /
+    ``draw_id`` / ``campaign_id``),
     checked before the body."""
     operation = Operation(
         summary,
@@ -128,8 +129,8 @@ def json_body() -> dict[str, Any]:
 
 
 def require_host(organiser: Organiser, hosted: Hosted, hosted_id: int) -> None:
-    """404, as for a missing id, unless ``organiser`` hosts that competition or round (a
-    draw: its round)."""
+    """404, as for a missing id, unless ``organiser`` hosts that competition, round (a
+    draw: its round) or campaign."""
     ownership = wiring().ownership
     if hosted == "draw":
         try:
@@ -138,6 +139,8 @@ def require_host(organiser: Organiser, hosted: Hosted, hosted_id: int) -> None:
             raise NotFound(f"There is no draw {hosted_id}.") from error
     elif hosted == "round":
         ownership.round(organiser, hosted_id)
+    elif hosted == "campaign":
+        wiring().campaigns.hosting(organiser, hosted_id)
     else:
         ownership.competition(organiser, hosted_id)
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     false,
     func,
@@ -302,3 +303,149 @@ class DrawRow(Base):
     disqualified: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     drawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# -- campaigns (docs/campaigns.md) ----------------------------------------------------------
+
+
+class CampaignRow(Base):
+    """A campaign: stages of existing rounds, its places, units and registrations."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    opens_at_ms: Mapped[int] = mapped_column(BigInteger)
+    closes_at_ms: Mapped[int] = mapped_column(BigInteger)
+    rules_text: Mapped[str] = mapped_column(Text)
+    #: Codes of the Guangdong places it runs in (PlaceTree.subset); None: all of them.
+    places: Mapped[list[str] | None] = mapped_column(JSON)
+    #: What registration asks: {"fields": {name: "required" | "optional"}, "identity": ...}
+    registration: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: participation.Weighting as {"rate", "mean", "count"}.
+    weighting: Mapped[dict[str, int]] = mapped_column(JSON)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CampaignHostRow(Base):
+    """A campaign's co-host: organises it and hosts its stages' rounds as the owner does."""
+
+    __tablename__ = "campaign_hosts"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CampaignStageRow(Base):
+    """A stage: its attempt rule (attempts.AttemptRule) and advancement rule."""
+
+    __tablename__ = "campaign_stages"
+    __table_args__ = (UniqueConstraint("campaign_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, ... in the campaign's order
+    title: Mapped[str] = mapped_column(String(200))
+    attempt_rule: Mapped[dict[str, Any]] = mapped_column(JSON)
+    advancement: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: The most points an attempt can score: what a unit's mean score is a share of.
+    max_points: Mapped[int | None] = mapped_column(Integer)
+
+
+class CampaignStageRoundRow(Base):
+    """A round of a stage. A round is in one stage of one campaign at most."""
+
+    __tablename__ = "campaign_stage_rounds"
+
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_stages.id", ondelete="CASCADE"), primary_key=True
+    )
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True, unique=True)
+
+
+class CampaignUnitRow(Base):
+    """A unit of a campaign's roster; ``headcount`` counts its sub-units' members too."""
+
+    __tablename__ = "campaign_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)  # parents before their children
+    name: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(16))
+    headcount: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("campaign_units.id"))
+    code: Mapped[str | None] = mapped_column(String(64))
+
+
+class CampaignMemberRow(Base):
+    """A member list's entry, as keyed hashes of its id and name only."""
+
+    __tablename__ = "campaign_members"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_hash: Mapped[str] = mapped_column(String(64))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("campaign_units.id"))
+
+
+class CampaignRegistrationRow(Base):
+    """A contestant's registration. The identity is kept only as a keyed hash."""
+
+    __tablename__ = "campaign_registrations"
+    __table_args__ = (UniqueConstraint("campaign_id", "identity_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    #: SHA-256 of the registration token the contestant holds (the token is not kept).
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    nickname: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(16))
+    place: Mapped[str | None] = mapped_column(String(16))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("campaign_units.id"), index=True)
+    #: The other fields the campaign asks (school, grade...).
+    details: Mapped[dict[str, str]] = mapped_column(JSON)
+    identity_hash: Mapped[str | None] = mapped_column(String(64))
+    registered_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class CampaignEntryRow(Base):
+    """One attempt: a registration's entry (as ``contestant``) into a stage's round."""
+
+    __tablename__ = "campaign_entries"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_registrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    contestant: Mapped[str] = mapped_column(String(32), primary_key=True)
+    practice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    started_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class CampaignQualifierRow(Base):
+    """A registration an organiser confirmed as advancing from a stage to the next."""
+
+    __tablename__ = "campaign_qualifiers"
+
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_stages.id", ondelete="CASCADE"), primary_key=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_registrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    confirmed_by: Mapped[str | None] = mapped_column(String(64))
