@@ -225,7 +225,8 @@ def test_every_registration_problem_the_service_gives_is_translated() -> None:
             for listed in ast.walk(node):
                 if isinstance(listed, ast.List):
                     for item in listed.elts:
-                        options = [item.body, item.orelse] if isinstance(item, ast.IfExp) else [item]
+                        either = isinstance(item, ast.IfExp)
+                        options = [item.body, item.orelse] if either else [item]
                         messages |= {o.value for o in options if isinstance(o, ast.Constant)}
                 if isinstance(listed, ast.Call) and getattr(listed.func, "attr", "") == "append":
                     messages |= {a.value for a in listed.args if isinstance(a, ast.Constant)}

@@ -31,7 +31,7 @@ def register_for_campaign(campaign_id: int) -> tuple[str, int]:
     asked = campaign["registration"]["fields"]
     identity = campaign["registration"]["identity"]
     fields = {name: asked[name] for name in FIELD_ORDER if name in asked}
-    fields |= {name: "required" for name in IDENTITY_FIELDS[identity]}
+    fields |= dict.fromkeys(IDENTITY_FIELDS[identity], "required")
     form = {
         "id": campaign_id,
         "closes_at": campaign["closes_at_ms"],

@@ -26,6 +26,12 @@ async function loadCampaign() {
   $("campaign-dates").textContent = `${shanghaiTime(campaign.opens_at)} – ${shanghaiTime(campaign.closes_at)}`;
   $("campaign-hosts").textContent = [campaign.owner, ...campaign.cohosts].filter(Boolean).join(t("、", ", ", "、"));
   $("campaign-rules").textContent = campaign.rules || t("（未填写）", "(none given)", "（未填寫）");
+  const weighting = campaign.weighting;
+  $("weighting").textContent = t(
+    `权重：参与率 ${weighting.rate ?? 0}%，平均分 ${weighting.mean ?? 0}%，参与人数 ${weighting.count ?? 0}%`,
+    `Weighting: rate ${weighting.rate ?? 0}%, mean points ${weighting.mean ?? 0}%, participants ${weighting.count ?? 0}%`,
+    `權重：參與率 ${weighting.rate ?? 0}%，平均分 ${weighting.mean ?? 0}%，參與人數 ${weighting.count ?? 0}%`,
+  );
   showStages();
 }
 
@@ -57,7 +63,7 @@ function showStages() {
   $("stages").tBodies[0].replaceChildren(...stages.map((stage) => el("tr", { dataset: { stage: String(stage.position) } },
     el("td", {}, String(stage.position)),
     el("td", {}, stage.title),
-    el("td", {}, stage.rounds.map((id, i) => [i ? ", " : "", el("a", { href: `/console/rounds/${id}` }, `#${id}`)])),
+    el("td", {}, ...stage.rounds.flatMap((id, i) => [i ? ", " : null, el("a", { href: `/console/rounds/${id}` }, `#${id}`)])),
     el("td", {}, attemptRuleName(stage.attempt_rule)),
     el("td", {}, advancementName(stage.advancement)))));
   const chosen = $("participation-stage").value;
@@ -221,9 +227,9 @@ async function loadParticipation() {
     const filled = el("span");
     filled.style.width = `${Math.min(100, (row.rate ?? 0) * 100)}%`; // CSSOM: CSP allows it
     return el("li", { dataset: { code: row.code } },
-      el("span", { class: "bar-label" }, row.name),
-      el("span", { class: "bar", "aria-hidden": "true" }, filled),
-      el("span", { class: "bar-value" }, percent(row.rate)));
+      el("span", { class: "rate-bar-label" }, row.name),
+      el("span", { class: "rate-bar", "aria-hidden": "true" }, filled),
+      el("span", { class: "rate-bar-value" }, percent(row.rate)));
   }));
 }
 
@@ -235,12 +241,6 @@ async function loadRankings() {
     $("rankings").tBodies[0].replaceChildren();
     return;
   }
-  const weighting = result.data.weighting;
-  $("weighting").textContent = t(
-    `权重：参与率 ${weighting.rate ?? 0}%，平均分 ${weighting.mean ?? 0}%，参与人数 ${weighting.count ?? 0}%`,
-    `Weighting: rate ${weighting.rate ?? 0}%, mean points ${weighting.mean ?? 0}%, participants ${weighting.count ?? 0}%`,
-    `權重：參與率 ${weighting.rate ?? 0}%，平均分 ${weighting.mean ?? 0}%，參與人數 ${weighting.count ?? 0}%`,
-  );
   $("rankings").tBodies[0].replaceChildren(...result.data.rows.map((row) => el("tr", { dataset: { code: row.code } },
     el("td", {}, String(row.rank)),
     el("td", {}, row.name),
