@@ -25,7 +25,9 @@ PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
 SHANGHAI = timedelta(hours=8)
 BAD_ROSTER = "单位名称,所属地区,应参与人数\n越秀区第一中学,越秀区,10\n深圳市科协,不存在的地方,abc\n"
-ROSTER = "单位名称,所属地区,应参与人数,单位编码\n越秀区第一中学,越秀区,10,YX1\n深圳市科协,深圳,5,SZ1\n"
+ROSTER = (
+    "单位名称,所属地区,应参与人数,单位编码\n越秀区第一中学,越秀区,10,YX1\n深圳市科协,深圳,5,SZ1\n"
+)
 
 
 def watched(context):
@@ -148,7 +150,8 @@ def test_a_campaign_is_set_up_registered_for_and_counted(browser, server, shot):
     shot(page, "qualifiers")
     console.close()
     phone.close()
-    assert console_problems == [] and mobile_problems == [], (console_problems, mobile_problems)
+    assert console_problems == []
+    assert mobile_problems == []
 
 
 def csv(name: str, text: str) -> dict:
