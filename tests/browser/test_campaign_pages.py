@@ -166,3 +166,31 @@ def answer_first_question(server, round_id: int, contestant_token: str) -> None:
         {"question": paper["question"]["key"], "response": "b"},
         contestant_token,
     )
+
+
+def test_a_registered_phone_starts_its_attempt_on_the_play_page(browser, server, shot):
+    token = server.host_token()
+    now_ms = int(time.time() * 1000)
+    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
+    rules = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
+    round_ = server.open_round(token, ["nd-0001"], rules, window)
+    campaign = server.http(
+        "POST",
+        "/api/v1/campaigns",
+        {"title": "国防知识月", "opens_at": now_ms - 60_000, "closes_at": now_ms + 86_400_000},
+        token,
+    )["id"]
+    stage = {"title": "初赛", "rounds": [round_["id"]], "attempt_rule": {"kind": "one"}}
+    server.http("POST", f"/api/v1/campaigns/{campaign}/stages", stage, token)
+
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    mobile, problems = watched(phone)
+    mobile.goto(f"{server.base}/campaigns/{campaign}/register")
+    mobile.get_by_label("昵称").fill("阿强")
+    mobile.get_by_role("button", name="报名").click()
+    mobile.get_by_role("button", name="开始答题：初赛").click()
+    mobile.wait_for_url(f"**/play/{round_['code']}")
+    expect(mobile.locator("[data-stage=question]")).to_be_visible()
+    shot(mobile, "attempt")
+    phone.close()
+    assert problems == []
