@@ -65,7 +65,7 @@ def test_a_campaign_is_set_up_registered_for_and_counted(browser, server, shot):
     # A roster with a bad row: refused whole, each problem under file:row.
     page.set_input_files("#units-file", files=[csv("units.csv", BAD_ROSTER)])
     page.get_by_role("button", name="导入并替换名单").click()
-    problems = page.locator("#units-problems")
+    problems = page.locator("#upload-problems")
     expect(problems).to_be_visible()
     expect(problems.locator("li").first).to_contain_text("units.csv:3")
     expect(page.locator("#units tbody tr")).to_have_count(0)
@@ -186,9 +186,12 @@ def test_a_registered_phone_starts_its_attempt_on_the_play_page(browser, server,
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     mobile, problems = watched(phone)
     mobile.goto(f"{server.base}/campaigns/{campaign}/register")
-    mobile.get_by_label("昵称").fill("阿强")
-    mobile.get_by_role("button", name="报名").click()
-    mobile.get_by_role("button", name="开始答题：初赛").click()
+    mobile.get_by_label("语言").select_option("zh-Hant")  # the reader's language, kept
+    mobile.get_by_role("button", name="報名").click()
+    expect(mobile.locator("#nickname-error")).to_have_text("必填")
+    mobile.get_by_label("暱稱").fill("阿強")
+    mobile.get_by_role("button", name="報名").click()
+    mobile.get_by_role("button", name="開始答題：初赛").click()  # the title as written
     mobile.wait_for_url(f"**/play/{round_['code']}")
     expect(mobile.locator("[data-stage=question]")).to_be_visible()
     shot(mobile, "attempt")

@@ -14,6 +14,7 @@ const MAY_TAKE_N = new Set(["first_of_day"]);
 const CHART_ROWS = 30; // the chart ranks the first ones; the table has them all
 let campaign = null;
 let qualification = null;
+let unitCodes = new Map(); // a unit's id, as participation names it, to its roster code
 
 // --- the campaign and its stages -------------------------------------------------------
 
@@ -146,6 +147,7 @@ async function addStage(event) {
 // --- units -----------------------------------------------------------------------------
 
 function showUnits(units) {
+  unitCodes = new Map(units.map((unit) => [String(unit.id), unit.code || ""]));
   const byId = new Map(units.map((unit) => [unit.id, unit]));
   const depth = (unit) => (unit.parent_id === null ? 0 : 1 + depth(byId.get(unit.parent_id)));
   $("units-caption").textContent = t(`共 ${units.length} 个单位`, `${units.length} units`, `共 ${units.length} 個單位`);
@@ -162,27 +164,44 @@ async function loadUnits() {
   if (result.ok) showUnits(result.data);
 }
 
-async function uploadUnits(event) {
-  event.preventDefault();
-  const form = $("units-upload");
+/**
+ * Send the file chosen in `input` to `path` as multipart "file". A refused file's
+ * problems come as {"file:row": [what]}: listed as the server names them. The answer's
+ * data when the file is taken, else null.
+ */
+async function upload(form, input, path) {
   clearErrors(form);
-  $("units-problems").hidden = true;
-  const file = $("units-file").files[0];
-  if (!file) return showErrors(form, { file: [t("请选择文件", "Choose a file", "請選擇文件")] });
+  $("upload-problems").hidden = true;
+  const file = input.files[0];
+  if (!file) {
+    showErrors(form, { file: [t("请选择文件", "Choose a file", "請選擇文件")] });
+    return null;
+  }
   const body = new FormData();
   body.append("file", file);
-  const result = await api("POST", `${base}/units`, body);
-  if (result.ok) {
-    showUnits(result.data);
-    say(t(`已导入 ${result.data.length} 个单位。`, `${result.data.length} units imported.`, `已導入 ${result.data.length} 個單位。`));
-    return loadParticipation();
-  }
-  // Row problems come as {"file:row": [what]}: listed as the server names them.
+  const result = await api("POST", path, body);
+  if (result.ok) return result.data;
   const fields = result.data?.error?.fields || {};
-  $("units-problems-title").textContent = errorMessage(result);
-  $("units-problems").querySelector("ul").replaceChildren(...Object.entries(fields).map(([where, messages]) =>
+  $("upload-problems-title").textContent = errorMessage(result);
+  $("upload-problems").querySelector("ul").replaceChildren(...Object.entries(fields).map(([where, messages]) =>
     el("li", {}, el("code", {}, where), ": ", [].concat(messages).join("; "))));
-  $("units-problems").hidden = false;
+  $("upload-problems").hidden = false;
+  return null;
+}
+
+async function uploadUnits(event) {
+  event.preventDefault();
+  const units = await upload($("units-upload"), $("units-file"), `${base}/units`);
+  if (!units) return;
+  showUnits(units);
+  say(t(`已导入 ${units.length} 个单位。`, `${units.length} units imported.`, `已導入 ${units.length} 個單位。`));
+  await loadParticipation();
+}
+
+async function uploadMembers(event) {
+  event.preventDefault();
+  const taken = await upload($("members-upload"), $("members-file"), `${base}/members`);
+  if (taken) say(t(`已导入 ${taken.members} 名成员。`, `${taken.members} members imported.`, `已導入 ${taken.members} 名成員。`));
 }
 
 // --- participation and rankings --------------------------------------------------------
@@ -217,7 +236,7 @@ async function loadParticipation() {
     `全活動：${whole.participants} / ${whole.headcount} 人，參與率 ${percent(whole.rate)}`,
   ) + (counted.without_unit ? t(`（另有 ${counted.without_unit} 人未填单位）`, ` (and ${counted.without_unit} with no unit)`, `（另有 ${counted.without_unit} 人未填單位）`) : "");
   $("participation").tBodies[0].replaceChildren(...counted.rows.map((row) => el("tr", { dataset: { code: row.code } },
-    el("td", {}, row.code),
+    el("td", {}, counted.by === "unit" ? unitCodes.get(row.code) ?? "" : row.code),
     el("td", {}, row.name),
     el("td", {}, String(row.participants)),
     el("td", {}, String(row.headcount)),
@@ -286,6 +305,7 @@ async function confirmQualifiers() {
 if (requireLogin()) {
   $("new-stage").addEventListener("submit", addStage);
   $("units-upload").addEventListener("submit", uploadUnits);
+  $("members-upload").addEventListener("submit", uploadMembers);
   $("refresh").addEventListener("click", () => Promise.all([loadParticipation(), loadRankings()]));
   for (const radio of document.querySelectorAll('input[name="by"]')) radio.addEventListener("change", loadParticipation);
   $("participation-stage").addEventListener("change", () => Promise.all([loadParticipation(), loadRankings()]));
