@@ -195,5 +195,15 @@ def test_a_registered_phone_starts_its_attempt_on_the_play_page(browser, server,
     mobile.wait_for_url(f"**/play/{round_['code']}")
     expect(mobile.locator("[data-stage=question]")).to_be_visible()
     shot(mobile, "attempt")
+
+    closed = server.http(
+        "POST",
+        "/api/v1/campaigns",
+        {"title": "已结束的活动", "opens_at": now_ms - 7_200_000, "closes_at": now_ms - 3_600_000},
+        token,
+    )["id"]
+    mobile.goto(f"{server.base}/campaigns/{closed}/register")
+    expect(mobile.get_by_role("alert")).to_have_text("活動已結束報名。")
+    expect(mobile.get_by_role("button", name="報名")).to_be_disabled()
     phone.close()
     assert problems == []

@@ -106,17 +106,19 @@ function clearProblems() {
 /** Show {field: [messages]} at the fields; problems with no field go to the notice. */
 function showProblems(fields, fallback) {
   const homeless = [];
+  let placed = false;
   for (const [name, messages] of Object.entries(fields || {})) {
     const line = form.querySelector(`[data-error-for="${CSS.escape(name)}"]`);
     const text = [].concat(messages).map(problem).join("；");
     if (!line) {
-      homeless.push(text);
+      homeless.push(text); // the campaign's (closed) or the identity's (registered already)
       continue;
     }
+    placed = true;
     line.textContent = text;
     for (const control of form.querySelectorAll(`[aria-describedby~="${CSS.escape(`${name}-error`)}"]`)) control.setAttribute("aria-invalid", "true");
   }
-  notice([fallback, ...homeless].filter(Boolean).join(" "));
+  notice([placed ? fallback : null, ...homeless].filter(Boolean).join(" "));
   form.querySelector('[aria-invalid="true"]')?.focus();
 }
 
@@ -221,6 +223,10 @@ function render() {
   if (!config) return;
   const closes = new Date(config.closes_at + OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
   find("closes").textContent = ct("closes", { time: closes });
+  if (Date.now() >= config.closes_at && !registration) {
+    notice(ct("closed"));
+    find("submit").disabled = true;
+  }
   fillCities();
   if (!$("place-city")) fillUnits();
   if (registration) showDone();
