@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from engine.domain.accounts import Account
-from engine.domain.bankfiles import FileProblem
+from engine.domain.bankfiles import BankHeader, FileProblem, LoadedBank
 from engine.domain.bankinfo import BankSummary, VersionInfo
 from engine.domain.log import Answered, Joined, LogEntry, Voided
 from engine.domain.mediainfo import MediaInfo
@@ -648,3 +648,25 @@ class CampaignRounds(Protocol):
 
     def enter(self, round_id: int, nickname: str, now: int, *, identity: str) -> str:
         """Enter a self-paced round; the new contestant's id."""
+
+
+# --- the round clock and bank uploads ------------------------------------------------
+
+
+class Schedule(Protocol):
+    """The rounds' deadlines, and claims that exactly one process wins."""
+
+    def due(self, now: int) -> list[int]: ...
+    def windows_due(self, now: int) -> list[int]: ...
+    def running(self) -> list[int]: ...
+    def claim(self, name: str, ttl_ms: int) -> bool: ...
+
+
+class Snapshots(Protocol):
+    def snapshot(self, round_id: int, *, now_ms: int) -> dict[str, Any]: ...
+
+
+class BankReader(Protocol):
+    """Reads a file in one of the formats (``engine.adapters.bankformats.read_bank``)."""
+
+    def __call__(self, data: bytes, file: str, fmt: str, header: BankHeader) -> LoadedBank: ...

@@ -41,6 +41,7 @@ from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.adapters.sql.users import SqlUserRepository
 from engine.adapters.xlsx import workbook
 from engine.domain.tables import Table
+from engine.ports import Leaderboard
 from engine.services.accounts import Accounts
 from engine.services.bank_uploads import BankUploads
 from engine.services.banks import BankAuthoring
@@ -72,7 +73,7 @@ class Wiring:
     accounts: Accounts
     banks: BankAuthoring
     bank_uploads: BankUploads
-    leaderboard: RedisLeaderboard
+    leaderboard: Leaderboard  # the port: web reads boards, never their keys
     competitions: Competitions
     ownership: Ownership
     live: LiveRounds
