@@ -139,6 +139,7 @@ def wire(
     )
     selfpaced = SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
     campaigns = SqlCampaignRepository(database)
+    certificate_store = SqlCertificateStore(database)
     ownership = Ownership(SqlHostRepository(database), accounts.users, competitions, campaigns)
     integrity = Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix))
     answer_log = RedisAnswerLog(redis.client, store.log_key)
@@ -158,14 +159,20 @@ def wire(
         integrity=integrity,
         bans=Bans(competitions, store),
         certificates=Certificates(
-            SqlCertificateStore(database),
+            certificate_store,
             rounds,
             competitions,
             SqlMediaStore(database),
             render_pdf,
             render_png,
         ),
-        draws=LuckyDraws(SqlDrawRepository(database), competitions, secrets.token_bytes),
+        draws=LuckyDraws(
+            SqlDrawRepository(database),
+            competitions,
+            secrets.token_bytes,
+            certificate_store,
+            campaigns,
+        ),
         campaigns=Campaigns(
             campaigns,
             accounts.users,

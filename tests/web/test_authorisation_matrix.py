@@ -124,6 +124,8 @@ NEW_DRAW = {
     "prizes": [{"prize": "mug", "count": 1}],
 }
 FINISHED = ("start", "finish")
+#: Among the holders of a fresh campaign's finished round (none yet: an empty pool).
+NEW_CAMPAIGN_DRAW = {**NEW_DRAW, "pool": {"kind": "certificate_holders"}}
 NEW_CAMPAIGN = {"title": "m{cell}", "opens_at": START - 1000, "closes_at": START + 86_400_000}
 ROSTER = Upload("units.csv", "单位名称,所属地区,应参与人数\n甲,越秀区,10\n".encode(), {})
 MEMBERS = Upload("members.csv", "编号,姓名\nA1,张三\n".encode(), {})
@@ -236,6 +238,8 @@ HTTP: dict[str, Row] = {
     "GET /api/v1/campaigns/{campaign_id}/registrations.xlsx": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501
     "GET /api/v1/campaigns/{campaign_id}/stages/{position}/qualifiers": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501
     "POST /api/v1/campaigns/{campaign_id}/stages/{position}/qualifiers": row(401, 401, 403, 200, 404, 200, 200, fresh_campaign=True, body={}),  # noqa: E501
+    "POST /api/v1/campaigns/{campaign_id}/draws": row(401, 401, 403, 201, 404, 201, 201, fresh_campaign=True, body=NEW_CAMPAIGN_DRAW),  # noqa: E501
+    "GET /api/v1/campaigns/{campaign_id}/draws": row(401, 401, 403, 200, 404, 200, 200),
 }
 # fmt: on
 
