@@ -201,6 +201,7 @@ HTTP: dict[str, Row] = {
     "POST /api/v1/rounds/{round_id}/certificates/issue": row(401, 401, 403, 200, 404, 200, 200, given=("start", "finish", "certify")),  # noqa: E501
     "GET /api/v1/rounds/{round_id}/certificates": row(401, 401, 403, 200, 404, 200, 200),
     "GET /api/v1/rounds/{round_id}/certificates.csv": row(401, 401, 403, 200, 404, 200, 200),
+    "GET /api/v1/rounds/{round_id}/certificates.xlsx": row(401, 401, 403, 200, 404, 200, 200),
     # {serial}: a certificate issued on a finished round of the owner's competition.
     "POST /api/v1/certificates/{serial}/revoke": row(401, 401, 403, 200, 404, 200, 200, body={"reason": "matrix"}),  # noqa: E501
     # The holder's own: a contestant token for that round and contestant (404 for others).
