@@ -186,7 +186,7 @@ def wire(
         ),
         drainer=drainer,
         results=Results(rounds, competitions, live, leaderboard, integrity.log, drainer.drain_all),
-        reviews=Reviews(competitions, live, selfpaced, rounds),
+        reviews=Reviews(competitions, live, selfpaced, rounds, campaigns),
         round_clock=RoundClock(live, selfpaced, leaderboard, store),
         workbook=workbook,
         organiser_tokens=TokenSigner(settings.secret_key, "organiser", settings.token_ttl_s),

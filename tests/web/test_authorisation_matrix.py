@@ -196,6 +196,8 @@ HTTP: dict[str, Row] = {
     "POST /api/v1/rounds/{round_id}/focus-lost": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "at": 1}),  # noqa: E501
     # After the answers row: the round reveals after each answer, so the review is open.
     "GET /api/v1/rounds/{round_id}/review": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),
+    # Only a registration token reads it (tests/web/test_campaign_review.py).
+    "GET /api/v1/campaigns/{campaign_id}/review/mine": row(401, 401, 401, 401, 401, 401, 401),
     "GET /api/v1/rounds/{round_id}/certificates/plan": row(401, 401, 403, 200, 404, 200, 200, given=("certify",)),  # noqa: E501
     "PUT /api/v1/rounds/{round_id}/certificates/plan": row(401, 401, 403, 200, 404, 200, 200, body=CERTIFICATE_PLAN),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/certificates/issue": row(401, 401, 403, 200, 404, 200, 200, given=("start", "finish", "certify")),  # noqa: E501
