@@ -547,13 +547,16 @@ class CertificateStore(Protocol):
 
 
 class DrawRepository(Protocol):
-    """Lucky draws of a round: stored with their committed seed and pool, run once."""
+    """Lucky draws of a round or a campaign: stored with their committed seed and pool,
+    run once."""
 
     def add(self, **fields: Any) -> dict[str, Any]: ...
 
     def draw(self, draw_id: int) -> dict[str, Any] | None: ...
 
     def of_round(self, round_id: int) -> list[dict[str, Any]]: ...
+
+    def of_campaign(self, campaign_id: int) -> list[dict[str, Any]]: ...
 
     def mark_drawn(self, draw_id: int, at: datetime) -> bool:
         """Record the draw as run; False when it had been run already."""
@@ -613,6 +616,10 @@ class CampaignRepository(Protocol):
     def stage_attempts(
         self, campaign_id: int, round_ids: Sequence[int]
     ) -> list[dict[str, Any]]: ...
+
+    def entries(self, campaign_id: int, registration_id: int | None = None) -> list[dict[str, Any]]:
+        """The attempts' entries (``registration``, ``round_id``, ``contestant``,
+        ``practice``, ``started_ms``) of the campaign, or of one registration, oldest first."""
 
 
 class RosterReader(Protocol):

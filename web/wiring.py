@@ -140,6 +140,7 @@ def wire(
     )
     selfpaced = SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
     campaigns = SqlCampaignRepository(database)
+    certificate_store = SqlCertificateStore(database)
     ownership = Ownership(SqlHostRepository(database), accounts.users, competitions, campaigns)
     integrity = Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix))
     answer_log = RedisAnswerLog(redis.client, store.log_key)
@@ -159,14 +160,20 @@ def wire(
         integrity=integrity,
         bans=Bans(competitions, store),
         certificates=Certificates(
-            SqlCertificateStore(database),
+            certificate_store,
             rounds,
             competitions,
             SqlMediaStore(database),
             render_pdf,
             render_png,
         ),
-        draws=LuckyDraws(SqlDrawRepository(database), competitions, secrets.token_bytes),
+        draws=LuckyDraws(
+            SqlDrawRepository(database),
+            competitions,
+            secrets.token_bytes,
+            certificate_store,
+            campaigns,
+        ),
         campaigns=Campaigns(
             campaigns,
             accounts.users,
@@ -180,7 +187,7 @@ def wire(
         ),
         drainer=drainer,
         results=Results(rounds, competitions, live, leaderboard, integrity.log, drainer.drain_all),
-        reviews=Reviews(competitions, live, selfpaced, rounds),
+        reviews=Reviews(competitions, live, selfpaced, rounds, campaigns),
         round_clock=RoundClock(live, selfpaced, leaderboard, store),
         workbook=workbook,
         organiser_tokens=TokenSigner(settings.secret_key, "organiser", settings.token_ttl_s),

@@ -53,7 +53,14 @@ from engine.ports import (
 )
 from engine.services.competitions import Competitions
 from engine.services.entrants import EntryLimits
-from engine.services.errors import Conflict, Forbidden, Invalid, NotFound, Throttled
+from engine.services.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Throttled,
+    Unauthorised,
+)
 from engine.services.selfpaced import SelfPacedRounds
 
 #: Fields a registration may ask for, besides the nickname everyone gives.
@@ -704,6 +711,18 @@ class Campaigns:
         except ParticipationError as error:  # the stored roster was checked on import
             raise Conflict(str(error)) from error
         return counted, places, units, unplaced
+
+    # -- contestants' own views ----------------------------------------------------------
+
+    def registration_of(self, campaign_id: int, token: str) -> dict[str, Any]:
+        """The registration a registration token stands for: Unauthorised for no
+        registration's, Forbidden for another campaign's."""
+        registration = self.campaigns.registration_by_token(_token_hash(token))
+        if registration is None:
+            raise Unauthorised("That is no registration's token.")
+        if registration["campaign_id"] != campaign_id:
+            raise Forbidden("That registration is for another campaign.")
+        return registration
 
 
 def mask_phone(phone: str | None) -> str | None:

@@ -394,6 +394,32 @@ class SqlCampaignRepository:
                 for registration, practice, started, points, total_ms in session.execute(query)
             ]
 
+    def entries(self, campaign_id: int, registration_id: int | None = None) -> list[dict[str, Any]]:
+        """Which contestant of which round each attempt was: draws and reviews follow a
+        round's contestant back to its registration."""
+        query = (
+            select(CampaignEntryRow)
+            .join(
+                CampaignRegistrationRow,
+                CampaignRegistrationRow.id == CampaignEntryRow.registration_id,
+            )
+            .where(CampaignRegistrationRow.campaign_id == campaign_id)
+            .order_by(CampaignEntryRow.started_at_ms, CampaignEntryRow.round_id)
+        )
+        if registration_id is not None:
+            query = query.where(CampaignEntryRow.registration_id == registration_id)
+        with self._db.session() as session:
+            return [
+                {
+                    "registration": row.registration_id,
+                    "round_id": row.round_id,
+                    "contestant": row.contestant,
+                    "practice": row.practice,
+                    "started_ms": row.started_at_ms,
+                }
+                for row in session.scalars(query)
+            ]
+
 
 def _cohosts(session: Session, campaign_id: int) -> frozenset[int]:
     return frozenset(
