@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -20,6 +21,7 @@ from tests.web.test_campaigns_api import (
     selfpaced_round,
     upload,
 )
+from web.cli import cli
 from web.wiring import Wiring
 
 Headers = dict[str, str]
@@ -250,3 +252,47 @@ def test_a_round_in_no_campaign_is_joined_as_before_without_reading_sql_per_join
     _, ack = join(game, registration="anything")  # no nickname: as a missing one was
     assert ack_error(ack) == "invalid"
     assert list(ack["error"]["fields"]) == ["nickname"]
+
+
+def test_leitai_campaign_advance_lists_the_qualifiers_then_confirms_them(
+    app: Flask, client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
+) -> None:
+    made = new_campaign(client, host, registration=UNIT_ASKED)
+    url = f"/api/v1/campaigns/{made['id']}"
+    upload(client, f"{url}/units", host, TWO_UNITS, "units.csv")
+    heat = selfpaced_round(wired, "owner")
+    stage = {
+        "title": "初赛",
+        "rounds": [heat],
+        "attempt_rule": {"kind": "one"},
+        "advancement": {"per": "unit", "k": 1},
+    }
+    client.post(f"{url}/stages", json=stage, headers=host)
+    ids = {}
+    for nickname in ("a0", "a1"):  # both score nothing at no time: a tie at the cut
+        made_one = register(client, url, nickname, "甲单位")
+        ids[nickname] = made_one["id"]
+        assert attempt(client, url, made_one["token"], heat).status_code == 201
+
+    def advance(*extra: str) -> Any:
+        command = ["campaign", "advance", str(made["id"]), "1", *extra]
+        return CliRunner().invoke(cli, command, obj={"app": app})
+
+    listed = advance()
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines() == [
+        "registration\tnickname\tgroup\trank\tpoints\ttime_ms\ttie",
+        f"{ids['a0']}\ta0\t甲单位\t1\t0\t0\t*",
+        f"{ids['a1']}\ta1\t甲单位\t1\t0\t0\t*",
+    ]
+    early = advance("--confirm")
+    assert early.exit_code == 1
+    assert "finished" in early.output
+    assert client.post(f"/api/v1/rounds/{heat}/finish", headers=host).status_code == 200
+    confirmed = advance("--confirm")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert confirmed.output.splitlines()[-1] == "Confirmed 2 qualifiers of stage 1."
+    assert client.get(f"{url}/stages/1/qualifiers", headers=host).status_code == 200
+    missing = CliRunner().invoke(cli, ["campaign", "advance", "999", "1"], obj={"app": app})
+    assert missing.exit_code == 1
+    assert "no campaign 999" in missing.output
