@@ -1,6 +1,7 @@
 """A campaign end to end (issue 15): two units take a self-paced first stage, are
 ranked by participation, the top two of each qualify, and the live final over /play
-admits exactly those four (docs/campaigns.md, "Qualifiers: review, confirm, admit")."""
+admits exactly those four (docs/campaigns.md, "A live round of a stage"); rounds in no
+campaign are joined as before; ``leitai campaign advance`` reviews and confirms."""
 
 from __future__ import annotations
 
