@@ -584,6 +584,11 @@ class CampaignRepository(Protocol):
         """False if one of the rounds is in a stage already."""
 
     def stages(self, campaign_id: int) -> list[dict[str, Any]]: ...
+
+    def campaign_of_round(self, round_id: int) -> int | None:
+        """The campaign whose stage has the round; asked at every live join, so kept
+        per process (a read of SQL at most every few seconds per round)."""
+
     def rounds_in_stages(self, round_ids: Iterable[int]) -> list[int]: ...
     def replace_units(self, campaign_id: int, units: Sequence[dict[str, Any]]) -> None: ...
     def units(self, campaign_id: int) -> list[dict[str, Any]]: ...
@@ -609,6 +614,9 @@ class CampaignRepository(Protocol):
         """Forget registrations' personal data and the member list; how many purged."""
 
     def add_entry(self, **fields: Any) -> None: ...
+
+    def entry_of(self, registration_id: int, round_id: int) -> str | None:
+        """The contestant a registration entered the round as, if it did."""
 
     def attempts(self, registration_id: int, round_ids: Sequence[int]) -> list[dict[str, Any]]:
         """``registration``, ``practice``, ``started_ms``, ``points``, ``total_ms`` each."""

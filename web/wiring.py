@@ -184,6 +184,7 @@ def wire(
             load_members,
             RedisThrottle(redis.client, prefix),
             gate.limits,
+            live,
         ),
         drainer=drainer,
         results=Results(rounds, competitions, live, leaderboard, integrity.log, drainer.drain_all),
