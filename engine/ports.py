@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from engine.domain.accounts import Account
-from engine.domain.bankfiles import FileProblem
+from engine.domain.bankfiles import BankHeader, FileProblem, LoadedBank
 from engine.domain.bankinfo import BankSummary, VersionInfo
 from engine.domain.log import Answered, Joined, LogEntry, Voided
 from engine.domain.mediainfo import MediaInfo
@@ -547,13 +547,16 @@ class CertificateStore(Protocol):
 
 
 class DrawRepository(Protocol):
-    """Lucky draws of a round: stored with their committed seed and pool, run once."""
+    """Lucky draws of a round or a campaign: stored with their committed seed and pool,
+    run once."""
 
     def add(self, **fields: Any) -> dict[str, Any]: ...
 
     def draw(self, draw_id: int) -> dict[str, Any] | None: ...
 
     def of_round(self, round_id: int) -> list[dict[str, Any]]: ...
+
+    def of_campaign(self, campaign_id: int) -> list[dict[str, Any]]: ...
 
     def mark_drawn(self, draw_id: int, at: datetime) -> bool:
         """Record the draw as run; False when it had been run already."""
@@ -581,6 +584,11 @@ class CampaignRepository(Protocol):
         """False if one of the rounds is in a stage already."""
 
     def stages(self, campaign_id: int) -> list[dict[str, Any]]: ...
+
+    def campaign_of_round(self, round_id: int) -> int | None:
+        """The campaign whose stage has the round; asked at every live join, so kept
+        per process (a read of SQL at most every few seconds per round)."""
+
     def rounds_in_stages(self, round_ids: Iterable[int]) -> list[int]: ...
     def replace_units(self, campaign_id: int, units: Sequence[dict[str, Any]]) -> None: ...
     def units(self, campaign_id: int) -> list[dict[str, Any]]: ...
@@ -607,12 +615,19 @@ class CampaignRepository(Protocol):
 
     def add_entry(self, **fields: Any) -> None: ...
 
+    def entry_of(self, registration_id: int, round_id: int) -> str | None:
+        """The contestant a registration entered the round as, if it did."""
+
     def attempts(self, registration_id: int, round_ids: Sequence[int]) -> list[dict[str, Any]]:
         """``registration``, ``practice``, ``started_ms``, ``points``, ``total_ms`` each."""
 
     def stage_attempts(
         self, campaign_id: int, round_ids: Sequence[int]
     ) -> list[dict[str, Any]]: ...
+
+    def entries(self, campaign_id: int, registration_id: int | None = None) -> list[dict[str, Any]]:
+        """The attempts' entries (``registration``, ``round_id``, ``contestant``,
+        ``practice``, ``started_ms``) of the campaign, or of one registration, oldest first."""
 
 
 class RosterReader(Protocol):
@@ -648,3 +663,25 @@ class CampaignRounds(Protocol):
 
     def enter(self, round_id: int, nickname: str, now: int, *, identity: str) -> str:
         """Enter a self-paced round; the new contestant's id."""
+
+
+# --- the round clock and bank uploads ------------------------------------------------
+
+
+class Schedule(Protocol):
+    """The rounds' deadlines, and claims that exactly one process wins."""
+
+    def due(self, now: int) -> list[int]: ...
+    def windows_due(self, now: int) -> list[int]: ...
+    def running(self) -> list[int]: ...
+    def claim(self, name: str, ttl_ms: int) -> bool: ...
+
+
+class Snapshots(Protocol):
+    def snapshot(self, round_id: int, *, now_ms: int) -> dict[str, Any]: ...
+
+
+class BankReader(Protocol):
+    """Reads a file in one of the formats (``engine.adapters.bankformats.read_bank``)."""
+
+    def __call__(self, data: bytes, file: str, fmt: str, header: BankHeader) -> LoadedBank: ...

@@ -1,4 +1,4 @@
-"""``leitai campaign create|units import|participation|purge`` (docs/campaigns.md)."""
+"""``leitai campaign create|units import|participation|advance|purge`` (docs/campaigns.md)."""
 
 from __future__ import annotations
 
@@ -126,3 +126,39 @@ def participation(ctx: click.Context, campaign_id: int, by: str, stage: int) -> 
         click.echo(
             f"{row['code']}\t{row['name']}\t{row['participants']}\t{row['headcount']}\t{rate}"
         )
+
+
+@campaign.command(
+    help="The qualifiers of a stage under its advancement rule, as things stand "
+    "(tab-separated; * marks a tie at the cut); with --confirm, confirm them all "
+    "(as the campaign's owner) once the stage's rounds have finished."
+)
+@click.argument("campaign_id", type=click.IntRange(min=1))
+@click.argument("stage", type=click.IntRange(min=1))
+@click.option("--confirm", is_flag=True, help="Confirm every qualifier listed.")
+@click.pass_context
+def advance(ctx: click.Context, campaign_id: int, stage: int, confirm: bool) -> None:
+    wired = app_of(ctx).extensions["leitai"]
+    wired.drainer.drain_all()  # standings from the SQL record
+    try:
+        owner_name = wired.campaigns.view(campaign_id)["owner"]  # NotFound first
+        found = wired.campaigns.qualifiers(campaign_id, stage)
+        if confirm:
+            owner = wired.accounts.users.find(owner_name or "")
+            if owner is None:
+                raise click.ClickException("The campaign has no owner to confirm as.")
+            confirmed = wired.campaigns.confirm_qualifiers(
+                owner[0].organiser, campaign_id, stage, None
+            )["confirmed"]
+    except ServiceError as error:
+        raise click.ClickException(describe(error)) from error
+    click.echo("registration\tnickname\tgroup\trank\tpoints\ttime_ms\ttie")
+    for q in found["qualifiers"]:
+        click.echo(
+            f"{q['registration']}\t{q['nickname']}\t{q['group_name']}\t{q['rank']}"
+            f"\t{q['points']}\t{q['total_ms']}\t{'*' if q['tied_at_cut'] else ''}"
+        )
+    if found["ungrouped"]:
+        click.echo(f"{len(found['ungrouped'])} with no group (unit or city) are not ranked.")
+    if confirm:
+        click.echo(f"Confirmed {len(confirmed)} qualifiers of stage {stage}.")

@@ -41,6 +41,7 @@ from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.adapters.sql.users import SqlUserRepository
 from engine.adapters.xlsx import workbook
 from engine.domain.tables import Table
+from engine.ports import Leaderboard
 from engine.services.accounts import Accounts
 from engine.services.bank_uploads import BankUploads
 from engine.services.banks import BankAuthoring
@@ -72,7 +73,7 @@ class Wiring:
     accounts: Accounts
     banks: BankAuthoring
     bank_uploads: BankUploads
-    leaderboard: RedisLeaderboard
+    leaderboard: Leaderboard  # the port: web reads boards, never their keys
     competitions: Competitions
     ownership: Ownership
     live: LiveRounds
@@ -139,6 +140,7 @@ def wire(
     )
     selfpaced = SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
     campaigns = SqlCampaignRepository(database)
+    certificate_store = SqlCertificateStore(database)
     ownership = Ownership(SqlHostRepository(database), accounts.users, competitions, campaigns)
     integrity = Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix))
     answer_log = RedisAnswerLog(redis.client, store.log_key)
@@ -158,14 +160,20 @@ def wire(
         integrity=integrity,
         bans=Bans(competitions, store),
         certificates=Certificates(
-            SqlCertificateStore(database),
+            certificate_store,
             rounds,
             competitions,
             SqlMediaStore(database),
             render_pdf,
             render_png,
         ),
-        draws=LuckyDraws(SqlDrawRepository(database), competitions, secrets.token_bytes),
+        draws=LuckyDraws(
+            SqlDrawRepository(database),
+            competitions,
+            secrets.token_bytes,
+            certificate_store,
+            campaigns,
+        ),
         campaigns=Campaigns(
             campaigns,
             accounts.users,
@@ -176,10 +184,11 @@ def wire(
             load_members,
             RedisThrottle(redis.client, prefix),
             gate.limits,
+            live,
         ),
         drainer=drainer,
         results=Results(rounds, competitions, live, leaderboard, integrity.log, drainer.drain_all),
-        reviews=Reviews(competitions, live, selfpaced, rounds),
+        reviews=Reviews(competitions, live, selfpaced, rounds, campaigns),
         round_clock=RoundClock(live, selfpaced, leaderboard, store),
         workbook=workbook,
         organiser_tokens=TokenSigner(settings.secret_key, "organiser", settings.token_ttl_s),

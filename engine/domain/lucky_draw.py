@@ -35,6 +35,14 @@ class PoolKind(StrEnum):
     ALL_CORRECT = "all_correct"  # every question of their paper answered correctly
     MIN_SCORE = "min_score"  # points >= threshold
     TOP = "top"  # rank <= top (ties at the edge included)
+    CERTIFICATE_HOLDERS = "certificate_holders"  # holds a certificate not revoked
+    QUALIFIERS = "qualifiers"  # a confirmed qualifier of a campaign stage
+
+
+#: Kinds a campaign's draw takes (its pool spans its stages' rounds); a round's draw
+#: takes the others.
+CAMPAIGN_KINDS = frozenset({PoolKind.CERTIFICATE_HOLDERS, PoolKind.QUALIFIERS})
+ROUND_KINDS = frozenset(PoolKind) - {PoolKind.QUALIFIERS}
 
 
 @dataclass(frozen=True)
@@ -43,9 +51,18 @@ class PoolRule:
     threshold: int | None = None  # MIN_SCORE
     top: int | None = None  # TOP
     one_per_person: bool = False
+    #: CERTIFICATE_HOLDERS: only certificates of these template keys (None: any).
+    templates: tuple[str, ...] | None = None
+    #: A campaign's stage (position from 1): QUALIFIERS' stage (required), or the stage
+    #: whose rounds' certificates count (None: every stage's).
+    stage: int | None = None
 
     def problem(self) -> tuple[str, str] | None:
         """(field, what is wrong), or None for a rule that can be applied."""
+        if self.kind is PoolKind.QUALIFIERS and self.stage is None:
+            return "stage", "required for a qualifiers pool"
+        if self.templates is not None and not self.templates:
+            return "templates", "at least one template key, or null for any"
         if self.kind is PoolKind.MIN_SCORE and self.threshold is None:
             return "threshold", "required for a min_score pool"
         if self.kind is PoolKind.TOP and (self.top is None or self.top < 1):
@@ -63,6 +80,9 @@ class Entrant:
     rank: int | None  # None: banned, never in a pool
     paper_size: int
     correct: int
+    #: Template keys of the certificates they hold, revoked ones left out.
+    certificates: frozenset[str] = frozenset()
+    qualified: bool = False  # a confirmed qualifier of the rule's stage
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,11 @@ def _admits(rule: PoolRule, entrant: Entrant) -> bool:
         return entrant.paper_size > 0 and entrant.correct >= entrant.paper_size
     if rule.kind is PoolKind.MIN_SCORE:
         return entrant.points >= (rule.threshold or 0)
+    if rule.kind is PoolKind.CERTIFICATE_HOLDERS:
+        held = entrant.certificates
+        return bool(held if rule.templates is None else held & set(rule.templates))
+    if rule.kind is PoolKind.QUALIFIERS:
+        return entrant.qualified
     return entrant.rank is not None and entrant.rank <= (rule.top or 0)
 
 

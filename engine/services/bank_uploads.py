@@ -6,18 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from engine.domain.bankfiles import BankHeader, LoadedBank
 from engine.domain.questions import BankContent
+from engine.ports import BankReader
 from engine.services.banks import BankAuthoring, ImportResult
 from engine.services.errors import Invalid
-
-
-class BankReader(Protocol):
-    """Reads a file in one of the formats (``engine.adapters.bankformats.read_bank``)."""
-
-    def __call__(self, data: bytes, file: str, fmt: str, header: BankHeader) -> LoadedBank: ...
 
 
 @dataclass

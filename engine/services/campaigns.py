@@ -51,9 +51,18 @@ from engine.ports import (
     Throttle,
     UserRepository,
 )
+from engine.services.answering import RefusedCommand
 from engine.services.competitions import Competitions
 from engine.services.entrants import EntryLimits
-from engine.services.errors import Conflict, Forbidden, Invalid, NotFound, Throttled
+from engine.services.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Throttled,
+    Unauthorised,
+)
+from engine.services.live import Joined, LiveRounds
 from engine.services.selfpaced import SelfPacedRounds
 
 #: Fields a registration may ask for, besides the nickname everyone gives.
@@ -92,6 +101,15 @@ class RoundsOfCampaigns:
         return entry.contestant
 
 
+@dataclass(frozen=True)
+class RegisteredJoin:
+    """A registration's join of a live round of a campaign's stage."""
+
+    joined: Joined
+    registration: int
+    unit: str | None  # the name of the registration's unit
+
+
 @dataclass
 class Campaigns:
     campaigns: CampaignRepository
@@ -107,6 +125,8 @@ class Campaigns:
     #: (a roster-match form would otherwise be an oracle for guessing members).
     throttle: Throttle
     limits: EntryLimits
+    #: Live rounds of stages are joined with a registration (``join_live``).
+    live: LiveRounds
 
     # -- the campaign --------------------------------------------------------------------
 
@@ -523,6 +543,68 @@ class Campaigns:
         )
         return contestant
 
+    def join_live(
+        self, round_id: int, token: str | None, now: int, *, client: str | None = None
+    ) -> RegisteredJoin | None:
+        """Join live round ``round_id`` of a campaign's stage with the registration
+        holding ``token``: after a stage with an advancement rule only its confirmed
+        qualifiers, else any registration of the campaign; everyone else is refused
+        (``not_qualified``, ``not_registered``). The registration names the contestant
+        (nickname, the region of its place's city, its unit) and enters the round once:
+        joining again is coming back as that entry. None for a round in no campaign,
+        which anyone joins as before (a read of SQL every few seconds, not per join)."""
+        campaign_id = self.campaigns.campaign_of_round(round_id)
+        if campaign_id is None:
+            return None
+        stages = self.campaigns.stages(campaign_id)
+        stage = next(s for s in stages if round_id in s["rounds"])
+        previous = stages[stage["position"] - 2] if stage["position"] > 1 else None
+        after = previous if previous is not None and previous["advancement"] else None
+        registration = self.campaigns.registration_by_token(_token_hash(token)) if token else None
+        if registration is not None and registration["campaign_id"] != campaign_id:
+            registration = None  # another campaign's: none here
+        if after is not None and (
+            registration is None or not self.campaigns.qualified(after["id"], registration["id"])
+        ):
+            raise RefusedCommand(
+                "not_qualified",
+                f"This round admits only the qualifiers of stage {after['position']} "
+                "(join with your registration).",
+            )
+        if registration is None:
+            raise RefusedCommand(
+                "not_registered", "This round admits the campaign's registrations: register first."
+            )
+        city = None
+        if registration["place"] is not None:
+            city = self.places(campaign_id).city_of(registration["place"]).slug
+        earlier = self.campaigns.entry_of(registration["id"], round_id)
+        plan = self.live.competitions.plan(round_id)
+        joined = self.live.join(
+            plan.code,
+            registration["nickname"],
+            city if city in plan.rules.regions else None,
+            None,
+            now,
+            resume=None if earlier is None else (round_id, earlier),
+            identity=f"campaign-registration:{registration['id']}",
+            client=client,
+            unique_nickname=False,  # two registrations may share a nickname
+        )
+        if earlier is None:
+            self.campaigns.add_entry(
+                registration_id=registration["id"],
+                round_id=round_id,
+                contestant=joined.contestant,
+                practice=False,
+                started_at_ms=now,
+            )
+        unit = None
+        if registration["unit_id"] is not None:
+            units = {u["id"]: u["name"] for u in self.campaigns.units(campaign_id)}
+            unit = units.get(registration["unit_id"])
+        return RegisteredJoin(joined, registration["id"], unit)
+
     # -- participation -------------------------------------------------------------------
 
     def participation(self, campaign_id: int, by: str, stage: int = 1) -> dict[str, Any]:
@@ -704,6 +786,18 @@ class Campaigns:
         except ParticipationError as error:  # the stored roster was checked on import
             raise Conflict(str(error)) from error
         return counted, places, units, unplaced
+
+    # -- contestants' own views ----------------------------------------------------------
+
+    def registration_of(self, campaign_id: int, token: str) -> dict[str, Any]:
+        """The registration a registration token stands for: Unauthorised for no
+        registration's, Forbidden for another campaign's."""
+        registration = self.campaigns.registration_by_token(_token_hash(token))
+        if registration is None:
+            raise Unauthorised("That is no registration's token.")
+        if registration["campaign_id"] != campaign_id:
+            raise Forbidden("That registration is for another campaign.")
+        return registration
 
 
 def mask_phone(phone: str | None) -> str | None:

@@ -13,7 +13,7 @@ import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from engine.domain.certificates import (
@@ -32,15 +32,12 @@ from engine.domain.certificates import (
 from engine.ports import CertificateStore, MediaStore, RoundRepository
 from engine.services.competitions import Competitions
 from engine.services.errors import Conflict, Invalid, NotFound
+from engine.services.result_tables import certificates_table
 from engine.services.results import csv_cell
 
 #: Certificates are dated in the contests' own time zone (China Standard Time, no DST).
 CONTEST_TIME = timezone(timedelta(hours=8))
 SEAL_MIMES = {"image/png", "image/jpeg"}
-CSV_COLUMNS = (
-    "serial", "contestant", "holder", "template", "award", "points", "rank", "date",
-    "issued_at", "revoked_at", "revoke_reason",
-)  # fmt: skip
 MAX_REASON = 500
 
 Renderer = Callable[[Sheet, bytes | None], bytes]
@@ -198,31 +195,12 @@ class Certificates:
         return render(worded, None if seal is None else seal[1])
 
     def csv(self, round_id: int, locale: str = "zh-Hans") -> str:
-        """The round's certificates as CSV rows (formula-like cells neutralised)."""
+        """The round's certificates as CSV rows (formula-like cells neutralised), the
+        columns of the .xlsx export under their machine names."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(CSV_COLUMNS)
-        for certificate in self.of_round(round_id):
-            content = certificate["content"]
-            revoked = certificate["revoked_at_ms"]
-            writer.writerow(
-                csv_cell(value)
-                for value in (
-                    certificate["serial"],
-                    certificate["contestant"],
-                    content["holder"],
-                    certificate["template"],
-                    localised(content["award"], locale),
-                    content["points"],
-                    content["rank"],
-                    content["date"],
-                    _iso(certificate["issued_at_ms"]),
-                    "" if revoked is None else _iso(revoked),
-                    certificate["revoke_reason"] or "",
-                )
-            )
+        found = certificates_table(self.of_round(round_id), locale)
+        writer.writerow(found.columns)
+        for row in found.rows:
+            writer.writerow(csv_cell(value) for value in row)
         return "\ufeff" + out.getvalue()
-
-
-def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")

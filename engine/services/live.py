@@ -216,12 +216,15 @@ class LiveRounds:
         resume: tuple[int, str] | None = None,
         identity: str | None = None,
         client: str | None = None,
+        unique_nickname: bool = True,
     ) -> Joined:
         """Enter a round by code, or come back as the contestant a resume token names.
 
-        A nickname that looks like one taken is taken (``engine.domain.identity``); an
-        identity, when given, enters once; a banned contestant's nickname, identity and
-        token are refused; entries from one ``client`` address are throttled.
+        A nickname that looks like one taken is taken (``engine.domain.identity``)
+        unless ``unique_nickname`` is false (the identity stands for the contestant: a
+        campaign's registration); an identity, when given, enters once; a banned
+        contestant's nickname, identity and token are refused; entries from one
+        ``client`` address are throttled.
         """
         round_id = self.competitions.round_id_by_code(code)
         plan = self.competitions.plan(round_id)
@@ -236,13 +239,15 @@ class LiveRounds:
                 "round_not_open", "An elimination round admits no one once started."
             )
         self.gate.admit(round_id, client)
-        keys = self.gate.keys(round_id, shown, identity, unique_nickname=True)
+        keys = self.gate.keys(round_id, shown, identity, unique_nickname=unique_nickname)
         client_hash = self.gate.keyed_hash(round_id, "client", client) if client else ""
         profile, log = join_records(
             round_id, shown, region, team, now, identity=keys.identity_hash, client=client_hash
         )
-        contestant, status = self.store.join(round_id, keys.unique, profile, log)
-        refuse(status, keys, unique_nickname=True)
+        contestant, status = self.store.join(
+            round_id, keys.unique, profile, log, also_banned=keys.banned_by
+        )
+        refuse(status, keys, unique_nickname=unique_nickname)
         try:
             if plan.rules.freeze_at_question is not None:
                 self.leaderboard.plan_freeze(round_id)  # before the first registration

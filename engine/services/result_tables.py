@@ -8,8 +8,10 @@ Sheet and column names are localised here, in zh-Hans, zh-Hant and en.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+from engine.domain.certificates import localised
 from engine.domain.tables import Table
 
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
@@ -43,6 +45,14 @@ HEADERS: dict[str, tuple[str, str, str]] = {
     "value": ("数值", "數值", "Value"),
     "prize": ("奖项", "獎項", "Prize"),
     "reason": ("原因", "原因", "Reason"),
+    "serial": ("证书编号", "證書編號", "Serial"),
+    "holder": ("持有人", "持有人", "Holder"),
+    "template": ("证书模板", "證書模板", "Template"),
+    "award": ("奖项名称", "獎項名稱", "Award"),
+    "date": ("证书日期", "證書日期", "Date"),
+    "issued_at": ("颁发时间（UTC）", "頒發時間（UTC）", "Issued at (UTC)"),
+    "revoked_at": ("撤销时间（UTC）", "撤銷時間（UTC）", "Revoked at (UTC)"),
+    "revoke_reason": ("撤销原因", "撤銷原因", "Revocation reason"),
 }
 SHEETS: dict[str, tuple[str, str, str]] = {
     "standings": ("排名", "排名", "Standings"),
@@ -51,6 +61,7 @@ SHEETS: dict[str, tuple[str, str, str]] = {
     "signals": ("异常信号", "異常信號", "Signals"),
     "winners": ("中奖名单", "中獎名單", "Winners"),
     "disqualified": ("取消资格", "取消資格", "Disqualified"),
+    "certificates": ("证书", "證書", "Certificates"),
 }
 STANDING_COLUMNS = (
     "rank",
@@ -76,6 +87,10 @@ QUESTION_COLUMNS = (
     "item_rest",
     "discrimination",
 )
+CERTIFICATE_COLUMNS = (
+    "serial", "contestant", "holder", "template", "award", "points", "rank", "date",
+    "issued_at", "revoked_at", "revoke_reason",
+)  # fmt: skip
 STATISTICS = ("n_takers", "k_items", "mean", "sd", "kr20", "alpha", "sem")
 
 
@@ -119,6 +134,32 @@ def draw_tables(published: Mapping[str, Any], lang: str) -> list[Table]:
         table("winners", ("prize", "contestant", "nickname"), winners, lang),
         table("disqualified", ("contestant", "reason"), out, lang),
     ]
+
+
+def certificates_table(certificates: Iterable[Mapping[str, Any]], lang: str) -> Table:
+    """A round's issued certificates (``GET /rounds/{id}/certificates``), revoked ones
+    included; the award in ``lang``, times in UTC as ISO 8601."""
+    rows = (
+        [
+            c["serial"],
+            c["contestant"],
+            c["content"]["holder"],
+            c["template"],
+            localised(c["content"]["award"], lang),
+            c["content"]["points"],
+            c["content"]["rank"],
+            c["content"]["date"],
+            _iso(c["issued_at_ms"]),
+            None if c["revoked_at_ms"] is None else _iso(c["revoked_at_ms"]),
+            c["revoke_reason"],
+        ]
+        for c in certificates
+    )
+    return table("certificates", CERTIFICATE_COLUMNS, rows, lang)
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")
 
 
 def _prompt(prompt: Mapping[str, str], lang: str) -> str:

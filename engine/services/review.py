@@ -4,7 +4,8 @@ whether they were right, the points and the explanation, in their language.
 It opens only as the reveal rule allows (engine.domain.review); until then the caller
 gets :class:`ReviewNotYet`, the same for every contestant of the round whatever they
 answered. It reads the SQL record (callers drain the answer log first, as for results),
-and only the calling contestant's answers.
+and only the calling contestant's answers. A campaign registration's "wrong answers"
+gathers the reviews of its attempts in the campaign's rounds.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine.domain.attempts import AttemptKind
 from engine.domain.contest import Mode
 from engine.domain.drawing import Paper
 from engine.domain.questions import CHOICE_TYPES, Question, QuestionType
 from engine.domain.review import ReviewOpening, live_review, selfpaced_review
-from engine.ports import RoundRepository
+from engine.ports import CampaignRepository, RoundRepository
 from engine.services.competitions import Competitions, RoundPlan
 from engine.services.errors import Conflict, NotFound
 from engine.services.live import LiveRounds
@@ -34,6 +36,8 @@ class Reviews:
     live: LiveRounds
     selfpaced: SelfPacedRounds
     record: RoundRepository
+    #: A campaign's stages and its registrations' attempts (the wiring gives them).
+    campaigns: CampaignRepository | None = None
 
     def review(
         self,
@@ -43,17 +47,21 @@ class Reviews:
         *,
         lang: str | None = None,
         wrong_only: bool = False,
+        reveal: str | None = None,
     ) -> dict[str, Any]:
         """The contestant's paper, question by question as far as the reveal rule has
         opened it; ``wrong_only`` keeps the questions not answered right (unanswered
-        ones included, skipped ones left out)."""
+        ones included, skipped ones left out). ``reveal`` replaces a self-paced round's
+        ``reveal_answers`` (a practice stage's attempts open as they are answered)."""
         row = self.competitions.rounds.round(round_id)
         if row is None:
             raise NotFound(f"There is no round {round_id}.")
         plan = self.competitions.plan(round_id)
         finished = row["status"] == "finished"
         answers = {a["question_index"]: a for a in self.record.answers_of(round_id, contestant)}
-        paper, questions, opening, skipped = self._paper(plan, contestant, answers, now, finished)
+        paper, questions, opening, skipped = self._paper(
+            plan, contestant, answers, now, finished, reveal
+        )
         if not opening.open:
             raise ReviewNotYet(
                 "The review opens when the reveal rule allows: "
@@ -91,6 +99,7 @@ class Reviews:
         answers: Mapping[int, Mapping[str, Any]],
         now: int,
         finished: bool,
+        reveal: str | None = None,
     ) -> tuple[Paper, tuple[Question, ...], ReviewOpening, set[int]]:
         """The paper as the contestant saw it, what of it is open, and the positions
         skipped (a live host's skip voids the question for everyone)."""
@@ -101,7 +110,7 @@ class Reviews:
             by_key = {q.key: q for q in plan.bank.questions}
             questions = tuple(by_key[key] for key in paper.question_keys)
             opening = selfpaced_review(
-                plan.rules.reveal_answers,
+                reveal or plan.rules.reveal_answers,
                 len(questions),
                 answers.keys(),
                 closes_at=plan.window[1],
@@ -116,6 +125,56 @@ class Reviews:
         opening = live_review(len(plan.questions), state, finished=finished)
         skipped = voided | (set(state.skipped) if state is not None else set())
         return plan.paper, plan.questions, opening, skipped
+
+    def campaign_mistakes(
+        self, campaign_id: int, registration: int, now: int, *, lang: str | None = None
+    ) -> dict[str, Any]:
+        """What a registration got wrong, attempt by attempt over the campaign's rounds
+        (oldest first), each attempt as far as its review is open. Attempts in a
+        practice stage open as they are answered: nothing of such a round counts. Any
+        other attempt, a practice one in a counted stage included, follows its round's
+        reveal rule, as others' counted attempts in that round may still be running."""
+        assert self.campaigns is not None, "the wiring gives reviews the campaigns"
+        stages = self.campaigns.stages(campaign_id)
+        stage_of = {round_id: stage for stage in stages for round_id in stage["rounds"]}
+        attempts = []
+        for entry in self.campaigns.entries(campaign_id, registration):
+            stage = stage_of.get(entry["round_id"])
+            if stage is None:  # its round has left the campaign's stages
+                continue
+            practice_stage = stage["attempt_rule"]["kind"] == AttemptKind.PRACTICE.value
+            found: dict[str, Any]
+            try:
+                found = self.review(
+                    entry["round_id"],
+                    entry["contestant"],
+                    now,
+                    lang=lang,
+                    wrong_only=True,
+                    reveal="after_answer" if practice_stage else None,
+                )
+            except ReviewNotYet as shut:
+                opens_at = shut.fields["opens_at"]
+                found = {"total": None, "reviewable": 0, "opens_at": opens_at, "questions": []}
+            attempts.append(
+                {
+                    "round": entry["round_id"],
+                    "stage": stage["position"],
+                    "practice": entry["practice"] or practice_stage,
+                    "started_at": entry["started_ms"],
+                    "total": found["total"],
+                    "reviewable": found["reviewable"],
+                    "opens_at": found["opens_at"],
+                    "wrong": found["questions"],
+                }
+            )
+        return {
+            "campaign": campaign_id,
+            "registration": registration,
+            "lang": lang,
+            "wrong": sum(len(a["wrong"]) for a in attempts),
+            "attempts": attempts,
+        }
 
 
 def _item(

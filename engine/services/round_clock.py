@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from engine.domain.rounds import LiveRound, LiveStatus, RoundEvent
 from engine.domain.standings import SNAPSHOT_EVERY_MS
+from engine.ports import Schedule, Snapshots
 from engine.services.live import LiveRounds
 from engine.services.selfpaced import SelfPacedRounds
 
@@ -26,19 +27,6 @@ BETWEEN_QUESTIONS = (LiveStatus.CLOSED, LiveStatus.REVEALED)
 FINISH_CLAIM_MS = 60_000
 PUBLISH_CLAIM_MS = 2000
 BOARD_CLAIM_MS = 3_600_000
-
-
-class Schedule(Protocol):
-    """The rounds' deadlines, and claims that exactly one process wins."""
-
-    def due(self, now: int) -> list[int]: ...
-    def windows_due(self, now: int) -> list[int]: ...
-    def running(self) -> list[int]: ...
-    def claim(self, name: str, ttl_ms: int) -> bool: ...
-
-
-class Snapshots(Protocol):
-    def snapshot(self, round_id: int, *, now_ms: int) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The draw store's contract on every SQL backend and the in-memory fake: a draw runs
-once, a contestant is disqualified once, disqualifications keep their order."""
+once, a contestant is disqualified once, disqualifications keep their order; a
+campaign's draws are listed apart from rounds'."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from engine.adapters.sql.campaigns import SqlCampaignRepository
 from engine.adapters.sql.database import Database
 from engine.adapters.sql.draws import SqlDrawRepository
 from engine.adapters.sql.rounds import SqlRoundRepository
@@ -24,6 +26,20 @@ def stores(
     if request.param == "memory":
         return InMemoryDrawRepository(), InMemoryRoundRepository()
     return SqlDrawRepository(database), SqlRoundRepository(database)
+
+
+@pytest.fixture
+def campaign_id(database: Database) -> int:
+    """A campaign in SQL (the fake draw store keeps any id)."""
+    return SqlCampaignRepository(database).add(
+        title="c",
+        opens_at_ms=0,
+        closes_at_ms=1,
+        rules_text="",
+        places=None,
+        registration={"fields": {}, "identity": "none"},
+        weighting={"rate": 70, "mean": 30, "count": 0},
+    )["id"]
 
 
 def a_round(rounds: RoundRepository) -> int:
@@ -78,3 +94,28 @@ def test_a_draw_is_stored_run_once_and_disqualifies_in_order(
         {"contestant": "a", "reason": "x"},
     ]
     assert draws.draw(999_999) is None
+
+
+def test_a_campaigns_draws_are_listed_apart_from_rounds(
+    stores: tuple[DrawRepository, RoundRepository], campaign_id: int
+) -> None:
+    draws, rounds = stores
+    round_id = a_round(rounds)
+    fields = {
+        "title": "t",
+        "rule": {"kind": "qualifiers", "stage": 1},
+        "prizes": [{"prize": "mug", "count": 1}],
+        "seed": "ab" * 32,
+        "seed_sha256": "c" * 64,
+        "pool": ["registration:1"],
+        "pool_sha256": "d" * 64,
+        "names": {"registration:1": "阿明"},
+    }
+    theirs = draws.add(round_id=None, campaign_id=campaign_id, **fields)
+    ours = draws.add(round_id=round_id, campaign_id=None, **fields)
+    assert draws.draw(theirs["id"]) == theirs
+    assert theirs["campaign_id"] == campaign_id
+    assert theirs["round_id"] is None
+    assert [d["id"] for d in draws.of_campaign(campaign_id)] == [theirs["id"]]
+    assert [d["id"] for d in draws.of_round(round_id)] == [ours["id"]]
+    assert draws.of_campaign(campaign_id + 1) == []

@@ -148,6 +148,13 @@ class InMemoryDrawRepository:
             copy.deepcopy(d) for _, d in sorted(self._draws.items()) if d["round_id"] == round_id
         ]
 
+    def of_campaign(self, campaign_id: int) -> list[dict[str, Any]]:
+        return [
+            copy.deepcopy(d)
+            for _, d in sorted(self._draws.items())
+            if d.get("campaign_id") == campaign_id
+        ]
+
     def mark_drawn(self, draw_id: int, at: datetime) -> bool:
         row = self._draws.get(draw_id)
         if row is None or row["drawn_at"] is not None:

@@ -124,6 +124,8 @@ NEW_DRAW = {
     "prizes": [{"prize": "mug", "count": 1}],
 }
 FINISHED = ("start", "finish")
+#: Among the holders of a fresh campaign's finished round (none yet: an empty pool).
+NEW_CAMPAIGN_DRAW = {**NEW_DRAW, "pool": {"kind": "certificate_holders"}}
 NEW_CAMPAIGN = {"title": "m{cell}", "opens_at": START - 1000, "closes_at": START + 86_400_000}
 ROSTER = Upload("units.csv", "单位名称,所属地区,应参与人数\n甲,越秀区,10\n".encode(), {})
 MEMBERS = Upload("members.csv", "编号,姓名\nA1,张三\n".encode(), {})
@@ -194,11 +196,14 @@ HTTP: dict[str, Row] = {
     "POST /api/v1/rounds/{round_id}/focus-lost": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "at": 1}),  # noqa: E501
     # After the answers row: the round reveals after each answer, so the review is open.
     "GET /api/v1/rounds/{round_id}/review": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),
+    # Only a registration token reads it (tests/web/test_campaign_review.py).
+    "GET /api/v1/campaigns/{campaign_id}/review/mine": row(401, 401, 401, 401, 401, 401, 401),
     "GET /api/v1/rounds/{round_id}/certificates/plan": row(401, 401, 403, 200, 404, 200, 200, given=("certify",)),  # noqa: E501
     "PUT /api/v1/rounds/{round_id}/certificates/plan": row(401, 401, 403, 200, 404, 200, 200, body=CERTIFICATE_PLAN),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/certificates/issue": row(401, 401, 403, 200, 404, 200, 200, given=("start", "finish", "certify")),  # noqa: E501
     "GET /api/v1/rounds/{round_id}/certificates": row(401, 401, 403, 200, 404, 200, 200),
     "GET /api/v1/rounds/{round_id}/certificates.csv": row(401, 401, 403, 200, 404, 200, 200),
+    "GET /api/v1/rounds/{round_id}/certificates.xlsx": row(401, 401, 403, 200, 404, 200, 200),
     # {serial}: a certificate issued on a finished round of the owner's competition.
     "POST /api/v1/certificates/{serial}/revoke": row(401, 401, 403, 200, 404, 200, 200, body={"reason": "matrix"}),  # noqa: E501
     # The holder's own: a contestant token for that round and contestant (404 for others).
@@ -236,6 +241,8 @@ HTTP: dict[str, Row] = {
     "GET /api/v1/campaigns/{campaign_id}/registrations.xlsx": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501
     "GET /api/v1/campaigns/{campaign_id}/stages/{position}/qualifiers": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501
     "POST /api/v1/campaigns/{campaign_id}/stages/{position}/qualifiers": row(401, 401, 403, 200, 404, 200, 200, fresh_campaign=True, body={}),  # noqa: E501
+    "POST /api/v1/campaigns/{campaign_id}/draws": row(401, 401, 403, 201, 404, 201, 201, fresh_campaign=True, body=NEW_CAMPAIGN_DRAW),  # noqa: E501
+    "GET /api/v1/campaigns/{campaign_id}/draws": row(401, 401, 403, 200, 404, 200, 200),
 }
 # fmt: on
 

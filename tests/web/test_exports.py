@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
+from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from engine.services.result_tables import HEADERS, SHEETS
+from engine.services.result_tables import CERTIFICATE_COLUMNS, HEADERS, SHEETS
+from tests.web.test_certificates import admin, issued  # noqa: F401
 from tests.web.test_draws_api import ALL_CORRECT, finished_game, new_game_fixture  # noqa: F401
 from tests.web.test_standings_api import T0, Game
 from web.cli import cli
@@ -148,3 +151,53 @@ def test_draw_xlsx_lists_the_winners_and_disqualifications(new_game: Callable[..
         *[[w["prize"], w["contestant"], w["nickname"]] for w in published["winners"]],
     ]
     assert book["取消资格"] == [header(["contestant", "reason"], "zh-Hans"), [loser, "代答"]]
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_certificates_xlsx_is_the_certificates_json_cell_by_cell(
+    client: FlaskClient,
+    issued: dict[str, Any],  # noqa: F811
+    admin: dict[str, str],  # noqa: F811
+    lang: str,
+) -> None:
+    base = f"/api/v1/rounds/{issued['round']}/certificates"
+    serial = issued["certificates"][0]["serial"]
+    revoked = client.post(
+        f"/api/v1/certificates/{serial}/revoke", json={"reason": "=cheating"}, headers=admin
+    )
+    assert revoked.status_code == 200
+    listed = client.get(base, headers=admin).json["certificates"]
+    response = client.get(f"{base}.xlsx?lang={lang}", headers=admin)
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    book = sheets(response.data)
+    title = SHEETS["certificates"][LANG_INDEX[lang]]
+    assert list(book) == [title]
+    rows = book[title]
+    assert rows[0] == header(list(CERTIFICATE_COLUMNS), lang)
+    assert len(rows) == len(listed) + 1
+    award = {"zh-Hans": "一等奖", "zh-Hant": "一等獎", "en": "First prize"}
+    for row, certificate in zip(rows[1:], listed, strict=True):
+        content = certificate["content"]
+        cells = dict(zip(CERTIFICATE_COLUMNS, row, strict=True))
+        assert cells["serial"] == certificate["serial"]
+        assert cells["contestant"] == certificate["contestant"]
+        assert cells["holder"] == content["holder"]
+        assert cells["template"] == certificate["template"]
+        assert cells["points"] == content["points"]  # a number, not text
+        assert cells["rank"] == content["rank"]
+        assert isinstance(cells["points"], int)
+        assert cells["date"] == content["date"]
+        issued_at = datetime.fromisoformat(cells["issued_at"])
+        assert issued_at.timestamp() * 1000 == certificate["issued_at_ms"] // 1000 * 1000
+        if certificate["revoked_at_ms"] is None:
+            assert (cells["revoked_at"], cells["revoke_reason"]) == (None, None)
+        else:
+            assert cells["revoke_reason"] == "=cheating"  # text, never a formula
+            assert datetime.fromisoformat(cells["revoked_at"]).tzinfo is not None
+        if certificate["template"] == "first":
+            assert cells["award"] == award[lang]
+    assert client.get(f"{base}.xlsx?lang=fr", headers=admin).status_code == 422
+    # The CSV has the same columns under their machine names.
+    text = client.get(f"{base}.csv?lang={lang}", headers=admin).data.decode("utf-8")
+    assert text.startswith("\ufeff" + ",".join(CERTIFICATE_COLUMNS))

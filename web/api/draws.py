@@ -1,6 +1,6 @@
-"""Lucky draws of a finished round: committed when created, verifiable once run
-(docs/lucky-draw.md). ``GET /draws/{id}`` is public; everything else is for the round's
-hosts."""
+"""Lucky draws of a finished round or of a campaign: committed when created, verifiable
+once run (docs/lucky-draw.md). ``GET /draws/{id}`` is public; everything else is for the
+round's hosts (a campaign's draw: the campaign's organisers)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,19 @@ class PoolRuleSchema(Schema):
     threshold = fields.Integer(allow_none=True, load_default=None)
     top = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
     one_per_person = fields.Boolean(load_default=False)
+    templates = fields.List(
+        fields.String(validate=validate.Length(1, 64)),
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=100),
+        metadata={"description": "certificate_holders: only these template keys (null: any)"},
+    )
+    stage = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=1),
+        metadata={"description": "a campaign's stage position: qualifiers, certificate_holders"},
+    )
 
 
 class PrizeSchema(Schema):
@@ -70,7 +83,8 @@ class DisqualificationSchema(Schema):
 
 class DrawSchema(Schema):
     id = fields.Integer()
-    round_id = fields.Integer()
+    round_id = fields.Integer(allow_none=True, metadata={"description": "null: a campaign's"})
+    campaign_id = fields.Integer(allow_none=True, metadata={"description": "null: a round's"})
     title = fields.String()
     status = fields.String(metadata={"description": "committed, then drawn"})
     rule = fields.Nested(PoolRuleSchema)
@@ -96,11 +110,57 @@ class DrawSchema(Schema):
     errors=(409, 422),
 )
 def create_draw(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    pool = body["pool"]
-    rule = PoolRule(PoolKind(pool["kind"]), pool["threshold"], pool["top"], pool["one_per_person"])
-    prizes = [Prize(p["prize"], p["count"]) for p in body["prizes"]]
+    rule, prizes = _rule(body), _prizes(body)
     wiring().drainer.drain_all()  # the pool is computed from the SQL record
     return wiring().draws.create(round_id, body["title"], rule, prizes)
+
+
+@api.post("/campaigns/<int:campaign_id>/draws")
+@endpoint(
+    "Commit a lucky draw among a campaign's certificate holders or a stage's confirmed "
+    "qualifiers: publishes the seed's and the pool's hashes",
+    tag="draws",
+    capability=ROUNDS,
+    hosted="campaign",
+    body=NewDrawSchema,
+    response=DrawSchema,
+    status=201,
+    errors=(409, 422),
+)
+def create_campaign_draw(campaign_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    rule, prizes = _rule(body), _prizes(body)
+    wiring().drainer.drain_all()
+    return wiring().draws.create_for_campaign(campaign_id, body["title"], rule, prizes)
+
+
+@api.get("/campaigns/<int:campaign_id>/draws")
+@endpoint(
+    "The campaign's lucky draws",
+    tag="draws",
+    capability=ROUNDS,
+    hosted="campaign",
+    response=DrawSchema,
+    many=True,
+)
+def campaign_draws(campaign_id: int) -> list[dict[str, Any]]:
+    return wiring().draws.of_campaign(campaign_id)
+
+
+def _rule(body: dict[str, Any]) -> PoolRule:
+    pool = body["pool"]
+    templates = pool["templates"]
+    return PoolRule(
+        PoolKind(pool["kind"]),
+        pool["threshold"],
+        pool["top"],
+        pool["one_per_person"],
+        None if templates is None else tuple(dict.fromkeys(templates)),
+        pool["stage"],
+    )
+
+
+def _prizes(body: dict[str, Any]) -> list[Prize]:
+    return [Prize(p["prize"], p["count"]) for p in body["prizes"]]
 
 
 @api.get("/rounds/<int:round_id>/draws")

@@ -130,11 +130,12 @@ def json_body() -> dict[str, Any]:
 
 def require_host(organiser: Organiser, hosted: Hosted, hosted_id: int) -> None:
     """404, as for a missing id, unless ``organiser`` hosts that competition, round (a
-    draw: its round) or campaign."""
+    draw: its round or campaign) or campaign."""
     ownership = wiring().ownership
     if hosted == "draw":
         try:
-            ownership.round(organiser, wiring().draws.round_of(hosted_id))
+            whose, whose_id = wiring().draws.held_by(hosted_id)
+            require_host(organiser, "campaign" if whose == "campaign" else "round", whose_id)
         except NotFound as error:  # one message, so nobody learns which draws exist
             raise NotFound(f"There is no draw {hosted_id}.") from error
     elif hosted == "round":

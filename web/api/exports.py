@@ -1,5 +1,5 @@
-"""Spreadsheets for organisers: a round's results and a draw's winners as .xlsx, one
-sheet a table, headers in the reader's language (``?lang=``)."""
+"""Spreadsheets for organisers: a round's results, its certificates and a draw's
+winners as .xlsx, one sheet a table, headers in the reader's language (``?lang=``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from engine.domain.accounts import Capability
 from engine.services.errors import Conflict
-from engine.services.result_tables import LANGUAGES, draw_tables, results_tables
+from engine.services.result_tables import (
+    LANGUAGES,
+    certificates_table,
+    draw_tables,
+    results_tables,
+)
 from web.api import api
 from web.api.endpoint import endpoint
 from web.wiring import wiring
@@ -38,6 +43,21 @@ def results_xlsx(round_id: int, query: dict[str, Any]) -> Response:
     wired = wiring()
     tables = results_tables(wired.results.report(round_id), query["lang"])
     return spreadsheet(wired.workbook(tables), f"round-{round_id}-results.xlsx")
+
+
+@api.get("/rounds/<int:round_id>/certificates.xlsx")
+@endpoint(
+    "The round's issued certificates as .xlsx (revoked ones included), the award in ?lang=",
+    tag="certificates",
+    capability=Capability.ROUNDS,
+    hosted="round",
+    query=LanguageQuerySchema,
+    errors=(404, 422),
+)
+def certificates_xlsx(round_id: int, query: dict[str, Any]) -> Response:
+    wired = wiring()
+    found = certificates_table(wired.certificates.of_round(round_id), query["lang"])
+    return spreadsheet(wired.workbook([found]), f"round-{round_id}-certificates.xlsx")
 
 
 @api.get("/draws/<int:draw_id>.xlsx")

@@ -1,4 +1,5 @@
-"""A contestant's review of their own paper, once the reveal rule allows (docs/review.md)."""
+"""A contestant's review of their own paper, once the reveal rule allows, and a campaign
+registration's wrong answers over its attempts (docs/review.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from engine.domain.questions import LOCALES
 from web import clock
 from web.api import api
-from web.api.endpoint import contestant_of, endpoint
+from web.api.endpoint import bearer_token, contestant_of, endpoint
 from web.wiring import wiring
 
 
@@ -80,4 +81,54 @@ def review(round_id: int, query: dict[str, Any]) -> dict[str, Any]:
         clock.now_ms(),
         lang=query["lang"],
         wrong_only=query["wrong_only"],
+    )
+
+
+class MistakesQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    lang = fields.String(
+        load_default=None,
+        validate=validate.OneOf(LOCALES),
+        metadata={"description": "the reader's language; each bank's default locale if absent"},
+    )
+
+
+class AttemptMistakesSchema(Schema):
+    round = fields.Integer()
+    stage = fields.Integer(metadata={"description": "the stage's position"})
+    practice = fields.Boolean()
+    started_at = fields.Integer(metadata={"description": "server epoch ms"})
+    total = fields.Integer(allow_none=True, metadata={"description": "null: review not open"})
+    reviewable = fields.Integer()
+    opens_at = fields.Integer(
+        allow_none=True, metadata={"description": "server epoch ms when more opens, if known"}
+    )
+    wrong = fields.List(fields.Nested(ReviewItemSchema))
+
+
+class MistakesSchema(Schema):
+    campaign = fields.Integer()
+    registration = fields.Integer()
+    lang = fields.String(allow_none=True)
+    wrong = fields.Integer(metadata={"description": "wrong answers listed, in all"})
+    attempts = fields.List(fields.Nested(AttemptMistakesSchema))
+
+
+@api.get("/campaigns/<int:campaign_id>/review/mine")
+@endpoint(
+    "My wrong answers over my attempts in the campaign's rounds (Authorization: Bearer "
+    "<registration token>), each attempt as far as the reveal rule opens it",
+    tag="review",
+    query=MistakesQuerySchema,
+    response=MistakesSchema,
+    errors=(401, 403, 422),
+)
+def campaign_mistakes(campaign_id: int, query: dict[str, Any]) -> dict[str, Any]:
+    wired = wiring()
+    registration = wired.campaigns.registration_of(campaign_id, bearer_token())
+    wired.drainer.drain_all()  # the latest answers may still be in Redis
+    return wired.reviews.campaign_mistakes(
+        campaign_id, registration["id"], clock.now_ms(), lang=query["lang"]
     )

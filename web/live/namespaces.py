@@ -161,19 +161,29 @@ class PlayNamespace(LeitaiNamespace):
         round_id = self.live.competitions.round_id_by_code(data["code"])
         if self.live.competitions.plan(round_id).mode is Mode.SELF_PACED:
             return self._enter(connection, round_id, data, resume)
-        joined = self.live.join(
-            data["code"],
-            data["nickname"],
-            data["region"],
-            data["team"],
-            clock.now_ms(),
-            resume=resume,
-            identity=data["identity"],
-            client=self._client(connection),
-        )
+        # A round of a campaign's stage admits registrations only (docs/campaigns.md); a
+        # resume token was issued to one admitted already.
+        registered = None
+        if resume is None:
+            registered = self.wired.campaigns.join_live(
+                round_id, data["registration"], clock.now_ms(), client=self._client(connection)
+            )
+        if registered is not None:
+            joined = registered.joined
+        else:
+            joined = self.live.join(
+                data["code"],
+                data["nickname"],
+                data["region"],
+                data["team"],
+                clock.now_ms(),
+                resume=resume,
+                identity=data["identity"],
+                client=self._client(connection),
+            )
         round_id = joined.plan.round_id
         token = self._seat(connection, round_id, joined.contestant, selfpaced=False)
-        return {
+        ack: dict[str, Any] = {
             "ok": True,
             "contestant": {"id": joined.contestant, **joined.profile},
             "token": token,
@@ -181,6 +191,9 @@ class PlayNamespace(LeitaiNamespace):
             "seed": shuffle_seed(joined.plan.seed, None),
             "state": self.live.state_view(round_id, joined.contestant, now=clock.now_ms()),
         }
+        if registered is not None:
+            ack["registration"] = {"id": registered.registration, "unit": registered.unit}
+        return ack
 
     def _client(self, connection: Connection) -> str | None:
         """The connection's client address, which entries are throttled by."""

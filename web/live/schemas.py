@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from web.ids import ID_RANGE
 
@@ -13,7 +13,8 @@ ROUND_CODE = validate.Length(min=4, max=16)
 
 class JoinSchema(Schema):
     code = fields.String(required=True, validate=ROUND_CODE)
-    nickname = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    #: Required unless a registration names the contestant.
+    nickname = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
     region = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
     team = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
     resume_token = fields.String(
@@ -23,6 +24,16 @@ class JoinSchema(Schema):
     identity = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=128)
     )
+    #: A campaign registration's token: a live round of a campaign's stage admits only
+    #: registrations (qualifiers, after a stage that advances them; docs/campaigns.md).
+    registration = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
+    )
+
+    @validates_schema
+    def _named(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("nickname") is None and data.get("registration") is None:
+            raise ValidationError(["Missing data for required field."], "nickname")
 
 
 class AnswerSchema(Schema):

@@ -4,6 +4,8 @@ and the entries (attempts) registrations made into the stages' rounds."""
 from __future__ import annotations
 
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -42,6 +44,12 @@ CAMPAIGN_FIELDS = (
 UNIT_FIELDS = ("id", "position", "name", "place", "headcount", "parent_id", "code")
 log = logging.getLogger(__name__)
 
+#: Rounds whose campaign (or none) a process keeps, so a live join reads no SQL for it.
+REMEMBERED_ROUNDS = 4096
+#: How long a process trusts that a round is in no campaign: one added to a stage since
+#: is gated within this in every process (at once in the one that added it).
+NO_CAMPAIGN_FOR_S = 5.0
+
 REGISTRATION_FIELDS = (
     "id",
     "nickname",
@@ -57,6 +65,8 @@ REGISTRATION_FIELDS = (
 class SqlCampaignRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
+        #: round id -> (campaign id or None, monotonic time read).
+        self._campaign_of: OrderedDict[int, tuple[int | None, float]] = OrderedDict()
 
     # -- the campaign and its hosts ---------------------------------------------------
 
@@ -121,6 +131,40 @@ class SqlCampaignRepository:
             ).all()
             return [Hosting(c, owner, _cohosts(session, c)) for c, owner in found]
 
+    def campaign_of_round(self, round_id: int) -> int | None:
+        """The campaign whose stage has the round, if any, as this process last read it.
+
+        A round enters one stage at most and never leaves it, so a campaign once read is
+        kept; "none" is read again after ``NO_CAMPAIGN_FOR_S``. While SQL is unreachable
+        the last read stands, so live rounds in no campaign keep taking joins."""
+        known = self._campaign_of.get(round_id)
+        if known is not None and (
+            known[0] is not None or time.monotonic() - known[1] < NO_CAMPAIGN_FOR_S
+        ):
+            return known[0]
+        try:
+            with self._db.session() as session:
+                found = session.scalar(
+                    select(CampaignStageRow.campaign_id)
+                    .join(
+                        CampaignStageRoundRow, CampaignStageRoundRow.stage_id == CampaignStageRow.id
+                    )
+                    .where(CampaignStageRoundRow.round_id == round_id)
+                )
+        except OperationalError:
+            if known is None:
+                raise
+            log.warning("SQL unreachable: round %s's campaign as last read", round_id)
+            return known[0]
+        self._know_campaign(round_id, found)
+        return found
+
+    def _know_campaign(self, round_id: int, campaign_id: int | None) -> None:
+        self._campaign_of[round_id] = (campaign_id, time.monotonic())
+        self._campaign_of.move_to_end(round_id)
+        if len(self._campaign_of) > REMEMBERED_ROUNDS:
+            self._campaign_of.popitem(last=False)
+
     def add_cohost(self, campaign_id: int, user_id: int) -> None:
         try:
             with self._db.session() as session, session.begin():
@@ -155,6 +199,8 @@ class SqlCampaignRepository:
                 session.add_all(
                     CampaignStageRoundRow(stage_id=stage.id, round_id=r) for r in round_ids
                 )
+            for round_id in round_ids:  # gated at once in this process
+                self._know_campaign(round_id, campaign_id)
             return True
         except IntegrityError:
             return False
@@ -337,6 +383,19 @@ class SqlCampaignRepository:
             )
             return session.scalar(select(func.count()).where(mine)) or 0
 
+    def entry_of(self, registration_id: int, round_id: int) -> str | None:
+        """The contestant a registration entered the round as (its first entry)."""
+        with self._db.session() as session:
+            return session.scalar(
+                select(CampaignEntryRow.contestant)
+                .where(
+                    CampaignEntryRow.registration_id == registration_id,
+                    CampaignEntryRow.round_id == round_id,
+                )
+                .order_by(CampaignEntryRow.started_at_ms)
+                .limit(1)
+            )
+
     def add_entry(self, **fields: Any) -> None:
         with self._db.session() as session, session.begin():
             session.add(CampaignEntryRow(**fields))
@@ -392,6 +451,32 @@ class SqlCampaignRepository:
                     "total_ms": int(total_ms),
                 }
                 for registration, practice, started, points, total_ms in session.execute(query)
+            ]
+
+    def entries(self, campaign_id: int, registration_id: int | None = None) -> list[dict[str, Any]]:
+        """Which contestant of which round each attempt was: draws and reviews follow a
+        round's contestant back to its registration."""
+        query = (
+            select(CampaignEntryRow)
+            .join(
+                CampaignRegistrationRow,
+                CampaignRegistrationRow.id == CampaignEntryRow.registration_id,
+            )
+            .where(CampaignRegistrationRow.campaign_id == campaign_id)
+            .order_by(CampaignEntryRow.started_at_ms, CampaignEntryRow.round_id)
+        )
+        if registration_id is not None:
+            query = query.where(CampaignEntryRow.registration_id == registration_id)
+        with self._db.session() as session:
+            return [
+                {
+                    "registration": row.registration_id,
+                    "round_id": row.round_id,
+                    "contestant": row.contestant,
+                    "practice": row.practice,
+                    "started_ms": row.started_at_ms,
+                }
+                for row in session.scalars(query)
             ]
 
 

@@ -13,6 +13,7 @@ from engine.adapters.sql.models import DrawRow
 FIELDS = (
     "id",
     "round_id",
+    "campaign_id",
     "title",
     "rule",
     "prizes",
@@ -47,6 +48,13 @@ class SqlDrawRepository:
         with self._db.session() as session:
             rows = session.scalars(
                 select(DrawRow).where(DrawRow.round_id == round_id).order_by(DrawRow.id)
+            )
+            return [_draw(row) for row in rows]
+
+    def of_campaign(self, campaign_id: int) -> list[dict[str, Any]]:
+        with self._db.session() as session:
+            rows = session.scalars(
+                select(DrawRow).where(DrawRow.campaign_id == campaign_id).order_by(DrawRow.id)
             )
             return [_draw(row) for row in rows]
 

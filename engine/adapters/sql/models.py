@@ -283,13 +283,15 @@ class CertificateRow(Base):
 
 
 class DrawRow(Base):
-    """A round's lucky draw: committed when created (the seed kept secret, its hash and
-    the pool's published), drawn once, its winners a function of what is stored here."""
+    """A round's or a campaign's lucky draw: committed when created (the seed kept
+    secret, its hash and the pool's published), drawn once, its winners a function of
+    what is stored here. Exactly one of ``round_id`` and ``campaign_id`` is set."""
 
     __tablename__ = "draws"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     #: engine.domain.lucky_draw.PoolRule as JSON: kind, threshold, top, one_per_person.
     rule: Mapped[dict[str, Any]] = mapped_column(JSON)
