@@ -138,6 +138,9 @@ def test_a_campaign_is_set_up_registered_for_and_counted(browser, server, shot):
     page.get_by_label("城市").check()
     expect(page.locator('#participation tr[data-code="440100"] td').nth(2)).to_have_text("1")
     shot(page, "participation")
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="下载 participation.xlsx").click()
+    assert downloading.value.suggested_filename == f"campaign-{campaign}-participation.xlsx"
 
     # The stage's qualifiers as things stand; confirming waits for its round to finish.
     page.get_by_role("button", name="按当前成绩计算").click()

@@ -4,7 +4,7 @@
 import {
   api, clearErrors, download, el, errorMessage, main, modeName, requireLogin, say, showErrors, t,
 } from "./common.js";
-import { shanghaiDay, shanghaiTime } from "./campaign-days.js";
+import { shanghaiTime } from "./campaign-days.js";
 
 const $ = (id) => document.getElementById(id);
 const campaignId = Number(main.dataset.campaign);
@@ -214,13 +214,13 @@ function by() {
   return document.querySelector('input[name="by"]:checked').value;
 }
 
-function stage() {
+function chosenStage() {
   return $("participation-stage").value || "1";
 }
 
 async function loadParticipation() {
   $("participation-error").textContent = "";
-  const result = await api("GET", `${base}/participation?by=${by()}&stage=${stage()}`);
+  const result = await api("GET", `${base}/participation?by=${by()}&stage=${chosenStage()}`);
   if (!result.ok) {
     $("participation-error").textContent = errorMessage(result);
     $("participation").tBodies[0].replaceChildren();
@@ -254,7 +254,7 @@ async function loadParticipation() {
 
 async function loadRankings() {
   $("rankings-error").textContent = "";
-  const result = await api("GET", `${base}/rankings?stage=${stage()}`);
+  const result = await api("GET", `${base}/rankings?stage=${chosenStage()}`);
   if (!result.ok) {
     $("rankings-error").textContent = errorMessage(result);
     $("rankings").tBodies[0].replaceChildren();
@@ -311,7 +311,7 @@ if (requireLogin()) {
   $("participation-stage").addEventListener("change", () => Promise.all([loadParticipation(), loadRankings()]));
   $("participation-xlsx").addEventListener("click", (event) => {
     event.preventDefault();
-    download(`${base}/participation.xlsx?stage=${stage()}`, `campaign-${campaignId}-participation.xlsx`);
+    download(`${base}/participation.xlsx?stage=${chosenStage()}`, `campaign-${campaignId}-participation.xlsx`);
   });
   $("review").addEventListener("click", review);
   $("confirm").addEventListener("click", confirmQualifiers);
