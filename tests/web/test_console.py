@@ -19,6 +19,8 @@ PAGES = [
     ("/console/competitions/new", "competition.js", "抽题规则"),
     ("/console/rounds/7", "host.js", 'data-round="7"'),
     ("/console/rounds/7/results", "results.js", 'data-round="7"'),
+    ("/console/campaigns", "campaigns.js", "新建活动"),
+    ("/console/campaigns/7", "campaign.js", 'data-campaign="7"'),
 ]
 
 

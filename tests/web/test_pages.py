@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import io
+import json
 import re
 from pathlib import Path
 
@@ -111,6 +114,8 @@ def test_watch_form_redirects_to_the_code(client) -> None:
         "js/watch.js",
         "js/live-socket.js",
         "js/i18n.js",
+        "js/campaign-i18n.js",
+        "js/campaign-register.js",
         "vendor/socket.io-client/socket.io.esm.min.js",
     ],
 )
@@ -147,3 +152,95 @@ def test_the_old_favicon_path_points_at_the_icon(client) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response.headers["Location"].endswith("/static/favicon.svg")
+
+
+# -- a campaign's registration page ------------------------------------------------------
+
+CAMPAIGN_I18N = Path(__file__).resolve().parents[2] / "web" / "static" / "js" / "campaign-i18n.js"
+
+
+def test_the_registration_page_renders_the_fields_its_campaign_asks(client, login) -> None:
+    host = login("host", "owner")
+    registration = {
+        "fields": {"phone": "required", "place": "optional", "unit": "optional"},
+        "identity": "id_number",
+    }
+    made = client.post(
+        "/api/v1/campaigns",
+        json={
+            "title": "科普知识竞赛",
+            "opens_at": 0,
+            "closes_at": 2**52,
+            "rules": "每人一次",
+            "places": ["440100"],
+            "registration": registration,
+        },
+        headers=host,
+    ).json
+    roster = "单位名称,所属地区,应参与人数\n广州市教育局,越秀区,10\n".encode()
+    client.post(
+        f"/api/v1/campaigns/{made['id']}/units",
+        data={"file": (io.BytesIO(roster), "units.csv")},
+        headers=host,
+        content_type="multipart/form-data",
+    )
+    response = client.get(f"/campaigns/{made['id']}/register")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert landmarks(html)[:3] == ["header", "main", "h1"]
+    assert "科普知识竞赛" in html
+    assert "每人一次" in html
+    for control in ("nickname", "phone", "place-city", "place-district", "unit", "id_number"):
+        assert f'<label for="{control}"' in html, control
+    for unasked in ("name", "school", "grade", "member_id"):
+        assert f'id="{unasked}"' not in html
+    config = json.loads(re.search(r'id="campaign-form">(.*?)</script>', html, re.S).group(1))
+    assert config["fields"] == {"phone": "required", "place": "optional", "unit": "optional",
+                                "id_number": "required"}  # fmt: skip
+    (guangzhou,) = config["places"]
+    assert guangzhou["name"]["zh-Hant"] == "廣州市"
+    assert len(guangzhou["districts"]) == 11
+    assert config["units"] == [
+        {"id": config["units"][0]["id"], "code": None, "name": "广州市教育局", "place": "440104"}
+    ]  # no headcount
+    assert "/static/js/campaign-register.js" in html
+
+
+def test_the_registration_page_of_an_unknown_campaign_is_404(client) -> None:
+    response = client.get("/campaigns/999/register")
+    assert response.status_code == 404
+    assert "找不到这个活动" in response.get_data(as_text=True)
+
+
+def test_every_registration_problem_the_service_gives_is_translated() -> None:
+    """Each literal message engine/services/campaigns.py lists for a registration field
+    (in its register, _registration_row and _identity), and the nickname and ID number
+    checks' own, is in campaign-i18n.js, or a pattern of it is."""
+    translated = CAMPAIGN_I18N.read_text()
+    engine = VENDOR.parents[3] / "engine"
+    tree = ast.parse((engine / "services" / "campaigns.py").read_text())
+    messages: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name in FORM_CHECKS:
+            for listed in ast.walk(node):
+                if isinstance(listed, ast.List):
+                    for item in listed.elts:
+                        either = isinstance(item, ast.IfExp)
+                        options = [item.body, item.orelse] if either else [item]
+                        messages |= {o.value for o in options if isinstance(o, ast.Constant)}
+                if isinstance(listed, ast.Call) and getattr(listed.func, "attr", "") == "append":
+                    messages |= {a.value for a in listed.args if isinstance(a, ast.Constant)}
+    assert {"required", "not asked by this campaign", "an unknown place"} <= messages
+    for module in ("contest.py", "id_numbers.py"):
+        for node in ast.walk(ast.parse((engine / "domain" / module).read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", "") in {"InvalidNickname", "IdNumberRefused"}
+                and isinstance(node.args[0], ast.Constant)  # f-strings: patterns in the JS
+            ):
+                messages.add(node.args[0].value)
+    for message in messages:
+        assert f'["{message}", ' in translated, message
+
+
+FORM_CHECKS = {"register", "_registration_row", "_identity"}

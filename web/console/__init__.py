@@ -93,3 +93,13 @@ def host_round(round_id: int) -> str:
 @console.get("/rounds/<int:round_id>/results")
 def round_results(round_id: int) -> str:
     return page("results.html", "results.js", round_id=round_id)
+
+
+@console.get("/campaigns")
+def campaigns() -> str:
+    return page("campaigns.html", "campaigns.js")
+
+
+@console.get("/campaigns/<int:campaign_id>")
+def campaign(campaign_id: int) -> str:
+    return page("campaign.html", "campaign.js", campaign_id=campaign_id)

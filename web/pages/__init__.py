@@ -139,4 +139,4 @@ def watch(code: str) -> tuple[str, int] | str:
 
 
 # Pages that live in modules of their own attach to ``pages`` when imported.
-from web.pages import verify  # noqa: E402, F401
+from web.pages import campaigns, verify  # noqa: E402, F401

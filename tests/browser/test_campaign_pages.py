@@ -1,0 +1,212 @@
+"""A campaign from the organiser console and a contestant's phone (issue 15): the
+organiser creates it, uploads a roster (a bad one first: its rows' errors show), adds a
+stage over a round they host; a phone at 390×844 registers (a field error first); after
+an attempt (through the API) the participation table and its bars count it.
+
+Screenshots are kept under tests/browser/artefacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import HOST_NAME, HOST_PASSWORD, console_log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CONSOLE = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+SHANGHAI = timedelta(hours=8)
+BAD_ROSTER = "单位名称,所属地区,应参与人数\n越秀区第一中学,越秀区,10\n深圳市科协,不存在的地方,abc\n"
+ROSTER = (
+    "单位名称,所属地区,应参与人数,单位编码\n越秀区第一中学,越秀区,10,YX1\n深圳市科协,深圳,5,SZ1\n"
+)
+
+
+def watched(context):
+    opened = context.new_page()
+    opened.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    return opened, problems
+
+
+def test_a_campaign_is_set_up_registered_for_and_counted(browser, server, shot):
+    token = server.host_token()
+    now_ms = int(time.time() * 1000)
+    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
+    rules = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
+    round_ = server.open_round(token, ["nd-0001"], rules, window)
+
+    console = browser.new_context(viewport=CONSOLE, locale="zh-CN")
+    page, console_problems = watched(console)
+    console_log_in(page, server.base, "/console/campaigns", (HOST_NAME, HOST_PASSWORD))
+    today = (datetime.now(UTC) + SHANGHAI).date()
+    page.get_by_label("活动名称").fill("全省科普知识竞赛")
+    page.get_by_label("开始日期").fill(today.isoformat())
+    page.get_by_label("结束日期").fill((today + timedelta(days=7)).isoformat())
+    page.get_by_label("活动规则（公开）").fill("每人一次，按单位统计参与率。")
+    page.get_by_label("手机号").select_option("required")
+    page.get_by_label("地区（市、区县）").select_option("optional")
+    page.get_by_label("单位").select_option("optional")
+    shot(page, "new-campaign")
+    page.get_by_role("button", name="创建活动").click()
+    page.wait_for_url(re.compile(r".*/console/campaigns/\d+$"))
+    campaign = int(page.url.rsplit("/", 1)[1])
+    expect(page.get_by_role("heading", name="全省科普知识竞赛")).to_be_visible()
+
+    # A roster with a bad row: refused whole, each problem under file:row.
+    page.set_input_files("#units-file", files=[csv("units.csv", BAD_ROSTER)])
+    page.get_by_role("button", name="导入并替换名单").click()
+    problems = page.locator("#upload-problems")
+    expect(problems).to_be_visible()
+    expect(problems.locator("li").first).to_contain_text("units.csv:3")
+    expect(page.locator("#units tbody tr")).to_have_count(0)
+    shot(page, "roster-refused")
+    page.set_input_files("#units-file", files=[csv("units.csv", ROSTER)])
+    page.get_by_role("button", name="导入并替换名单").click()
+    expect(page.locator("#units tbody tr")).to_have_count(2)
+    expect(problems).to_be_hidden()
+
+    page.get_by_label("阶段名称").fill("初赛")
+    page.locator(f"#round-{round_['id']}").check()
+    page.get_by_label("答题次数规则").select_option("one")
+    page.get_by_label(re.compile("每次最高分")).fill("1000")
+    page.get_by_label("晋级", exact=True).select_option("unit")
+    page.get_by_label("K", exact=True).fill("1")
+    page.get_by_role("button", name="添加阶段").click()
+    stage = page.locator('#stages tr[data-stage="1"]')
+    expect(stage).to_contain_text("初赛")
+    expect(stage).to_contain_text(f"#{round_['id']}")
+    expect(stage).to_contain_text("只答一次")
+    expect(stage).to_contain_text("每个单位前 1 名")
+    expect(page.locator("#participation-total")).to_contain_text("0 / 15")
+    shot(page, "campaign")
+
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    mobile, mobile_problems = watched(phone)
+    mobile.goto(f"{server.base}/campaigns/{campaign}/register")
+    expect(mobile.get_by_role("heading", name="全省科普知识竞赛")).to_be_visible()
+    mobile.get_by_label("昵称").fill("小明")
+    mobile.get_by_label("手机号").fill("12345")
+    mobile.get_by_label("地区").select_option(label="广州市")
+    mobile.get_by_label("区县").select_option(label="越秀区")
+    expect(mobile.locator("#unit option")).to_have_count(2)  # "choose" and Yuexiu's school
+    mobile.get_by_label("单位").select_option("YX1")
+    mobile.get_by_role("button", name="报名").click()
+    error = mobile.locator("#phone-error")
+    expect(error).to_have_text("请填写 11 位手机号码（13 至 19 开头）")
+    expect(mobile.get_by_label("手机号")).to_have_attribute("aria-invalid", "true")
+    shot(mobile, "register-error")
+    mobile.get_by_label("手机号").fill("138 0013 5678")
+    mobile.get_by_role("button", name="报名").click()
+    expect(mobile.get_by_role("heading", name="报名成功")).to_be_visible()
+    expect(mobile.get_by_role("button", name="开始答题：初赛")).to_be_visible()
+    shot(mobile, "registered")
+    kept = json.loads(
+        mobile.evaluate(f"localStorage.getItem('leitai.campaign.{campaign}.registration')")
+    )
+    assert kept["nickname"] == "小明"
+    mobile.reload()  # the registration is kept on the phone
+    expect(mobile.get_by_role("heading", name="报名成功")).to_be_visible()
+
+    entered = server.http(
+        "POST",
+        f"/api/v1/campaigns/{campaign}/entries",
+        {"token": kept["token"], "round": round_["id"]},
+    )
+    answer_first_question(server, round_["id"], entered["token"])
+
+    page.get_by_role("button", name="刷新").click()
+    row = page.locator("#participation tbody tr", has_text="越秀区第一中学")
+    expect(row.locator("td").nth(2)).to_have_text("1")
+    expect(row.locator("td").nth(4)).to_have_text("10.0%")
+    expect(page.locator("#participation-total")).to_contain_text("1 / 15")
+    bar = page.locator("#participation-chart li", has_text="越秀区第一中学")
+    expect(bar).to_contain_text("10.0%")
+    expect(page.locator("#participation-chart li").first).to_have_text(re.compile("越秀区第一中学"))
+    ranked = page.locator("#rankings tbody tr", has_text="越秀区第一中学")
+    expect(ranked.locator("td").first).to_have_text("1")
+    expect(page.locator("#weighting")).to_have_text("权重：参与率 70%，平均分 30%，参与人数 0%")
+    page.get_by_label("城市").check()
+    expect(page.locator('#participation tr[data-code="440100"] td').nth(2)).to_have_text("1")
+    shot(page, "participation")
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="下载 participation.xlsx").click()
+    assert downloading.value.suggested_filename == f"campaign-{campaign}-participation.xlsx"
+
+    # The stage's qualifiers as things stand; confirming waits for its round to finish.
+    page.get_by_role("button", name="按当前成绩计算").click()
+    qualifier = page.locator("#qualifiers tbody tr")
+    expect(qualifier).to_have_count(1)
+    expect(qualifier).to_contain_text("小明")
+    expect(qualifier).to_contain_text("越秀区第一中学")
+    page.get_by_role("button", name="确认晋级名单").click()
+    expect(page.locator("#qualifiers-error")).not_to_be_empty()
+    shot(page, "qualifiers")
+    console.close()
+    phone.close()
+    assert console_problems == []
+    assert mobile_problems == []
+
+
+def csv(name: str, text: str) -> dict:
+    return {"name": name, "mimeType": "text/csv", "buffer": text.encode()}
+
+
+def answer_first_question(server, round_id: int, contestant_token: str) -> None:
+    paper = server.http("GET", f"/api/v1/rounds/{round_id}/paper/next", None, contestant_token)
+    server.http(
+        "POST",
+        f"/api/v1/rounds/{round_id}/answers",
+        {"question": paper["question"]["key"], "response": "b"},
+        contestant_token,
+    )
+
+
+def test_a_registered_phone_starts_its_attempt_on_the_play_page(browser, server, shot):
+    token = server.host_token()
+    now_ms = int(time.time() * 1000)
+    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
+    rules = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
+    round_ = server.open_round(token, ["nd-0001"], rules, window)
+    campaign = server.http(
+        "POST",
+        "/api/v1/campaigns",
+        {"title": "国防知识月", "opens_at": now_ms - 60_000, "closes_at": now_ms + 86_400_000},
+        token,
+    )["id"]
+    stage = {"title": "初赛", "rounds": [round_["id"]], "attempt_rule": {"kind": "one"}}
+    server.http("POST", f"/api/v1/campaigns/{campaign}/stages", stage, token)
+
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    mobile, problems = watched(phone)
+    mobile.goto(f"{server.base}/campaigns/{campaign}/register")
+    mobile.get_by_label("语言").select_option("zh-Hant")  # the reader's language, kept
+    mobile.get_by_role("button", name="報名").click()
+    expect(mobile.locator("#nickname-error")).to_have_text("必填")
+    mobile.get_by_label("暱稱").fill("阿強")
+    mobile.get_by_role("button", name="報名").click()
+    mobile.get_by_role("button", name="開始答題：初赛").click()  # the title as written
+    mobile.wait_for_url(f"**/play/{round_['code']}")
+    expect(mobile.locator("[data-stage=question]")).to_be_visible()
+    shot(mobile, "attempt")
+
+    closed = server.http(
+        "POST",
+        "/api/v1/campaigns",
+        {"title": "已结束的活动", "opens_at": now_ms - 7_200_000, "closes_at": now_ms - 3_600_000},
+        token,
+    )["id"]
+    mobile.goto(f"{server.base}/campaigns/{closed}/register")
+    expect(mobile.get_by_role("alert")).to_have_text("活動已結束報名。")
+    expect(mobile.get_by_role("button", name="報名")).to_be_disabled()
+    phone.close()
+    assert problems == []
