@@ -10,6 +10,7 @@ and only when a state is audited — no other page pays for parsing 650 kB.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from playwright.sync_api import Page
@@ -22,13 +23,10 @@ SETTLE = """Promise.all(document.getAnimations()
     .filter(a => a.effect && a.effect.getComputedTiming().endTime - (a.currentTime ?? 0) < 5000)
     .map(a => a.finished.catch(() => null)))"""
 
-_source: list[str] = []
 
-
+@cache
 def _axe_source() -> str:
-    if not _source:
-        _source.append(AXE.read_text(encoding="utf-8"))
-    return _source[0]
+    return AXE.read_text(encoding="utf-8")
 
 
 def violations(page: Page) -> list[dict]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import describe, violations
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import BIG_SCREEN, log_in_at_home
 from tests.browser.screens import join, phone, received, shows_question
 
@@ -43,9 +43,10 @@ class Audit:
         self.failures: list[str] = []
 
     def __call__(self, page: Page, label: str) -> None:
-        found = violations(page)
-        if found:
-            self.failures.append(f"{label} ({page.url}):\n{describe(found)}")
+        try:
+            assert_accessible(page, label)
+        except AssertionError as failure:
+            self.failures.append(str(failure))
 
     def done(self) -> None:
         assert not self.failures, "axe found violations:\n" + "\n".join(self.failures)
