@@ -150,6 +150,17 @@ def console_log_in(
     page.wait_for_url(f"**{start}")
 
 
+def log_in_at_home(page: Any, base: str) -> None:
+    """The console's home is its login page: log in there, and the home shows."""
+    from playwright.sync_api import expect
+
+    page.goto(base + "/console")
+    page.get_by_label("用户名").fill(ADMIN_NAME)
+    page.get_by_label("密码").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="比赛与场次")).to_be_visible()
+
+
 @pytest.fixture
 def shot(request: pytest.FixtureRequest):
     """``shot(page, name)`` saves a full-page screenshot as a test artefact."""

@@ -11,8 +11,8 @@ from tests.browser.conftest import PHONE
 expect.set_options(timeout=10_000)
 
 
-def phone(browser, base: str) -> Page:
-    page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+def phone(browser, base: str, viewport: dict = PHONE) -> Page:
+    page = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
     page.set_default_timeout(10_000)
     page.base = base
     page.errors = []

@@ -13,7 +13,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ADMIN_NAME, ADMIN_PASSWORD, console_log_in
+from tests.browser.conftest import console_log_in, log_in_at_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,15 +31,6 @@ def page(browser, server):
     yield opened
     context.close()
     assert problems == [], problems
-
-
-def log_in_at_home(page, base: str) -> None:
-    """The console's home is its login page: log in there, and the home shows."""
-    page.goto(base + "/console")
-    page.get_by_label("用户名").fill(ADMIN_NAME)
-    page.get_by_label("密码").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="比赛与场次")).to_be_visible()
 
 
 def admin(server, method: str, path: str, body: dict | None = None):
