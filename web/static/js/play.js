@@ -76,7 +76,7 @@ const live = liveSocket("/play", {
   on: onEvent,
   onStatus: (status) => {
     const line = document.querySelector("[data-connection]");
-    line.textContent = status === "connected" ? "" : `⟳ ${t("reconnecting")}`;
+    line.textContent = status === "connected" ? "" : t("reconnecting");
     document.body.classList.toggle("reconnecting", status !== "connected");
   },
 });
@@ -188,7 +188,8 @@ function onEvent(name, data) {
       break;
     case "reveal":
       renderReveal(data, null);
-      pullMe().then((you) => you && renderReveal(data, you));
+      // Only while this reveal is still on screen: the next question may come first.
+      pullMe().then((you) => you && page.reveal === data && page.stage === "result" && renderReveal(data, you));
       break;
     case "finished":
       page.top = data.top;
@@ -529,14 +530,16 @@ function orderList(question) {
 }
 
 /** Drag an order item by mouse, pen or finger: it takes the place of the item it passes
- * the middle of. The arrow buttons stay, for keyboards and screen readers. */
+ * the middle of. The arrow buttons stay, for keyboards and screen readers. The list holds
+ * the pointer: moving the item in the document would release it from the item. */
 function draggable(list, item, refresh) {
   item.addEventListener("pointerdown", (event) => {
     if (event.target.closest("button") || !answerable() || !event.isPrimary) return;
     event.preventDefault();
-    item.setPointerCapture(event.pointerId);
+    list.setPointerCapture(event.pointerId);
     item.classList.add("dragging");
     const follow = (moved) => {
+      if (moved.pointerId !== event.pointerId) return;
       const over = [...list.children].find((other) => {
         const box = other.getBoundingClientRect();
         return other !== item && moved.clientY >= box.top && moved.clientY <= box.bottom;
@@ -547,15 +550,17 @@ function draggable(list, item, refresh) {
       list.insertBefore(item, below ? over.nextElementSibling : over);
       refresh();
     };
-    const drop = () => {
+    const drop = (ended) => {
+      if (ended.pointerId !== event.pointerId) return;
       item.classList.remove("dragging");
-      item.removeEventListener("pointermove", follow);
-      item.removeEventListener("pointerup", drop);
-      item.removeEventListener("pointercancel", drop);
+      list.removeEventListener("pointermove", follow);
+      list.removeEventListener("pointerup", drop);
+      list.removeEventListener("pointercancel", drop);
+      find("announce").textContent = t("position", { n: [...list.children].indexOf(item) + 1 });
     };
-    item.addEventListener("pointermove", follow);
-    item.addEventListener("pointerup", drop);
-    item.addEventListener("pointercancel", drop);
+    list.addEventListener("pointermove", follow);
+    list.addEventListener("pointerup", drop);
+    list.addEventListener("pointercancel", drop);
   });
 }
 
@@ -622,25 +627,31 @@ const TOO_LATE = new Set([
   "question_passed", "window_closed",
 ]);
 
+/** Whether `question` is still the one on screen (a rejoin redraws it as a new object). */
+function showing(question) {
+  const shown = page.question;
+  return Boolean(shown) && shown.key === question.key && shown.index === question.index;
+}
+
 /** What the server said to an answer (`queued`: one tapped offline, sent on reconnect). */
 function settle(question, answer, ack, chosen, queued) {
   const code = ack?.error?.code;
   if (code === "timeout" || code === "not_joined") {
     // The line died under the answer, or came back before the rejoin: keep it for then.
     page.queued ??= { question, answer };
-    if (page.question === question) markQueued();
+    if (showing(question)) markQueued();
     return;
   }
-  const current = page.question === question && page.stage === "question";
+  const current = showing(question) && page.stage === "question";
   if (ack && ack.ok) {
-    if (page.question !== question) return;
+    if (!showing(question)) return;
     page.answered = true;
     if (page.paced) pacedResult(question, ack);
     else if (current) markAnswered();
     return;
   }
   if (page.paced && code === "late") {
-    if (page.question === question) pacedResult(question, null);
+    if (showing(question)) pacedResult(question, null);
     if (queued) notice(t("queued_too_late"));
     return;
   }
