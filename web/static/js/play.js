@@ -345,6 +345,7 @@ function drawQuestion(question) {
   find("prompt").textContent = pick(question.prompt);
   find("announce").textContent = "";
   find("answer-status").textContent = "";
+  find("answer-status").classList.remove("pending");
   drawMedia(question.media);
   const answers = find("answers");
   answers.replaceChildren();
@@ -610,7 +611,9 @@ function queue(question, answer) {
 
 function markQueued() {
   setAnswerable(false);
-  find("answer-status").textContent = `⏳ ${t("answer_queued")}`;
+  const status = find("answer-status");
+  status.textContent = t("answer_queued");
+  status.classList.add("pending");
 }
 
 /** Send the answer tapped offline, once the contestant is joined again. */
@@ -660,6 +663,7 @@ function settle(question, answer, ack, chosen, queued) {
     return;
   }
   const text = queued && TOO_LATE.has(code) ? t("queued_too_late") : errorText(ack?.error, "answer");
+  find("answer-status").classList.remove("pending");
   if (!current) {
     notice(text);
     return;
@@ -674,6 +678,7 @@ function settle(question, answer, ack, chosen, queued) {
 
 function markAnswered() {
   setAnswerable(false);
+  find("answer-status").classList.remove("pending");
   const status = page.status === "question_open" ? "answer_received" : "waiting_reveal";
   find("answer-status").textContent =
     status === "answer_received" ? t("answer_received") : `${t("answer_received")} · ${t("waiting_reveal")}`;
@@ -686,6 +691,7 @@ function closeQuestion() {
   find("timer-fill").style.transform = "scaleX(0)";
   setAnswerable(false);
   if (page.answered) markAnswered();
+  else if (page.queued) markQueued(); // still to be sent: the server says if it was in time
   else find("answer-status").textContent = `${t("time_up")} · ${t("no_answer")}`;
 }
 
