@@ -322,6 +322,8 @@ function renderQuestion(question, status, answered = false) {
     page.renderedKey = `${question.index}:${question.key}`;
     page.answered = false;
     page.mine = null;
+    // An answer kept for the question before: the server judges it now (too late, surely).
+    if (page.queued && !showing(page.queued.question)) sendQueued();
     drawQuestion(question);
   }
   if (answered) page.answered = true;
