@@ -103,9 +103,7 @@ def test_a_tap_made_offline_is_sent_on_reconnect(server, browser, shot) -> None:
     page.context.set_offline(True)
     expect(page.locator("[data-connection]")).to_have_text("连接中断，正在重新连接…")
     page.get_by_role("button", name="8月1日").click()
-    expect(page.locator("[data-answer-status]")).to_have_text(
-        "已记下你的答案，恢复连接后自动发送…"
-    )
+    expect(page.locator("[data-answer-status]")).to_have_text("已记下你的答案，恢复连接后自动发送…")
     expect(page.get_by_role("button", name="7月1日")).to_be_disabled()
     page.wait_for_timeout(9000)  # longer than an ack waits: the tap is still kept
     shot(page, "offline-queued")
