@@ -1,4 +1,5 @@
-"""One error shape for every 4xx and 5xx: ``{"error": {"code", "message", "fields"}}``.
+"""One error shape for every 4xx and 5xx: ``{"error": {"code", "message", "fields"}}``,
+with a ``reason`` where one code covers situations a page words apart.
 
 A client never sees a stack trace; unexpected errors are logged and answered with a
 generic 500 in the same shape.
@@ -52,9 +53,16 @@ class ApiError(Exception):
 
 
 def error_response(
-    status: int, code: str, message: str, fields: Mapping[str, object] | None = None
+    status: int,
+    code: str,
+    message: str,
+    fields: Mapping[str, object] | None = None,
+    reason: str | None = None,
 ) -> Response:
-    response = jsonify({"error": {"code": code, "message": message, "fields": dict(fields or {})}})
+    error: dict[str, object] = {"code": code, "message": message, "fields": dict(fields or {})}
+    if reason:
+        error["reason"] = reason
+    response = jsonify({"error": error})
     response.status_code = status
     return response
 
@@ -70,7 +78,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(service.ServiceError)
     def on_service_error(error: service.ServiceError) -> Response:
         status = STATUS_OF_SERVICE_ERROR.get(type(error), 409)  # e.g. a refused command
-        response = error_response(status, error.code, error.message, error.fields)
+        response = error_response(status, error.code, error.message, error.fields, error.reason)
         if isinstance(error, service.TooManyAttempts):
             response.headers["Retry-After"] = str(max(error.retry_after_s, 1))
         return response

@@ -140,23 +140,29 @@ BLOCKED_WORDS: tuple[str, ...] = (
 
 
 class InvalidNickname(ValueError):
-    pass
+    """What is wrong with a nickname: ``reason`` names it for pages that word it in the
+    reader's language (``not_text``, ``empty``, ``too_long``, ``control``, ``invisible``,
+    ``blocked``)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def clean_nickname(raw: object, blocked: Sequence[str] = BLOCKED_WORDS) -> str:
     """The nickname as shown, or :class:`InvalidNickname` saying what is wrong."""
     if not isinstance(raw, str):
-        raise InvalidNickname("a nickname is text")
+        raise InvalidNickname("a nickname is text", "not_text")
     nickname = " ".join(unicodedata.normalize("NFKC", raw).split())
     if not nickname:
-        raise InvalidNickname("a nickname cannot be empty")
+        raise InvalidNickname("a nickname cannot be empty", "empty")
     if len(nickname) > NICKNAME_MAX:
-        raise InvalidNickname(f"a nickname has at most {NICKNAME_MAX} characters")
+        raise InvalidNickname(f"a nickname has at most {NICKNAME_MAX} characters", "too_long")
     if any(unicodedata.category(ch).startswith("C") for ch in nickname):
-        raise InvalidNickname("a nickname cannot contain control characters")
+        raise InvalidNickname("a nickname cannot contain control characters", "control")
     folded = fold(nickname)
     if not folded:
-        raise InvalidNickname("a nickname needs a visible character")
+        raise InvalidNickname("a nickname needs a visible character", "invisible")
     if any(word in folded for word in blocked):
-        raise InvalidNickname("that nickname is not allowed; choose another")
+        raise InvalidNickname("that nickname is not allowed; choose another", "blocked")
     return nickname

@@ -240,7 +240,7 @@ def checked_entrant(plan: RoundPlan, nickname: object, region: str | None, team:
     try:
         shown = clean_nickname(nickname)
     except InvalidNickname as error:
-        raise Invalid(str(error), {"nickname": [str(error)]}) from error
+        raise Invalid(str(error), {"nickname": [str(error)]}, reason=error.reason) from error
     if region is not None and region not in plan.rules.regions:
         raise Invalid("Unknown region.", {"region": [f"one of {', '.join(plan.rules.regions)}"]})
     if team is not None and team not in plan.rules.teams:

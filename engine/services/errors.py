@@ -6,12 +6,22 @@ from collections.abc import Mapping
 
 
 class ServiceError(Exception):
+    """``reason``, when given, tells apart situations that share a ``code`` (and an
+    English ``message``), so a page can word each in its reader's language."""
+
     code = "error"
 
-    def __init__(self, message: str, fields: Mapping[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        fields: Mapping[str, object] | None = None,
+        *,
+        reason: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = dict(fields or {})
+        self.reason = reason
 
 
 class Invalid(ServiceError):

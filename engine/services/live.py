@@ -510,4 +510,5 @@ def _late_message(reason: str | None) -> str:
     return {
         "late": "Time is up for that question.",
         "round_paused": "The round is paused.",
+        "eliminated": "You are out of this round; you can keep watching.",
     }.get(reason or "", "That question is not open.")

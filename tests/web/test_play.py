@@ -493,3 +493,53 @@ def test_an_unknown_event_gets_an_error_ack(live_round, clock: Clock) -> None:
     for name in ("start", "kick", "watch", "hack"):
         assert ack_error(player.emit(name, {})) == "unknown_event"
     assert game.wired.live.state(game.id).status.value == "lobby"
+
+
+# --- what the phone page words in its reader's language ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nickname", "reason"),
+    [
+        ("   ", "empty"),
+        ("x" * 25, "too_long"),
+        ("SuperAdmin", "blocked"),
+        ("我是傻逼", "blocked"),
+        ("bad\u200bname", "control"),
+    ],
+)
+def test_a_refused_nickname_says_why_in_a_reason(
+    live_round, clock: Clock, nickname: str, reason: str
+) -> None:
+    """One code (invalid) and one field (nickname) for several refusals: the reason
+    tells them apart, so the page words each in the contestant's language."""
+    game: Round = live_round()
+    _, ack = game.player(nickname)
+    assert ack_error(ack) == "invalid"
+    assert ack["error"]["reason"] == reason
+    assert "nickname" in ack["error"]["fields"]
+
+
+def test_an_http_error_carries_its_reason_and_others_none(app) -> None:
+    from web.errors import error_response
+
+    with app.app_context():
+        named = error_response(422, "invalid", "that nickname is not allowed", {}, "blocked")
+        plain = error_response(404, "not_found", "No round has that code.")
+    assert named.get_json()["error"]["reason"] == "blocked"
+    assert "reason" not in plain.get_json()["error"]
+
+
+def test_an_eliminated_contestants_answer_says_they_are_out(live_round, clock: Clock) -> None:
+    game: Round = live_round(rules(mode="elimination"))
+    first, second, out = game.players(3)
+    game.command("start")
+    first.answer(SINGLE, RIGHT[SINGLE])
+    second.answer(SINGLE, RIGHT[SINGLE])
+    out.answer(SINGLE, WRONG[SINGLE])
+    for name in ("close", "reveal", "next"):
+        game.command(name)
+    ack = out.answer(MULTIPLE, RIGHT[MULTIPLE])
+    assert ack_error(ack) == "eliminated"
+    assert ack["error"]["message"] == "You are out of this round; you can keep watching."
+    assert first.answer(MULTIPLE, RIGHT[MULTIPLE])["accepted"] is True

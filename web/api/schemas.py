@@ -10,6 +10,9 @@ class ErrorBodySchema(Schema):
     message = fields.String(required=True)
     # Named "fields" on the wire; an attribute of that name would hide Schema.fields.
     problems = fields.Dict(keys=fields.String(), attribute="fields", data_key="fields")
+    reason = fields.String(
+        metadata={"description": "tells apart refusals sharing a code, e.g. why a nickname"}
+    )
 
 
 class ErrorSchema(Schema):

@@ -124,7 +124,7 @@ def event(schema: type[Schema] | None = None) -> Callable:
             except RefusedCommand as refused:
                 return failure(refused.code, refused.message)
             except ServiceError as error:
-                return failure(error.code, error.message, error.fields or None)
+                return failure(error.code, error.message, error.fields or None, error.reason)
             except STORE_UNAVAILABLE:  # at once, never a hang: see adapters/redis/breaker.py
                 return failure("unavailable", "The service is briefly unavailable; try again.")
             except Exception:  # e.g. Redis unreachable: still an ack, so no client waits

@@ -107,6 +107,13 @@ export function liveSocket(namespace, { events, hello, onSynced, on, onStatus = 
     });
   }
 
+  // The system knows the line is down before a ping would notice: say so now, and drop
+  // the dead transport so the client reconnects (and the page rejoins) once it is back.
+  window.addEventListener("offline", () => {
+    onStatus("reconnecting");
+    socket.io.engine?.close();
+  });
+
   // A phone that slept may have missed events without noticing a disconnect.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && socket.connected) resync();

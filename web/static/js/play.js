@@ -3,7 +3,7 @@
 // The page keeps the resume token in localStorage, so a reload or a dropped line joins
 // the same contestant again; after every (re)join it renders the state the server sends.
 
-import { apply, bindLocaleSelect, locale, pick, t } from "./i18n.js";
+import { apply, bindLocaleSelect, has, locale, pick, t } from "./i18n.js";
 import { Countdown, liveSocket } from "./live-socket.js";
 
 const SHAPES = ["▲", "◆", "●", "■"];
@@ -29,6 +29,8 @@ const page = {
   question: null,
   renderedKey: null,
   answered: false,
+  queued: null, // {question, answer}: tapped while the line was down, sent on reconnect
+  mine: null, // {key, response}: what this phone answered, shown back at the reveal
   reveal: null,
   you: null,
   top: null,
@@ -75,6 +77,7 @@ const live = liveSocket("/play", {
   onStatus: (status) => {
     const line = document.querySelector("[data-connection]");
     line.textContent = status === "connected" ? "" : t("reconnecting");
+    document.body.classList.toggle("reconnecting", status !== "connected");
   },
 });
 
@@ -120,35 +123,59 @@ function joined(ack, fresh) {
   if (ack.paper) {
     page.paced = true;
     // Asking for the next question starts its clock: a reconnect while the contestant
-    // reads a result or the final standing stays there.
-    if (page.stage !== "result" && page.stage !== "finished") pacedNext();
+    // reads a result or the final standing stays there (or answers what it tapped).
+    if (page.queued) sendQueued();
+    else if (page.stage !== "result" && page.stage !== "finished") pacedNext();
     return;
   }
   if (fresh) renderState(ack.state, { force: true });
+  sendQueued();
 }
 
 // A resume refused with one of these will never succeed: join anew.
 const DEAD_SESSION = new Set(["kicked", "banned", "token_invalid", "not_found"]);
-// Refusals the page words itself, in the contestant's language.
-const WORDED = new Set(["kicked", "banned", "throttled"]);
+// Refusals whose words the page already has under the code's own name.
+const WORDED = { kicked: "kicked", banned: "banned", throttled: "throttled",
+  unavailable: "unavailable", timeout: "reconnecting" };
+
+/**
+ * A refusal in the reader's language: the page's words for its code in this `context`
+ * ("join", "answer"), for its `reason` (one code, several situations), for the code;
+ * the server's English message only for a code the page does not know.
+ */
+function errorText(error, context) {
+  if (!error) return t("reconnecting");
+  if (WORDED[error.code]) return t(WORDED[error.code]);
+  const keys = [`err_${context}_${error.code}`, `err_${error.code}`];
+  if (error.reason) keys.unshift(`err_${error.code}_${error.reason}`);
+  const key = keys.find(has);
+  return key ? t(key) : (error.message ?? "");
+}
+
+/** A form field's problem in the reader's language (the server words it in English). */
+function fieldText(error, name, problems) {
+  if (name === "nickname" && error.reason && has(`err_nickname_${error.reason}`)) {
+    return t(`err_nickname_${error.reason}`);
+  }
+  if (error.code === "conflict" && has(`err_${name}_taken`)) return t(`err_${name}_taken`);
+  if (error.code === "not_found" && name === "code") return t("unknown_code");
+  if (has(`err_field_${name}`)) return t(`err_field_${name}`);
+  return [].concat(problems).join(" ");
+}
 
 function refused(error, fromForm) {
   if (!fromForm && DEAD_SESSION.has(error.code)) {
     saveSession(null);
-    notice(WORDED.has(error.code) ? t(error.code) : error.message);
+    notice(errorText(error, "join"));
     show("join");
     return;
   }
-  if (WORDED.has(error.code)) {
-    notice(t(error.code));
+  if (fromForm && error.code === "not_found") {
+    showFieldErrors({ ...error, fields: { code: ["not_found"] } });
     return;
   }
-  if (error.code === "timeout") {
-    notice(t("reconnecting"));
-    return;
-  }
-  if (fromForm) showFieldErrors(error);
-  else notice(error.message);
+  if (fromForm && error.fields) showFieldErrors(error);
+  else notice(errorText(error, "join"));
 }
 
 function onEvent(name, data) {
@@ -161,7 +188,8 @@ function onEvent(name, data) {
       break;
     case "reveal":
       renderReveal(data, null);
-      pullMe().then((you) => you && renderReveal(data, you));
+      // Only while this reveal is still on screen: the next question may come first.
+      pullMe().then((you) => you && page.reveal === data && page.stage === "result" && renderReveal(data, you));
       break;
     case "finished":
       page.top = data.top;
@@ -240,11 +268,39 @@ function renderState(state, { force }) {
 function renderLobby(state) {
   page.question = null;
   find("you").textContent = t("you_are", { nickname: page.session?.nickname ?? "" });
-  const count = find("count");
-  count.dataset.count = String(state.contestants ?? 0);
-  count.textContent = t("contestants", { count: count.dataset.count });
+  showCount(state.contestants ?? 0);
   showShareCode();
   show("lobby");
+  if (state.round) lobbyCount.start(state.round);
+}
+
+// The lobby's count as people join: the round's public board over HTTP, as the big screen
+// reads it (cached, with an ETag), every few seconds at a random phase so a hall's phones
+// spread their asks; no push to every phone on every join.
+const LOBBY_POLL_MS = 4000;
+const lobbyCount = {
+  timer: null,
+  start(round) {
+    if (this.timer !== null) return;
+    const poll = async () => {
+      if (page.stage !== "lobby") return this.stop();
+      const response = await fetch(`/api/v1/rounds/${round}/leaderboard?limit=1`).catch(() => null);
+      const board = response?.ok ? await response.json() : null;
+      if (page.stage === "lobby" && typeof board?.count === "number") showCount(board.count);
+      this.timer = setTimeout(poll, LOBBY_POLL_MS);
+    };
+    this.timer = setTimeout(poll, Math.random() * LOBBY_POLL_MS);
+  },
+  stop() {
+    clearTimeout(this.timer);
+    this.timer = null;
+  },
+};
+
+function showCount(contestants) {
+  const count = find("count");
+  count.dataset.count = String(contestants);
+  count.textContent = t("contestants", { count: count.dataset.count });
 }
 
 /** The join link as a QR code, for the people next to this phone. */
@@ -265,6 +321,9 @@ function renderQuestion(question, status, answered = false) {
   if (fresh) {
     page.renderedKey = `${question.index}:${question.key}`;
     page.answered = false;
+    page.mine = null;
+    // An answer kept for the question before: the server judges it now (too late, surely).
+    if (page.queued && !showing(page.queued.question)) sendQueued();
     drawQuestion(question);
   }
   if (answered) page.answered = true;
@@ -272,6 +331,7 @@ function renderQuestion(question, status, answered = false) {
   if (status === "question_open") {
     countdown.start(question.closes_at);
     if (page.answered) markAnswered();
+    else if (page.queued) markQueued();
     else setAnswerable(true);
   } else if (status === "paused") {
     countdown.stop();
@@ -287,6 +347,7 @@ function drawQuestion(question) {
   find("prompt").textContent = pick(question.prompt);
   find("announce").textContent = "";
   find("answer-status").textContent = "";
+  find("answer-status").classList.remove("pending");
   drawMedia(question.media);
   const answers = find("answers");
   answers.replaceChildren();
@@ -429,10 +490,12 @@ function orderList(question) {
     list.insertBefore(item, target ?? null);
     refresh();
     item.querySelector(focusClass)?.focus();
+    find("announce").textContent = t("position", { n: [...list.children].indexOf(item) + 1 });
   };
   const refresh = () => {
     const items = [...list.children];
     items.forEach((item, position) => {
+      item.querySelector(".position").textContent = String(position + 1);
       item.querySelector(".up").disabled = position === 0 || !answerable();
       item.querySelector(".down").disabled = position === items.length - 1 || !answerable();
     });
@@ -441,6 +504,9 @@ function orderList(question) {
     const item = document.createElement("li");
     item.dataset.key = choice.key;
     item.className = `order-item shape-${position % SHAPES.length}`;
+    const place = document.createElement("span");
+    place.className = "position";
+    place.setAttribute("aria-hidden", "true"); // the list's own numbering is read out
     const text = document.createElement("span");
     text.className = "label";
     text.textContent = pick(choice.text);
@@ -456,13 +522,49 @@ function orderList(question) {
     down.textContent = "↓";
     down.setAttribute("aria-label", `${t("move_down")}: ${pick(choice.text)}`);
     down.addEventListener("click", () => move(item, 1, ".down"));
-    item.append(text, up, down);
+    item.append(place, text, up, down);
+    draggable(list, item, refresh);
     list.append(item);
   });
   refresh();
   list.refresh = refresh;
   wrapper.append(list, submitButton(() => [...list.children].map((item) => item.dataset.key)));
   return wrapper;
+}
+
+/** Drag an order item by mouse, pen or finger: it takes the place of the item it passes
+ * the middle of. The arrow buttons stay, for keyboards and screen readers. The list holds
+ * the pointer: moving the item in the document would release it from the item. */
+function draggable(list, item, refresh) {
+  item.addEventListener("pointerdown", (event) => {
+    if (event.target.closest("button") || !answerable() || !event.isPrimary) return;
+    event.preventDefault();
+    list.setPointerCapture(event.pointerId);
+    item.classList.add("dragging");
+    const follow = (moved) => {
+      if (moved.pointerId !== event.pointerId) return;
+      const over = [...list.children].find((other) => {
+        const box = other.getBoundingClientRect();
+        return other !== item && moved.clientY >= box.top && moved.clientY <= box.bottom;
+      });
+      if (!over) return;
+      const box = over.getBoundingClientRect();
+      const below = moved.clientY > box.top + box.height / 2;
+      list.insertBefore(item, below ? over.nextElementSibling : over);
+      refresh();
+    };
+    const drop = (ended) => {
+      if (ended.pointerId !== event.pointerId) return;
+      item.classList.remove("dragging");
+      list.removeEventListener("pointermove", follow);
+      list.removeEventListener("pointerup", drop);
+      list.removeEventListener("pointercancel", drop);
+      find("announce").textContent = t("position", { n: [...list.children].indexOf(item) + 1 });
+    };
+    list.addEventListener("pointermove", follow);
+    list.addEventListener("pointerup", drop);
+    list.addEventListener("pointercancel", drop);
+  });
 }
 
 function submitButton(response) {
@@ -478,7 +580,7 @@ function submitButton(response) {
 }
 
 function answerable() {
-  return page.status === "question_open" && !page.answered;
+  return page.status === "question_open" && !page.answered && !page.queued;
 }
 
 function setAnswerable(on) {
@@ -493,30 +595,92 @@ async function submit(response, chosen) {
   if (!question || !answerable()) return;
   setAnswerable(false);
   chosen?.classList.add("chosen");
-  const ack = await live.call("answer", { question: question.key, response, seq: question.seq });
-  if (page.question !== question) return;
+  page.mine = { key: question.key, response };
+  const answer = { question: question.key, response, seq: question.seq };
+  // Offline, the tap waits for the line: sent on reconnect, the server judges it by its
+  // own clock (and answers a repeat with the first result, so a resend is safe).
+  if (!live.socket.connected) {
+    queue(question, answer);
+    return;
+  }
+  settle(question, answer, await live.call("answer", answer), chosen, false);
+}
+
+function queue(question, answer) {
+  page.queued = { question, answer };
+  markQueued();
+}
+
+function markQueued() {
+  setAnswerable(false);
+  const status = find("answer-status");
+  status.textContent = t("answer_queued");
+  status.classList.add("pending");
+}
+
+/** Send the answer tapped offline, once the contestant is joined again. */
+async function sendQueued() {
+  const queued = page.queued;
+  if (!queued || !live.socket.connected) return;
+  page.queued = null;
+  settle(queued.question, queued.answer, await live.call("answer", queued.answer), null, true);
+}
+
+// Refusals meaning the question was over when the answer reached the server.
+const TOO_LATE = new Set([
+  "late", "question_closed", "already_revealed", "already_finished", "not_current",
+  "question_passed", "window_closed",
+]);
+
+/** Whether `question` is still the one on screen (a rejoin redraws it as a new object). */
+function showing(question) {
+  const shown = page.question;
+  return Boolean(shown) && shown.key === question.key && shown.index === question.index;
+}
+
+/** What the server said to an answer (`queued`: one tapped offline, sent on reconnect). */
+function settle(question, answer, ack, chosen, queued) {
+  const code = ack?.error?.code;
+  if (code === "timeout" || code === "not_joined") {
+    // The line died under the answer, or came back before the rejoin: keep it for then.
+    page.queued ??= { question, answer };
+    if (showing(question)) markQueued();
+    return;
+  }
+  const current = showing(question) && page.stage === "question";
   if (ack && ack.ok) {
+    if (!showing(question)) return;
     page.answered = true;
     if (page.paced) pacedResult(question, ack);
-    else markAnswered();
+    else if (current) markAnswered();
     return;
   }
-  if (page.paced && ack?.error?.code === "late") {
-    pacedResult(question, null);
+  if (page.paced && code === "late") {
+    if (showing(question)) pacedResult(question, null);
+    if (queued) notice(t("queued_too_late"));
     return;
   }
-  chosen?.classList.remove("chosen");
-  if (ack?.error?.code === "kicked" || ack?.error?.code === "banned") {
+  if (code === "kicked" || code === "banned") {
     refused(ack.error, false);
     return;
   }
-  const code = ack?.error?.code;
-  find("answer-status").textContent = code === "unavailable" ? t("unavailable") : (ack?.error?.message ?? "");
-  if (page.status === "question_open" && ack?.error?.code !== "closed") setAnswerable(true);
+  const text = queued && TOO_LATE.has(code) ? t("queued_too_late") : errorText(ack?.error, "answer");
+  find("answer-status").classList.remove("pending");
+  if (!current) {
+    notice(text);
+    return;
+  }
+  chosen?.classList.remove("chosen");
+  page.mine = null;
+  find("answer-status").textContent = text;
+  if (page.status === "question_open" && !TOO_LATE.has(code) && code !== "eliminated") {
+    setAnswerable(true);
+  }
 }
 
 function markAnswered() {
   setAnswerable(false);
+  find("answer-status").classList.remove("pending");
   const status = page.status === "question_open" ? "answer_received" : "waiting_reveal";
   find("answer-status").textContent =
     status === "answer_received" ? t("answer_received") : `${t("answer_received")} · ${t("waiting_reveal")}`;
@@ -529,6 +693,7 @@ function closeQuestion() {
   find("timer-fill").style.transform = "scaleX(0)";
   setAnswerable(false);
   if (page.answered) markAnswered();
+  else if (page.queued) markQueued(); // still to be sent: the server says if it was in time
   else find("answer-status").textContent = `${t("time_up")} · ${t("no_answer")}`;
 }
 
@@ -567,6 +732,9 @@ function renderReveal(reveal, you) {
   find("total").textContent = you && you.points != null ? String(you.points) : "–";
   find("streak").textContent = you ? String(you.streak) : "–";
   find("rank").textContent = you && you.rank ? `${you.rank} / ${you.of}` : "–";
+  const mine = page.mine && page.mine.key === reveal.key ? page.mine.response : undefined;
+  find("your-answer").textContent =
+    mine === undefined ? "" : t("your_answer", { answer: answerText(question, [].concat(mine)) });
   find("answer-was").textContent = reveal.answer
     ? t("answer_was", { answer: answerText(question, reveal.answer) })
     : "";
@@ -858,7 +1026,7 @@ async function loadInfo(code) {
   if (!code) return;
   const response = await fetch(`/play/${encodeURIComponent(code)}/info`);
   if (!response.ok) {
-    showFieldErrors({ fields: { code: [t("unknown_code")] } });
+    showFieldErrors({ code: "not_found", fields: { code: ["not_found"] } });
     return;
   }
   page.info = await response.json();
@@ -881,12 +1049,12 @@ function showFieldErrors(error) {
   const fields = error.fields ?? {};
   for (const holder of form.querySelectorAll("[data-error-for]")) {
     const name = holder.dataset.errorFor;
-    const message = fields[name] ? [].concat(fields[name]).join(" ") : "";
+    const message = fields[name] ? fieldText(error, name, fields[name]) : "";
     holder.textContent = message;
     form.elements[name].setAttribute("aria-invalid", String(Boolean(message)));
   }
   const known = Object.keys(fields).some((name) => form.elements[name]);
-  notice(known ? "" : error.message ?? "");
+  notice(known || !error.code ? "" : errorText(error, "join"));
   const first = form.querySelector('[aria-invalid="true"]');
   first?.focus();
 }
