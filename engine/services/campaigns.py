@@ -63,6 +63,7 @@ from engine.services.errors import (
     Unauthorised,
 )
 from engine.services.live import Joined, LiveRounds
+from engine.services.ownership import organiser_named
 from engine.services.selfpaced import SelfPacedRounds
 
 #: Fields a registration may ask for, besides the nickname everyone gives.
@@ -175,7 +176,7 @@ class Campaigns:
 
     def appoint(self, organiser: Organiser, campaign_id: int, username: str) -> dict[str, Any]:
         hosting = self._appointing(organiser, campaign_id)
-        candidate = self._organiser(username)
+        candidate = organiser_named(self.users, username)
         if problem := cohost_problem(hosting, candidate):
             raise Invalid(f"{username!r} cannot co-host: {problem}.", {"username": [problem]})
         self.campaigns.add_cohost(campaign_id, candidate.id)
@@ -183,7 +184,7 @@ class Campaigns:
 
     def dismiss(self, organiser: Organiser, campaign_id: int, username: str) -> dict[str, Any]:
         self._appointing(organiser, campaign_id)
-        self.campaigns.remove_cohost(campaign_id, self._organiser(username).id)
+        self.campaigns.remove_cohost(campaign_id, organiser_named(self.users, username).id)
         return self.view(campaign_id)
 
     def _appointing(self, organiser: Organiser, campaign_id: int) -> Hosting:
@@ -191,12 +192,6 @@ class Campaigns:
         if not hosting.may_appoint(organiser):
             raise Forbidden("Only the campaign's owner or an admin may change its organisers.")
         return hosting
-
-    def _organiser(self, username: str) -> Organiser:
-        found = self.users.find(username)
-        if found is None:
-            raise Invalid(f"There is no organiser {username!r}.", {"username": ["unknown"]})
-        return found[0].organiser
 
     def _campaign(self, campaign_id: int) -> dict[str, Any]:
         found = self.campaigns.campaign(campaign_id)

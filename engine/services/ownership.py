@@ -62,7 +62,7 @@ class Ownership:
     def appoint(self, organiser: Organiser, competition_id: int, username: str) -> dict[str, Any]:
         """Make ``username`` a co-host (again: no change). Owner or admin only."""
         hosting = self._appointing(organiser, competition_id)
-        candidate = self._organiser(username)
+        candidate = organiser_named(self.users, username)
         if problem := cohost_problem(hosting, candidate):
             raise Invalid(f"{username!r} cannot co-host: {problem}.", {"username": [problem]})
         self.hosts.add_cohost(competition_id, candidate.id)
@@ -71,7 +71,7 @@ class Ownership:
     def dismiss(self, organiser: Organiser, competition_id: int, username: str) -> dict[str, Any]:
         """Remove co-host ``username`` (not one: no change). Owner or admin only."""
         self._appointing(organiser, competition_id)
-        self.hosts.remove_cohost(competition_id, self._organiser(username).id)
+        self.hosts.remove_cohost(competition_id, organiser_named(self.users, username).id)
         return self.hosts_of(organiser, competition_id)
 
     def _appointing(self, organiser: Organiser, competition_id: int) -> Hosting:
@@ -79,12 +79,6 @@ class Ownership:
         if not hosting.may_appoint(organiser):
             raise Forbidden("Only the competition's owner or an admin may change its hosts.")
         return hosting
-
-    def _organiser(self, username: str) -> Organiser:
-        found = self.users.find(username)
-        if found is None:
-            raise Invalid(f"There is no organiser {username!r}.", {"username": ["unknown"]})
-        return found[0].organiser
 
     def _organiser_by_id(self, user_id: int) -> Organiser | None:
         account = self.users.get(user_id)
@@ -98,3 +92,11 @@ class Ownership:
             "owner": owner,
             "cohosts": [cohost for cohost in cohosts if cohost is not None],
         }
+
+
+def organiser_named(users: UserRepository, username: str) -> Organiser:
+    """The organiser a host list names (a competition's or a campaign's co-host)."""
+    found = users.find(username)
+    if found is None:
+        raise Invalid(f"There is no organiser {username!r}.", {"username": ["unknown"]})
+    return found[0].organiser

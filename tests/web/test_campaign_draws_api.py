@@ -12,8 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from engine.domain.lucky_draw import differences, pool_hash
-from tests.web.live_helpers import Clock, install_clock
-from tests.web.test_campaigns_api import TWO_UNITS, attempt, new_campaign, selfpaced_round, upload
+from tests.web.campaign_helpers import TWO_UNITS, add_heat, attempt, new_campaign, upload
+from tests.web.live_helpers import Clock
 from web.wiring import Wiring
 
 Headers = dict[str, str]
@@ -38,11 +38,6 @@ PLAN = {
 PRIZES = [{"prize": "mug", "count": 2}]
 
 
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
-
-
 @dataclass
 class Finished:
     """A campaign whose one stage (best of 2, two per unit advance) is a finished
@@ -64,14 +59,14 @@ def finished(
     made = new_campaign(client, host, registration={"fields": {"unit": "optional"}})
     url = f"/api/v1/campaigns/{made['id']}"
     upload(client, f"{url}/units", host, TWO_UNITS, "units.csv")
-    heat = selfpaced_round(wired, "owner")
-    stage = {
-        "title": "初赛",
-        "rounds": [heat],
-        "attempt_rule": {"kind": "best_of", "n": 2},
-        "advancement": {"per": "unit", "k": 2},
-    }
-    assert client.post(f"{url}/stages", json=stage, headers=host).status_code == 201
+    heat = add_heat(
+        client,
+        wired,
+        url,
+        host,
+        attempt_rule={"kind": "best_of", "n": 2},
+        advancement={"per": "unit", "k": 2},
+    )
     registrations, contestants = {}, {}
     for nickname, unit, responses in (
         ("a0", "甲单位", ["a"]),

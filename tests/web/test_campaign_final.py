@@ -13,15 +13,16 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.web.live_helpers import SINGLE, Clock, Player, Round, ack_error
-from tests.web.test_campaigns_api import (
+from tests.web.campaign_helpers import (
     LIVE,
     TWO_UNITS,
+    add_heat,
     attempt,
     new_campaign,
     selfpaced_round,
     upload,
 )
+from tests.web.live_helpers import SINGLE, Clock, Player, Round, ack_error
 from web.cli import cli
 from web.wiring import Wiring
 
@@ -66,14 +67,9 @@ def qualifier_of_another_campaign(client: FlaskClient, wired: Wiring, host: Head
     """The registration token of a confirmed qualifier of a campaign of its own."""
     url = f"/api/v1/campaigns/{new_campaign(client, host, registration=UNIT_ASKED)['id']}"
     upload(client, f"{url}/units", host, TWO_UNITS, "units.csv")
-    heat = selfpaced_round(wired, "owner")
-    stage = {
-        "title": "初赛",
-        "rounds": [heat],
-        "attempt_rule": {"kind": "one"},
-        "advancement": {"per": "unit", "k": 1},
-    }
-    assert client.post(f"{url}/stages", json=stage, headers=host).status_code == 201
+    heat = add_heat(
+        client, wired, url, host, attempt_rule={"kind": "one"}, advancement={"per": "unit", "k": 1}
+    )
     token = register(client, url, "elsewhere", "甲单位")["token"]
     assert attempt(client, url, token, heat).status_code == 201
     assert client.post(f"/api/v1/rounds/{heat}/finish", headers=host).status_code == 200
@@ -261,14 +257,9 @@ def test_leitai_campaign_advance_lists_the_qualifiers_then_confirms_them(
     made = new_campaign(client, host, registration=UNIT_ASKED)
     url = f"/api/v1/campaigns/{made['id']}"
     upload(client, f"{url}/units", host, TWO_UNITS, "units.csv")
-    heat = selfpaced_round(wired, "owner")
-    stage = {
-        "title": "初赛",
-        "rounds": [heat],
-        "attempt_rule": {"kind": "one"},
-        "advancement": {"per": "unit", "k": 1},
-    }
-    client.post(f"{url}/stages", json=stage, headers=host)
+    heat = add_heat(
+        client, wired, url, host, attempt_rule={"kind": "one"}, advancement={"per": "unit", "k": 1}
+    )
     ids = {}
     for nickname in ("a0", "a1"):  # both score nothing at no time: a tie at the cut
         made_one = register(client, url, nickname, "甲单位")

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.web.live_helpers import START, Clock, install_clock
+from tests.web.campaign_helpers import DAY, attempt, new_campaign, selfpaced_round
+from tests.web.live_helpers import START, Clock
 from tests.web.test_campaign_draws_api import answer
-from tests.web.test_campaigns_api import DAY, attempt, new_campaign, selfpaced_round
 from web.wiring import Wiring
 
 Headers = dict[str, str]
@@ -23,11 +23,6 @@ AFTER_CLOSE = {
     "draw": {"kind": "fixed", "keys": ["nd-0001"]},
 }
 WRONG, RIGHT = "a", "b"
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
 
 
 @dataclass

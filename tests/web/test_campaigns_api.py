@@ -17,62 +17,32 @@ from sqlalchemy import text
 
 from engine.domain.id_numbers import check_character
 from engine.services.entrants import EntryLimits
-from tests.web.live_helpers import START, Clock, import_bank, install_clock
+from tests.web.campaign_helpers import (
+    DAY,
+    LIVE,
+    TWO_UNITS,
+    Headers,
+    add_heat,
+    attempt,
+    new_campaign,
+    selfpaced_round,
+    upload,
+)
+from tests.web.live_helpers import START, Clock
 from web.cli import cli
 from web.wiring import Wiring
 
-DAY = 86_400_000
-SELF_PACED = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
-LIVE = {"mode": "live", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
 ROSTER = (
     "单位名称,所属地区,应参与人数,上级单位\n"
     "广州市教育局,广州市,10,\n"
     "越秀区教育局,越秀区,4,广州市教育局\n"
     "深圳市科协,深圳,5,\n"
 ).encode()
-Headers = dict[str, str]
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
 
 
 @pytest.fixture
 def host(login: Callable[..., Headers]) -> Headers:
     return login("host", "owner")
-
-
-def new_campaign(client: FlaskClient, headers: Headers, **settings: Any) -> dict[str, Any]:
-    body = {"title": "科普知识竞赛", "opens_at": START - DAY, "closes_at": START + 30 * DAY}
-    response = client.post("/api/v1/campaigns", json={**body, **settings}, headers=headers)
-    assert response.status_code == 201, response.json
-    return response.json
-
-
-def selfpaced_round(wired: Wiring, owner: str, rules: dict[str, Any] = SELF_PACED) -> int:
-    version = import_bank(wired)
-    organiser = wired.accounts.users.find(owner)
-    assert organiser is not None
-    competition = wired.competitions.create(
-        title="初赛",
-        bank_slug="national-defence",
-        bank_version=version,
-        rules=rules,
-        created_by=owner,
-        owner_id=organiser[0].organiser.id,
-    )["id"]
-    window = (START - DAY, START + 10 * DAY) if rules["mode"] == "self_paced" else None
-    return wired.competitions.open_round(competition, window)["id"]
-
-
-def upload(client: FlaskClient, url: str, headers: Headers, data: bytes, name: str) -> Any:
-    return client.post(
-        url,
-        data={"file": (io.BytesIO(data), name)},
-        headers=headers,
-        content_type="multipart/form-data",
-    )
 
 
 # -- 1. the campaign, its organisers and stages ---------------------------------------
@@ -473,12 +443,6 @@ def test_the_registration_form_is_frozen_once_people_register(
 
 # -- 4. attempts and participation --------------------------------------------------------
 
-TWO_UNITS = "单位名称,所属地区,应参与人数\n甲单位,广州市,10\n乙单位,深圳市,5\n".encode()
-
-
-def attempt(client: FlaskClient, url: str, token: str, round_id: int, **extra: Any) -> Any:
-    return client.post(f"{url}/entries", json={"token": token, "round": round_id, **extra})
-
 
 def answer_right(client: FlaskClient, round_id: int, contestant_token: str) -> None:
     bearer = {"Authorization": f"Bearer {contestant_token}"}
@@ -504,14 +468,9 @@ def test_participation_and_rankings_count_registrations_with_a_counted_attempt(
     )
     url = f"/api/v1/campaigns/{made['id']}"
     upload(client, f"{url}/units", host, TWO_UNITS, "units.csv")
-    heat = selfpaced_round(wired, "owner")
-    stage = {
-        "title": "初赛",
-        "rounds": [heat],
-        "attempt_rule": {"kind": "first_of_day"},
-        "max_points": 1000,
-    }
-    client.post(f"{url}/stages", json=stage, headers=host)
+    heat = add_heat(
+        client, wired, url, host, attempt_rule={"kind": "first_of_day"}, max_points=1000
+    )
 
     def registered(nickname: str, unit: str) -> str:
         made = client.post(f"{url}/registrations", json={"nickname": nickname, "unit": unit})
@@ -718,14 +677,9 @@ def test_qualifiers_follow_the_advancement_rule_with_ties_at_the_cut_marked(
     made = new_campaign(client, host, registration={"fields": {"unit": "optional"}})
     url = f"/api/v1/campaigns/{made['id']}"
     upload(client, f"{url}/units", host, TWO_UNITS, "units.csv")
-    heat = selfpaced_round(wired, "owner")
-    stage = {
-        "title": "初赛",
-        "rounds": [heat],
-        "attempt_rule": {"kind": "one"},
-        "advancement": {"per": "unit", "k": 2},
-    }
-    client.post(f"{url}/stages", json=stage, headers=host)
+    heat = add_heat(
+        client, wired, url, host, attempt_rule={"kind": "one"}, advancement={"per": "unit", "k": 2}
+    )
     assert client.get(f"{url}/stages/1/qualifiers", headers=host).json["qualifiers"] == []
 
     def starts(nickname: str, unit: str | None) -> str:
