@@ -345,7 +345,13 @@ class World:
         """Everything a refused call must leave as it was: every Redis key under the
         test's prefix and every row of every SQL table."""
         client, prefix = self.wired.redis.client, self.wired.settings.redis_prefix
-        keys = sorted(client.scan_iter(f"{prefix}:*", count=10_000))
+        # Throttles count requests in time windows, refused ones included, and a window
+        # may end and start again between two snapshots: they are not the contest's state.
+        keys = sorted(
+            key
+            for key in client.scan_iter(f"{prefix}:*", count=10_000)
+            if not key.startswith(f"{prefix}:throttle:".encode())
+        )
         pipeline = client.pipeline(transaction=False)
         for key in keys:
             pipeline.dump(key)
@@ -368,12 +374,15 @@ class Stores:
     expiring: set[bytes]  # the keys with a time to live (throttles, caches, claims)
     rows: list[Any]
 
-    def unchanged_since(self, before: Stores) -> bool:
-        """Nothing added, changed or removed, except keys that ran out of time: the
+    def changes_since(self, before: Stores) -> list[str]:
+        """What was added, changed or removed, except keys that ran out of time: the
         snapshots are real seconds apart, and a throttle's window may end between."""
         expired = {key for key in before.expiring if key not in self.values}
         kept = {key: value for key, value in before.values.items() if key not in expired}
-        return self.values == kept and self.rows == before.rows
+        keys = sorted(set(kept) | set(self.values))
+        changed = [repr(key) for key in keys if kept.get(key) != self.values.get(key)]
+        tables = [str(i) for i, rows in enumerate(self.rows) if rows != before.rows[i]]
+        return changed + [f"table #{table}" for table in tables]
 
 
 @pytest.fixture
@@ -594,9 +603,8 @@ def test_http_operations(world: World) -> None:
                 continue
             if before is not None:
                 known = world.snapshot()
-                assert known.unchanged_since(before), (
-                    f"{operation} as {role} refused, changed state"
-                )
+                changes = known.changes_since(before)
+                assert not changes, f"{operation} as {role} refused, changed {changes}"
             if call.round is not None and (before is not None or call.method == "GET"):
                 world.untouched(spec.given, call.round)  # the next call may use it
     assert not wrong, "\n".join(wrong)
@@ -669,7 +677,7 @@ def host_event(
             payload = filled(spec.payload, {"contestant": player})
             args = () if payload is None else (payload,)
             ack = connection.emit(name, *args, namespace="/host", callback=True)
-        return ack, watch and before is not None and not world.snapshot().unchanged_since(before)
+        return ack, watch and before is not None and bool(world.snapshot().changes_since(before))
     finally:
         connection.disconnect(namespace="/host")
         if role == "dismissed":
