@@ -259,6 +259,7 @@ function show(stage) {
   const changed = page.stage !== stage;
   page.stage = stage;
   for (const section of stages) section.hidden = section.dataset.stage !== stage;
+  document.body.classList.toggle("asking", stage === "question"); // see .elder-switch
   if (changed) {
     // Say where the page went: the stage's heading takes the focus.
     const heading = root.querySelector(`[data-stage="${stage}"] h1`);
