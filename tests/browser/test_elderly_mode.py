@@ -19,10 +19,11 @@ WECHAT = (
     " MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.49.2600(0x28003133) WeChat/arm64"
     " Weixin NetType/WIFI Language/zh_CN ABI/arm64"
 )
-SINGLE, MULTIPLE = "nd-0001", "nd-0006"
+SINGLE, MULTIPLE, ORDER = "nd-0001", "nd-0006", "nd-0031"
 PROMPTS = {
     SINGLE: "中国人民解放军建军节是每年的哪一天？",
     MULTIPLE: "关于国歌《义勇军进行曲》，下列说法正确的是？",
+    ORDER: "按通过的先后顺序排列这四部法律（从早到晚）。",
 }
 RULES = {"scoring": {"points": 1000, "speed": "none"}, "default_time_limit_s": 120}
 VIEWPORTS = {"390": {"width": 390, "height": 844}, "320": {"width": 320, "height": 568}}
@@ -189,4 +190,28 @@ def test_an_elderly_mode_link_turns_it_on(server, browser, shot) -> None:
     assert page.url == f"{server.base}/play?code={created['code']}"
     page.goto(f"{server.base}/play/{created['code']}?elder=0")  # a link can turn it off too
     expect(page.locator(SWITCH)).to_have_attribute("aria-pressed", "false")
+    assert page.errors == []
+
+
+def test_an_order_question_in_elderly_mode(server, browser, shot) -> None:
+    token = server.host_token()
+    created = server.open_round(token, [ORDER], RULES)
+    page = wechat(browser, VIEWPORTS["320"])
+    page.goto(f"{server.base}/play/{created['code']}?elder=1")
+    expect(page.locator("#region option")).to_have_count(22)
+    page.locator("#nickname").fill("李爷爷")
+    page.locator("[data-join-button]").tap()
+    expect(page.locator("#lobby-heading")).to_be_visible()
+    server.command(token, created["id"], "start")
+    shows_question(page, PROMPTS[ORDER], 1, 1)
+    expect(page.locator(".order-item")).to_have_count(4)
+    large(page, "order")
+    shot(page, "order")
+    first = page.locator(".order .label").first.text_content()
+    page.get_by_role("button", name=f"下移: {first}").tap()
+    expect(page.locator(".order .label").nth(1)).to_have_text(first)
+    page.get_by_role("button", name="提交答案").tap()
+    expect(page.locator("[data-answer-status]")).to_have_text("答案已收到")
+    large(page, "order answered")
+    shot(page, "order-answered")
     assert page.errors == []
