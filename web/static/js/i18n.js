@@ -116,6 +116,7 @@ const STRINGS = {
     frozen: "排行榜已封榜",
     right_answer: "正确",
     wrong_answer: "错误",
+    elder_mode: "长辈模式",
     // The phone's own words: the answer shown back, an answer kept offline, refusals.
     answer_queued: "已记下你的答案，恢复连接后自动发送…",
     queued_too_late: "恢复连接时本题已经截止，离线时的答案未能计入。",
@@ -264,6 +265,7 @@ const STRINGS = {
     frozen: "排行榜已封榜",
     right_answer: "正確",
     wrong_answer: "錯誤",
+    elder_mode: "長輩模式",
     // The phone's own words: the answer shown back, an answer kept offline, refusals.
     answer_queued: "已記下你的答案，恢復連線後自動發送…",
     queued_too_late: "恢復連線時本題已經截止，離線時的答案未能計入。",
@@ -412,6 +414,7 @@ const STRINGS = {
     frozen: "Leaderboard frozen",
     right_answer: "Right",
     wrong_answer: "Wrong",
+    elder_mode: "Large print",
     // The phone's own words: the answer shown back, an answer kept offline, refusals.
     answer_queued: "Answer kept: it will be sent when the connection is back…",
     queued_too_late: "The question had closed by the time the connection came back: your offline answer did not count.",

@@ -61,6 +61,41 @@ function saveSession(session) {
   }
 }
 
+// --- elderly mode -----------------------------------------------------------------------
+// Larger text and targets, one column, a bigger timer: a class on <html> the stylesheet
+// reads, so rem sizes grow with it. `?elder=1` (or 0) in a join link sets it, for an
+// organiser handing out an elderly-mode link; the phone remembers the choice.
+
+const ELDER = "leitai.play.elder";
+
+function readElder() {
+  const url = new URL(location.href);
+  const asked = url.searchParams.get("elder");
+  if (asked === "1" || asked === "0") {
+    // Taken once: a reload then keeps what the switch says, not what the link said.
+    url.searchParams.delete("elder");
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+    return asked === "1";
+  }
+  try {
+    return localStorage.getItem(ELDER) === "1";
+  } catch {
+    return false;
+  }
+}
+
+const elderSwitch = document.querySelector("[data-elder-switch]");
+
+function setElder(on) {
+  document.documentElement.classList.toggle("elder", on);
+  elderSwitch.setAttribute("aria-pressed", String(on));
+  try {
+    localStorage.setItem(ELDER, on ? "1" : "0");
+  } catch {
+    // Without storage the mode lasts for this page; a link's `?elder=1` sets it again.
+  }
+}
+
 // --- socket -----------------------------------------------------------------------------
 
 const live = liveSocket("/play", {
@@ -224,6 +259,7 @@ function show(stage) {
   const changed = page.stage !== stage;
   page.stage = stage;
   for (const section of stages) section.hidden = section.dataset.stage !== stage;
+  document.body.classList.toggle("asking", stage === "question"); // see .elder-switch
   if (changed) {
     // Say where the page went: the stage's heading takes the focus.
     const heading = root.querySelector(`[data-stage="${stage}"] h1`);
@@ -1126,6 +1162,11 @@ bindLocaleSelect(() => {
   if (page.stage === "finished") renderFinished(null);
   if (page.stage === "finished" && !find("review").hidden) loadReview();
   apply();
+});
+
+setElder(readElder());
+elderSwitch.addEventListener("click", () => {
+  setElder(elderSwitch.getAttribute("aria-pressed") !== "true");
 });
 
 page.session = loadSession();
