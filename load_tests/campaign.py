@@ -46,6 +46,7 @@ from pathlib import Path  # noqa: E402
 import gevent  # noqa: E402
 import redis  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
+from geventhttpclient import HTTPClient  # noqa: E402
 from selfpaced import (  # noqa: E402  the same server set-up, client and baseline
     Api,
     _response,
@@ -280,6 +281,7 @@ def serve_sample(args, setup: dict, server_pid: int, engine: sa.Engine) -> dict:
 
 def participation(port: int, setup: dict, by: str) -> tuple[float, dict]:
     api = Api(port, defaultdict(list))
+    api.http = HTTPClient("127.0.0.1", port, network_timeout=900)  # seconds at a million
     started = time.perf_counter()
     status, table = api.call(
         "participation",
@@ -467,6 +469,8 @@ def main() -> None:
             report["roster_headcount"] = setup["headcount"]
             report["served"] = serve_sample(args, setup, server.pid, engine)
             report["rates_check"] = check_rates(args.port, setup, engine)
+            print(json.dumps(report["served"]), report["rates_check"], flush=True)
+            save(report)
             report["participation"] = {
                 str(report["served"]["registered"]): time_participation(
                     args.port, setup, args.calls
@@ -481,6 +485,7 @@ def main() -> None:
                 calls = args.calls if goal <= 200_000 else max(3, args.calls // 4)
                 report["participation"][str(goal)] = time_participation(args.port, setup, calls)
                 print(f"seeded to {goal}: {report['participation'][str(goal)]}", flush=True)
+                save(report)
             log = (instance / "server.log").read_text()
             if "Traceback" in log:
                 print("server errors:\n" + log[-3000:], file=sys.stderr)
@@ -496,6 +501,11 @@ def main() -> None:
                 client.unlink(key)
             drop_database(args.database_url)
     print_report(report)
+    save(report)
+
+
+def save(report: dict) -> None:
+    """Written after each phase too: a run stopped at a million keeps what it measured."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "campaign.json").write_text(json.dumps(report, indent=2))
 
