@@ -107,7 +107,20 @@ def server(
         leitai(["bank", "import", str(bank)], env)
     port = free_port()
     with running(["serve", "--port", str(port)], env, port):
-        yield Server(f"http://127.0.0.1:{port}")
+        base = f"http://127.0.0.1:{port}"
+        warm_up(base)
+        yield Server(base)
+
+
+def warm_up(base: str) -> None:
+    """One Socket.IO connection on each namespace before the first page: a cold server
+    pays for its first ones (lazy imports, pools), and a loaded 2-core CI machine
+    stretched that past a phone's connect, which then showed "reconnecting"."""
+    import socketio
+
+    for namespace in ("/play", "/watch", "/host"):
+        with socketio.SimpleClient() as client:
+            client.connect(base, namespace=namespace, transports=["websocket"], wait_timeout=30)
 
 
 @pytest.fixture(scope="session")
