@@ -60,7 +60,7 @@ class Certificates:
         self.competitions.plan(round_id)  # 404 for a round that does not exist
         plan = self.store.plan(round_id)
         if plan is None:
-            raise NotFound("The round has no certificate plan yet.")
+            raise NotFound("The round has no certificate plan yet.", reason="no_plan")
         return plan
 
     def set_plan(self, round_id: int, data: Any, by: str | None) -> dict[str, Any]:
@@ -93,7 +93,9 @@ class Certificates:
         title = self.competitions.plan(round_id).title
         round_row = self.record.round(round_id)
         if round_row is None or round_row["status"] != "finished":
-            raise Conflict("Certificates are issued once the round has finished.")
+            raise Conflict(
+                "Certificates are issued once the round has finished.", reason="not_finished"
+            )
         plan = parse_plan(self.plan(round_id))
         standings = [
             Standing(
@@ -135,7 +137,10 @@ class Certificates:
             if (award.standing.contestant, award.template.key) not in issued
         ]
         if new and not self.store.add(new):
-            raise Conflict("Certificates were being issued at the same time: issue again.")
+            raise Conflict(
+                "Certificates were being issued at the same time: issue again.",
+                reason="issued_concurrently",
+            )
         return new
 
     def revoke(self, serial: str, reason: str, now_ms: int) -> dict[str, Any]:

@@ -55,7 +55,9 @@ class LuckyDraws:
         if rule.stage is not None:
             raise Invalid("A round's draw has no stage.", {"stage": ["only a campaign's draw"]})
         if not self._finished(round_id):
-            raise Conflict("A draw is made on a finished round's final standings.")
+            raise Conflict(
+                "A draw is made on a finished round's final standings.", reason="not_finished"
+            )
         certified = rule.kind is PoolKind.CERTIFICATE_HOLDERS
         entrants, names = self._entrants(round_id, certified=certified)
         return self._commit(rule, title, prizes, entrants, names, round_id=round_id)
@@ -73,7 +75,9 @@ class LuckyDraws:
             raise NotFound(f"There is no campaign {campaign_id}.")
         stages = self.campaigns.stages(campaign_id)
         if not stages:
-            raise Conflict("The campaign has no stage yet.", {"stage": ["no stages"]})
+            raise Conflict(
+                "The campaign has no stage yet.", {"stage": ["no stages"]}, reason="no_stages"
+            )
         if rule.stage is not None and not 1 <= rule.stage <= len(stages):
             raise Invalid("No such stage.", {"stage": [f"1 to {len(stages)}"]})
         chosen = stages if rule.stage is None else [stages[rule.stage - 1]]
@@ -86,6 +90,7 @@ class LuckyDraws:
                 raise Conflict(
                     "Certificate holders are drawn among once every round has finished.",
                     {"rounds": [f"round {r} has not finished" for r in running]},
+                    reason="rounds_not_finished",
                 )
             entrants, names = self._campaign_entrants(campaign_id, rounds)
         return self._commit(rule, title, prizes, entrants, names, campaign_id=campaign_id)
@@ -123,7 +128,7 @@ class LuckyDraws:
     def run(self, draw_id: int, now: datetime | None = None) -> dict[str, Any]:
         self.draw(draw_id)
         if not self.draws.mark_drawn(draw_id, now or datetime.now(UTC)):
-            raise Conflict(f"Draw {draw_id} has been run already.")
+            raise Conflict(f"Draw {draw_id} has been run already.", reason="drawn_already")
         return self.view(draw_id)
 
     def disqualify(self, draw_id: int, contestant: str, reason: str) -> dict[str, Any]:
@@ -131,13 +136,18 @@ class LuckyDraws:
         seeded order."""
         found = self.draw(draw_id)
         if found["drawn_at"] is None:
-            raise Conflict("Disqualify after the draw has run; until then the pool is fixed.")
+            raise Conflict(
+                "Disqualify after the draw has run; until then the pool is fixed.",
+                reason="not_drawn",
+            )
         if contestant not in found["pool"]:
             raise Invalid(
                 f"{contestant!r} is not in draw {draw_id}'s pool.", {"contestant": ["not_in_pool"]}
             )
         if not self.draws.disqualify(draw_id, contestant, reason):
-            raise Conflict(f"{contestant!r} has been disqualified already.")
+            raise Conflict(
+                f"{contestant!r} has been disqualified already.", reason="disqualified_already"
+            )
         return self.view(draw_id)
 
     def view(self, draw_id: int) -> dict[str, Any]:
@@ -174,12 +184,17 @@ class LuckyDraws:
         """The stage's confirmed qualifiers, a registration each."""
         assert self.campaigns is not None
         if stage["advancement"] is None:
-            raise Conflict("The stage has no advancement rule.", {"stage": ["no qualifiers"]})
+            raise Conflict(
+                "The stage has no advancement rule.",
+                {"stage": ["no qualifiers"]},
+                reason="no_advancement",
+            )
         confirmed = self.campaigns.confirmed_qualifiers(stage["id"])
         if not confirmed:
             raise Conflict(
                 "Confirm the stage's qualifiers before drawing among them.",
                 {"stage": ["no confirmed qualifiers"]},
+                reason="no_qualifiers",
             )
         nicknames = {r["id"]: r["nickname"] for r in self.campaigns.registrations(campaign_id)}
         entrants = [

@@ -200,6 +200,7 @@ HTTP: dict[str, Row] = {
     "GET /api/v1/campaigns/{campaign_id}/review/mine": row(401, 401, 401, 401, 401, 401, 401),
     "GET /api/v1/rounds/{round_id}/certificates/plan": row(401, 401, 403, 200, 404, 200, 200, given=("certify",)),  # noqa: E501
     "PUT /api/v1/rounds/{round_id}/certificates/plan": row(401, 401, 403, 200, 404, 200, 200, body=CERTIFICATE_PLAN),  # noqa: E501
+    "POST /api/v1/rounds/{round_id}/certificates/seal": row(401, 401, 403, 201, 404, 201, 201, body=PNG),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/certificates/issue": row(401, 401, 403, 200, 404, 200, 200, given=("start", "finish", "certify")),  # noqa: E501
     "GET /api/v1/rounds/{round_id}/certificates": row(401, 401, 403, 200, 404, 200, 200),
     "GET /api/v1/rounds/{round_id}/certificates.csv": row(401, 401, 403, 200, 404, 200, 200),

@@ -72,15 +72,20 @@ def plan(seal: str | None = None) -> dict[str, Any]:
     }
 
 
-def finished_round(wired: Wiring, standings: list[dict[str, Any]] = STANDINGS) -> int:
+def finished_round(
+    wired: Wiring, standings: list[dict[str, Any]] = STANDINGS, owner: str | None = None
+) -> int:
+    """A finished round with ``standings``, owned by the organiser named ``owner``
+    (None: only admins host it)."""
     version = import_bank(wired)
+    found = wired.accounts.users.find(owner) if owner else None
     competition = wired.competitions.create(
         title="国防知识竞赛",
         bank_slug="national-defence",
         bank_version=version,
         rules=rules(regions=["guangzhou", "shenzhen"]),
-        created_by="host-user",
-        owner_id=None,
+        created_by=owner or "host-user",
+        owner_id=found[0].organiser.id if found else None,
     )["id"]
     round_id = wired.competitions.open_round(competition)["id"]
     rounds = wired.competitions.rounds
@@ -171,8 +176,46 @@ def test_certificates_are_issued_only_for_a_finished_round(
     url = f"/api/v1/rounds/{round_id}/certificates"
     assert client.put(f"{url}/plan", json=plan(), headers=admin).status_code == 200
     response = client.post(f"{url}/issue", headers=admin)
-    assert response.status_code == 409
+    error = response.json["error"]
+    assert (response.status_code, error["code"], error["reason"]) == (
+        409,
+        "conflict",
+        "not_finished",  # a code and a reason the console words in its language
+    )
     assert client.get(url, headers=admin).json == {"certificates": []}
+
+
+def test_a_host_uploads_a_seal_for_the_plan_and_nothing_but_a_picture(
+    client: FlaskClient, wired: Wiring, login: Login
+) -> None:
+    """Hosts write plans but may not author banks (``POST /media``): the seal has its
+    own upload, which takes a PNG or JPEG and stores nothing else."""
+    host = login("host")
+    round_id = finished_round(wired, owner="host-user")
+    url = f"/api/v1/rounds/{round_id}/certificates/seal"
+    png = io.BytesIO()
+    SEAL.save(png, format="PNG")
+    digest = hashlib.sha256(png.getvalue()).hexdigest()
+    assert client.post("/api/v1/media", data=png.getvalue(), headers=host).status_code == 403
+    uploaded = client.post(url, data=png.getvalue(), headers=host)
+    assert uploaded.status_code == 201, uploaded.json
+    assert (uploaded.json["sha256"], uploaded.json["mime"]) == (digest, "image/png")
+    assert uploaded.json["url"] == f"/media/{digest}"
+    assert client.get(f"/media/{digest}").data == png.getvalue()
+    with_seal = plan(digest)
+    saved = client.put(f"/api/v1/rounds/{round_id}/certificates/plan", json=with_seal, headers=host)
+    assert saved.status_code == 200, saved.json
+
+    wav = b"RIFF" + (36).to_bytes(4, "little") + b"WAVEfmt " + bytes(28)
+    refused = client.post(url, data=wav, headers=host)
+    assert (refused.status_code, refused.json["error"]["fields"]) == (
+        422,
+        {"file": ["not a PNG or JPEG"]},
+    )
+    assert client.get(f"/media/{hashlib.sha256(wav).hexdigest()}").status_code == 404
+    assert client.post(url, data=b"", headers=host).status_code == 422
+    stranger = login("host", "stranger")
+    assert client.post(url, data=png.getvalue(), headers=stranger).status_code == 404
 
 
 def test_a_bad_plan_is_refused_naming_the_field_and_stores_nothing(

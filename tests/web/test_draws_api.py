@@ -95,7 +95,8 @@ def test_a_draw_is_committed_then_run_and_verifiable(
     # Published: the display name, never the region or team.
     assert set(ran.json["winners"][0]) == {"prize", "contestant", "nickname"}
     again = game.client.post(f"/api/v1/draws/{draw['id']}/run", headers=game.host)
-    assert (again.status_code, again.json["error"]["code"]) == (409, "conflict")
+    refused = (again.status_code, again.json["error"]["code"], again.json["error"]["reason"])
+    assert refused == (409, "conflict", "drawn_already")  # the console words it by reason
 
     published = tmp_path / "draw.json"
     published.write_text(json.dumps(game.client.get(f"/api/v1/draws/{draw['id']}").json))
@@ -118,7 +119,8 @@ def test_a_disqualified_winner_gives_the_prize_to_the_next_in_the_seeded_order(
     draw_id = create(game).json["id"]
     url = f"/api/v1/draws/{draw_id}/disqualify"
     early = game.client.post(url, json={"contestant": ids["Ben"], "reason": "x"}, headers=game.host)
-    assert early.status_code == 409  # the pool is fixed until the draw has run
+    # The pool is fixed until the draw has run.
+    assert (early.status_code, early.json["error"]["reason"]) == (409, "not_drawn")
     drawn = game.client.post(f"/api/v1/draws/{draw_id}/run", headers=game.host).json
     order = seeded_order(bytes.fromhex(drawn["seed"]), drawn["pool"])
 
@@ -127,7 +129,7 @@ def test_a_disqualified_winner_gives_the_prize_to_the_next_in_the_seeded_order(
     assert [w["contestant"] for w in out.json["winners"]] == [order[0], order[3], order[2]]
     assert out.json["disqualified"] == [{"contestant": order[1], "reason": "代答"}]
     twice = game.client.post(url, json={"contestant": order[1], "reason": "x"}, headers=game.host)
-    assert twice.status_code == 409
+    assert (twice.status_code, twice.json["error"]["reason"]) == (409, "disqualified_already")
     stranger = game.client.post(
         url, json={"contestant": ids["Fay"], "reason": "x"}, headers=game.host
     )

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, url_for
+from flask import Response, g, request, url_for
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from engine.domain.accounts import Capability
 from engine.domain.certificates import LOCALES
+from engine.domain.mediainfo import sniff_mime
+from engine.services.certificates import SEAL_MIMES
+from engine.services.errors import Invalid
 from web import clock
 from web.api import api
+from web.api.bank_schemas import MediaSchema
 from web.api.endpoint import bearer_token, endpoint, require_host
+from web.api.media import stored
 from web.errors import ApiError
 from web.tokens import TokenError
 from web.wiring import wiring
@@ -131,6 +136,26 @@ def certificate_plan(round_id: int) -> dict[str, Any]:
 )
 def set_certificate_plan(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
     return wiring().certificates.set_plan(round_id, body, g.organiser.username)
+
+
+@api.post("/rounds/<int:round_id>/certificates/seal")
+@endpoint(
+    "Upload a seal picture (PNG or JPEG, the raw bytes as the body) for the round's "
+    "templates: the hosts who write the plan need not be bank authors",
+    tag="certificates",
+    capability=Capability.ROUNDS,
+    hosted="round",
+    response=MediaSchema,
+    status=201,
+    errors=(404, 413, 422),
+)
+def upload_seal(round_id: int) -> dict[str, object]:
+    wired = wiring()
+    request.max_content_length = wired.settings.max_media_bytes
+    data = request.get_data(cache=False)
+    if data and sniff_mime(data) not in SEAL_MIMES:
+        raise Invalid("A seal is a PNG or JPEG picture.", {"file": ["not a PNG or JPEG"]})
+    return stored(wired.banks.store_media(data))  # refuses an empty or too large file
 
 
 @api.post("/rounds/<int:round_id>/certificates/issue")

@@ -36,7 +36,11 @@ def upload_media() -> dict[str, object]:
     data = request.get_data(cache=False)
     if not data:
         raise ApiError(400, "empty_body", "Send the file's bytes as the request body.")
-    info: MediaInfo = wiring().banks.store_media(data)
+    return stored(wiring().banks.store_media(data))
+
+
+def stored(info: MediaInfo) -> dict[str, object]:
+    """What an upload answers: the file's facts and its content-addressed URL."""
     return {**info.__dict__, "url": url_for("media.media_file", digest=info.sha256)}
 
 
