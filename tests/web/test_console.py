@@ -21,6 +21,9 @@ PAGES = [
     ("/console/rounds/7/results", "results.js", 'data-round="7"'),
     ("/console/campaigns", "campaigns.js", "新建活动"),
     ("/console/campaigns/7", "campaign.js", 'data-campaign="7"'),
+    ("/console/rounds/7/certificates", "certificates.js", "证书方案"),
+    ("/console/rounds/7/draws", "draws.js", 'data-round="7"'),
+    ("/console/campaigns/7/draws", "draws.js", 'data-campaign="7"'),
 ]
 
 

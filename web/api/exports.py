@@ -73,7 +73,7 @@ def draw_xlsx(draw_id: int, query: dict[str, Any]) -> Response:
     wired = wiring()
     published = wired.draws.view(draw_id)
     if published["winners"] is None:
-        raise Conflict("The draw has not run: there are no winners yet.")
+        raise Conflict("The draw has not run: there are no winners yet.", reason="not_drawn")
     tables = draw_tables(published, query["lang"])
     return spreadsheet(wired.workbook(tables), f"draw-{draw_id}.xlsx")
 

@@ -95,6 +95,21 @@ def round_results(round_id: int) -> str:
     return page("results.html", "results.js", round_id=round_id)
 
 
+@console.get("/rounds/<int:round_id>/certificates")
+def round_certificates(round_id: int) -> str:
+    return page("certificates.html", "certificates.js", round_id=round_id)
+
+
+@console.get("/rounds/<int:round_id>/draws")
+def round_draws(round_id: int) -> str:
+    return page("draws.html", "draws.js", round_id=round_id, campaign_id=None)
+
+
+@console.get("/campaigns/<int:campaign_id>/draws")
+def campaign_draws(campaign_id: int) -> str:
+    return page("draws.html", "draws.js", round_id=None, campaign_id=campaign_id)
+
+
 @console.get("/campaigns")
 def campaigns() -> str:
     return page("campaigns.html", "campaigns.js")

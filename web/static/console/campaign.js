@@ -64,7 +64,8 @@ function showStages() {
   $("stages").tBodies[0].replaceChildren(...stages.map((stage) => el("tr", { dataset: { stage: String(stage.position) } },
     el("td", {}, String(stage.position)),
     el("td", {}, stage.title),
-    el("td", {}, ...stage.rounds.flatMap((id, i) => [i ? ", " : null, el("a", { href: `/console/rounds/${id}` }, `#${id}`)])),
+    el("td", {}, ...stage.rounds.flatMap((id, i) => [i ? ", " : null, el("a", { href: `/console/rounds/${id}` }, `#${id}`),
+      " (", el("a", { href: `/console/rounds/${id}/certificates` }, t(`场次 ${id} 的证书`, `round ${id}'s certificates`, `場次 ${id} 的證書`)), ")"])),
     el("td", {}, attemptRuleName(stage.attempt_rule)),
     el("td", {}, advancementName(stage.advancement)))));
   const chosen = $("participation-stage").value;

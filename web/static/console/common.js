@@ -1,4 +1,5 @@
 // Shared by every console page: the token, API calls, text, and errors shown at fields.
+import { fieldPlace, problemText, refusalText } from "./server-text.js";
 
 const TOKEN_KEY = "leitai.console.token";
 const ROLE_KEY = "leitai.console.role";
@@ -101,6 +102,14 @@ export async function api(method, path, body) {
   return { ok: response.ok, status: response.status, data, date, sentAt, receivedAt };
 }
 
+/** The title of a round's competition (a self-paced round has no live state to carry it). */
+export async function roundTitle(roundId) {
+  const round = await api("GET", `/rounds/${roundId}`);
+  if (!round.ok) return null;
+  const competition = await api("GET", `/competitions/${round.data.competition_id}`);
+  return competition.ok ? competition.data.title : null;
+}
+
 /** Fetch a file with the token and hand it to the browser as a download. */
 export async function download(path, filename) {
   const response = await fetch(`/api/v1${path}`, { headers: { Authorization: `Bearer ${token()}` } });
@@ -123,8 +132,11 @@ export function say(message, isError = false) {
   status.classList.toggle("bad", isError);
 }
 
+/** Why the server refused, in the console's language (its own words for a refusal the
+ * console does not know). */
 export function errorMessage(result) {
-  return result.data?.error?.message || t(`请求失败（${result.status}）。`, `The request failed (${result.status}).`, `請求失敗（${result.status}）。`);
+  const error = result.data?.error;
+  return refusalText(error) || error?.message || t(`请求失败（${result.status}）。`, `The request failed (${result.status}).`, `請求失敗（${result.status}）。`);
 }
 
 /** Build an element: el("button", {type: "button", onclick}, "text", child...). */
@@ -196,8 +208,8 @@ export function clearErrors(root) {
  */
 export function showErrors(root, fields, prefixes = [""]) {
   const homeless = [];
-  for (const [path, messages] of Object.entries(fields || {})) {
-    const text = [].concat(messages).join("; ");
+  for (const [path, messages] of flatFields(fields)) {
+    const text = [].concat(messages).map((message) => problemText(String(message))).join("; ");
     let wrapper = null;
     for (const prefix of prefixes) {
       const bare = prefix && path.startsWith(prefix) ? path.slice(prefix.length) : path;
@@ -205,7 +217,7 @@ export function showErrors(root, fields, prefixes = [""]) {
       if (wrapper) break;
     }
     if (!wrapper) {
-      homeless.push(`${path}: ${text}`);
+      homeless.push(`${fieldPlace(path)}: ${text}`);
       continue;
     }
     wrapper.classList.add("invalid");
@@ -216,6 +228,14 @@ export function showErrors(root, fields, prefixes = [""]) {
     }
   }
   return homeless;
+}
+
+/** marshmallow nests a nested schema's problems ({pool: {kind: [...]}}): as flat paths. */
+function flatFields(fields, prefix = "") {
+  return Object.entries(fields || {}).flatMap(([name, messages]) => (
+    messages && typeof messages === "object" && !Array.isArray(messages)
+      ? flatFields(messages, `${prefix}${name}.`)
+      : [[`${prefix}${name}`, messages]]));
 }
 
 export function localeName(locale) {
