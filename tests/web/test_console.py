@@ -215,3 +215,81 @@ def test_every_problem_with_a_draft_reads_in_chinese():
     assert len(samples) > 25
     for message in samples:
         assert any(pattern.match(message) for pattern in patterns), message
+
+
+SERVER_TEXT = STATIC / "console" / "server-text.js"
+
+
+def refusal_keys() -> set[str]:
+    """The keys of server-text.js's REFUSALS: ``code`` or ``code:reason``."""
+    table = SERVER_TEXT.read_text().split("const REFUSALS = {", 1)[1].split("\n};", 1)[0]
+    return set(re.findall(r'^\s*"?([\w:]+)"?: \[', table, re.M))
+
+
+def test_every_refusal_of_a_round_a_certificate_or_a_draw_reads_in_chinese():
+    """A reason the services give, and a host command's refusal code (engine/domain/
+    rounds.py), each have the console's words, so no English reaches a Chinese page."""
+    keys = refusal_keys()
+    reasons = set()
+    for source in (
+        ENGINE / "services" / "certificates.py",
+        ENGINE / "services" / "lucky_draws.py",
+        ENGINE.parent / "web" / "api" / "exports.py",
+    ):
+        reasons |= set(re.findall(r'reason="(\w+)"', source.read_text()))
+    assert len(reasons) >= 10
+    worded = {key.split(":", 1)[1] for key in keys if ":" in key}
+    assert reasons <= worded, reasons - worded
+    tree = ast.parse((ENGINE / "domain" / "rounds.py").read_text())
+    refusals = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign | ast.Assign)
+        and "_REFUSALS"
+        in ast.unparse(node.targets[0] if isinstance(node, ast.Assign) else node.target)
+    )
+    codes = {key.value for key in refusals.keys}  # type: ignore[union-attr]
+    assert codes <= keys, codes - keys
+
+
+def field_problem_samples(path: Path) -> list[str]:
+    """Every text a module gives as a field's problem (a string in a list, or the second
+    of a ``(field, problem)`` pair), f-string placeholders sampled as 5."""
+    tree = ast.parse(path.read_text())
+
+    def sample(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return "".join(p.value if isinstance(p, ast.Constant) else "5" for p in node.values)
+        return None
+
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.List):
+            found += [s for s in map(sample, node.elts) if s is not None]
+        if (
+            isinstance(node, ast.Tuple)
+            and len(node.elts) == 2
+            and isinstance(node.elts[0], ast.Constant)
+        ):
+            found += [s for s in [sample(node.elts[1])] if s is not None and " " in s]
+    return found
+
+
+def test_every_field_problem_of_a_certificate_plan_or_a_draw_reads_in_chinese():
+    patterns = [
+        re.compile(found)
+        for found in re.findall(r"^\s*\[/(\^.*?\$)/,", SERVER_TEXT.read_text(), re.M)
+    ]
+    samples = [
+        *field_problem_samples(ENGINE / "domain" / "certificates.py"),
+        *field_problem_samples(ENGINE / "domain" / "lucky_draw.py"),
+        *field_problem_samples(ENGINE / "services" / "certificates.py"),
+        *field_problem_samples(ENGINE / "services" / "lucky_draws.py"),
+    ]
+    # What `leitai draw verify` says of a file, not a field's problem.
+    samples = [s for s in samples if not s.startswith("not a published draw")]
+    assert len(samples) > 20
+    for message in samples:
+        assert any(pattern.match(message) for pattern in patterns), message
