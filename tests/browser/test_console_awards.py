@@ -88,7 +88,14 @@ def test_a_host_plans_issues_revokes_and_exports_certificates(page, server, shot
     first.locator('[data-path="templates.0.title.zh-Hans"] input').fill("荣誉证书")
     first.locator('[data-path="templates.0.issuer.zh-Hans"] input').fill("广东省学习办")
     first.get_by_label("日期（不填为颁发当天）").fill("2026-12-03")
-    first.get_by_label("印章图片（PNG 或 JPEG）").set_input_files(str(seal_file(tmp_path)))
+    not_a_picture = tmp_path / "seal.txt"
+    not_a_picture.write_text("公章", encoding="utf-8")
+    seal = first.get_by_label("印章图片（PNG 或 JPEG）")
+    seal.set_input_files(str(not_a_picture))
+    expect(first.locator('[data-path="templates.0.seal"] > .error')).to_have_text(
+        "印章须为 PNG 或 JPEG 图片"
+    )
+    seal.set_input_files(str(seal_file(tmp_path)))
     expect(page.locator("#status")).to_have_text("印章已上传。")
     expect(first.get_by_role("img", name="印章")).to_be_visible()
 

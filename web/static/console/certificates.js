@@ -3,7 +3,7 @@
 // one (a reason, confirmed), and the .xlsx and CSV.
 import {
   api, clearErrors, download, el, errorMessage, field, group, main, pick, requireLogin,
-  roundTitle, say, showErrors, t,
+  roundTitle, say, showErrors, t, uploadProblems,
 } from "./common.js";
 
 const ROUND = Number(main.dataset.round);
@@ -68,7 +68,7 @@ function sealField(path, sha) {
     clearErrors(wrapper.parentElement);
     const result = await api("POST", `${base}/seal`, file);
     if (!result.ok) {
-      showErrors(wrapper.parentElement, { [path]: Object.values(result.data?.error?.fields ?? {}).flat() });
+      showErrors(wrapper.parentElement, { [path]: uploadProblems(result) });
       return say(errorMessage(result), true);
     }
     show(result.data.sha256);

@@ -230,6 +230,13 @@ export function showErrors(root, fields, prefixes = [""]) {
   return homeless;
 }
 
+/** An upload's problems for its one field: what the server said of each field it named
+ * (e.g. {file: ["unsupported type"]}), else why it refused. */
+export function uploadProblems(result) {
+  const named = Object.values(result.data?.error?.fields ?? {}).flat();
+  return named.length ? named : [errorMessage(result)];
+}
+
 /** marshmallow nests a nested schema's problems ({pool: {kind: [...]}}): as flat paths. */
 function flatFields(fields, prefix = "") {
   return Object.entries(fields || {}).flatMap(([name, messages]) => (

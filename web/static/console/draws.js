@@ -210,10 +210,10 @@ function drawCard(draw) {
         el("ol", { class: "disqualified" }, draw.disqualified.map((d) => el("li", {}, el("code", {}, d.contestant), ` · ${d.reason}`))))
       : null,
     disqualifyForm(draw),
-    el("h4", {}, t("任何人都可以复核", "Anyone can check it", "任何人都可以覆核")),
-    el("p", { class: "hint" }, t("下载公开的抽奖记录，用 leitai 复算：种子、奖池和中奖者都应一致。", "Fetch the public record and re-run it with leitai: the seed, the pool and the winners must all agree.", "下載公開的抽獎記錄，用 leitai 覆算：種子、獎池和中獎者都應一致。"),
+    el("h4", {}, t("任何人都可以复核", "Anyone can check it", "任何人都可以複核")),
+    el("p", { class: "hint" }, t("下载公开的抽奖记录，用 leitai 复算：种子、奖池和中奖者都应一致。", "Fetch the public record and re-run it with leitai: the seed, the pool and the winners must all agree.", "下載公開的抽獎記錄，用 leitai 復算：種子、獎池和中獎者都應一致。"),
       " ", el("a", { href: `/api/v1/draws/${draw.id}` }, t("公开记录（JSON）", "Public record (JSON)", "公開記錄（JSON）"))),
-    el("pre", { class: "command", tabindex: "0", "aria-label": t("复核命令", "The command to verify it", "覆核命令") }, el("code", {}, verifyCommand(draw))),
+    el("pre", { class: "command", tabindex: "0", "aria-label": t("复核命令", "The command to verify it", "複核命令") }, el("code", {}, verifyCommand(draw))),
     el("div", { class: "toolbar" }, xlsx));
   return card;
 }

@@ -5,7 +5,7 @@
 // an undo for a few seconds after a question is deleted.
 import {
   api, clearErrors, el, errorMessage, field, group, localeName, main, pick, requireLogin,
-  say, showErrors, t,
+  say, showErrors, t, uploadProblems,
 } from "./common.js";
 import { describePath, problemText } from "./problems.js";
 
@@ -468,7 +468,7 @@ async function uploadMedia(control, question, index) {
   const result = await api("POST", "/media", file);
   if (!result.ok) {
     say(errorMessage(result), true);
-    showErrors(sectionOf(index), { [`questions[${index}].media.sha256`]: [errorMessage(result)] });
+    showErrors(sectionOf(index), { [`questions[${index}].media.sha256`]: uploadProblems(result) });
     return;
   }
   const safeName = file.name.replace(/[\\/]+/g, "_").replace(/^\.+/, "") || "media";
