@@ -356,3 +356,16 @@ def test_a_campaign_draws_among_a_stages_certificate_holders(page, server, shot)
     assert all(w["contestant"].startswith(f"{round_id}:") for w in drawn["winners"])
     assert_accessible(page, "campaign draw run")
     shot(page, "campaign-drawn")
+
+    # The campaign's certificates: every round of its stages, each linking to its own page.
+    page.goto(f"{server.base}/console/campaigns/{campaign}/certificates")
+    expect(page.locator("#round-title")).to_have_text("· 国防知识月")
+    expect(page.locator("#round-links a")).to_have_attribute(
+        "href", f"/console/rounds/{round_id}/certificates"
+    )
+    rows = page.locator("#certificates tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.locator("td:first-child")).to_have_text([f"#{round_id}"] * 3)
+    expect(page.locator("#issued-count")).to_have_text("（3 张，已撤销 0 张）")
+    assert_accessible(page, "campaign certificates")
+    shot(page, "campaign-certificates")

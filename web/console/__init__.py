@@ -97,7 +97,14 @@ def round_results(round_id: int) -> str:
 
 @console.get("/rounds/<int:round_id>/certificates")
 def round_certificates(round_id: int) -> str:
-    return page("certificates.html", "certificates.js", round_id=round_id)
+    return page("certificates.html", "certificates.js", round_id=round_id, campaign_id=None)
+
+
+@console.get("/campaigns/<int:campaign_id>/certificates")
+def campaign_certificates(campaign_id: int) -> str:
+    """Plans and issuing belong to rounds; a campaign's page lists its stages' rounds'
+    certificates together, each round linking to its own screen."""
+    return page("certificates.html", "certificates.js", round_id=None, campaign_id=campaign_id)
 
 
 @console.get("/rounds/<int:round_id>/draws")

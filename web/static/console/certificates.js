@@ -1,13 +1,16 @@
 // A round's certificates: the plan (templates with their rules, texts in three languages,
 // date and seal), issuing, the issued certificates with their verification links, revoking
-// one (a reason, confirmed), and the .xlsx and CSV.
+// one (a reason, confirmed), and the .xlsx and CSV. A campaign's page lists the issued
+// certificates of every round of its stages, each round linking to its own page.
 import {
   api, clearErrors, download, el, errorMessage, field, group, main, pick, requireLogin,
   roundTitle, say, showErrors, t, uploadProblems,
 } from "./common.js";
 
 const ROUND = Number(main.dataset.round);
+const CAMPAIGN = main.dataset.campaign ? Number(main.dataset.campaign) : null;
 const base = `/rounds/${ROUND}/certificates`;
+let rounds = [ROUND]; // a campaign's: its stages' rounds
 const lang = document.documentElement.lang;
 const $ = (id) => document.getElementById(id);
 const TEXT_LOCALES = [["zh-Hans", "简体中文"], ["zh-Hant", "繁體中文"], ["en", "English"]];
@@ -213,6 +216,7 @@ function certificateRow(certificate) {
       t("撤销", "Revoke", "撤銷"))
     : null;
   return el("tr", { dataset: { serial } },
+    CAMPAIGN ? el("td", {}, el("a", { href: `/console/rounds/${certificate.round_id}/certificates` }, `#${certificate.round_id}`)) : null,
     el("td", {}, el("a", { href: `/verify/${serial}?lang=${lang}` }, el("code", {}, serial))),
     el("td", {}, content.holder),
     el("td", {}, pick(content.award, lang)),
@@ -223,14 +227,15 @@ function certificateRow(certificate) {
 }
 
 async function loadCertificates() {
-  const result = await api("GET", base);
-  if (!result.ok) return say(errorMessage(result), true);
-  const certificates = result.data.certificates;
+  const results = await Promise.all(rounds.map((id) => api("GET", `/rounds/${id}/certificates`)));
+  const refused = results.find((result) => !result.ok);
+  if (refused) return say(errorMessage(refused), true);
+  const certificates = results.flatMap((result) => result.data.certificates);
   const revoked = certificates.filter((c) => c.revoked_at_ms != null).length;
   $("issued-count").textContent = t(`（${certificates.length} 张，已撤销 ${revoked} 张）`, `(${certificates.length}, ${revoked} revoked)`, `（${certificates.length} 張，已撤銷 ${revoked} 張）`);
   const body = $("certificates").tBodies[0];
   body.replaceChildren(...certificates.map(certificateRow));
-  if (!certificates.length) body.append(el("tr", {}, el("td", { colspan: "7" }, t("还没有颁发证书。", "No certificate issued yet.", "還沒有頒發證書。"))));
+  if (!certificates.length) body.append(el("tr", {}, el("td", { colspan: CAMPAIGN ? "8" : "7" }, t("还没有颁发证书。", "No certificate issued yet.", "還沒有頒發證書。"))));
 }
 
 function askRevoke(serial, holder) {
@@ -264,15 +269,32 @@ async function loadRound() {
   if (title) $("round-title").textContent = `· ${title}`;
 }
 
-if (requireLogin()) {
+async function loadCampaign() {
+  const result = await api("GET", `/campaigns/${CAMPAIGN}`);
+  if (!result.ok) return say(errorMessage(result), true);
+  $("round-title").textContent = `· ${result.data.title}`;
+  rounds = result.data.stages.flatMap((stage) => stage.rounds);
+  $("round-links").replaceChildren(...result.data.stages.flatMap((stage) => stage.rounds.map((id) => el("li", {},
+    `${stage.position} · ${stage.title} · `,
+    el("a", { href: `/console/rounds/${id}/certificates` }, t(`场次 ${id} 的证书方案与颁发`, `round ${id}'s plan and issuing`, `場次 ${id} 的證書方案與頒發`))))));
+  if (!rounds.length) $("round-links").append(el("li", {}, t("活动还没有阶段。", "The campaign has no stage yet.", "活動還沒有階段。")));
+  loadCertificates();
+}
+
+function startRound() {
   $("add-template").addEventListener("click", () => addTemplate().querySelector("input")?.focus());
   $("plan-form").addEventListener("submit", savePlan);
   $("issue").addEventListener("click", issue);
-  $("revoke-form").addEventListener("submit", confirmRevoke);
-  $("revoke-cancel").addEventListener("click", () => $("revoke-dialog").close());
   $("download-xlsx").addEventListener("click", () => download(`${base}.xlsx?lang=${lang}`, `round-${ROUND}-certificates.xlsx`));
   $("download-csv").addEventListener("click", () => download(`${base}.csv?lang=${lang}`, `round-${ROUND}-certificates.csv`));
   loadRound();
   loadPlan();
   loadCertificates();
+}
+
+if (requireLogin()) {
+  $("revoke-form").addEventListener("submit", confirmRevoke);
+  $("revoke-cancel").addEventListener("click", () => $("revoke-dialog").close());
+  if (CAMPAIGN) loadCampaign();
+  else startRound();
 }
