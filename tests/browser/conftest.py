@@ -113,20 +113,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     ARTEFACTS.mkdir(exist_ok=True)
     log = ARTEFACTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}.log"
     with running(["serve", "--port", str(port)], env, port, log=log):
-        base = f"http://127.0.0.1:{port}"
-        warm_up(base)
-        yield Server(base, log)
-
-
-def warm_up(base: str) -> None:
-    """One Socket.IO connection on each namespace before the first page: a cold server
-    pays for its first ones (lazy imports, pools), and a loaded 2-core CI machine
-    stretched that past a phone's connect, which then showed "reconnecting"."""
-    import socketio
-
-    for namespace in ("/play", "/watch", "/host"):
-        with socketio.SimpleClient() as client:
-            client.connect(base, namespace=namespace, transports=["websocket"], wait_timeout=30)
+        yield Server(f"http://127.0.0.1:{port}", log)
 
 
 @pytest.fixture(scope="session")

@@ -78,7 +78,8 @@ def inside(page: Page, selector: str) -> None:
     )
     assert boxes, selector
     for box in boxes:
-        assert box["width"] > 0 and box["height"] > 0, (selector, box)
+        assert box["width"] > 0, (selector, box)
+        assert box["height"] > 0, (selector, box)
         assert box["x"] >= 0, (selector, box)
         assert box["y"] >= 0, (selector, box)
         assert box["x"] + box["width"] <= width + 0.5, (selector, box, width)
