@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -33,6 +34,8 @@ CHROMIUM_ARGS = [
 ]
 ARTEFACTS = Path(__file__).parent / "artefacts"
 BANK = Path(__file__).resolve().parents[2] / "question_banks" / "national-defence"
+#: The seed banks every browser test may use; the second has audio questions.
+BANKS = (BANK, BANK.parent / "cantonese-folk-songs")
 HOST_NAME, HOST_PASSWORD = "browser-host", "correct horse battery"
 ADMIN_NAME, ADMIN_PASSWORD = "browser-admin", "console password 1"
 PHONE = {"width": 360, "height": 740}
@@ -45,6 +48,7 @@ class Server:
     national-defence bank."""
 
     base: str
+    log: Path  # what the server printed, shown beside a failing test
 
     def http(self, method: str, path: str, body: object = None, token: str = "") -> Any:
         data = None if body is None else json.dumps(body).encode()
@@ -94,33 +98,22 @@ class Server:
         return self.http("POST", f"/api/v1/rounds/{round_id}/{name}", {}, token)
 
 
-@pytest.fixture(scope="module")
-def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    """The server of a test module, with the banks its ``BANKS`` names (national-defence)."""
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for all the browser tests of a worker, with both seed banks: each test
+    opens its own rounds, and a server per module cost a start (migrations, accounts,
+    bank imports: seven processes) per module and worker."""
     env = {"LEITAI_INSTANCE": str(tmp_path_factory.mktemp("instance"))}
     leitai(["db", "upgrade"], env)
     leitai(["user", "add", HOST_NAME, "--role", "host"], env, stdin=HOST_PASSWORD + "\n")
     leitai(["user", "add", ADMIN_NAME, "--role", "admin"], env, stdin=ADMIN_PASSWORD + "\n")
-    for bank in getattr(request.module, "BANKS", (BANK,)):
+    for bank in BANKS:
         leitai(["bank", "import", str(bank)], env)
     port = free_port()
-    with running(["serve", "--port", str(port)], env, port):
-        base = f"http://127.0.0.1:{port}"
-        warm_up(base)
-        yield Server(base)
-
-
-def warm_up(base: str) -> None:
-    """One Socket.IO connection on each namespace before the first page: a cold server
-    pays for its first ones (lazy imports, pools), and a loaded 2-core CI machine
-    stretched that past a phone's connect, which then showed "reconnecting"."""
-    import socketio
-
-    for namespace in ("/play", "/watch", "/host"):
-        with socketio.SimpleClient() as client:
-            client.connect(base, namespace=namespace, transports=["websocket"], wait_timeout=30)
+    ARTEFACTS.mkdir(exist_ok=True)
+    log = ARTEFACTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}.log"
+    with running(["serve", "--port", str(port)], env, port, log=log):
+        yield Server(f"http://127.0.0.1:{port}", log)
 
 
 @pytest.fixture(scope="session")
@@ -139,16 +132,62 @@ def browser() -> Iterator[Any]:
 
 class ChineseByDefault:
     """The browser, whose new contexts read zh-CN unless a test asks for another
-    locale: the pages follow the browser's language until the reader picks one."""
+    locale: the pages follow the browser's language until the reader picks one. Every
+    page's console and WebSocket events go to ``PAGE_EVENTS``, shown if a test fails."""
 
     def __init__(self, browser: Any) -> None:
         self._browser = browser
 
     def new_context(self, **options: Any) -> Any:
-        return self._browser.new_context(**{"locale": "zh-CN", **options})
+        context = self._browser.new_context(**{"locale": "zh-CN", **options})
+        context.on("page", record_events)
+        return context
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._browser, name)
+
+
+#: What the pages of the current test said: console lines and WebSocket opens and closes.
+PAGE_EVENTS: list[str] = []
+
+
+def record_events(page: Any) -> None:
+    def note(text: str) -> None:
+        PAGE_EVENTS.append(f"{time.strftime('%H:%M:%S')} {page.url} {text}")
+
+    page.on("console", lambda message: note(f"console.{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: note(f"pageerror: {error}"))
+    page.on("requestfailed", lambda request: note(f"failed {request.url}: {request.failure}"))
+
+    def on_websocket(socket: Any) -> None:
+        note(f"websocket open {socket.url}")
+        socket.on("socketerror", lambda error: note(f"websocket error {socket.url}: {error}"))
+        socket.on("close", lambda _socket: note(f"websocket closed {socket.url}"))
+
+    page.on("websocket", on_websocket)
+
+
+@pytest.fixture(autouse=True)
+def failure_context(request: pytest.FixtureRequest) -> None:
+    """Mark where the test starts in the server's output, for ``pytest_runtest_makereport``."""
+    PAGE_EVENTS.clear()
+    if "server" in request.fixturenames:
+        log = request.getfixturevalue("server").log
+        request.node.server_log = (log, log.stat().st_size)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    """A failing browser test shows what its pages and the server said meanwhile."""
+    report = yield
+    if report.when == "call" and report.failed:
+        report.sections.append(("pages", "\n".join(PAGE_EVENTS[-80:]) or "(nothing)"))
+        log, start = getattr(item, "server_log", (None, 0))
+        if log is not None:
+            with log.open() as output:
+                output.seek(start)
+                report.sections.append(("server", output.read()[-8000:] or "(nothing)"))
+    return report
 
 
 def console_log_in(

@@ -17,11 +17,10 @@ import pytest
 import socketio
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import BANK, BIG_SCREEN
+from tests.browser.conftest import BIG_SCREEN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-BANKS = (BANK, BANK.parent / "cantonese-folk-songs")  # the second has audio questions
 PROJECTOR = {"width": 1280, "height": 720}
 AUDIO = "cfs-0039"  # a 5 s clip
 SINGLE, TEXT, ORDER = "nd-0001", "nd-0010", "nd-0031"
@@ -72,11 +71,15 @@ def screen(browser, viewport: dict, url: str) -> Page:
 def inside(page: Page, selector: str) -> None:
     """Every element ``selector`` matches is shown whole, inside the viewport."""
     width, height = page.viewport_size["width"], page.viewport_size["height"]
-    elements = page.locator(selector)
-    assert elements.count() > 0, selector
-    for element in elements.all():
-        box = element.bounding_box()
-        assert box is not None, selector
+    # One read of every box: the lobby wall is drawn anew on each poll, and element by
+    # element a box could be asked of a chip that had just been replaced.
+    boxes = page.locator(selector).evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().toJSON())"
+    )
+    assert boxes, selector
+    for box in boxes:
+        assert box["width"] > 0, (selector, box)
+        assert box["height"] > 0, (selector, box)
         assert box["x"] >= 0, (selector, box)
         assert box["y"] >= 0, (selector, box)
         assert box["x"] + box["width"] <= width + 0.5, (selector, box, width)

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -40,36 +41,45 @@ def clean_environ(extra: Mapping[str, str]) -> dict[str, str]:
 
 @contextmanager
 def running(
-    args: list[str], env: Mapping[str, str], port: int, timeout_s: float = 30
+    args: list[str],
+    env: Mapping[str, str],
+    port: int,
+    timeout_s: float = 30,
+    log: Path | None = None,
 ) -> Iterator[subprocess.Popen[str]]:
-    """Start ``leitai ARGS`` and wait until /healthz answers; stop it afterwards."""
-    process = subprocess.Popen(
-        [LEITAI, *args],
-        env=clean_environ(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"leitai exited early:\n{process.stdout.read()}")  # type: ignore[union-attr]
-            try:
-                get_json(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    raise AssertionError("leitai did not answer /healthz in time") from None
-                time.sleep(0.1)
-        yield process
-    finally:
-        process.terminate()
+    """Start ``leitai ARGS`` and wait until /healthz answers; stop it afterwards.
+
+    Its output goes to ``log`` (a temporary file unless given), never to a pipe: a pipe
+    nobody reads fills up, and the server then blocks on its next log line."""
+    with open(log, "w+") if log else tempfile.TemporaryFile("w+") as output:
+        process = subprocess.Popen(
+            [LEITAI, *args],
+            env=clean_environ(env),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
-            process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+            deadline = time.monotonic() + timeout_s
+            while True:
+                if process.poll() is not None:
+                    output.seek(0)
+                    raise AssertionError(f"leitai exited early:\n{output.read()}")
+                try:
+                    get_json(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                    break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    if time.monotonic() > deadline:
+                        raise AssertionError("leitai did not answer /healthz in time") from None
+                    time.sleep(0.1)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def leitai(args: list[str], env: Mapping[str, str], stdin: str = "") -> str:

@@ -92,8 +92,15 @@ export function liveSocket(namespace, { events, hello, onSynced, on, onStatus = 
     onStatus("connected");
     resync();
   });
-  socket.on("disconnect", () => onStatus("reconnecting"));
-  socket.on("connect_error", () => onStatus("reconnecting"));
+  // Said in the console too: a line that keeps failing is otherwise invisible to support.
+  socket.on("disconnect", (reason) => {
+    console.warn(`${namespace} disconnected: ${reason}`);
+    onStatus("reconnecting");
+  });
+  socket.on("connect_error", (error) => {
+    console.warn(`${namespace} could not connect: ${error.message}`);
+    onStatus("reconnecting");
+  });
 
   for (const name of events) {
     socket.on(name, (data) => {

@@ -1109,8 +1109,10 @@ form.addEventListener("submit", (event) => {
   if (page.code !== code) page.code = code;
   notice(t("joining"));
   // After a kick the server closed the connection: connecting again sends the join.
+  // While a connection is on its way, its hello sends it: asking to connect again then
+  // would send a second namespace connect, which the server refuses.
   if (live.socket.connected) live.resync();
-  else live.socket.connect();
+  else if (!live.socket.active) live.socket.connect();
 });
 
 find("join-button").disabled = false;
