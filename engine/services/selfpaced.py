@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -381,8 +381,12 @@ class SelfPacedRounds:
 def delivered(delivery: Delivery, now: int) -> dict[str, Any]:
     """A delivery as the API and ``/play`` send it: with the server's clock, and ``done``
     once the paper is."""
-    return {
-        **asdict(delivery),
+    return {  # not dataclasses.asdict: it deep-copies the question, 3 % of an answer's CPU
+        "question": delivery.question,
+        "index": delivery.index,
+        "total": delivery.total,
+        "deadline": delivery.deadline,
+        "remaining_ms": delivery.remaining_ms,
         "missed": list(delivery.missed),
         "server_time": now,
         "done": delivery.question is None,
