@@ -385,7 +385,7 @@ def verify(args: argparse.Namespace, instance: Path, round_id: int, outcome: dic
 
 
 def wait_for(server: subprocess.Popen, port: int) -> subprocess.Popen:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine took over 30 s to import and wire
     while time.monotonic() < deadline:
         try:
             HTTPClient("127.0.0.1", port).get("/healthz").read()
