@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -20,22 +21,40 @@ class TokenError(Exception):
 
 
 class TokenSigner:
-    def __init__(self, secret_key: str, kind: str, ttl_s: int) -> None:
+    """Issues and verifies one kind of token. With ``remember``, up to that many verified
+    tokens are kept (by their text, until they expire), so a contestant's every request
+    does not check the same signature again: a token's claims never change, and what
+    takes a contestant's rights away (a kick, a ban, the round's end) is read from Redis
+    on each request, not from the token."""
+
+    def __init__(self, secret_key: str, kind: str, ttl_s: int, *, remember: int = 0) -> None:
         self._serializer = URLSafeTimedSerializer(secret_key, salt=f"leitai-{kind}")
         self.ttl_s = ttl_s
+        self._remember = remember
+        self._verified: dict[str, tuple[dict[str, Any], float]] = {}  # token -> claims, expiry
 
     def issue(self, claims: dict[str, Any]) -> str:
         return self._serializer.dumps(claims)
 
     def verify(self, token: str) -> dict[str, Any]:
+        known = self._verified.get(token)
+        if known is not None and time.time() <= known[1]:
+            return dict(known[0])
         try:
-            claims = self._serializer.loads(token, max_age=self.ttl_s)
+            claims, signed_at = self._serializer.loads(
+                token, max_age=self.ttl_s, return_timestamp=True
+            )
         except SignatureExpired as expired:
+            self._verified.pop(token, None)
             raise TokenError("token_expired", "The token has expired; log in again.") from expired
         except BadSignature as bad:
             raise TokenError("token_invalid", "The token is not valid.") from bad
         if not isinstance(claims, dict):
             raise TokenError("token_invalid", "The token is not valid.")
+        if self._remember:
+            if len(self._verified) >= self._remember:  # the oldest verified goes first
+                self._verified.pop(next(iter(self._verified)), None)
+            self._verified[token] = dict(claims), signed_at.timestamp() + self.ttl_s
         return claims
 
 

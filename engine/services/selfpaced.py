@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -38,7 +39,7 @@ from engine.services.competitions import (
     join_records,
 )
 from engine.services.entrants import EntryGate, banned, refuse
-from engine.services.errors import Conflict, Invalid, NotFound
+from engine.services.errors import Conflict, Invalid, NotFound, ServiceError
 from engine.services.finishing import finish_round
 from engine.services.views import question_view
 
@@ -175,18 +176,33 @@ class SelfPacedRounds:
 
     def next_question(self, round_id: int, contestant: str, now: int) -> Delivery:
         """The current question, its clock started on first delivery and never again."""
-        plan = self.plan(round_id)
+        return self._deliver(self.plan(round_id), contestant, now)
+
+    def _deliver(
+        self,
+        plan: RoundPlan,
+        contestant: str,
+        now: int,
+        known: tuple[str | None, tuple[int, int]] | None = None,
+    ) -> Delivery:
+        """``next_question``; ``known``: the attempt and progress as an answer just left
+        them (the round running, the contestant not banned), which saves reading them
+        again unless the attempt changed meanwhile."""
+        round_id = plan.round_id
         window = self.window(plan)
         paper = self.paper(plan, contestant)
         questions = self._questions(plan, contestant)
         for _ in range(RETRIES):
-            reading = self.store.selfpaced_reading(round_id, contestant)
-            if reading.banned:
-                raise banned()
-            if not reading.running:
-                raise RefusedCommand("already_finished", "The round has finished.")
-            raw, stored = _stored(reading.attempt)
-            attempt = _current(stored, reading.progress)
+            if known is None:
+                reading = self.store.selfpaced_reading(round_id, contestant)
+                if reading.banned:
+                    raise banned()
+                if not reading.running:
+                    raise RefusedCommand("already_finished", "The round has finished.")
+                known = reading.attempt, reading.progress
+            (raw_attempt, progress), known = known, None
+            raw, stored = _stored(raw_attempt)
+            attempt = _current(stored, progress)
             if attempt.finished:
                 return Delivery(None, attempt.index, len(questions), None, 0, ())
             try:
@@ -215,13 +231,36 @@ class SelfPacedRounds:
         raise Conflict("Too many simultaneous requests; try again.")
 
     def answer(
-        self, round_id: int, contestant: str, question_key: object, response: object, now: int
+        self,
+        round_id: int,
+        contestant: str,
+        question_key: object,
+        response: object,
+        now: int,
+        *,
+        advance: bool = False,
     ) -> dict[str, Any]:
         """Score the answer to the delivered question once; a retry gets the first result.
 
         Two Redis round trips: one pipelined read, then the answer script. The stored
-        attempt is not moved here: recording the answer moves it (see ``_current``)."""
+        attempt is not moved here: recording the answer moves it (see ``_current``).
+
+        With ``advance``, the reply also carries ``next``: the delivery ``next_question``
+        would now make (starting the next question's clock), at the cost of one more
+        round trip instead of a request; left out when that delivery is refused (the
+        round finished, the contestant banned), which ``next_question`` then says."""
         plan = self.plan(round_id)
+        body, known = self._answer(plan, contestant, question_key, response, now)
+        if advance:
+            with suppress(ServiceError):  # the answer stands; `next` tells the refusal
+                body["next"] = delivered(self._deliver(plan, contestant, now, known), now)
+        return body
+
+    def _answer(
+        self, plan: RoundPlan, contestant: str, question_key: object, response: object, now: int
+    ) -> tuple[dict[str, Any], tuple[str | None, tuple[int, int]] | None]:
+        """``answer``'s reply, and the attempt and progress it left (``_deliver``'s
+        ``known``) when the round runs and they are known without reading again."""
         paper = self.paper(plan, contestant)
         questions = self._questions(plan, contestant)
         keys = [q.key for q in questions]
@@ -229,11 +268,12 @@ class SelfPacedRounds:
             raise RefusedCommand("not_on_paper", "That question is not on your paper.")
         index = keys.index(question_key)
         question = questions[index]
-        reading = self.store.selfpaced_reading(round_id, contestant, index)
+        reading = self.store.selfpaced_reading(plan.round_id, contestant, index)
         if reading.banned:
             raise banned()
         if reading.first is not None:
-            return self._answered(plan, question, reading.first, now, duplicate=True)
+            known = (reading.attempt, reading.progress) if reading.running else None
+            return self._answered(plan, question, reading.first, now, duplicate=True), known
         if not reading.running:  # after the final standings nothing more scores
             raise RefusedCommand("already_finished", "The round has finished.")
         attempt = _current(_stored(reading.attempt)[1], reading.progress)
@@ -259,9 +299,10 @@ class SelfPacedRounds:
             now=now,
             read=(reading.progress, reading.score),
         )
-        return self._answered(
+        body = self._answered(
             plan, question, recorded.result, now, duplicate=recorded.status == "duplicate"
         )
+        return body, None if recorded.after is None else (reading.attempt, recorded.after[0])
 
     def require_delivered(self, round_id: int, contestant: str, question_key: object) -> None:
         """Refuse unless ``question_key`` was delivered to the contestant (its clock
@@ -335,6 +376,21 @@ class SelfPacedRounds:
 
     def seed_for(self, plan: RoundPlan, contestant: str) -> str:
         return shuffle_seed(plan.seed, contestant)
+
+
+def delivered(delivery: Delivery, now: int) -> dict[str, Any]:
+    """A delivery as the API and ``/play`` send it: with the server's clock, and ``done``
+    once the paper is."""
+    return {  # not dataclasses.asdict: it deep-copies the question, 3 % of an answer's CPU
+        "question": delivery.question,
+        "index": delivery.index,
+        "total": delivery.total,
+        "deadline": delivery.deadline,
+        "remaining_ms": delivery.remaining_ms,
+        "missed": list(delivery.missed),
+        "server_time": now,
+        "done": delivery.question is None,
+    }
 
 
 def _stored(raw: str | None) -> tuple[str, SelfPacedAttempt]:

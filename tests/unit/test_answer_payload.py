@@ -23,13 +23,16 @@ json_values = st.recursive(
 payloads = st.one_of(
     json_values,
     st.dictionaries(
-        st.sampled_from(["question", "response", "seq", "extra", "Question"]),
+        st.sampled_from(["question", "response", "seq", "advance", "extra", "Question"]),
         json_values,
         max_size=4,
     ),
     st.fixed_dictionaries(
         {"question": st.text(min_size=0, max_size=70), "response": json_values},
-        optional={"seq": st.none() | st.integers() | st.booleans() | st.floats(allow_nan=False)},
+        optional={
+            "seq": st.none() | st.integers() | st.booleans() | st.floats(allow_nan=False),
+            "advance": st.booleans() | st.none() | st.integers() | st.text(max_size=5),
+        },
     ),
 )
 
@@ -56,6 +59,8 @@ def test_the_fast_path_takes_only_what_load_takes_and_gives_the_same(data: Any) 
         {"question": "nd-0006", "response": ["a", "c"], "seq": 7},
         {"question": "nd-0012", "response": False, "seq": None},
         {"question": "nd-0031", "response": [1, 0, 3, 2]},
+        {"question": "nd-0001", "response": "b", "advance": True},
+        {"question": "nd-0001", "response": "b", "advance": False},
     ],
 )
 def test_what_phones_send_takes_the_fast_path(data: dict[str, Any]) -> None:
@@ -72,6 +77,8 @@ def test_what_phones_send_takes_the_fast_path(data: dict[str, Any]) -> None:
         {"question": "nd-0001", "response": "b", "seq": True},
         {"question": "nd-0001", "response": "b", "seq": "3"},
         {"question": "nd-0001", "response": "b", "extra": 1},
+        {"question": "nd-0001", "response": "b", "advance": 1},
+        {"question": "nd-0001", "response": "b", "advance": "true"},
         ["nd-0001", "b"],
     ],
 )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
 from tests.web.conftest import PASSWORD
-from web.tokens import TokenSigner
+from web.tokens import TokenError, TokenSigner
 
 
 def error_code(response) -> str:  # type: ignore[no-untyped-def]
@@ -130,3 +132,17 @@ def test_duplicate_username_is_a_conflict(client, login):
     again = client.post("/api/v1/users", json=body, headers=admin)
     assert again.status_code == 409
     assert error_code(again) == "conflict"
+
+
+def test_a_remembered_token_still_expires_on_time():
+    signer = TokenSigner("a-key", "contestant", 1, remember=10)
+    token = signer.issue({"round": 1, "contestant": "7"})
+    assert signer.verify(token) == {"round": 1, "contestant": "7"}
+    assert signer.verify(token) == {"round": 1, "contestant": "7"}  # remembered
+    time.sleep(2.1)
+    with pytest.raises(TokenError) as expired:
+        signer.verify(token)
+    assert expired.value.code == "token_expired"
+    with pytest.raises(TokenError) as forged:
+        signer.verify(token[:-2] + "xx")
+    assert forged.value.code == "token_invalid"

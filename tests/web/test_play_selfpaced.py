@@ -225,3 +225,27 @@ def test_a_banned_entry_cannot_resume_over_play(windows) -> None:
     assert not first.client.is_connected("/play")  # told and let go
     _, again = join(game, "Someone Else", resume_token=ack["token"])
     assert ack_error(again) == "banned"
+
+
+def test_answer_and_advance_over_the_socket(windows, clock) -> None:
+    game = windows()
+    player, _ = join(game)
+    player.emit("next")
+    clock.advance(2000)
+    ack = player.emit("answer", {"question": FIXED[0], "response": "b", "advance": True})
+    assert (ack["ok"], ack["duplicate"], ack["result"]["points"]) == (True, False, 1000)
+    ahead = ack["next"]
+    assert (ahead["index"], ahead["question"]["key"]) == (1, FIXED[1])
+    assert ahead["deadline"] == clock.now + LIMIT_MS
+    assert {"ok": True, **ahead} == player.emit("next")
+    clock.advance(1000)
+    retry = player.emit("answer", {"question": FIXED[0], "response": "a", "advance": True})
+    assert (retry["duplicate"], retry["result"]) == (True, ack["result"])
+    assert (retry["next"]["question"], retry["next"]["deadline"]) == (
+        ahead["question"],
+        ahead["deadline"],
+    )
+    assert game.wired.leaderboard.standing(game.id, "1").points == 1000
+    refused = player.emit("answer", {"question": FIXED[1], "response": "b", "advance": "maybe"})
+    assert ack_error(refused) == "invalid"
+    assert "next" not in player.emit("answer", {"question": FIXED[1], "response": "b"})

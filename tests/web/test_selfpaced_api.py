@@ -748,3 +748,92 @@ def test_a_question_delivered_at_the_last_moment_keeps_its_time_after_the_window
     refused = game.next(token)  # but no new question after the window
     assert refused.status_code == 409
     assert refused.json["error"]["code"] == "window_closed"
+
+
+# --- answer and advance ----------------------------------------------------------------
+
+
+def test_answer_and_advance_returns_what_next_would_and_starts_its_clock(windows, clock) -> None:
+    game = windows()
+    _, token = game.entrant()
+    game.next(token)
+    clock.advance(2000)
+    body = game.answer(token, FIXED[0], "b", advance=True).json
+    assert (body["accepted"], body["duplicate"], body["result"]["points"]) == (True, False, 1000)
+    ahead = body["next"]
+    assert (ahead["index"], ahead["question"]["key"], ahead["done"]) == (1, FIXED[1], False)
+    assert (ahead["deadline"], ahead["remaining_ms"]) == (clock.now + LIMIT_MS, LIMIT_MS)
+    assert ahead == game.next(token).json  # its clock started with the answer, once
+    assert "answer" not in json.dumps(ahead)
+
+
+def test_a_retried_answer_and_advance_is_counted_once_and_restarts_no_clock(windows, clock) -> None:
+    game = windows()
+    contestant, token = game.entrant()
+    game.next(token)
+    first = game.answer(token, FIXED[0], "b", advance=True).json
+    clock.advance(3000)
+    again = game.answer(token, FIXED[0], "b", advance=True).json
+    assert (again["duplicate"], again["result"]) == (True, first["result"])
+    assert again["next"]["question"] == first["next"]["question"]
+    assert again["next"]["deadline"] == first["next"]["deadline"]
+    assert again["next"]["remaining_ms"] == LIMIT_MS - 3000
+    assert game.wired.leaderboard.standing(game.id, contestant).points == 1000
+    assert game.wired.drainer.drain_all() == 2  # the entry and one answer
+    rows = game.wired.competitions.rounds.answers(game.id)
+    assert [(r["question_key"], r["points"]) for r in rows] == [(FIXED[0], 1000)]
+
+
+def test_answer_and_advance_through_the_paper_ends_done(windows) -> None:
+    game = windows(sp_rules(("nd-0001", "nd-0002")))
+    _, token = game.entrant()
+    delivery = game.next(token).json
+    keys = []
+    while not delivery["done"]:
+        keys.append(delivery["question"]["key"])
+        delivery = game.answer(token, keys[-1], "b", advance=True).json["next"]
+    assert keys == ["nd-0001", "nd-0002"]
+    assert (delivery["index"], delivery["question"], delivery["done"]) == (2, None, True)
+    assert delivery == game.next(token).json
+
+
+def test_without_advance_an_answer_carries_no_next(windows) -> None:
+    game = windows()
+    _, token = game.entrant()
+    game.next(token)
+    assert "next" not in game.answer(token, FIXED[0], "b").json
+    assert error(game.answer(token, FIXED[1], "b", advance="maybe"), 422) == "invalid"
+
+
+def test_a_banned_contestants_remembered_token_is_refused(windows) -> None:
+    """Verified tokens are remembered (web.tokens); a ban is read from Redis each time."""
+    game = windows()
+    contestant, token = game.entrant()
+    game.next(token)
+    banned = game.http.put(f"/api/v1/rounds/{game.id}/bans/{contestant}", headers=game.headers)
+    assert banned.status_code == 200
+    assert error(game.next(token), 409) == "banned"
+    assert error(game.answer(token, FIXED[0], "b", advance=True), 409) == "banned"
+    game.wired.drainer.drain_all()
+    assert game.wired.competitions.rounds.answers(game.id) == []
+
+
+def test_answer_and_advance_is_three_redis_round_trips(windows, round_trips) -> None:
+    """The answer's two, and the next question's clock: the delivery reads nothing."""
+    game = windows()
+    _, token = game.entrant()
+    _, warm = game.entrant("Bob")  # loads the scripts
+    game.next(warm)
+    game.answer(warm, FIXED[0], "b", advance=True)
+    game.next(token)
+    round_trips.clear()
+    assert game.answer(token, FIXED[0], "b", advance=True).json["next"]["index"] == 1
+    assert len(round_trips) == 3
+
+
+def test_api_requests_open_no_session(windows) -> None:
+    game = windows()
+    response = game.enter()
+    assert response.status_code == 201
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")

@@ -13,6 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.domain.accounts import Capability
 from engine.services.integrity import FocusReport
+from engine.services.selfpaced import delivered
 from web import clock
 from web.api import api
 from web.api.endpoint import contestant_of, endpoint
@@ -59,6 +60,13 @@ class SelfPacedAnswerSchema(Schema):
         validate=validate.Length(max=64),
         metadata={"description": "client idempotency key; a retry returns the first result"},
     )
+    advance = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "answer and advance: the reply carries `next`, the next delivery "
+            "(its clock started now), saving the GET /paper/next call"
+        },
+    )
 
 
 class AnswerResultSchema(Schema):
@@ -67,6 +75,13 @@ class AnswerResultSchema(Schema):
     result = fields.Dict()
     answer = fields.List(fields.Raw())
     explanation = fields.Dict(allow_none=True)
+    next = fields.Nested(
+        DeliverySchema,
+        metadata={
+            "description": "with `advance`: what GET /paper/next returns now; absent when "
+            "that is refused (ask it for the reason)"
+        },
+    )
 
 
 class ExtraTimeSchema(Schema):
@@ -114,8 +129,7 @@ def enter(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
 def next_question(round_id: int) -> dict[str, Any]:
     contestant = contestant_of(round_id)
     now = clock.now_ms()
-    delivery = wiring().selfpaced.next_question(round_id, contestant, now)
-    return {**delivery.__dict__, "server_time": now, "done": delivery.question is None}
+    return delivered(wiring().selfpaced.next_question(round_id, contestant, now), now)
 
 
 @api.post("/rounds/<int:round_id>/answers")
@@ -129,7 +143,12 @@ def next_question(round_id: int) -> dict[str, Any]:
 def answer(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
     contestant = contestant_of(round_id)
     return wiring().selfpaced.answer(
-        round_id, contestant, body["question"], body["response"], clock.now_ms()
+        round_id,
+        contestant,
+        body["question"],
+        body["response"],
+        clock.now_ms(),
+        advance=body["advance"],
     )
 
 

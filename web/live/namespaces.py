@@ -21,6 +21,7 @@ from engine.domain.drawing import shuffle_seed
 from engine.services.answering import RefusedCommand
 from engine.services.errors import ServiceError
 from engine.services.live import HOST_COMMANDS
+from engine.services.selfpaced import delivered
 from web import clock
 from web.live import rooms
 from web.live.acks import failure
@@ -253,13 +254,7 @@ class PlayNamespace(LeitaiNamespace):
             return failure("not_joined", "Join a self-paced round first.")
         now = clock.now_ms()
         delivery = self.wired.selfpaced.next_question(seat.round, seat.contestant, now)
-        return {
-            "ok": True,
-            **delivery.__dict__,
-            "missed": list(delivery.missed),
-            "server_time": now,
-            "done": delivery.question is None,
-        }
+        return {"ok": True, **delivered(delivery, now)}
 
     @event(AnswerSchema)
     def on_answer(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
@@ -268,7 +263,12 @@ class PlayNamespace(LeitaiNamespace):
             return failure("not_joined", "Join a round first.")
         if seat.selfpaced:
             body = self.wired.selfpaced.answer(
-                seat.round, seat.contestant, data["question"], data["response"], clock.now_ms()
+                seat.round,
+                seat.contestant,
+                data["question"],
+                data["response"],
+                clock.now_ms(),
+                advance=data["advance"],
             )
             return {"ok": True, **body}
         ack = self.live.answer(

@@ -41,6 +41,8 @@ class AnswerSchema(Schema):
     #: A choice key or position, a list of them, true/false, or text: the checker decides.
     response = fields.Raw(required=True, allow_none=False)
     seq = fields.Integer(load_default=None, allow_none=True)
+    #: Self-paced: the ack also carries ``next``, the next delivery (as ``next`` acks it).
+    advance = fields.Boolean(load_default=False)
 
     @staticmethod
     def plain(data: object) -> dict[str, Any] | None:
@@ -51,11 +53,14 @@ class AnswerSchema(Schema):
         if not isinstance(data, dict) or not data.keys() <= ANSWER_FIELDS:
             return None
         question, seq = data.get("question"), data.get("seq")
+        advance = data.get("advance", False)
         if not (isinstance(question, str) and 1 <= len(question) <= 64):
             return None
         if data.get("response") is None or not (seq is None or type(seq) is int):
             return None
-        return {"question": question, "response": data["response"], "seq": seq}
+        if type(advance) is not bool:
+            return None
+        return {"question": question, "response": data["response"], "seq": seq, "advance": advance}
 
 
 ANSWER_FIELDS = frozenset(AnswerSchema().fields)
