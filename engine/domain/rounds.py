@@ -377,6 +377,15 @@ def join(state: LiveRound, contestant: str) -> LiveRound:
     return replace(state, elimination=replace(state.elimination, standing=standing))
 
 
+def withdraw(state: LiveRound, contestant: str) -> LiveRound:
+    """Take a contestant who left the lobby out of an elimination round's standing
+    (the round unchanged for any other round, or a contestant not standing)."""
+    if state.elimination is None or contestant not in state.elimination.standing:
+        return state
+    standing = state.elimination.standing - {contestant}
+    return replace(state, elimination=replace(state.elimination, standing=standing))
+
+
 def is_decided(state: LiveRound) -> bool:
     """Whether an elimination round is over: at most one contestant standing once it
     has started, or its last question closed. Those standing are the winners."""

@@ -258,3 +258,28 @@ def test_an_eliminated_contestants_tap_says_they_are_out(server, browser, shot) 
     expect(out.get_by_role("button", name="提交答案")).to_be_disabled()
     shot(out, "eliminated-refused")
     assert out.errors == []
+
+
+def test_joining_as_someone_else_leaves_no_ghost(server, browser, shot) -> None:
+    token = server.host_token()
+    created = server.open_round(token, [SINGLE], RULES)
+    big = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    big.goto(f"{server.base}/watch/{created['watch_code']}")
+    first, second = phone(browser), phone(browser)
+    join(first, server.base, created["code"], "甲方")
+    join(second, server.base, created["code"], "乙方")
+    expect(first.locator("[data-count]")).to_have_text("2 名选手", timeout=15_000)
+    expect(big.locator("[data-lobby-count]")).to_have_text("2 名选手已加入", timeout=15_000)
+
+    second.get_by_role("button", name="换个身份加入").click()
+    expect(second.locator("#join-heading")).to_be_visible()
+    expect(first.locator("[data-count]")).to_have_text("1 名选手", timeout=15_000)
+    expect(big.locator("[data-lobby-count]")).to_have_text("1 名选手已加入", timeout=15_000)
+    expect(big.locator("[data-lobby-names]")).not_to_contain_text("乙方")
+    shot(big, "no-ghost-screen")
+    # The name is free again: the same phone joins under it as a new contestant.
+    second.locator("#nickname").fill("乙方")
+    second.locator("[data-join-button]").click()
+    expect(second.locator("#lobby-heading")).to_be_visible()
+    expect(first.locator("[data-count]")).to_have_text("2 名选手", timeout=15_000)
+    assert first.errors == second.errors == []

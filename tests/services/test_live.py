@@ -55,3 +55,34 @@ def public_points(fakes: Fakes, round_id: int, contestant: str) -> int:
     standing = fakes.leaderboard.standing(round_id, contestant)
     assert standing is not None
     return standing.points
+
+
+def test_leaving_the_lobby_leaves_no_ghost_but_a_started_round_keeps_the_record(
+    fakes: Fakes, bank: str
+) -> None:
+    competition = fakes.competitions.create(
+        title="t",
+        bank_slug=bank,
+        bank_version=1,
+        rules={"mode": "live", "draw": {"kind": "fixed", "keys": KEYS, "shuffle_options": False}},
+        created_by=None,
+    )
+    row = fakes.competitions.open_round(competition["id"])
+    round_id = row["id"]
+    ann = fakes.live.join(row["code"], "Ann", None, None, T0).contestant
+    bob = fakes.live.join(row["code"], "Bob", None, None, T0).contestant
+
+    assert fakes.live.leave(round_id, ann, T0 + 1) is True
+    assert fakes.live.leave(round_id, ann, T0 + 2) is False  # gone already
+    assert fakes.live.state_view(round_id)["contestants"] == 1
+    assert fakes.leaderboard.count(round_id, view="live") == 1
+    assert fakes.live.profile(round_id, ann) is None
+    again = fakes.live.join(row["code"], "Ann", None, None, T0 + 3).contestant  # name free
+    assert again not in (ann, bob)
+
+    fakes.live.command(round_id, "start", T0 + 4)
+    fakes.live.answer(round_id, bob, KEYS[0], "a", T0 + 5)
+    assert fakes.live.leave(round_id, bob, T0 + 6) is False  # kept: the record stands
+    assert fakes.live.profile(round_id, bob)["nickname"] == "Bob"  # type: ignore[index]
+    assert fakes.store.answer_of(round_id, 0, bob) is not None
+    assert fakes.live.state_view(round_id)["contestants"] == 2

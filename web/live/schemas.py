@@ -61,6 +61,11 @@ class AnswerSchema(Schema):
 ANSWER_FIELDS = frozenset(AnswerSchema().fields)
 
 
+class LeaveSchema(Schema):
+    """Leave the round joined on this connection: an empty object. It names nobody, so
+    a contestant can only ever leave as itself (a ``contestant`` field is refused)."""
+
+
 class AttachSchema(Schema):
     round = fields.Integer(required=True, strict=True, validate=ID_RANGE)
     token = fields.String(required=True, validate=validate.Length(min=1, max=512))

@@ -1124,7 +1124,12 @@ find("paced-next").addEventListener("click", () => {
   if (page.stage === "result") pacedNext();
 });
 
+// "Join as someone else": the server takes the entry out of the lobby (no ghost on the
+// board or the count; the nickname is free again), or keeps it for the record once the
+// round has started. The page forgets the session either way, even offline.
 find("leave").addEventListener("click", () => {
+  if (page.session && live.socket.connected) live.call("leave", {});
+  lobbyCount.stop();
   saveSession(null);
   form.elements.nickname.value = "";
   show("join");

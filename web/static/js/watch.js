@@ -184,6 +184,11 @@ const lobby = {
     );
     if (!response || !response.ok || this.timer === null) return;
     const board = await response.json();
+    if (board.top.length >= board.count) {
+      // The whole board is in hand: whoever left the lobby comes off the wall.
+      const here = new Set(board.top.map((entry) => entry.contestant));
+      this.names = this.names.filter((entry) => here.has(entry.contestant));
+    }
     const fresh = [];
     for (const entry of board.top) {
       if (this.seen.has(entry.contestant)) continue;
