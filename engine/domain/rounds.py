@@ -31,6 +31,8 @@ from typing import Any
 GRACE_MS = 500
 #: The most extra time an organiser may grant (WCAG 2.2.1 accommodations): three times.
 MAX_EXTRA_TIME = 3.0
+#: What elderly mode (长辈模式) gives a self-paced entry where the rules allow it.
+ELDER_EXTRA_TIME = 2.0
 
 
 class IllegalCommand(Exception):

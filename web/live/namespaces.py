@@ -233,6 +233,7 @@ class PlayNamespace(LeitaiNamespace):
                 clock.now_ms(),
                 identity=data["identity"],
                 client=self._client(connection),
+                elder=data["elder"],
             ).contestant
         elif resume[0] == round_id and selfpaced.reenter(*resume):
             contestant = resume[1]

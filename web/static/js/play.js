@@ -1105,6 +1105,8 @@ form.addEventListener("submit", (event) => {
     nickname: String(data.get("nickname")).trim(),
     region: data.get("region") || null,
     team: data.get("team") || null,
+    // A self-paced round whose rules allow it doubles an elderly-mode entry's time.
+    elder: document.documentElement.classList.contains("elder"),
   };
   if (page.code !== code) page.code = code;
   notice(t("joining"));
