@@ -4,7 +4,7 @@
 // the same contestant again; after every (re)join it renders the state the server sends.
 
 import { apply, bindLocaleSelect, has, locale, pick, t } from "./i18n.js";
-import { Countdown, liveSocket } from "./live-socket.js";
+import { Countdown, liveSocket, playInStep } from "./live-socket.js";
 
 const SHAPES = ["▲", "◆", "●", "■"];
 const EVENTS = [
@@ -366,6 +366,8 @@ function renderQuestion(question, status, answered = false) {
   find("progress").textContent = t("question_of", { n: question.index + 1, total: question.total });
   if (status === "question_open") {
     countdown.start(question.closes_at);
+    const clip = fresh && find("media").querySelector("audio");
+    if (clip) playLiveClip(clip);
     if (page.answered) markAnswered();
     else if (page.queued) markQueued();
     else setAnswerable(true);
@@ -401,6 +403,7 @@ function drawQuestion(question) {
 
 function drawMedia(media) {
   const holder = find("media");
+  holder.querySelector("audio")?.pause(); // the question before's clip stops with it
   holder.replaceChildren();
   if (!media) return;
   if (media.kind === "image") {
@@ -417,13 +420,29 @@ function drawMedia(media) {
   const label = () => {
     button.textContent = audio.paused ? `▶ ${t("play_clip")}` : `❚❚ ${t("pause_clip")}`;
   };
-  button.addEventListener("click", () => (audio.paused ? audio.play() : audio.pause()));
+  button.addEventListener("click", () => {
+    if (!audio.paused) audio.pause();
+    else playLiveClip(audio).then((playing) => playing || audio.play());
+  });
   audio.onplay = audio.onpause = audio.onended = label;
   label();
   const description = document.createElement("p");
   description.className = "hint";
   description.textContent = pick(media.alt);
-  holder.append(button, description);
+  // In the page (no controls, so not drawn) for the question it belongs to.
+  holder.append(button, description, audio);
+}
+
+/**
+ * A live question's clip plays in step with the server's open time, as on the big
+ * screen (a phone joining mid-question starts mid-clip). False when there is nothing to
+ * join: a self-paced question, one not open, a clip already over, a refused autoplay
+ * (the play button is there for a tap).
+ */
+async function playLiveClip(audio) {
+  const question = page.question;
+  if (page.paced || page.status !== "question_open" || !question) return false;
+  return playInStep(audio, live.clock, question.opens_at).catch(() => false);
 }
 
 function preload(url) {

@@ -11,7 +11,7 @@
 // and the one control is the sound, which browsers keep off until someone clicks.
 
 import { apply, pick, setLocale, t } from "./i18n.js";
-import { Countdown, liveSocket } from "./live-socket.js";
+import { Countdown, liveSocket, playInStep } from "./live-socket.js";
 
 const SHAPES = ["▲", "◆", "●", "■"];
 const EVENTS = ["state", "question", "closed", "reveal", "leaderboard", "finished", "answers"];
@@ -357,10 +357,7 @@ function playClip() {
   const clip = sound.clip;
   const question = screen.question;
   if (!clip || !sound.on || !question || screen.status !== "question_open") return;
-  const offset = Math.max(0, (live.clock.now() - question.opens_at) / 1000);
-  if (Number.isFinite(clip.duration) && offset >= clip.duration) return;
-  if (offset > 0.5) clip.currentTime = offset;
-  clip.play().catch(() => drawAudioCue());
+  playInStep(clip, live.clock, question.opens_at).catch(() => drawAudioCue());
 }
 
 function drawAudioCue() {
