@@ -5,6 +5,7 @@
 
 import { apply, bindLocaleSelect, has, locale, pick, t } from "./i18n.js";
 import { Countdown, liveSocket, playInStep } from "./live-socket.js";
+import { reviewItem } from "./review-items.js";
 
 const SHAPES = ["▲", "◆", "●", "■"];
 const EVENTS = [
@@ -835,6 +836,16 @@ function renderFinished(you) {
   find("paced-note").hidden = !page.paced;
   show("finished");
   showCertificates();
+  showCampaignReview();
+}
+
+/** A campaign's round links the campaign's wrong answers, on its registration page
+ * (where this phone keeps the registration token the review is read with). */
+async function showCampaignReview() {
+  const info = page.info ?? (await loadInfo(page.code));
+  const holder = find("campaign-review");
+  holder.hidden = !info?.campaign;
+  if (info?.campaign) holder.querySelector("a").href = `/campaigns/${info.campaign}/register#review`;
 }
 
 /** Certificates issued to me (the organiser issues them after the round: reload later). */
@@ -900,43 +911,6 @@ async function loadReview() {
     ? t("review_count", { count: body.questions.length })
     : t("review_empty");
   list.replaceChildren(...body.questions.map(reviewItem));
-}
-
-function reviewItem(item) {
-  const entry = document.createElement("li");
-  entry.className = item.correct ? "right" : "wrong";
-  const prompt = document.createElement("p");
-  prompt.className = "review-prompt";
-  prompt.textContent = item.prompt;
-  const verdict = document.createElement("p");
-  verdict.className = "review-verdict";
-  verdict.textContent = item.skipped
-    ? t("skipped")
-    : item.correct
-      ? `✓ ${t("correct")} ${t("points_gained", { points: item.points })}`
-      : `✗ ${t("wrong")}`;
-  const mine = document.createElement("p");
-  mine.textContent = item.answered
-    ? t("your_answer", { answer: reviewAnswer(item, item.response, item.response_choices) })
-    : t("no_answer");
-  const key = document.createElement("p");
-  key.className = "answer-was";
-  key.textContent = t("answer_was", { answer: reviewAnswer(item, item.answer, item.answer_choices) });
-  entry.append(prompt, verdict, mine, key);
-  if (item.explanation) {
-    const explanation = document.createElement("p");
-    explanation.className = "explanation";
-    explanation.textContent = item.explanation;
-    entry.append(explanation);
-  }
-  return entry;
-}
-
-/** An answer as text: choice texts (the server gives them in the reader's language). */
-function reviewAnswer(item, value, choices) {
-  if (item.type === "true_false") return t(String(Array.isArray(value) ? value[0] : value));
-  if (choices.length) return choices.map((c) => c.text).join(item.type === "order" ? " → " : ", ");
-  return [].concat(value).join(" / ");
 }
 
 find("review-open").addEventListener("click", () => {
