@@ -283,3 +283,43 @@ def test_joining_as_someone_else_leaves_no_ghost(server, browser, shot) -> None:
     expect(second.locator("#lobby-heading")).to_be_visible()
     expect(first.locator("[data-count]")).to_have_text("2 名选手", timeout=15_000)
     assert first.errors == second.errors == []
+
+
+def test_the_end_screen_downloads_my_certificate(server, browser, shot) -> None:
+    """Issue 16: contestants get their certificates from the phone page (GET
+    /api/v1/certificates/mine); the organiser issues them after the round, so a reload of
+    the end screen shows them."""
+    token = server.host_token()
+    created = server.open_round(token, [SINGLE], RULES)
+    page = phone(browser)
+    join(page, server.base, created["code"], "证书")
+    server.command(token, created["id"], "start")
+    page.get_by_role("button", name="8月1日").click()
+    expect(page.locator("[data-answer-status]")).to_have_text("答案已收到")
+    for command in ("close", "reveal", "finish"):
+        server.command(token, created["id"], command)
+    expect(page.locator("#finished-heading")).to_be_visible()
+    expect(page.locator("[data-certificates-heading]")).to_be_hidden()  # none issued yet
+    template = {
+        "key": "took-part",
+        "rule": {"kind": "participation"},
+        "award": {"zh-Hans": "参与奖", "en": "Participation"},
+        "title": {"zh-Hans": "荣誉证书"},
+        "issuer": {"zh-Hans": "广东省学习办"},
+    }
+    plan = f"/api/v1/rounds/{created['id']}/certificates/plan"
+    server.http("PUT", plan, {"templates": [template]}, token)
+    issued = server.http("POST", f"/api/v1/rounds/{created['id']}/certificates/issue", {}, token)
+    serial = issued["certificates"][0]["serial"]
+
+    page.reload()
+    expect(page.get_by_role("heading", name="我的证书")).to_be_visible()
+    expect(page.locator("[data-certificates] li")).to_contain_text("参与奖")
+    shot(page, "certificate")
+    with page.expect_download() as downloading:
+        page.locator("[data-certificates]").get_by_role("button", name="PDF").click()
+    download = downloading.value
+    assert download.suggested_filename == f"certificate-{serial}.pdf"
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert page.errors == []
