@@ -162,6 +162,22 @@ def csv(name: str, text: str) -> dict:
     return {"name": name, "mimeType": "text/csv", "buffer": text.encode()}
 
 
+def open_campaign(server, token: str, title: str, stages: list[tuple[str, dict, str]]) -> int:
+    """A campaign open for registration for a day, one stage per (title, round, attempt
+    rule kind) in order; its id."""
+    now_ms = int(time.time() * 1000)
+    campaign = server.http(
+        "POST",
+        "/api/v1/campaigns",
+        {"title": title, "opens_at": now_ms - 60_000, "closes_at": now_ms + 86_400_000},
+        token,
+    )["id"]
+    for name, round_, rule in stages:
+        stage = {"title": name, "rounds": [round_["id"]], "attempt_rule": {"kind": rule}}
+        server.http("POST", f"/api/v1/campaigns/{campaign}/stages", stage, token)
+    return campaign
+
+
 def answer_first_question(server, round_id: int, contestant_token: str) -> None:
     paper = server.http("GET", f"/api/v1/rounds/{round_id}/paper/next", None, contestant_token)
     server.http(
@@ -178,14 +194,7 @@ def test_a_registered_phone_starts_its_attempt_on_the_play_page(browser, server,
     window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
     rules = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
     round_ = server.open_round(token, ["nd-0001"], rules, window)
-    campaign = server.http(
-        "POST",
-        "/api/v1/campaigns",
-        {"title": "国防知识月", "opens_at": now_ms - 60_000, "closes_at": now_ms + 86_400_000},
-        token,
-    )["id"]
-    stage = {"title": "初赛", "rounds": [round_["id"]], "attempt_rule": {"kind": "one"}}
-    server.http("POST", f"/api/v1/campaigns/{campaign}/stages", stage, token)
+    campaign = open_campaign(server, token, "国防知识月", [("初赛", round_, "one")])
 
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     mobile, problems = watched(phone)
@@ -226,15 +235,8 @@ def test_a_phone_reads_its_wrong_answers_across_the_campaign(browser, server, sh
     practice = server.open_round(token, keys, {"mode": "self_paced", "draw": draw}, window)
     closing = {"mode": "self_paced", "draw": draw, "reveal_answers": "after_close"}
     counted = server.open_round(token, keys, closing, window)
-    campaign = server.http(
-        "POST",
-        "/api/v1/campaigns",
-        {"title": "错题活动", "opens_at": now_ms - 60_000, "closes_at": now_ms + 86_400_000},
-        token,
-    )["id"]
-    for title, round_, rule in (("练习赛", practice, "practice"), ("正式赛", counted, "one")):
-        stage = {"title": title, "rounds": [round_["id"]], "attempt_rule": {"kind": rule}}
-        server.http("POST", f"/api/v1/campaigns/{campaign}/stages", stage, token)
+    stages = [("练习赛", practice, "practice"), ("正式赛", counted, "one")]
+    campaign = open_campaign(server, token, "错题活动", stages)
 
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     mobile, problems = watched(phone)
