@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from engine.domain.accounts import Account
 from engine.domain.bankfiles import BankHeader, FileProblem, LoadedBank
 from engine.domain.bankinfo import BankSummary, VersionInfo
-from engine.domain.log import Answered, Joined, LogEntry, Voided
+from engine.domain.log import Answered, Joined, Left, LogEntry, Voided
 from engine.domain.mediainfo import MediaInfo
 from engine.domain.ownership import Hosting
 from engine.domain.places import PlaceTree
@@ -199,8 +199,10 @@ class RoundRecorder(Protocol):
         joins: Iterable[Mapping[str, Any]],
         answers: Iterable[Mapping[str, Any]],
         voids: Iterable[Mapping[str, Any]] = (),
+        lefts: Iterable[Mapping[str, Any]] = (),
     ) -> None:
-        """Store drained entries, skipping those stored already (a replay)."""
+        """Store drained entries, skipping those stored already (a replay); the entries
+        of ``lefts`` (contestants who left a lobby) go."""
 
 
 class AnswerLog(Protocol):
@@ -340,6 +342,11 @@ class LiveStore(Protocol):
         also_banned: Sequence[str] = (),
     ) -> tuple[str, str]:
         """(contestant, "created" | "taken" | "banned") for the ``unique`` entry keys."""
+
+    def leave(self, round_id: int, contestant: str, log: Left) -> str:
+        """While the round is in its lobby, take the contestant's entry away (profile,
+        entry keys, boards) and log ``log``: "left"; "kept" once the round has started
+        (nothing changes); "gone" for no such entry (left already)."""
 
     def profile(self, round_id: int, contestant: str) -> dict[str, Any] | None: ...
 

@@ -52,6 +52,9 @@ class CompetitionRules:
     #: Self-paced: when a question's answer key may leave the server — right after the
     #: contestant answered it, or only once the window has closed.
     reveal_answers: str = "after_answer"
+    #: Self-paced: a contestant who entered in elderly mode (长辈模式) gets twice each
+    #: question's time (WCAG 2.2.1). Live rounds have one clock for the whole hall.
+    elder_extra_time: bool = False
 
     def __post_init__(self) -> None:
         if not 5 <= self.default_time_limit_s <= 600:
@@ -78,6 +81,13 @@ class CompetitionRules:
                 )
             if self.mode is Mode.SELF_PACED:
                 raise InvalidRules("freeze_at_question", "self-paced rounds have no live board")
+        if type(self.elder_extra_time) is not bool:
+            raise InvalidRules("elder_extra_time", "true or false")
+        if self.elder_extra_time and self.mode is not Mode.SELF_PACED:
+            raise InvalidRules(
+                "elder_extra_time",
+                "only self-paced rounds: a live question closes for the whole hall at once",
+            )
 
     @property
     def public_board_waits(self) -> bool:
@@ -102,6 +112,7 @@ class CompetitionRules:
             "weights": dict(self.weights),
             "freeze_at_question": self.freeze_at_question,
             "reveal_answers": self.reveal_answers,
+            "elder_extra_time": self.elder_extra_time,
         }
 
     @classmethod
@@ -118,6 +129,7 @@ class CompetitionRules:
             weights=dict(data.get("weights", {})),
             freeze_at_question=data.get("freeze_at_question"),
             reveal_answers=data.get("reveal_answers", "after_answer"),
+            elder_extra_time=data.get("elder_extra_time", False),
         )
 
 

@@ -43,4 +43,12 @@ class Voided(NamedTuple):
     voided_at_ms: int
 
 
-LogEntry = Joined | Answered | Voided
+class Left(NamedTuple):
+    """A contestant who left a live round's lobby: SQL forgets their entry too."""
+
+    round_id: int
+    contestant: str
+    left_at_ms: int
+
+
+LogEntry = Joined | Answered | Voided | Left

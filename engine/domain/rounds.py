@@ -31,6 +31,8 @@ from typing import Any
 GRACE_MS = 500
 #: The most extra time an organiser may grant (WCAG 2.2.1 accommodations): three times.
 MAX_EXTRA_TIME = 3.0
+#: What elderly mode (长辈模式) gives a self-paced entry where the rules allow it.
+ELDER_EXTRA_TIME = 2.0
 
 
 class IllegalCommand(Exception):
@@ -374,6 +376,15 @@ def join(state: LiveRound, contestant: str) -> LiveRound:
         dict.fromkeys((*_RUNNING, LiveStatus.PAUSED), "already_started"),
     )
     standing = state.elimination.standing | {contestant}
+    return replace(state, elimination=replace(state.elimination, standing=standing))
+
+
+def withdraw(state: LiveRound, contestant: str) -> LiveRound:
+    """Take a contestant who left the lobby out of an elimination round's standing
+    (the round unchanged for any other round, or a contestant not standing)."""
+    if state.elimination is None or contestant not in state.elimination.standing:
+        return state
+    standing = state.elimination.standing - {contestant}
     return replace(state, elimination=replace(state.elimination, standing=standing))
 
 

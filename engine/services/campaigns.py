@@ -794,6 +794,11 @@ class Campaigns:
             raise Forbidden("That registration is for another campaign.")
         return registration
 
+    def campaign_of(self, round_id: int) -> int | None:
+        """The campaign whose stage holds the round (None for a round in none): a
+        campaign round's phone links the campaign's wrong answers."""
+        return self.campaigns.campaign_of_round(round_id)
+
 
 def mask_phone(phone: str | None) -> str | None:
     """138****5678: enough to tell two registrations apart, not to call anyone."""

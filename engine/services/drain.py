@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.domain.log import Answered, Joined, Voided
+from engine.domain.log import Answered, Joined, Left, Voided
 from engine.ports import AnswerLog, RoundRecorder
 
 
@@ -28,7 +28,8 @@ class Drainer:
         joins = [e._asdict() for _, e in entries if isinstance(e, Joined)]
         answers = [e._asdict() for _, e in entries if isinstance(e, Answered)]
         voids = [e._asdict() for _, e in entries if isinstance(e, Voided)]
-        self.record.record(joins, answers, voids)
+        lefts = [e._asdict() for _, e in entries if isinstance(e, Left)]
+        self.record.record(joins, answers, voids, lefts)
         self.log.acknowledge([entry_id for entry_id, _ in entries])
         return len(entries)
 

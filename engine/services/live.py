@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from engine.domain import rounds
 from engine.domain.contest import Mode
-from engine.domain.log import Voided
+from engine.domain.log import Left, Voided
 from engine.domain.rounds import (
     IllegalCommand,
     LiveRound,
@@ -268,6 +268,25 @@ class LiveRounds:
         if self.store.is_kicked(round_id, contestant):
             raise banned()
         return Joined(plan, contestant, profile, rejoined=True)
+
+    def leave(self, round_id: int, contestant: str, now: int) -> bool:
+        """A contestant leaves the round (the phone's "join as someone else"): while the
+        round is in its lobby the entry goes (True), its nickname and identity free, off
+        the boards and the count, and its resume token names nobody any more; once
+        started the entry and its score stay for the record (False). Leaving again
+        changes nothing."""
+        outcome = self.store.leave(round_id, contestant, Left(round_id, contestant, now))
+        if outcome == "left" and self.competitions.plan(round_id).mode is Mode.ELIMINATION:
+            self._withdraw_from_elimination(round_id, contestant)
+        return outcome == "left"
+
+    def _withdraw_from_elimination(self, round_id: int, contestant: str) -> None:
+        for _ in range(RETRIES):
+            state = self._state(round_id)
+            new = rounds.withdraw(state, contestant)
+            if new is state or self.store.save(round_id, state, new):
+                return
+        raise Conflict("The round changed while leaving; try again.")
 
     def _admit_to_elimination(self, round_id: int, contestant: str) -> None:
         for _ in range(RETRIES):

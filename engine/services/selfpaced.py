@@ -20,7 +20,13 @@ from engine.domain import rounds
 from engine.domain.contest import Mode
 from engine.domain.drawing import Paper, draw_paper, shuffle_seed
 from engine.domain.questions import Question
-from engine.domain.rounds import MAX_EXTRA_TIME, IllegalCommand, SelfPacedAttempt, SelfPacedWindow
+from engine.domain.rounds import (
+    ELDER_EXTRA_TIME,
+    MAX_EXTRA_TIME,
+    IllegalCommand,
+    SelfPacedAttempt,
+    SelfPacedWindow,
+)
 from engine.domain.standings import InvalidProfileError
 from engine.ports import Leaderboard, LiveStore
 from engine.services import answering
@@ -116,9 +122,13 @@ class SelfPacedRounds:
         *,
         identity: str | None = None,
         client: str | None = None,
+        elder: bool = False,
     ) -> Entry:
         """One entry per identity (kept only as a keyed hash) and round; none while the
-        identity, a look-alike of the nickname or the entry is banned (``entrants``)."""
+        identity, a look-alike of the nickname or the entry is banned (``entrants``).
+        An ``elder`` entry (made in elderly mode) gets twice each question's time where
+        the rules' ``elder_extra_time`` allows it: the attempt's multiplier, which every
+        deadline of the paper is computed from."""
         plan = self.plan(round_id)
         window = self.window(plan, running=True)
         try:
@@ -143,7 +153,10 @@ class SelfPacedRounds:
         except InvalidProfileError as error:
             raise Invalid(str(error), {"nickname": [str(error)]}) from error
         attempt = SelfPacedAttempt(
-            tuple(plan.time_limit_s(q) for q in self._questions(plan, contestant))
+            tuple(plan.time_limit_s(q) for q in self._questions(plan, contestant)),
+            extra_time_multiplier=(
+                ELDER_EXTRA_TIME if elder and plan.rules.elder_extra_time else 1.0
+            ),
         )
         self.store.create_attempt(round_id, contestant, _attempt_json(attempt))
         return Entry(round_id, contestant, shown, created=True)

@@ -11,6 +11,7 @@ over the HTTP API.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -271,3 +272,33 @@ def test_reduced_motion_keeps_the_podium_still(server, browser, players, shot) -
     shot(page, "768-podium")
     animations = page.evaluate("document.getAnimations().length")
     assert animations == 0
+
+
+CLIP_IN_STEP = """audio => ({playing: !audio.paused, at: audio.currentTime, now: Date.now()})"""
+
+
+def test_a_phone_plays_the_clip_in_step_with_the_servers_open_time(server, browser, shot) -> None:
+    """A phone that joins 2 s into an audio question starts the clip 2 s in, as the big
+    screen does (one helper: live-socket.js playInStep); the page's clock and the
+    server's are the same machine's here, so the offset is read against Date.now()."""
+    token = server.host_token()
+    created = server.open_round(token, [AUDIO], RULES, bank="cantonese-folk-songs")
+    started = server.command(token, created["id"], "start")
+    opens_at = started["state"]["question"]["opens_at"]
+    phone = screen(browser, {"width": 390, "height": 844}, f"{server.base}/play/{created['code']}")
+    expect(phone.locator("[data-join-button]")).to_be_enabled()
+    phone.wait_for_timeout(max(0, opens_at + 2_000 - time.time() * 1000))
+    phone.locator("#nickname").fill("听歌")
+    phone.locator("[data-join-button]").click()  # the tap lets the page play sound
+    clip = phone.locator("[data-media] audio")
+    expect(clip).to_have_count(1)
+    phone.wait_for_function(
+        "() => { const a = document.querySelector('[data-media] audio'); return a && !a.paused; }"
+    )
+    heard = clip.evaluate(CLIP_IN_STEP)
+    expected = (heard["now"] - opens_at) / 1000
+    assert expected > 2
+    assert abs(heard["at"] - expected) < 0.75, (heard, expected)
+    expect(phone.get_by_role("button", name="暂停音频")).to_be_visible()
+    shot(phone, "phone-audio-in-step")
+    assert phone.errors == []

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import HOST_NAME, HOST_PASSWORD, console_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -161,6 +162,22 @@ def csv(name: str, text: str) -> dict:
     return {"name": name, "mimeType": "text/csv", "buffer": text.encode()}
 
 
+def open_campaign(server, token: str, title: str, stages: list[tuple[str, dict, str]]) -> int:
+    """A campaign open for registration for a day, one stage per (title, round, attempt
+    rule kind) in order; its id."""
+    now_ms = int(time.time() * 1000)
+    campaign = server.http(
+        "POST",
+        "/api/v1/campaigns",
+        {"title": title, "opens_at": now_ms - 60_000, "closes_at": now_ms + 86_400_000},
+        token,
+    )["id"]
+    for name, round_, rule in stages:
+        stage = {"title": name, "rounds": [round_["id"]], "attempt_rule": {"kind": rule}}
+        server.http("POST", f"/api/v1/campaigns/{campaign}/stages", stage, token)
+    return campaign
+
+
 def answer_first_question(server, round_id: int, contestant_token: str) -> None:
     paper = server.http("GET", f"/api/v1/rounds/{round_id}/paper/next", None, contestant_token)
     server.http(
@@ -177,14 +194,7 @@ def test_a_registered_phone_starts_its_attempt_on_the_play_page(browser, server,
     window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
     rules = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
     round_ = server.open_round(token, ["nd-0001"], rules, window)
-    campaign = server.http(
-        "POST",
-        "/api/v1/campaigns",
-        {"title": "国防知识月", "opens_at": now_ms - 60_000, "closes_at": now_ms + 86_400_000},
-        token,
-    )["id"]
-    stage = {"title": "初赛", "rounds": [round_["id"]], "attempt_rule": {"kind": "one"}}
-    server.http("POST", f"/api/v1/campaigns/{campaign}/stages", stage, token)
+    campaign = open_campaign(server, token, "国防知识月", [("初赛", round_, "one")])
 
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     mobile, problems = watched(phone)
@@ -208,5 +218,85 @@ def test_a_registered_phone_starts_its_attempt_on_the_play_page(browser, server,
     mobile.goto(f"{server.base}/campaigns/{closed}/register")
     expect(mobile.get_by_role("alert")).to_have_text("活動已結束報名。")
     expect(mobile.get_by_role("button", name="報名")).to_be_disabled()
+    phone.close()
+    assert problems == []
+
+
+def test_a_phone_reads_its_wrong_answers_across_the_campaign(browser, server, shot):
+    """The wrong answers view (issue 16): empty at first; after a practice attempt made on
+    the phone, its wrong answer with the key and the explanation, reached from the end
+    screen; a counted attempt whose round reveals after its window says when it opens and
+    shows nothing before; in the reader's language; axe-clean."""
+    token = server.host_token()
+    now_ms = int(time.time() * 1000)
+    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
+    keys = ["nd-0001"]
+    draw = {"kind": "fixed", "keys": keys, "shuffle_options": False}
+    practice = server.open_round(token, keys, {"mode": "self_paced", "draw": draw}, window)
+    closing = {"mode": "self_paced", "draw": draw, "reveal_answers": "after_close"}
+    counted = server.open_round(token, keys, closing, window)
+    stages = [("练习赛", practice, "practice"), ("正式赛", counted, "one")]
+    campaign = open_campaign(server, token, "错题活动", stages)
+
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    mobile, problems = watched(phone)
+    mobile.goto(f"{server.base}/campaigns/{campaign}/register")
+    mobile.get_by_label("昵称").fill("错题人")
+    mobile.get_by_role("button", name="报名").click()
+    expect(mobile.get_by_role("heading", name="报名成功")).to_be_visible(timeout=20_000)
+    mobile.get_by_role("button", name="查看本活动的错题").click()
+    expect(mobile.get_by_role("heading", name="我的错题")).to_be_visible()
+    expect(mobile.locator("[data-review-status]")).to_have_text("还没有可以回顾的错题。")
+    assert_accessible(mobile, "wrong answers, none yet")
+    mobile.get_by_role("button", name="返回").click()
+
+    # A counted attempt (over the API), wrong, in a round that reveals after its window.
+    kept = json.loads(
+        mobile.evaluate(f"localStorage.getItem('leitai.campaign.{campaign}.registration')")
+    )
+    entered = server.http(
+        "POST",
+        f"/api/v1/campaigns/{campaign}/entries",
+        {"token": kept["token"], "round": counted["id"]},
+    )
+    server.http("GET", f"/api/v1/rounds/{counted['id']}/paper/next", None, entered["token"])
+    answer = {"question": "nd-0001", "response": "a"}
+    server.http("POST", f"/api/v1/rounds/{counted['id']}/answers", answer, entered["token"])
+
+    # A practice attempt on the phone, answered wrong; its end screen links the view.
+    mobile.get_by_role("button", name="练习：练习赛").click()
+    mobile.wait_for_url(f"**/play/{practice['code']}")
+    mobile.get_by_role("button", name="7月1日").click()
+    mobile.get_by_role("button", name="查看成绩").click()
+    link = mobile.get_by_role("link", name="查看本活动的错题")
+    expect(link).to_be_visible()
+    shot(mobile, "end-links-wrong-answers")
+    link.click()
+    mobile.wait_for_url(f"**/campaigns/{campaign}/register#review")
+    expect(mobile.locator("[data-review-status]")).to_have_text("共 1 道错题")
+    parts = mobile.locator(".review-attempt")
+    expect(parts).to_have_count(2)
+    later, first = parts.nth(0), parts.nth(1)  # oldest first: the counted attempt
+    expect(first.locator("h3")).to_contain_text("第 1 阶段 · 练习")
+    item = first.locator(".review-list li")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("中国人民解放军建军节是每年的哪一天？")
+    expect(item).to_contain_text("你的答案：7月1日")
+    expect(item).to_contain_text("正确答案：8月1日")
+    expect(item.locator(".explanation")).to_contain_text("1927年8月1日")
+    expect(first).not_to_contain_text("开放")  # open: no "opens at" line
+    expect(later.locator("h3")).to_contain_text("第 2 阶段 · 正式答题")
+    expect(later.locator(".review-list")).to_have_count(0)  # nothing before the window closes
+    expect(later).to_contain_text("这次答题的错题将于")
+    shot(mobile, "wrong-answers")
+    assert_accessible(mobile, "wrong answers")
+
+    mobile.get_by_label("语言").select_option("en")
+    expect(mobile.get_by_role("heading", name="My wrong answers")).to_be_visible()
+    expect(mobile.locator("[data-review-status]")).to_have_text("1 wrong answers")
+    expect(item).to_contain_text("Your answer: 1 July")
+    expect(item).to_contain_text("Answer: 1 August")
+    expect(item.locator(".explanation")).to_contain_text("1 August 1927")
+    assert_accessible(mobile, "wrong answers, English")
     phone.close()
     assert problems == []

@@ -258,3 +258,68 @@ def test_an_eliminated_contestants_tap_says_they_are_out(server, browser, shot) 
     expect(out.get_by_role("button", name="提交答案")).to_be_disabled()
     shot(out, "eliminated-refused")
     assert out.errors == []
+
+
+def test_joining_as_someone_else_leaves_no_ghost(server, browser, shot) -> None:
+    token = server.host_token()
+    created = server.open_round(token, [SINGLE], RULES)
+    big = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    big.goto(f"{server.base}/watch/{created['watch_code']}")
+    first, second = phone(browser), phone(browser)
+    join(first, server.base, created["code"], "甲方")
+    join(second, server.base, created["code"], "乙方")
+    expect(first.locator("[data-count]")).to_have_text("2 名选手", timeout=15_000)
+    expect(big.locator("[data-lobby-count]")).to_have_text("2 名选手已加入", timeout=15_000)
+
+    second.get_by_role("button", name="换个身份加入").click()
+    expect(second.locator("#join-heading")).to_be_visible()
+    expect(first.locator("[data-count]")).to_have_text("1 名选手", timeout=15_000)
+    expect(big.locator("[data-lobby-count]")).to_have_text("1 名选手已加入", timeout=15_000)
+    expect(big.locator("[data-lobby-names]")).not_to_contain_text("乙方")
+    shot(big, "no-ghost-screen")
+    # The name is free again: the same phone joins under it as a new contestant.
+    second.locator("#nickname").fill("乙方")
+    second.locator("[data-join-button]").click()
+    expect(second.locator("#lobby-heading")).to_be_visible()
+    expect(first.locator("[data-count]")).to_have_text("2 名选手", timeout=15_000)
+    assert first.errors == second.errors == []
+
+
+def test_the_end_screen_downloads_my_certificate(server, browser, shot) -> None:
+    """Issue 16: contestants get their certificates from the phone page (GET
+    /api/v1/certificates/mine); the organiser issues them after the round, so a reload of
+    the end screen shows them."""
+    token = server.host_token()
+    created = server.open_round(token, [SINGLE], RULES)
+    page = phone(browser)
+    join(page, server.base, created["code"], "证书")
+    server.command(token, created["id"], "start")
+    page.get_by_role("button", name="8月1日").click()
+    expect(page.locator("[data-answer-status]")).to_have_text("答案已收到")
+    for command in ("close", "reveal", "finish"):
+        server.command(token, created["id"], command)
+    expect(page.locator("#finished-heading")).to_be_visible()
+    expect(page.locator("[data-certificates-heading]")).to_be_hidden()  # none issued yet
+    template = {
+        "key": "took-part",
+        "rule": {"kind": "participation"},
+        "award": {"zh-Hans": "参与奖", "en": "Participation"},
+        "title": {"zh-Hans": "荣誉证书"},
+        "issuer": {"zh-Hans": "广东省学习办"},
+    }
+    plan = f"/api/v1/rounds/{created['id']}/certificates/plan"
+    server.http("PUT", plan, {"templates": [template]}, token)
+    issued = server.http("POST", f"/api/v1/rounds/{created['id']}/certificates/issue", {}, token)
+    serial = issued["certificates"][0]["serial"]
+
+    page.reload()
+    expect(page.get_by_role("heading", name="我的证书")).to_be_visible()
+    expect(page.locator("[data-certificates] li")).to_contain_text("参与奖")
+    shot(page, "certificate")
+    with page.expect_download() as downloading:
+        page.locator("[data-certificates]").get_by_role("button", name="PDF").click()
+    download = downloading.value
+    assert download.suggested_filename == f"certificate-{serial}.pdf"
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert page.errors == []

@@ -12,7 +12,7 @@ import redis as redis_py
 
 from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.live import RedisLiveStore
-from engine.domain.log import Answered, Joined, Voided
+from engine.domain.log import Answered, Joined, Left, Voided
 from engine.domain.ranking import encode_score
 from engine.domain.rounds import LiveRound, LiveStatus
 from engine.ports import NO_PROGRESS, Leaderboard, LiveStore, Progress
@@ -87,6 +87,30 @@ def test_a_join_holds_its_unique_keys(stores: tuple[LiveStore, Any]) -> None:
     }
     assert not store.is_kicked(7, ann[0])
     assert store.banned(7) == {}
+
+
+def test_a_contestant_leaves_the_lobby_but_not_a_started_round(
+    stores: tuple[LiveStore, Any],
+) -> None:
+    store, boards = stores
+    store.create(7, LiveRound((10, 20)))
+    ann, _ = store.join(7, ["nick:ann", "id:1"], {"nickname": "Ann"}, LOG)
+    bob, _ = store.join(7, ["nick:bob"], {"nickname": "Bob"}, LOG)
+    for contestant, name in ((ann, "Ann"), (bob, "Bob")):
+        boards.register(7, contestant, name, "guangzhou")
+    assert store.leave(7, ann, Left(7, ann, 5)) == "left"
+    assert store.leave(7, ann, Left(7, ann, 6)) == "gone"
+    assert (store.profile(7, ann), store.contestant_count(7)) == (None, 1)
+    assert [e.contestant for e in boards.top(7, view="live")] == [bob]
+    assert [e.contestant for e in boards.top(7, "region:guangzhou", view="live")] == [bob]
+    # Its keys are free again, and the new entry is someone new.
+    carol = store.join(7, ["nick:ann", "id:1"], {"nickname": "ann"}, LOG)
+    assert carol[1] == "created"
+    assert carol[0] not in (ann, bob)
+    store.save(7, LiveRound((10, 20)), LiveRound((10, 20), LiveStatus.QUESTION_OPEN, 0, 0, 1))
+    assert store.leave(7, bob, Left(7, bob, 7)) == "kept"
+    assert store.profile(7, bob) == {"nickname": "Bob"}
+    assert store.contestant_count(7) == 2
 
 
 def test_an_attempt_is_created_once_and_saved_over_the_one_read(

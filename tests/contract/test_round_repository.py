@@ -105,6 +105,16 @@ def answer(round_id: int, contestant: str, index: int, at: int, points: int = 10
     }
 
 
+def test_a_contestant_who_left_the_lobby_leaves_the_record(rounds: Store) -> None:
+    competition = a_competition(rounds)
+    round_id = a_round(rounds, competition["id"], "LEAVES", "LEAVESWW")["id"]
+    gone = {"round_id": round_id, "contestant": "1", "left_at_ms": 5}
+    rounds.record([join(round_id, "1"), join(round_id, "2")], [], [], [gone])  # one batch
+    rounds.record([join(round_id, "3")], [])
+    rounds.record([], [], [], [{**gone, "contestant": "3"}, gone])  # later; and a replay
+    assert [c["contestant"] for c in rounds.contestants(round_id)] == ["2"]
+
+
 def test_the_record_skips_replays_and_voids_a_question_whenever_its_answers_come(
     rounds: Store,
 ) -> None:

@@ -203,6 +203,14 @@ class InMemoryLeaderboard:
         competition = None if competition_id is None else _checked_id(competition_id)
         return self._add(_checked_id(round_id), competition, contestant, points, ms)
 
+    def withdraw(self, round_id: int | str, contestant: str) -> None:
+        """lua/leave.lua: off every board of the round, its profile gone."""
+        round_key = _checked_id(round_id)
+        self._profiles.get(round_key, {}).pop(contestant, None)
+        for (board_round, _, _), board in self._boards.items():
+            if board_round == round_key:
+                board.pop(contestant, None)
+
     def state_of(self, round_id: int | str) -> str:
         return self._states.get(_checked_id(round_id), "")
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.domain.log import Answered, Joined, LogEntry, Voided
+from engine.domain.log import Answered, Joined, Left, LogEntry, Voided
 from engine.domain.rounds import LiveRound, LiveStatus
 from engine.ports import NO_PROGRESS, Progress
 from tests.fakes.leaderboard import InMemoryLeaderboard
@@ -48,6 +48,7 @@ class InMemoryLiveStore:
         self._claims: set[str] = set()
         self._holders: dict[tuple[int, str], str] = {}  # (round, entry key) -> contestant
         self._profiles: dict[int, dict[str, str]] = {}  # round -> contestant -> JSON
+        self._joined: dict[int, int] = {}  # round -> entries ever made (ids are not reused)
         self._attempts: dict[tuple[int, str], str] = {}
         self._progress: dict[tuple[int, str], Progress] = {}
         self._answers: dict[tuple[int, int], dict[str, str]] = {}  # (round, index) -> JSON
@@ -135,12 +136,28 @@ class InMemoryLiveStore:
             if (round_id, key) in self._holders:
                 return self._holders[round_id, key], "taken"
         profiles = self._profiles.setdefault(round_id, {})
-        contestant = str(len(profiles) + 1)
+        self._joined[round_id] = self._joined.get(round_id, 0) + 1
+        contestant = str(self._joined[round_id])
         for key in unique:
             self._holders[round_id, key] = contestant
         profiles[contestant] = json.dumps(profile, ensure_ascii=False)
         self.log.append(log._replace(contestant=contestant))
         return contestant, "created"
+
+    def leave(self, round_id: int, contestant: str, log: Left) -> str:
+        """lua/leave.lua: the entry goes while the round is in its lobby."""
+        profiles = self._profiles.get(round_id, {})
+        if contestant not in profiles:
+            return "gone"
+        if self._states[round_id].status is not LiveStatus.LOBBY:
+            return "kept"
+        for held, holder in list(self._holders.items()):
+            if held[0] == round_id and holder == contestant:
+                del self._holders[held]
+        del profiles[contestant]
+        self._boards.withdraw(round_id, contestant)
+        self.log.append(log)
+        return "left"
 
     def profile(self, round_id: int, contestant: str) -> dict[str, Any] | None:
         raw = self._profiles.get(round_id, {}).get(contestant)

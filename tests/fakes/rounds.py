@@ -84,6 +84,7 @@ class InMemoryRoundRepository:
         joins: Iterable[Mapping[str, Any]],
         answers: Iterable[Mapping[str, Any]],
         voids: Iterable[Mapping[str, Any]] = (),
+        lefts: Iterable[Mapping[str, Any]] = (),
     ) -> None:
         for join in joins:
             key = (join["round_id"], join["contestant"])
@@ -93,6 +94,8 @@ class InMemoryRoundRepository:
             row = {f: answer.get(f) for f in ANSWER_FIELDS}
             self._answers.setdefault(at, {**row, "voided": bool(row["voided"])})
         self._voided |= {(v["round_id"], v["question_index"]) for v in voids}
+        for left in lefts:
+            self._contestants.pop((left["round_id"], left["contestant"]), None)
         for (round_id, _, index), row in self._answers.items():
             if (round_id, index) in self._voided:
                 row.update(points=0, voided=True)

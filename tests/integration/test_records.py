@@ -38,7 +38,7 @@ from engine.adapters.redis.records import (
     progress_text,
     unpack_profile,
 )
-from engine.domain.log import Answered, Joined, Voided
+from engine.domain.log import Answered, Joined, Left, LogEntry, Voided
 from engine.domain.rounds import LiveRound
 from engine.domain.standings import InvalidProfileError, Profile, check_profile
 
@@ -155,11 +155,12 @@ entries = st.one_of(
     st.builds(Answered, ids, texts, ids, texts, responses, st.booleans(), st.floats(0, 1)),
     st.builds(Joined, ids, texts, *[st.none() | texts.filter(bool)] * 2, ids, *[hashes] * 2),
     st.builds(Voided, ids, ids, ids),
+    st.builds(Left, ids, texts, ids),
 )
 
 
 @given(entry=entries)
-def test_a_log_entry_reads_back_as_it_was_written(entry: Answered | Joined | Voided) -> None:
+def test_a_log_entry_reads_back_as_it_was_written(entry: LogEntry) -> None:
     fields = {RECORD.encode(): log_value(entry).encode()}
     if isinstance(entry, Joined):
         entry = entry._replace(contestant="12")

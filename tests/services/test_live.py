@@ -10,7 +10,8 @@ from tests.services.conftest import KEYS, Fakes
 T0 = 1_000_000
 
 
-def test_a_live_round_from_the_lobby_to_its_final_standings(fakes: Fakes, bank: str) -> None:
+def a_round(fakes: Fakes, bank: str) -> tuple[int, str]:
+    """A live round on a fixed paper of KEYS in its lobby: its id and code."""
     competition = fakes.competitions.create(
         title="t",
         bank_slug=bank,
@@ -19,9 +20,13 @@ def test_a_live_round_from_the_lobby_to_its_final_standings(fakes: Fakes, bank: 
         created_by=None,
     )
     row = fakes.competitions.open_round(competition["id"])
-    round_id = row["id"]
-    ann = fakes.live.join(row["code"], "Ann", None, None, T0).contestant
-    bob = fakes.live.join(row["code"].lower(), "Bob", None, None, T0).contestant
+    return row["id"], row["code"]
+
+
+def test_a_live_round_from_the_lobby_to_its_final_standings(fakes: Fakes, bank: str) -> None:
+    round_id, code = a_round(fakes, bank)
+    ann = fakes.live.join(code, "Ann", None, None, T0).contestant
+    bob = fakes.live.join(code.lower(), "Bob", None, None, T0).contestant
 
     fakes.live.command(round_id, "start", T0)
     first = fakes.live.answer(round_id, ann, KEYS[0], "a", T0 + 1_000)
@@ -55,3 +60,26 @@ def public_points(fakes: Fakes, round_id: int, contestant: str) -> int:
     standing = fakes.leaderboard.standing(round_id, contestant)
     assert standing is not None
     return standing.points
+
+
+def test_leaving_the_lobby_leaves_no_ghost_but_a_started_round_keeps_the_record(
+    fakes: Fakes, bank: str
+) -> None:
+    round_id, code = a_round(fakes, bank)
+    ann = fakes.live.join(code, "Ann", None, None, T0).contestant
+    bob = fakes.live.join(code, "Bob", None, None, T0).contestant
+
+    assert fakes.live.leave(round_id, ann, T0 + 1) is True
+    assert fakes.live.leave(round_id, ann, T0 + 2) is False  # gone already
+    assert fakes.live.state_view(round_id)["contestants"] == 1
+    assert fakes.leaderboard.count(round_id, view="live") == 1
+    assert fakes.live.profile(round_id, ann) is None
+    again = fakes.live.join(code, "Ann", None, None, T0 + 3).contestant  # name free
+    assert again not in (ann, bob)
+
+    fakes.live.command(round_id, "start", T0 + 4)
+    fakes.live.answer(round_id, bob, KEYS[0], "a", T0 + 5)
+    assert fakes.live.leave(round_id, bob, T0 + 6) is False  # kept: the record stands
+    assert fakes.live.profile(round_id, bob)["nickname"] == "Bob"  # type: ignore[index]
+    assert fakes.store.answer_of(round_id, 0, bob) is not None
+    assert fakes.live.state_view(round_id)["contestants"] == 2

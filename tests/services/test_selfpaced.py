@@ -13,7 +13,7 @@ from tests.services.conftest import KEYS, Fakes
 OPENS, CLOSES = 1_000_000, 2_000_000
 
 
-def a_round(fakes: Fakes, bank: str) -> int:
+def a_round(fakes: Fakes, bank: str, **rules: object) -> int:
     competition = fakes.competitions.create(
         title="t",
         bank_slug=bank,
@@ -21,6 +21,7 @@ def a_round(fakes: Fakes, bank: str) -> int:
         rules={
             "mode": "self_paced",
             "draw": {"kind": "fixed", "keys": KEYS, "shuffle_options": False},
+            **rules,
         },
         created_by=None,
     )
@@ -63,3 +64,32 @@ def test_a_paper_is_answered_once_per_question_and_ranked_at_the_close(
     assert standings[0]["points"] > 0 == standings[1]["points"]
     with pytest.raises(RefusedCommand):
         fakes.selfpaced.answer(round_id, bob.contestant, KEYS[1], "a", end + 1)
+
+
+@pytest.mark.parametrize(
+    ("allowed", "elder", "seconds"),
+    [
+        (True, True, 40),  # elderly mode where the organiser allows it: double time
+        (True, False, 20),
+        (False, True, 20),  # the page asked, the rules do not allow it
+    ],
+)
+def test_an_elderly_mode_entry_gets_double_time_where_the_rules_allow(
+    fakes: Fakes, bank: str, allowed: bool, elder: bool, seconds: int
+) -> None:
+    round_id = a_round(fakes, bank, default_time_limit_s=20, elder_extra_time=allowed)
+    entry = fakes.selfpaced.enter(round_id, "Ann", None, None, OPENS, elder=elder)
+    now = OPENS + 1_000
+    delivery = fakes.selfpaced.next_question(round_id, entry.contestant, now)
+    assert delivery.deadline == now + seconds * 1_000
+    assert delivery.remaining_ms == seconds * 1_000
+    # Judged by that deadline (plus the grace everyone has): in time, then too late.
+    late = now + seconds * 1_000 + 501
+    fakes.selfpaced.next_question(round_id, entry.contestant, late)  # misses it
+    assert fakes.selfpaced.next_question(round_id, entry.contestant, late).index == 1
+    second = fakes.selfpaced.next_question(round_id, entry.contestant, late)
+    assert second.deadline == late + seconds * 1_000
+    on_time = fakes.selfpaced.answer(
+        round_id, entry.contestant, KEYS[1], "a", late + seconds * 1_000
+    )
+    assert on_time["accepted"]

@@ -167,3 +167,20 @@ def test_a_clean_nickname_is_stable_and_keyed_like_its_source(raw: str) -> None:
     assert shown == shown.strip()
     assert unicodedata.normalize("NFKC", shown) == shown
     assert not any(word in fold(shown) for word in BLOCKED_WORDS)
+
+
+def test_elderly_double_time_is_a_self_paced_rule() -> None:
+    for mode in ("live", "elimination"):
+        with pytest.raises(InvalidRules, match="elder_extra_time: only self-paced"):
+            CompetitionRules.from_dict(
+                {"mode": mode, "draw": DRAW.to_dict(), "elder_extra_time": True}
+            )
+    with pytest.raises(InvalidRules, match="elder_extra_time: true or false"):
+        CompetitionRules.from_dict(
+            {"mode": "self_paced", "draw": DRAW.to_dict(), "elder_extra_time": "yes"}
+        )
+    rules = CompetitionRules.from_dict(
+        {"mode": "self_paced", "draw": DRAW.to_dict(), "elder_extra_time": True}
+    )
+    assert rules.elder_extra_time is True
+    assert CompetitionRules.from_dict(rules.to_dict()) == rules

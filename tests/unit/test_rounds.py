@@ -449,3 +449,14 @@ def test_a_self_paced_clock_never_goes_back(limits, steps):
                 outcomes[event.index] = event
                 if isinstance(event, AnswerTaken):
                     assert 0 <= event.response_ms <= limits[event.index] * 1000
+
+
+def test_leaving_an_elimination_lobby_takes_the_contestant_out_of_the_standing() -> None:
+    lobby = LiveRound(time_limits_s=(10,), elimination=Elimination())
+    joined = rounds.join(rounds.join(lobby, "1"), "2")
+    left = rounds.withdraw(joined, "1")
+    assert left.elimination is not None
+    assert left.elimination.standing == frozenset({"2"})
+    assert rounds.withdraw(left, "1") is left  # not standing: unchanged
+    plain = LiveRound(time_limits_s=(10,))
+    assert rounds.withdraw(plain, "1") is plain  # no elimination: unchanged

@@ -62,6 +62,7 @@ def test_play_info_lists_regions_teams_and_title(client, lobby) -> None:
     }
     assert info["teams"] == ["red"]
     assert info["audio"] == []
+    assert info["campaign"] is None  # a round in no campaign (the browser tests link one)
 
 
 def test_play_info_of_an_unknown_code_is_404(client) -> None:

@@ -249,3 +249,29 @@ def test_answer_and_advance_over_the_socket(windows, clock) -> None:
     refused = player.emit("answer", {"question": FIXED[1], "response": "b", "advance": "maybe"})
     assert ack_error(refused) == "invalid"
     assert "next" not in player.emit("answer", {"question": FIXED[1], "response": "b"})
+
+
+def test_elderly_mode_doubles_the_servers_deadline_where_the_rules_allow(windows, clock) -> None:
+    game = windows(sp_rules(elder_extra_time=True))
+    elder, _ = join(game, "Grandma", elder=True)
+    plain, _ = join(game, "Grandson")
+    over_http = game.enter("Uncle", elder=True).json["token"]
+    first = elder.emit("next")
+    assert (first["deadline"], first["remaining_ms"]) == (clock.now + 2 * LIMIT_MS, 2 * LIMIT_MS)
+    assert plain.emit("next")["deadline"] == clock.now + LIMIT_MS
+    assert game.next(over_http).json["deadline"] == clock.now + 2 * LIMIT_MS
+    # After the plain time (and its grace) the elder's answer still counts.
+    clock.advance(LIMIT_MS + GRACE_MS + 1)
+    in_time = elder.emit("answer", {"question": FIXED[0], "response": "b"})["result"]
+    assert (in_time["late"], in_time["correct"]) == (False, True)
+    late = plain.emit("answer", {"question": FIXED[0], "response": "b"})["result"]
+    assert (late["late"], late["correct"], late["points"]) == (True, False, 0)
+
+
+def test_without_the_rule_elderly_mode_keeps_the_common_clock(windows, clock) -> None:
+    game = windows()
+    elder, _ = join(game, "Grandma", elder=True)
+    assert elder.emit("next")["deadline"] == clock.now + LIMIT_MS
+    _, ack = join(game, "Grandpa", elder="yes")
+    assert ack_error(ack) == "invalid"
+    assert game.enter("Grandpa", elder="yes").status_code == 422

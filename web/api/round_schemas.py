@@ -49,6 +49,12 @@ class RulesSchema(Schema):
         validate=validate.Range(min=1),
         metadata={"description": "1-based; the public leaderboard freezes as it opens"},
     )
+    elder_extra_time = fields.Boolean(
+        metadata={
+            "description": "self-paced only: an entry made in elderly mode (elder: true) "
+            "gets twice each question's time, on the server's clock"
+        }
+    )
 
 
 class NewCompetitionSchema(Schema):

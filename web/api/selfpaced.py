@@ -31,6 +31,12 @@ class EntrySchema(Schema):
         validate=validate.Length(min=1, max=128),
         metadata={"description": "e.g. a real-name ID; stored only as a keyed hash"},
     )
+    elder = fields.Boolean(
+        load_default=False,
+        truthy={True},
+        falsy={False},
+        metadata={"description": "entered in elderly mode: double time if the rules allow"},
+    )
 
 
 class EntryCreatedSchema(Schema):
@@ -107,6 +113,7 @@ def enter(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
         clock.now_ms(),
         identity=body["identity"],
         client=request.remote_addr,
+        elder=body["elder"],
     )
     plan = wired.selfpaced.plan(round_id)
     token = wired.contestant_tokens.issue({"round": round_id, "contestant": entry.contestant})

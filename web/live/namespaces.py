@@ -34,6 +34,7 @@ from web.live.schemas import (
     FocusLostSchema,
     JoinSchema,
     KickSchema,
+    LeaveSchema,
     WatchSchema,
 )
 from web.tokens import TokenError, organiser_of
@@ -233,6 +234,7 @@ class PlayNamespace(LeitaiNamespace):
                 clock.now_ms(),
                 identity=data["identity"],
                 client=self._client(connection),
+                elder=data["elder"],
             ).contestant
         elif resume[0] == round_id and selfpaced.reenter(*resume):
             contestant = resume[1]
@@ -275,6 +277,22 @@ class PlayNamespace(LeitaiNamespace):
             seat.round, seat.contestant, data["question"], data["response"], clock.now_ms()
         )
         return {"ok": True, "accepted": ack.accepted, "duplicate": ack.duplicate}
+
+    @event(LeaveSchema)
+    def on_leave(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+        """ "Join as someone else": the contestant this connection joined as leaves. In a
+        live round's lobby the entry goes (``removed``); once started, or in a self-paced
+        round, it stays for the record and only this connection lets go of it."""
+        seat = connection.seat
+        if seat is None:
+            return failure("not_joined", "Join a round first.")
+        removed = not seat.selfpaced and self.live.leave(
+            seat.round, seat.contestant, clock.now_ms()
+        )
+        self.leave_room(connection.sid, rooms.players(seat.round))
+        self.leave_room(connection.sid, rooms.contestant(seat.round, seat.contestant))
+        connection.seat = None
+        return {"ok": True, "removed": removed}
 
     @event(FocusLostSchema)
     def on_focus_lost(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:

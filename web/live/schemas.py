@@ -29,6 +29,9 @@ class JoinSchema(Schema):
     registration = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
     )
+    #: The page is in elderly mode: a self-paced round whose rules allow it doubles this
+    #: entry's time (the server's clock; docs/elderly-mode.md). Live rounds ignore it.
+    elder = fields.Boolean(load_default=False, truthy={True}, falsy={False})
 
     @validates_schema
     def _named(self, data: dict[str, Any], **_: Any) -> None:
@@ -64,6 +67,11 @@ class AnswerSchema(Schema):
 
 
 ANSWER_FIELDS = frozenset(AnswerSchema().fields)
+
+
+class LeaveSchema(Schema):
+    """Leave the round joined on this connection: an empty object. It names nobody, so
+    a contestant can only ever leave as itself (a ``contestant`` field is refused)."""
 
 
 class AttachSchema(Schema):

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import redis
 
-from engine.domain.log import Answered, Joined, LogEntry, Voided
+from engine.domain.log import Answered, Joined, Left, LogEntry, Voided
 
 T = TypeVar("T")
 GROUP = "sql"
@@ -54,6 +54,15 @@ def log_value(entry: LogEntry) -> str:
                 "at": str(entry.joined_at_ms),
                 "identity": entry.identity_hash or "",
                 "client": entry.client_hash or "",
+            }
+        )
+    if isinstance(entry, Left):
+        return compact_json(
+            {
+                "kind": "leave",
+                "round": str(entry.round_id),
+                "contestant": entry.contestant,
+                "at": str(entry.left_at_ms),
             }
         )
     return compact_json(
@@ -101,6 +110,8 @@ def read_entry(fields: Mapping[bytes, bytes]) -> LogEntry:
         )
     if kind == "void":
         return Voided(int(record["round"]), int(record["index"]), int(record["at"]))
+    if kind == "leave":
+        return Left(int(record["round"]), record["contestant"], int(record["at"]))
     raise ValueError(f"not an answer log entry: {record!r}")
 
 

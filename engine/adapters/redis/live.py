@@ -48,7 +48,7 @@ from engine.adapters.redis.records import (
     parse_progress,
     progress_text,
 )
-from engine.domain.log import Answered, Joined, LogEntry
+from engine.domain.log import Answered, Joined, Left, LogEntry
 from engine.domain.rounds import LiveRound, live_round_from_dict, live_round_to_dict
 
 _SAVE = """
@@ -94,6 +94,7 @@ class RedisLiveStore:
         self._publish = client.register_script(lua_script("boards.lua", "publish.lua"))
         self._join = client.register_script(lua_script("join.lua"))
         self._ban = client.register_script(lua_script("boards.lua", "ban.lua"))
+        self._leave = client.register_script(lua_script("boards.lua", "leave.lua"))
         self._save = client.register_script(_SAVE)
         self._save_field = client.register_script(_SAVE_FIELD)
 
@@ -224,6 +225,23 @@ class RedisLiveStore:
             ],
         )
         return contestant.decode(), {0: "taken", 1: "created", 2: "banned"}[status]
+
+    def leave(self, round_id: int, contestant: str, log: Left) -> str:
+        """Take a contestant's entry back while the round is in its lobby (lua/leave.lua):
+        "left", "kept" (started) or "gone" (no such entry)."""
+        base, board_keys = self._boards.answer_keys(round_id, contestant, None)
+        outcome = self._leave(
+            keys=[
+                self._key(round_id, "live"),
+                self._key(round_id, "contestants"),
+                self._key(round_id, "nicknames"),
+                self._key(round_id, "entry-keys"),
+                board_keys[0],  # profiles
+                self.log_key,
+            ],
+            args=[contestant, base, *log_fields(log)],
+        )
+        return outcome.decode()
 
     def profile(self, round_id: int, contestant: str) -> dict[str, Any] | None:
         raw = self._redis.hget(self._key(round_id, "contestants"), contestant)

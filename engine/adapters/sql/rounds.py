@@ -84,11 +84,14 @@ class SqlRoundRepository:
         joins: Iterable[Mapping[str, Any]],
         answers: Iterable[Mapping[str, Any]],
         voids: Iterable[Mapping[str, Any]] = (),
+        lefts: Iterable[Mapping[str, Any]] = (),
     ) -> None:
         """Store drained log entries; entries already stored are skipped (a replay).
 
-        Inserts go first, then every answer of a voided question touched here (voided
-        now, or answered now after a void stored earlier) scores 0 and is marked voided.
+        Inserts go first, then the entries of contestants who left a lobby go (a leave
+        is logged after its join, so a batch holding both ends without the entry), then
+        every answer of a voided question touched here (voided now, or answered now
+        after a void stored earlier) scores 0 and is marked voided.
         """
         joins, answers, voids = list(joins), list(answers), list(voids)
         with self._db.session() as session, session.begin():
@@ -99,6 +102,13 @@ class SqlRoundRepository:
             ):
                 if rows:
                     session.execute(self._insert_ignoring_duplicates(model), rows)
+            for left in lefts:
+                session.execute(
+                    delete(ContestantRow).where(
+                        ContestantRow.round_id == left["round_id"],
+                        ContestantRow.contestant == left["contestant"],
+                    )
+                )
             touched = {(a["round_id"], a["question_index"]) for a in [*answers, *voids]}
             if not touched:
                 return

@@ -3,8 +3,9 @@
 // contestant's language. The registration's token is kept in localStorage: it starts
 // the attempts (POST /api/v1/campaigns/{id}/entries), here or after a reload.
 
-import { bindLocaleSelect, pick } from "./i18n.js";
+import { bindLocaleSelect, locale, pick, t } from "./i18n.js";
 import { applyCampaign, ct, problem } from "./campaign-i18n.js";
+import { reviewItem } from "./review-items.js";
 
 const root = document.querySelector("[data-register]");
 const config = JSON.parse(document.getElementById("campaign-form")?.textContent || "null");
@@ -177,7 +178,7 @@ function showDone() {
     item.append(button);
     return item;
   }));
-  for (const step of root.querySelectorAll("[data-step]")) step.hidden = step.dataset.step !== "done";
+  showStep("done");
 }
 
 /** Start an attempt and hand it to the play page, which resumes it by code and token. */
@@ -209,12 +210,83 @@ async function start(round, button) {
   location.assign(`/play/${round.code}`);
 }
 
+// --- wrong answers ---------------------------------------------------------------------
+// Every question this registration got wrong, attempt by attempt across the campaign,
+// with its answer, the key and the explanation: the server opens each attempt as the
+// reveal rule allows (practice at once, counted attempts after their window) and says
+// when a closed one opens. Reached from here and from the end screen of a campaign round
+// (`#review`).
+
+function showStep(name) {
+  for (const step of root.querySelectorAll("[data-step]")) step.hidden = step.dataset.step !== name;
+}
+
+async function showReview() {
+  showStep("review");
+  history.replaceState(null, "", "#review");
+  root.querySelector("#review-heading").focus();
+  const status = find("review-status");
+  const holder = find("review-attempts");
+  status.textContent = t("wrong_loading");
+  let response;
+  try {
+    response = await fetch(`/api/v1/campaigns/${config.id}/review/mine?lang=${locale()}`, {
+      headers: { Authorization: `Bearer ${registration.token}`, Accept: "application/json" },
+    });
+  } catch {
+    response = null;
+  }
+  const body = response?.ok ? await response.json().catch(() => null) : null;
+  if (!body) {
+    holder.replaceChildren();
+    status.textContent = t("review_failed");
+    return;
+  }
+  status.textContent = body.wrong ? t("wrong_count", { count: body.wrong }) : t("wrong_none");
+  holder.replaceChildren(...body.attempts.filter((a) => a.wrong.length || shut(a)).map(attemptPart));
+}
+
+/** An attempt whose review has not opened (the same for everyone: no questions, a time). */
+function shut(attempt) {
+  return attempt.total === null;
+}
+
+/** One attempt: its stage, kind and day, then its wrong answers or when they open. */
+function attemptPart(attempt) {
+  const part = document.createElement("section");
+  part.className = "review-attempt";
+  const heading = document.createElement("h3");
+  const day = new Date(attempt.started_at + OFFSET_MS).toISOString().slice(0, 10);
+  const kind = t(attempt.practice ? "wrong_practice" : "wrong_counted");
+  heading.textContent = t("wrong_attempt", { stage: attempt.stage, kind, day });
+  part.append(heading);
+  if (attempt.wrong.length) {
+    const list = document.createElement("ol");
+    list.className = "review-list";
+    list.append(...attempt.wrong.map(reviewItem));
+    part.append(list);
+  }
+  if (shut(attempt) && attempt.opens_at) {
+    const later = document.createElement("p");
+    later.className = "hint";
+    const time = new Date(attempt.opens_at + OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
+    later.textContent = t("wrong_opens_at", { time });
+    part.append(later);
+  }
+  return part;
+}
+
+function hideReview() {
+  history.replaceState(null, "", location.pathname + location.search);
+  showDone();
+}
+
 function again() {
   keep(null);
   registration = null;
   form.reset();
   fillCities();
-  for (const step of root.querySelectorAll("[data-step]")) step.hidden = step.dataset.step !== "form";
+  showStep("form");
   $("nickname").focus();
 }
 
@@ -229,7 +301,9 @@ function render() {
   }
   fillCities();
   if (!$("place-city")) fillUnits();
-  if (registration) showDone();
+  if (registration && location.hash === "#review") showReview();
+  else if (registration) showDone();
+  else if (location.hash === "#review") notice(t("wrong_register_first"));
 }
 
 bindLocaleSelect(render);
@@ -239,6 +313,8 @@ if (config) {
   $("place-district")?.addEventListener("change", fillUnits);
   form.addEventListener("submit", submit);
   find("again").addEventListener("click", again);
+  find("review-open").addEventListener("click", showReview);
+  find("review-back").addEventListener("click", hideReview);
   find("submit").disabled = false;
 }
 render();

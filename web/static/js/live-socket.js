@@ -41,6 +41,28 @@ export class ServerClock {
 }
 
 /**
+ * Play `clip`, which started at server time `startedAt`, from where it is now by the
+ * server's `clock`: the big screen and every phone play a question's audio in step with
+ * the server's open time, and one that opens or reconnects mid-question joins in time.
+ * Resolves true once playing, false when the clip is already over (it stays silent);
+ * rejects when the browser refuses to play without a tap.
+ */
+export async function playInStep(clip, clock, startedAt) {
+  if (clip.readyState < HTMLMediaElement.HAVE_METADATA) {
+    // The offset counts from when the clip can start, not from when it was asked for.
+    await new Promise((resolve) => {
+      clip.addEventListener("loadedmetadata", resolve, { once: true });
+      clip.addEventListener("error", resolve, { once: true });
+    });
+  }
+  const offset = Math.max(0, (clock.now() - startedAt) / 1000);
+  if (Number.isFinite(clip.duration) && offset >= clip.duration) return false;
+  if (offset > 0.5) clip.currentTime = offset;
+  await clip.play();
+  return true;
+}
+
+/**
  * Connect to `namespace`. `hello(call)` runs on every connect and resolves to the ack
  * whose `state` the page renders through `onSynced(ack, fresh)` (`fresh` is false if an
  * event newer than the ack's state already arrived); `on(name, data)` gets every newer

@@ -4,7 +4,8 @@
 // the same contestant again; after every (re)join it renders the state the server sends.
 
 import { apply, bindLocaleSelect, has, locale, pick, t } from "./i18n.js";
-import { Countdown, liveSocket } from "./live-socket.js";
+import { Countdown, liveSocket, playInStep } from "./live-socket.js";
+import { reviewItem } from "./review-items.js";
 
 const SHAPES = ["▲", "◆", "●", "■"];
 const EVENTS = [
@@ -366,6 +367,8 @@ function renderQuestion(question, status, answered = false) {
   find("progress").textContent = t("question_of", { n: question.index + 1, total: question.total });
   if (status === "question_open") {
     countdown.start(question.closes_at);
+    const clip = fresh && find("media").querySelector("audio");
+    if (clip) playLiveClip(clip);
     if (page.answered) markAnswered();
     else if (page.queued) markQueued();
     else setAnswerable(true);
@@ -401,6 +404,7 @@ function drawQuestion(question) {
 
 function drawMedia(media) {
   const holder = find("media");
+  holder.querySelector("audio")?.pause(); // the question before's clip stops with it
   holder.replaceChildren();
   if (!media) return;
   if (media.kind === "image") {
@@ -417,13 +421,29 @@ function drawMedia(media) {
   const label = () => {
     button.textContent = audio.paused ? `▶ ${t("play_clip")}` : `❚❚ ${t("pause_clip")}`;
   };
-  button.addEventListener("click", () => (audio.paused ? audio.play() : audio.pause()));
+  button.addEventListener("click", () => {
+    if (!audio.paused) audio.pause();
+    else playLiveClip(audio).then((playing) => playing || audio.play());
+  });
   audio.onplay = audio.onpause = audio.onended = label;
   label();
   const description = document.createElement("p");
   description.className = "hint";
   description.textContent = pick(media.alt);
-  holder.append(button, description);
+  // In the page (no controls, so not drawn) for the question it belongs to.
+  holder.append(button, description, audio);
+}
+
+/**
+ * A live question's clip plays in step with the server's open time, as on the big
+ * screen (a phone joining mid-question starts mid-clip). False when there is nothing to
+ * join: a self-paced question, one not open, a clip already over, a refused autoplay
+ * (the play button is there for a tap).
+ */
+async function playLiveClip(audio) {
+  const question = page.question;
+  if (page.paced || page.status !== "question_open" || !question) return false;
+  return playInStep(audio, live.clock, question.opens_at).catch(() => false);
 }
 
 function preload(url) {
@@ -816,6 +836,16 @@ function renderFinished(you) {
   find("paced-note").hidden = !page.paced;
   show("finished");
   showCertificates();
+  showCampaignReview();
+}
+
+/** A campaign's round links the campaign's wrong answers, on its registration page
+ * (where this phone keeps the registration token the review is read with). */
+async function showCampaignReview() {
+  const info = page.info ?? (await loadInfo(page.code));
+  const holder = find("campaign-review");
+  holder.hidden = !info?.campaign;
+  if (info?.campaign) holder.querySelector("a").href = `/campaigns/${info.campaign}/register#review`;
 }
 
 /** Certificates issued to me (the organiser issues them after the round: reload later). */
@@ -881,43 +911,6 @@ async function loadReview() {
     ? t("review_count", { count: body.questions.length })
     : t("review_empty");
   list.replaceChildren(...body.questions.map(reviewItem));
-}
-
-function reviewItem(item) {
-  const entry = document.createElement("li");
-  entry.className = item.correct ? "right" : "wrong";
-  const prompt = document.createElement("p");
-  prompt.className = "review-prompt";
-  prompt.textContent = item.prompt;
-  const verdict = document.createElement("p");
-  verdict.className = "review-verdict";
-  verdict.textContent = item.skipped
-    ? t("skipped")
-    : item.correct
-      ? `✓ ${t("correct")} ${t("points_gained", { points: item.points })}`
-      : `✗ ${t("wrong")}`;
-  const mine = document.createElement("p");
-  mine.textContent = item.answered
-    ? t("your_answer", { answer: reviewAnswer(item, item.response, item.response_choices) })
-    : t("no_answer");
-  const key = document.createElement("p");
-  key.className = "answer-was";
-  key.textContent = t("answer_was", { answer: reviewAnswer(item, item.answer, item.answer_choices) });
-  entry.append(prompt, verdict, mine, key);
-  if (item.explanation) {
-    const explanation = document.createElement("p");
-    explanation.className = "explanation";
-    explanation.textContent = item.explanation;
-    entry.append(explanation);
-  }
-  return entry;
-}
-
-/** An answer as text: choice texts (the server gives them in the reader's language). */
-function reviewAnswer(item, value, choices) {
-  if (item.type === "true_false") return t(String(Array.isArray(value) ? value[0] : value));
-  if (choices.length) return choices.map((c) => c.text).join(item.type === "order" ? " → " : ", ");
-  return [].concat(value).join(" / ");
 }
 
 find("review-open").addEventListener("click", () => {
@@ -1105,6 +1098,8 @@ form.addEventListener("submit", (event) => {
     nickname: String(data.get("nickname")).trim(),
     region: data.get("region") || null,
     team: data.get("team") || null,
+    // A self-paced round whose rules allow it doubles an elderly-mode entry's time.
+    elder: document.documentElement.classList.contains("elder"),
   };
   if (page.code !== code) page.code = code;
   notice(t("joining"));
@@ -1126,7 +1121,12 @@ find("paced-next").addEventListener("click", () => {
   if (page.stage === "result") pacedNext();
 });
 
+// "Join as someone else": the server takes the entry out of the lobby (no ghost on the
+// board or the count; the nickname is free again), or keeps it for the record once the
+// round has started. The page forgets the session either way, even offline.
 find("leave").addEventListener("click", () => {
+  if (page.session && live.socket.connected) live.call("leave", {});
+  lobbyCount.stop();
   saveSession(null);
   form.elements.nickname.value = "";
   show("join");

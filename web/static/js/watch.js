@@ -11,7 +11,7 @@
 // and the one control is the sound, which browsers keep off until someone clicks.
 
 import { apply, pick, setLocale, t } from "./i18n.js";
-import { Countdown, liveSocket } from "./live-socket.js";
+import { Countdown, liveSocket, playInStep } from "./live-socket.js";
 
 const SHAPES = ["▲", "◆", "●", "■"];
 const EVENTS = ["state", "question", "closed", "reveal", "leaderboard", "finished", "answers"];
@@ -184,6 +184,11 @@ const lobby = {
     );
     if (!response || !response.ok || this.timer === null) return;
     const board = await response.json();
+    if (board.top.length >= board.count) {
+      // The whole board is in hand: whoever left the lobby comes off the wall.
+      const here = new Set(board.top.map((entry) => entry.contestant));
+      this.names = this.names.filter((entry) => here.has(entry.contestant));
+    }
     const fresh = [];
     for (const entry of board.top) {
       if (this.seen.has(entry.contestant)) continue;
@@ -352,10 +357,7 @@ function playClip() {
   const clip = sound.clip;
   const question = screen.question;
   if (!clip || !sound.on || !question || screen.status !== "question_open") return;
-  const offset = Math.max(0, (live.clock.now() - question.opens_at) / 1000);
-  if (Number.isFinite(clip.duration) && offset >= clip.duration) return;
-  if (offset > 0.5) clip.currentTime = offset;
-  clip.play().catch(() => drawAudioCue());
+  playInStep(clip, live.clock, question.opens_at).catch(() => drawAudioCue());
 }
 
 function drawAudioCue() {
