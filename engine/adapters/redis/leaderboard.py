@@ -59,7 +59,7 @@ import redis
 
 from engine.adapters.redis.batch import Batch
 from engine.adapters.redis.records import lua_script, pack_profile, unpack_profile
-from engine.domain.ranking import POINTS_LIMIT, ScoreOutOfRangeError, decode_score
+from engine.domain.ranking import POINTS_LIMIT, TIME_LIMIT_MS, ScoreOutOfRangeError, decode_score
 from engine.domain.standings import (
     ALL,
     AROUND_LIMIT,
@@ -232,9 +232,10 @@ class RedisLeaderboard:
         rejected = self._run(
             self._add,
             round_id,
-            [(c, str(p), str(ms)) for c, p, ms in checked],
+            # and add_to_boards's plain delta, formatted here rather than in Redis
+            [(c, str(p), str(ms), str(p * (TIME_LIMIT_MS + 1) - ms)) for c, p, ms in checked],
             competition_id,
-            width=3,
+            width=4,
             into=totals,
         )
         if rejected:
