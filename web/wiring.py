@@ -105,12 +105,14 @@ def wire(
     settings: Settings, *, database: Database | None = None, redis: RedisConnection | None = None
 ) -> Wiring:
     """Adapters from ``settings``, unless the caller (a test) hands them in."""
-    database = database or open_database(settings.database_url)
     redis = redis or connect_redis(settings.redis_url, settings.instance_path)
-    if redis.backend == "cluster" and settings.leaderboard_shards > 1:
-        # The answer script keeps a contestant's round state and board in one slot; with
-        # more shards the boards leave the round's slot (docs/redis-keys.md).
-        raise ValueError("On a Redis Cluster, LEITAI_LEADERBOARD_SHARDS must be 1 for now.")
+    if redis.backend == "cluster":
+        # Refused at start rather than at a round's first answer (docs/redis-keys.md).
+        raise ValueError(
+            "LEITAI_REDIS_URL names a Redis Cluster, which cannot run rounds yet: the answer"
+            " log and competition boards are not single-slot (docs/redis-keys.md)."
+        )
+    database = database or open_database(settings.database_url)
     prefix = settings.redis_prefix
     accounts = Accounts(
         users=SqlUserRepository(database),

@@ -12,6 +12,8 @@ from engine.adapters.redis.throttle import RedisThrottle
 from engine.domain.ranking import decode_score
 from engine.domain.standings import Profile
 from tests.conftest import REDIS_CLUSTER_URL, cluster_redis, prefixed
+from web.config import Settings
+from web.wiring import wire
 
 
 @pytest.fixture
@@ -57,3 +59,17 @@ def test_a_throttle_counts_each_name_apart_on_a_cluster(cluster):
     assert throttle.hit_all(names, 60) == [1] * 10
     assert throttle.hit_all(names[:3], 60) == [2] * 3
     assert 0 < throttle.retry_after("client:0") <= 60
+
+
+def test_leitai_refuses_to_start_on_a_cluster_it_cannot_run_rounds_on(cluster, tmp_path):
+    connection, prefix = cluster
+    settings = Settings(
+        instance_path=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'leitai.db'}",
+        redis_url=REDIS_CLUSTER_URL,
+        secret_key="test",
+        redis_prefix=prefix,
+    )
+    with pytest.raises(ValueError, match="not single-slot"):
+        wire(settings, redis=connection)
+    assert list(tmp_path.iterdir()) == []  # no database made
