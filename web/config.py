@@ -49,8 +49,11 @@ class Settings:
 
     @property
     def message_queue(self) -> str | None:
-        """The Socket.IO message queue: only a Redis *server* can be shared by processes."""
-        if self.redis_url and self.redis_url.startswith(("redis://", "rediss://")):
+        """The Socket.IO message queue: only a Redis *server* (or cluster) can be shared by
+        processes."""
+        if self.redis_url and self.redis_url.startswith(
+            ("redis://", "rediss://", "redis+cluster://")
+        ):
             return self.redis_url
         return None
 

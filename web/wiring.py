@@ -23,7 +23,13 @@ from engine.adapters.certificates.png import render_png
 from engine.adapters.outages import STORE_UNAVAILABLE as STORE_UNAVAILABLE
 from engine.adapters.redis.accounts import RedisAccountCache
 from engine.adapters.redis.answer_log import RedisAnswerLog
-from engine.adapters.redis.connection import CONNECT_TIMEOUT_S, RedisConnection, connect_redis
+from engine.adapters.redis.connection import (
+    CLUSTER_SCHEME,
+    CONNECT_TIMEOUT_S,
+    RedisConnection,
+    cluster_nodes,
+    connect_redis,
+)
 from engine.adapters.redis.focus import RedisFocusLog
 from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.live import RedisLiveStore
@@ -103,8 +109,14 @@ def wire(
     settings: Settings, *, database: Database | None = None, redis: RedisConnection | None = None
 ) -> Wiring:
     """Adapters from ``settings``, unless the caller (a test) hands them in."""
-    database = database or open_database(settings.database_url)
     redis = redis or connect_redis(settings.redis_url, settings.instance_path)
+    if redis.backend == "cluster":
+        # Refused at start rather than at a round's first answer (docs/redis-keys.md).
+        raise ValueError(
+            "LEITAI_REDIS_URL names a Redis Cluster, which cannot run rounds yet: the answer"
+            " log and competition boards are not single-slot (docs/redis-keys.md)."
+        )
+    database = database or open_database(settings.database_url)
     prefix = settings.redis_prefix
     accounts = Accounts(
         users=SqlUserRepository(database),
@@ -210,6 +222,11 @@ def message_queue(settings: Settings) -> RedisQueue | None:
     url = settings.message_queue
     if url is None:
         return None
+    if url.startswith(CLUSTER_SCHEME):
+        # python-socketio's Redis manager speaks to one server: a cluster's first node. A
+        # message published on any node of a cluster reaches subscribers on every node.
+        host, port = cluster_nodes(url)[0]
+        url = f"redis://{host}:{port}/0"
     return RedisQueue(url, f"{settings.redis_prefix}:socketio", CONNECT_TIMEOUT_S)
 
 

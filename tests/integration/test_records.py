@@ -196,6 +196,9 @@ choice_keys = st.text(st.characters(categories=("L", "N")), min_size=1, max_size
 def live(redis_store: tuple[RedisConnection, str]) -> RedisLiveStore:
     """A live store; each example plays a round of its own on it."""
     connection, prefix = redis_store
+    if connection.backend == "cluster":
+        # Every script appends to the one answer log stream (docs/redis-keys.md).
+        pytest.skip("the live store is not yet single-slot on a Redis Cluster")
     return RedisLiveStore(connection.client, prefix, RedisLeaderboard(connection.client, prefix))
 
 

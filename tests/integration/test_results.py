@@ -69,7 +69,9 @@ def boards(wired: Wiring, round_id: int, scopes: Iterable[str], view: str) -> di
 def delete_boards(wired: Wiring, round_id: int) -> int:
     """Every leaderboard key of the round (the sharded ones), as if Redis lost them."""
     client = wired.redis.client
-    keys = list(client.scan_iter(match=f"{wired.settings.redis_prefix}:round:{round_id}:{{s*"))
+    keys = list(
+        client.scan_iter(match=f"{wired.settings.redis_prefix}:{{r:{round_id}[:}}]*:board:*")
+    )
     client.delete(*keys)
     return len(keys)
 

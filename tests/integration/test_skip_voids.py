@@ -329,7 +329,7 @@ def test_results_show_the_skipped_question_and_leave_it_out_of_statistics(
 def test_results_without_live_state_still_leave_out_the_voided_question(wired: Wiring) -> None:
     round_id, _ = played_with_a_skip(wired)
     wired.drainer.drain_all()
-    wired.redis.client.delete(f"{wired.settings.redis_prefix}:round:{round_id}:live")
+    wired.redis.client.delete(f"{wired.settings.redis_prefix}:{{r:{round_id}}}:live")
 
     report = wired.results.report(round_id)
 

@@ -6,7 +6,9 @@ import stat
 
 import pytest
 
+from engine.adapters.redis.connection import cluster_nodes
 from web.config import normalise_database_url, settings_from_environ
+from web.wiring import message_queue
 
 
 def test_embedded_defaults_live_in_the_instance_folder(tmp_path):
@@ -87,3 +89,14 @@ def test_the_instance_folder_is_made_private_even_when_it_exists(tmp_path):
     instance.chmod(0o755)
     settings_from_environ({"LEITAI_INSTANCE": str(instance)})
     assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+
+
+def test_a_cluster_url_names_its_nodes_and_queues_on_its_first(tmp_path):
+    url = "redis+cluster://10.0.0.1:7000, 10.0.0.2:7001"
+    settings = settings_from_environ({"LEITAI_INSTANCE": str(tmp_path), "LEITAI_REDIS_URL": url})
+    assert cluster_nodes(url) == [("10.0.0.1", 7000), ("10.0.0.2", 7001)]
+    queue = message_queue(settings)
+    assert queue is not None
+    assert queue.redis_url == "redis://10.0.0.1:7000/0"
+    with pytest.raises(ValueError, match="host:port"):
+        cluster_nodes("redis+cluster://10.0.0.1")

@@ -38,7 +38,7 @@ REACH = {
 
 def raw_state(game: Round) -> bytes:
     return game.wired.redis.client.hget(
-        f"{game.wired.settings.redis_prefix}:round:{game.id}:live", "json"
+        f"{game.wired.settings.redis_prefix}:{{r:{game.id}}}:live", "json"
     )
 
 

@@ -51,7 +51,7 @@ def running(game: Round) -> list[Any]:
 def stored(wired: Wiring, game: Round) -> Any:
     """What a refused host must leave as it was: the round's Redis keys and SQL row."""
     client, prefix = wired.redis.client, wired.settings.redis_prefix
-    keys = sorted(client.scan_iter(f"{prefix}:round:{game.id}:*"))
+    keys = sorted(client.scan_iter(f"{prefix}:{{r:{game.id}}}:*"))
     return {key: client.dump(key) for key in keys}, wired.competitions.rounds.round(game.id)
 
 

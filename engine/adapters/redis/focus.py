@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import redis
 
+from engine.adapters.redis.leaderboard import round_tag
+
 _REPORT = """
 -- KEYS: reports seen (set), counts (hash contestant -> switches)
 -- ARGV: contestant, report id, most counted
@@ -26,7 +28,7 @@ class RedisFocusLog:
         self._report = client.register_script(_REPORT)
 
     def _key(self, round_id: int, name: str) -> str:
-        return f"{self._prefix}:round:{round_id}:{name}"
+        return f"{self._prefix}:{round_tag(round_id)}:{name}"
 
     def report(self, round_id: int, contestant: str, report_id: str, most: int) -> tuple[bool, int]:
         """(whether this report was new and counted, the contestant's switches now)."""

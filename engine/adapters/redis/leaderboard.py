@@ -1,23 +1,24 @@
 """Leaderboards in Redis sorted sets: every scope of a round, and its competition's sum.
 
-Keys (``{s}`` is a literal Redis Cluster hash tag, ``s`` the contestant's shard)::
+Keys (docs/redis-keys.md; ``{..}`` is a Redis Cluster hash tag: shard 0 of round ``id``
+has the round's own, ``{r:<id>}``, and shard ``s`` > 0 ``{r:<id>:<s>}``)::
 
-    {prefix}:round:{id}:{s<s>}:live:<scope>     every answer
-    {prefix}:round:{id}:{s<s>}:public:<scope>   what contestants and spectators see
-    {prefix}:round:{id}:{s<s>}:profiles         contestant -> profile (records.PROFILE)
-    {prefix}:round:{id}:{s<s>}:state            absent | "c" held | "p" planned | "f" frozen
-                                                | "t" thawed
-    {prefix}:round:{id}:{s<s>}:scopes           scope names in use, to delete them all
-    {prefix}:competition:{id}:{s<s>}:board      the sum over the competition's rounds
-    {prefix}:competition:{id}:{s<s>}:profiles
-    {prefix}:round:{id}:meta | :snapshot:...    per round, not sharded
+    {prefix}:{r:<id>[:<s>]}:board:live:<scope>     every answer
+    {prefix}:{r:<id>[:<s>]}:board:public:<scope>   what contestants and spectators see
+    {prefix}:{r:<id>[:<s>]}:board:profiles         contestant -> profile (records.PROFILE)
+    {prefix}:{r:<id>[:<s>]}:board:state            absent | "c" held | "p" planned
+                                                   | "f" frozen | "t" thawed
+    {prefix}:{r:<id>[:<s>]}:board:scopes           scope names in use, to delete them all
+    {prefix}:{c:<id>[:<s>]}:competition:board      the sum over the competition's rounds
+    {prefix}:{c:<id>[:<s>]}:competition:profiles
+    {prefix}:{r:<id>}:meta | :snapshot:...         per round, not sharded
 
 A contestant's shard is ``crc32(id) % shards``, computed here and never in Lua. Every Lua
-call touches the keys of one shard only, so with the tag they share a Cluster slot; the
-scripts build the names of the region and team boards from the stored profile, which
-Cluster allows within one slot although the keys are not declared. The tag is the shard
-alone (not the round) so a round's competition board sits in the same slot; the price is
-that with one shard every board lives on one Cluster node.
+call touches the keys of one round shard; the scripts build the names of the region and
+team boards from the stored profile, which Cluster allows within one slot although the
+keys are not declared. Each shard has a slot of its own, so M shards can live on M
+masters; a competition's board has its own slots, so the scripts that add to a round's
+and its competition's boards at once are not single-slot on a cluster yet.
 
 Freeze costs memory and writes, not a copy, and only in rounds that plan one: after
 :meth:`RedisLeaderboard.plan_freeze` (before the first answer) each answer is added to
@@ -56,8 +57,9 @@ from typing import Any
 
 import redis
 
+from engine.adapters.redis.batch import Batch
 from engine.adapters.redis.records import lua_script, pack_profile, unpack_profile
-from engine.domain.ranking import POINTS_LIMIT, ScoreOutOfRangeError, decode_score
+from engine.domain.ranking import POINTS_LIMIT, TIME_LIMIT_MS, ScoreOutOfRangeError, decode_score
 from engine.domain.standings import (
     ALL,
     AROUND_LIMIT,
@@ -116,13 +118,13 @@ class RedisLeaderboard:
         return zlib.crc32(contestant.encode()) % self._shards
 
     def _round(self, round_id: int | str, shard: int) -> str:
-        return f"{self._prefix}:round:{_checked_id(round_id)}:{{s{shard}}}"
+        return f"{self._prefix}:{shard_tag('r', _checked_id(round_id), shard)}:board"
 
     def _competition(self, competition_id: int | str, shard: int) -> str:
-        return f"{self._prefix}:competition:{_checked_id(competition_id)}:{{s{shard}}}"
+        return f"{self._prefix}:{shard_tag('c', _checked_id(competition_id), shard)}:competition"
 
     def _per_round(self, round_id: int | str, name: str) -> str:
-        return f"{self._prefix}:round:{_checked_id(round_id)}:{name}"
+        return f"{self._prefix}:{round_tag(_checked_id(round_id))}:{name}"
 
     def _board_keys(self, round_id: int | str, scope: Scope, shard: int) -> list[str]:
         """state, public board, live board, profiles: what the read scripts take."""
@@ -230,9 +232,10 @@ class RedisLeaderboard:
         rejected = self._run(
             self._add,
             round_id,
-            [(c, str(p), str(ms)) for c, p, ms in checked],
+            # and add_to_boards's plain delta, formatted here rather than in Redis
+            [(c, str(p), str(ms), str(p * (TIME_LIMIT_MS + 1) - ms)) for c, p, ms in checked],
             competition_id,
-            width=3,
+            width=4,
             into=totals,
         )
         if rejected:
@@ -260,7 +263,7 @@ class RedisLeaderboard:
         ]
         rejected: list[tuple[int, str, str]] = []
         for first in range(0, len(calls), PIPELINE_CALLS):
-            pipe = self._redis.pipeline(transaction=False)
+            pipe = Batch(self._redis)
             group = calls[first : first + PIPELINE_CALLS]
             for shard, indexes in group:
                 base = self._round(round_id, shard)
@@ -271,7 +274,7 @@ class RedisLeaderboard:
                     competition = self._competition(competition_id, shard)
                     keys += [f"{competition}:board", f"{competition}:profiles"]
                 args = [base] + [part for i in indexes for part in items[i]]
-                script(keys=keys, args=args, client=pipe)
+                pipe.script(script, keys, args)
             for (_, indexes), results in zip(group, pipe.execute(), strict=True):
                 for index, result in zip(indexes, results, strict=True):
                     if isinstance(result, bytes):
@@ -342,9 +345,9 @@ class RedisLeaderboard:
             )
             page = Window(offset, first_above, _rows(rows))
             return rank_rows(page, _profiles(page.rows, found))
-        pipe = self._redis.pipeline(transaction=False)
+        pipe = Batch(self._redis)
         for shard_keys in keys:
-            self._page(keys=shard_keys, args=[view, 0, offset + limit - 1, 0], client=pipe)
+            pipe.script(self._page, shard_keys, [view, 0, offset + limit - 1, 0])
         merged = merge_tops([_rows(rows) for _, _, rows, _ in pipe.execute()])
         # The merged tops are the whole board's first offset + limit rows, so ranks follow.
         profiles = self._profiles_of(keys, [c for _, c in merged[offset : offset + limit]])
@@ -356,7 +359,7 @@ class RedisLeaderboard:
         by_shard: dict[int, list[str]] = {}
         for contestant in contestants:
             by_shard.setdefault(self.shard_of(contestant), []).append(contestant)
-        pipe = self._redis.pipeline(transaction=False)
+        pipe = Batch(self._redis)
         for shard, members in by_shard.items():
             pipe.hmget(keys[shard][3], members)
         profiles: dict[str, Profile | None] = {}
@@ -378,9 +381,9 @@ class RedisLeaderboard:
         score = located[0]
         others = [s for s in range(len(keys)) if s != own]
         if others:
-            pipe = self._redis.pipeline(transaction=False)
+            pipe = Batch(self._redis)
             for shard in others:
-                self._locate(keys=keys[shard], args=[view, contestant, score, around], client=pipe)
+                pipe.script(self._locate, keys[shard], [view, contestant, score, around])
             replies.update(zip(others, pipe.execute(), strict=True))
         windows = []
         profiles: dict[str, Profile | None] = {}
@@ -412,9 +415,9 @@ class RedisLeaderboard:
 
     def _count(self, keys: list[list[str]], view: str) -> int:
         _check_view(view)
-        pipe = self._redis.pipeline(transaction=False)
+        pipe = Batch(self._redis)
         for shard_keys in keys:
-            self._page(keys=shard_keys, args=[view, 0, -1, 0], client=pipe)
+            pipe.script(self._page, shard_keys, [view, 0, -1, 0])
         return sum(card for card, *_ in pipe.execute())
 
     # --- freeze ------------------------------------------------------------------------
@@ -425,7 +428,7 @@ class RedisLeaderboard:
         Call before the round's first registration: contestants already on the boards
         are missing from the public ones.
         """
-        pipe = self._redis.pipeline(transaction=False)
+        pipe = Batch(self._redis)
         for shard in self._all():
             pipe.set(f"{self._round(round_id, shard)}:state", "p", nx=True)
         pipe.execute()
@@ -437,18 +440,25 @@ class RedisLeaderboard:
         (both views equal, as after a rebuild); a frozen or thawed round stays so.
         """
         keys = [f"{self._round(round_id, s)}:state" for s in self._all()]
-        pipe = self._redis.pipeline(transaction=False)
-        for key, state in zip(keys, self._redis.mget(keys), strict=True):
+        pipe = Batch(self._redis)
+        for key, state in zip(keys, self._states(round_id), strict=True):
             if state in (None, b"p"):
                 pipe.set(key, "c")
         pipe.execute()
 
+    def _states(self, round_id: int | str) -> list[bytes | None]:
+        """Each shard's freeze state (one slot per shard: no MGET across them)."""
+        pipe = Batch(self._redis)
+        for shard in self._all():
+            pipe.get(f"{self._round(round_id, shard)}:state")
+        return pipe.execute()
+
     def freeze(self, round_id: int | str, at_ms: int | None = None) -> None:
         """From now on public reads show the boards as they stand; answers still count."""
-        states = self._redis.mget([f"{self._round(round_id, s)}:state" for s in self._all()])
+        states = self._states(round_id)
         if not set(states) <= {b"p", b"c", b"f"}:
             raise FreezeError(f"round {round_id} has no planned freeze, or has thawed")
-        pipe = self._redis.pipeline(transaction=False)
+        pipe = Batch(self._redis)
         for shard in self._all():
             pipe.set(f"{self._round(round_id, shard)}:state", "f")
         pipe.hsetnx(
@@ -458,14 +468,14 @@ class RedisLeaderboard:
 
     def thaw(self, round_id: int | str) -> None:
         """Public reads show the live boards again (for good); the public copies go."""
-        pipe = self._redis.pipeline(transaction=False)
+        pipe = Batch(self._redis)
         for shard in self._all():
             base = self._round(round_id, shard)
             pipe.set(f"{base}:state", "t")
             pipe.smembers(f"{base}:scopes")
         pipe.hdel(self._per_round(round_id, "meta"), "frozen_at")
         replies = pipe.execute()
-        pipe = self._redis.pipeline(transaction=False)
+        pipe = Batch(self._redis)
         for shard in self._all():
             base = self._round(round_id, shard)
             names = replies[2 * shard + 1]
@@ -537,6 +547,17 @@ class RedisLeaderboard:
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+
+def round_tag(round_id: int | str) -> str:
+    """The Redis Cluster hash tag of every key of a round (docs/redis-keys.md)."""
+    return f"{{r:{round_id}}}"
+
+
+def shard_tag(kind: str, owner: str, shard: int) -> str:
+    """A board shard's hash tag: shard 0 shares its round's (or competition's), each
+    other shard has its own slot, so M shards can live on M masters."""
+    return f"{{{kind}:{owner}}}" if shard == 0 else f"{{{kind}:{owner}:{shard}}}"
 
 
 def _checked_id(value: int | str) -> str:

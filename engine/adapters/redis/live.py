@@ -1,27 +1,29 @@
 """Live round state in Redis, so any process can serve a round and a restart loses nothing.
 
-Keys of round ``R`` (besides the leaderboards')::
+Keys of round ``R`` (besides the leaderboards'), all with the round's hash tag ``{r:R}``
+(docs/redis-keys.md)::
 
-    {prefix}:round:R:live             hash: json (the LiveRound), status, index, seq,
-                                      published (the last question on the public boards)
-    {prefix}:round:R:contestants      hash: contestant -> profile JSON
-    {prefix}:round:R:nicknames        hash: entry key -> contestant (nickname keys in
-                                      live rounds, identity keys; see services/entrants)
-    {prefix}:round:R:entry-keys       hash: contestant -> their entry keys ("\x1f"-joined)
-    {prefix}:round:R:next-contestant  counter
-    {prefix}:round:R:kicked           set of contestants banned by a host
-    {prefix}:round:R:banned           hash: entry key of a banned contestant -> contestant
-    {prefix}:round:R:progress         hash: contestant -> progress (records.PROGRESS)
-    {prefix}:round:R:q:I:answers      hash: contestant -> first accepted result (JSON)
-    {prefix}:round:R:q:I:options      hash: option -> how many chose it
-    {prefix}:round:R:q:I:deltas       hash: contestant -> what their answer added to the
-                                      boards (records.DELTA), so a close can publish it
-                                      and a skip take exactly that back
-    {prefix}:round:R:attempts         hash: contestant -> self-paced attempt (JSON)
-    {prefix}:answer-log               stream every process appends to, drained to SQL
+    {prefix}:{r:R}:live             hash: json (the LiveRound), status, index, seq,
+                                    published (the last question on the public boards)
+    {prefix}:{r:R}:contestants      hash: contestant -> profile JSON
+    {prefix}:{r:R}:nicknames        hash: entry key -> contestant (nickname keys in
+                                    live rounds, identity keys; see services/entrants)
+    {prefix}:{r:R}:entry-keys       hash: contestant -> their entry keys ("\x1f"-joined)
+    {prefix}:{r:R}:next-contestant  counter
+    {prefix}:{r:R}:kicked           set of contestants banned by a host
+    {prefix}:{r:R}:banned           hash: entry key of a banned contestant -> contestant
+    {prefix}:{r:R}:progress         hash: contestant -> progress (records.PROGRESS)
+    {prefix}:{r:R}:q:I:answers      hash: contestant -> first accepted result (JSON)
+    {prefix}:{r:R}:q:I:options      hash: option -> how many chose it
+    {prefix}:{r:R}:q:I:deltas       hash: contestant -> what their answer added to the
+                                    boards (records.DELTA), so a close can publish it
+                                    and a skip take exactly that back
+    {prefix}:{r:R}:attempts         hash: contestant -> self-paced attempt (JSON)
+    {prefix}:answer-log             stream every process appends to, drained to SQL
 
-The answer script touches round keys and the shard's board keys together: on a Redis
-Cluster they would need one hash tag; Leitai runs one Redis (or one per shard of rounds).
+The answer script touches round keys and the shard's board keys together: one slot with
+one board shard, whose tag is the round's. The answer log is one stream for every round,
+so the scripts that append to it are not single-slot on a Redis Cluster yet.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ from typing import Any
 import redis
 
 from engine.adapters.redis.answer_log import compact_json, log_fields, log_value
+from engine.adapters.redis.batch import Batch
 from engine.adapters.redis.coalescing import Coalescer
-from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeaderboard
+from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeaderboard, round_tag
 from engine.adapters.redis.records import (
     ANSWER,
     DELTA,
@@ -99,7 +102,7 @@ class RedisLiveStore:
         self._save_field = client.register_script(_SAVE_FIELD)
 
     def _key(self, round_id: int, *parts: object) -> str:
-        return ":".join((self._prefix, "round", str(round_id), *map(str, parts)))
+        return ":".join((self._prefix, round_tag(round_id), *map(str, parts)))
 
     # --- the round's state -------------------------------------------------------------
 
@@ -432,16 +435,13 @@ class RedisLiveStore:
                     compact_json({**result, "points": 0, "voided": True, "reason": "skipped"}),
                 )
             ]
-            self._void(
-                keys=[
-                    answers,
-                    self._key(round_id, "q", index, "deltas"),
-                    self._key(round_id, "progress"),
-                    *board_keys[:3],  # profiles, state [, competition board]
-                ],
-                args=[base, *pairs],
-                client=pipe,
-            )
+            keys = [
+                answers,
+                self._key(round_id, "q", index, "deltas"),
+                self._key(round_id, "progress"),
+                *board_keys[:3],  # profiles, state [, competition board]
+            ]
+            pipe.script(self._void, keys, [base, *pairs])
 
         return self._per_shard(round_id, competition_id, rows, void)
 
@@ -460,7 +460,7 @@ class RedisLiveStore:
 
         def publish(pipe: Any, base: str, board_keys: list[str], batch: list[Any]) -> None:
             contestants = [contestant for contestant, _ in batch]
-            self._publish(keys=[deltas, *board_keys[:2]], args=[base, *contestants], client=pipe)
+            pipe.script(self._publish, [deltas, *board_keys[:2]], [base, *contestants])
 
         published = self._per_shard(round_id, None, rows, publish)
         self._redis.hset(self._key(round_id, "live"), "published", index)
@@ -491,7 +491,7 @@ class RedisLiveStore:
         ]
         changed = 0
         for first in range(0, len(calls), PIPELINE_CALLS):
-            pipe = self._redis.pipeline(transaction=False)
+            pipe = Batch(self._redis)
             for batch in calls[first : first + PIPELINE_CALLS]:
                 base, board_keys = self._boards.answer_keys(round_id, batch[0][0], competition_id)
                 run(pipe, base, board_keys, batch)

@@ -71,6 +71,7 @@ class Record(Generic[T]):
                 *(f"local {upper}_{f.upper()} = {i}" for i, f in enumerate(self.names, 1)),
                 f'local {upper}_PATTERN = "^" .. string.rep({value}, {len(self.names) - 1})'
                 f" .. {last}",
+                *self._lua_head(magic),
                 f"local function decode_{self.name}(text)",
                 f"  local values = {{string.match(text, {upper}_PATTERN)}}",
                 "  return #values > 0 and values or nil",
@@ -80,6 +81,18 @@ class Record(Generic[T]):
                 "end",
             ]
         )
+
+    def _lua_head(self, magic: str) -> list[str]:
+        """For a record whose last field is the rest of the text: every field before it as
+        one text, found without splitting the record (``{NAME}_HEAD_PATTERN``)."""
+        if not self.rest:
+            return []
+        field, separator = f"[^{magic}{self.separator}]*", f"{magic}{self.separator}"
+        return [
+            f"local {self.name.upper()}_HEAD_PATTERN = {_lua_text(f'^({field}')}"
+            f" .. string.rep({_lua_text(separator + field)}, {len(self.names) - 2})"
+            f" .. {_lua_text(')' + separator)}"
+        ]
 
 
 def _lua_text(text: str) -> str:

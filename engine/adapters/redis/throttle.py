@@ -6,6 +6,15 @@ from collections.abc import Sequence
 
 import redis
 
+from engine.adapters.redis.batch import Batch
+
+#: One window's count: SET NX EX starts the window once (EXPIRE NX would need Redis 7),
+#: atomically with the count, each counter on its own (a Redis Cluster slot each).
+_HIT = """
+redis.call("SET", KEYS[1], 0, "EX", ARGV[1], "NX")
+return redis.call("INCR", KEYS[1])
+"""
+
 
 class RedisThrottle:
     """Fixed-window counters: ``hit`` counts one event and returns the window's count."""
@@ -13,6 +22,7 @@ class RedisThrottle:
     def __init__(self, client: redis.Redis, prefix: str) -> None:
         self._redis = client
         self._prefix = prefix
+        self._hit = client.register_script(_HIT)
 
     def _key(self, name: str) -> str:
         return f"{self._prefix}:throttle:{name}"
@@ -22,12 +32,10 @@ class RedisThrottle:
 
     def hit_all(self, names: Sequence[str], window_s: int) -> list[int]:
         """``hit`` for each name, in one round trip."""
-        pipe = self._redis.pipeline()
+        batch = Batch(self._redis)
         for name in names:
-            # SET NX EX starts the window once; EXPIRE NX would need Redis 7.
-            pipe.set(self._key(name), 0, ex=window_s, nx=True)
-            pipe.incr(self._key(name))
-        return [int(count) for count in pipe.execute()[1::2]]
+            batch.script(self._hit, [self._key(name)], [window_s])
+        return [int(count) for count in batch.execute()]
 
     def count(self, name: str) -> int:
         return int(self._redis.get(self._key(name)) or 0)

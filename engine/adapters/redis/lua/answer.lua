@@ -25,13 +25,14 @@ local function accept(a)
     or tonumber(score or "0") ~= tonumber(a[ANSWER_EXPECTED_SCORE]) then
     return {"retry", progress, score or ""}
   end
+  local points, response_ms = tonumber(a[ANSWER_POINTS]), tonumber(a[ANSWER_RESPONSE_MS])
   local competition_board = a[ANSWER_COMPETITION_BOARD_KEY]
   local competition_profiles = a[ANSWER_COMPETITION_PROFILES_KEY]
   local total, d, competition_delta, public = add_to_boards(a[ANSWER_BASE],
-    a[ANSWER_PROFILES_KEY], a[ANSWER_STATE_KEY],
+    redis.call("HGET", a[ANSWER_PROFILES_KEY], contestant), a[ANSWER_STATE_KEY],
     competition_board ~= "" and competition_board or nil,
     competition_profiles ~= "" and competition_profiles or nil,
-    contestant, tonumber(a[ANSWER_POINTS]), tonumber(a[ANSWER_RESPONSE_MS]))
+    contestant, points, response_ms, points * SCALE - response_ms)
   if type(total) == "string" then return {"refused", total} end
   -- What a skip must take back; only a live question can be skipped.
   if live then
@@ -58,4 +59,5 @@ for i = 1, #ARGV do
   local a = decode_answer(ARGV[i])
   replies[#replies + 1] = a and accept(a) or {"refused", "malformed"}
 end
+flush_scores()
 return replies

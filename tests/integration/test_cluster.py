@@ -1,0 +1,75 @@
+"""Leitai's keys on a Redis Cluster (tests/cluster.py): a round in one slot, rounds and
+board shards spread over the masters, batches of scripts across nodes."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.adapters.redis.batch import Batch
+from engine.adapters.redis.connection import connect_redis
+from engine.adapters.redis.leaderboard import RedisLeaderboard, round_tag
+from engine.adapters.redis.throttle import RedisThrottle
+from engine.domain.ranking import decode_score
+from engine.domain.standings import Profile
+from tests.conftest import REDIS_CLUSTER_URL, cluster_redis, prefixed
+from web.config import Settings
+from web.wiring import wire
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    cluster_redis()  # skips, or fails in CI, without a cluster
+    connection = connect_redis(REDIS_CLUSTER_URL, tmp_path)
+    assert connection.backend == "cluster"
+    yield from prefixed(connection.client, "cluster")
+    connection.close()
+
+
+def test_rounds_and_board_shards_spread_over_the_masters(cluster):
+    connection, prefix = cluster
+    client = connection.client
+    masters = {client.get_node_from_key(f"{prefix}:{round_tag(r)}:live").name for r in range(30)}
+    assert len(masters) == 3
+    board = RedisLeaderboard(client, prefix, shards=3)
+    slots = {client.keyslot(f"{board._round(1, shard)}:live:all") for shard in range(3)}
+    assert len(slots) == 3
+    assert client.keyslot(f"{board._round(1, 0)}:live:all") == client.keyslot(
+        f"{prefix}:{round_tag(1)}:live"
+    )
+
+
+def test_a_batch_of_scripts_across_nodes_answers_in_the_order_given(cluster):
+    connection, prefix = cluster
+    board = RedisLeaderboard(connection.client, prefix, shards=3)
+    contestants = [f"c{i}" for i in range(60)]
+    board.register_many(1, {c: Profile(c) for c in contestants})
+    totals = board.add_many(1, [(c, i, 10) for i, c in enumerate(contestants)])
+    assert [points for points, _ in totals] == list(range(60))
+    assert [e.contestant for e in board.top(1, "all", 0, 3, view="live")] == ["c59", "c58", "c57"]
+    batch = Batch(connection.client)
+    for c in contestants:
+        batch.zscore(f"{board._round(1, board.shard_of(c))}:live:all", c)
+    assert [decode_score(s) for s in batch.execute()] == [(i, 10) for i in range(60)]
+
+
+def test_a_throttle_counts_each_name_apart_on_a_cluster(cluster):
+    connection, prefix = cluster
+    throttle = RedisThrottle(connection.client, prefix)
+    names = [f"client:{i}" for i in range(10)]
+    assert throttle.hit_all(names, 60) == [1] * 10
+    assert throttle.hit_all(names[:3], 60) == [2] * 3
+    assert 0 < throttle.retry_after("client:0") <= 60
+
+
+def test_leitai_refuses_to_start_on_a_cluster_it_cannot_run_rounds_on(cluster, tmp_path):
+    connection, prefix = cluster
+    settings = Settings(
+        instance_path=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'leitai.db'}",
+        redis_url=REDIS_CLUSTER_URL,
+        secret_key="test",
+        redis_prefix=prefix,
+    )
+    with pytest.raises(ValueError, match="not single-slot"):
+        wire(settings, redis=connection)
+    assert list(tmp_path.iterdir()) == []  # no database made
