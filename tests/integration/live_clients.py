@@ -19,6 +19,7 @@ from typing import Any
 
 import redis
 import socketio
+from sqlalchemy import create_engine, text
 
 from engine.domain.questions import QuestionType
 from tests.integration.servers import leitai
@@ -256,3 +257,17 @@ def delete_keys(client: redis.Redis, prefix: str) -> None:
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     for start in range(0, len(keys), 500):
         client.delete(*keys[start : start + 500])
+
+
+def stored_answers(database: str, round_id: int) -> list[tuple[str, int]]:
+    """(contestant, question index) of every answer of the round in SQL, sorted."""
+    engine = create_engine(database.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT contestant, question_index FROM answers WHERE round_id = :r"),
+                {"r": round_id},
+            ).all()
+    finally:
+        engine.dispose()
+    return sorted((str(c), int(i)) for c, i in rows)

@@ -38,6 +38,7 @@ from tests.integration.live_clients import (
     http,
     paper,
     prepare_instance,
+    stored_answers,
     upgrade,
     wait_until,
 )
@@ -80,19 +81,6 @@ def environment(folder: Path, database: str, redis_url: str | None) -> dict[str,
     if redis_url:
         env |= {"LEITAI_REDIS_URL": redis_url, "LEITAI_REDIS_PREFIX": f"chaos-{uuid.uuid4().hex}"}
     return env
-
-
-def stored_answers(database: str, round_id: int) -> list[tuple[str, int]]:
-    engine = create_engine(database.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT contestant, question_index FROM answers WHERE round_id = :r"),
-                {"r": round_id},
-            ).all()
-    finally:
-        engine.dispose()
-    return sorted((str(c), int(i)) for c, i in rows)
 
 
 def stop_embedded_redis(folder: Path) -> None:
