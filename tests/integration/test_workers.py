@@ -5,12 +5,11 @@ worker holds a connection is read from the operating system's table of each work
 sockets. One round across both must score every answer exactly once and tell every
 client the same story: the same question, closed and reveal events, each once, whether
 the host closed the question or both workers' clocks raced to close it. Needs PostgreSQL
-and a Redis server: skipped without them, failed without them in CI.
+and a Redis server (the ``services`` fixture).
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
@@ -21,7 +20,7 @@ import psutil
 import pytest
 import redis
 
-from tests.conftest import DATABASE_URL, REDIS_URL, fresh_postgres_database
+from tests.conftest import fresh_postgres_database
 from tests.integration.live_clients import (
     Clients,
     LiveClient,
@@ -45,17 +44,6 @@ TIME_LIMIT_S = 10  # the second question is closed by the workers' clocks
 ROUND_EVENTS = ("question", "closed", "reveal", "finished")
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def services() -> tuple[str, str]:
-    """(database admin URL, Redis URL): the real services, required in CI."""
-    if not (DATABASE_URL and REDIS_URL):
-        needs = "PostgreSQL and a Redis server (LEITAI_TEST_DATABASE_URL, LEITAI_TEST_REDIS_URL)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run this test: it needs {needs}")
-        pytest.skip(f"needs {needs}")
-    return DATABASE_URL, REDIS_URL
 
 
 def test_more_workers_than_one_are_refused_on_the_embedded_stores(tmp_path):
