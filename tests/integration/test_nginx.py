@@ -15,27 +15,22 @@ import socket
 import subprocess
 import time
 import urllib.error
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import redis
 
-from tests.conftest import fresh_postgres_database
 from tests.integration.live_clients import (
     Clients,
     contestant,
     create_round,
-    delete_keys,
     expected_points,
     host,
     host_token,
     paper,
     prepare_instance,
     stored_answers,
-    upgrade,
     wait_until,
 )
 from tests.integration.servers import free_port, get_json, running
@@ -139,71 +134,54 @@ def running_nginx(binary: Path, folder: Path, config: Path, port: int) -> Iterat
         process.communicate(timeout=10)
 
 
-def test_a_round_through_nginx_on_every_transport(tmp_path, services, nginx):
-    database_admin, redis_url = services
-    prefix = f"test-nginx-{uuid.uuid4().hex[:8]}"
-    database = fresh_postgres_database(database_admin, "nginx")
-    env = {
-        "LEITAI_INSTANCE": str(tmp_path),
-        "LEITAI_DATABASE_URL": database,
-        "LEITAI_REDIS_URL": redis_url,
-        "LEITAI_REDIS_PREFIX": prefix,
-        "LEITAI_SECRET_KEY": "behind nginx",
-        "LEITAI_TRUSTED_PROXIES": "1",
-    }
-    store = redis.Redis.from_url(redis_url)
+def test_a_round_through_nginx_on_every_transport(tmp_path, shared, nginx):
+    env = {**shared.env, "LEITAI_TRUSTED_PROXIES": "1"}
+    database = shared.database
     questions = paper(2)
     leitai_port, sticky, proxy = free_port(), free_ports(2), free_port()
     base = f"http://127.0.0.1:{proxy}"
     serve = ["serve", "--port", str(leitai_port), "--workers", "2"]
     serve += ["--sticky-ports", str(sticky)]
-    try:
-        upgrade(env)
-        with (
-            running(serve, env, leitai_port),
-            running_nginx(nginx, tmp_path, templated(tmp_path, proxy, leitai_port, sticky), proxy),
-            Clients() as clients,
-        ):
-            prepare_instance(env)
-            token = host_token(base)
-            created = create_round(base, token, questions.keys)
-            phones, ids = {}, []
-            for kind, transports in TRANSPORTS.items():
-                for number in range(PER_TRANSPORT):
-                    nickname = f"{kind}{number}"
-                    client, joined = contestant(
-                        base, created["code"], nickname, transports=transports
-                    )
-                    clients.append(client)
-                    phones[nickname] = client
-                    ids.append(joined["contestant"]["id"])
-            driver = host(base, created["id"], token)
-            clients.append(driver)
+    with (
+        running(serve, env, leitai_port),
+        running_nginx(nginx, tmp_path, templated(tmp_path, proxy, leitai_port, sticky), proxy),
+        Clients() as clients,
+    ):
+        prepare_instance(env)
+        token = host_token(base)
+        created = create_round(base, token, questions.keys)
+        phones, ids = {}, []
+        for kind, transports in TRANSPORTS.items():
+            for number in range(PER_TRANSPORT):
+                nickname = f"{kind}{number}"
+                client, joined = contestant(base, created["code"], nickname, transports=transports)
+                clients.append(client)
+                phones[nickname] = client
+                ids.append(joined["contestant"]["id"])
+        driver = host(base, created["id"], token)
+        clients.append(driver)
 
-            for index, key in enumerate(questions.keys):
-                assert driver.call("start" if index == 0 else "next")["ok"]
-                for nickname, client in phones.items():
-                    client.wait_for("question", lambda q, k=key: q["key"] == k)
-                    choice = (questions.right if index == 0 else questions.wrong)[key]
-                    ack = client.call("answer", {"question": key, "response": choice})
-                    assert ack == {"ok": True, "accepted": True, "duplicate": False}, nickname
-                assert driver.call("close")["ok"]
-                assert driver.call("reveal")["ok"]
-            assert driver.call("finish")["ok"]
-
-            points = expected_points([True, False])[0]
+        for index, key in enumerate(questions.keys):
+            assert driver.call("start" if index == 0 else "next")["ok"]
             for nickname, client in phones.items():
-                client.wait_for("finished")
-                told = [name for name, _ in client.events if name in ROUND_EVENTS]
-                assert told == [
-                    "question", "closed", "reveal", "question", "closed", "reveal", "finished"
-                ], nickname  # fmt: skip
-                me = client.call("me")
-                assert me["you"]["points"] == points, nickname
-            assert phones["upgrade0"].sio.transport() == "websocket"  # upgraded, sticky
-            assert phones["poll0"].sio.transport() == "polling"
-            expected = sorted((str(c), i) for c in ids for i in range(2))
-            wait_until(lambda: stored_answers(database, created["id"]) == expected, 20, "the drain")
-    finally:
-        delete_keys(store, prefix)
-        store.close()
+                client.wait_for("question", lambda q, k=key: q["key"] == k)
+                choice = (questions.right if index == 0 else questions.wrong)[key]
+                ack = client.call("answer", {"question": key, "response": choice})
+                assert ack == {"ok": True, "accepted": True, "duplicate": False}, nickname
+            assert driver.call("close")["ok"]
+            assert driver.call("reveal")["ok"]
+        assert driver.call("finish")["ok"]
+
+        points = expected_points([True, False])[0]
+        for nickname, client in phones.items():
+            client.wait_for("finished")
+            told = [name for name, _ in client.events if name in ROUND_EVENTS]
+            assert told == [
+                "question", "closed", "reveal", "question", "closed", "reveal", "finished"
+            ], nickname  # fmt: skip
+            me = client.call("me")
+            assert me["you"]["points"] == points, nickname
+        assert phones["upgrade0"].sio.transport() == "websocket"  # upgraded, sticky
+        assert phones["poll0"].sio.transport() == "polling"
+        expected = sorted((str(c), i) for c in ids for i in range(2))
+        wait_until(lambda: stored_answers(database, created["id"]) == expected, 20, "the drain")
