@@ -764,8 +764,9 @@ class Organiser:
 
 @contextlib.contextmanager
 def leitai_server(port: int, workers: int | None) -> Iterator[tuple[int, Organiser]]:
-    """``leitai serve [--workers N]`` on a fresh instance folder, with an admin and the
-    seed bank in it.
+    """``leitai serve --workers N`` (one process unless ``workers`` says more, as issue 6's
+    targets are per process) on a fresh instance folder, with an admin and the seed bank
+    in it.
 
     LEITAI_DATABASE_URL and LEITAI_REDIS_URL pass through from the environment (more
     than one worker needs both to be servers); with a shared Redis the keys get a prefix
@@ -799,8 +800,7 @@ def leitai_server(port: int, workers: int | None) -> Iterator[tuple[int, Organis
         server_log = Path(instance) / "serve.log"
         with server_log.open("w") as output:
             process = subprocess.Popen(
-                [str(LEITAI), "serve", "--port", str(port)]
-                + ([] if workers is None else ["--workers", str(workers)]),
+                [str(LEITAI), "serve", "--port", str(port), "--workers", str(workers or 1)],
                 env=env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
