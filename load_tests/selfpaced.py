@@ -167,7 +167,9 @@ def start_server(args: argparse.Namespace, instance: Path, port: int) -> subproc
         capture_output=True,
     )
     server = subprocess.Popen(
-        [LEITAI, "serve", "--port", str(port)],
+        # One process, whose CPU per answer is read from its pid (the default is a worker
+        # per core on a Redis server and PostgreSQL: the parent would do no work).
+        [LEITAI, "serve", "--port", str(port), "--workers", "1"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=(instance / "server.log").open("w"),  # a pipe nobody reads would stall it

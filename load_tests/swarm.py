@@ -7,6 +7,7 @@ it), answer ack latency, answers/s, answers lost and double-counted, server RSS.
 
     python load_tests/swarm.py --target baseline --contestants 1000
     python load_tests/swarm.py --compare --contestants 10000 --questions 5
+    python load_tests/swarm.py --target leitai --workers 1 2 --contestants 3000
 
 Without ``--url`` the swarm starts the target server itself on a free port and stops it
 afterwards. ``--compare`` runs the baseline and Leitai one after the other, prints the
@@ -46,6 +47,7 @@ from engineio_client import SocketIOClient, socketio_url
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results" / "swarm.json"
+SCALING_RESULTS = HERE / "results" / "swarm-workers.json"
 LEITAI = ROOT / ".venv" / "bin" / "leitai"
 SEED_BANK = ROOT / "question_banks" / "cantonese-folk-songs" / "bank.yaml"
 BASELINE_CODE = "BASE01"  # baseline.CODE; not imported, baseline.py monkey-patches on import
@@ -443,29 +445,48 @@ async def host_command(host: SocketIOClient, event: str, payload: Any, settings:
     raise SwarmFailed(f"the host's {event!r} was refused: {ack!r}")
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants: a ``leitai serve --workers N`` parent and its workers."""
+    found, index = [pid], 0
+    while index < len(found):
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{found[index]}/task/{found[index]}/children").read_text()
+            found += [int(child) for child in children.split()]
+        index += 1
+    return found
+
+
 def rss_kb(pid: int | None) -> int | None:
+    """The resident memory of ``pid`` and its descendants, KB (VmRSS)."""
     if pid is None:
         return None
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return None
+    total = None
+    for member in process_tree(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total = (total or 0) + int(line.split()[1])
+    return total
 
 
 def cpu_s(pid: int | None) -> float | None:
-    """User plus system CPU seconds a process has used so far (/proc/<pid>/stat)."""
+    """User plus system CPU seconds ``pid`` and its descendants have used so far
+    (/proc/<pid>/stat): a server's workers are its children."""
     if pid is None:
         return None
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = None
+    for member in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total = (total or 0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def busy(pid: int | None, cpu_before: float | None, since: float) -> float | None:
-    """The share of one core ``pid`` used since ``since`` (monotonic) and ``cpu_before``."""
+    """The cores' worth ``pid`` (with its workers) used since ``since`` (monotonic) and
+    ``cpu_before``: up to N with N workers."""
     cpu_now, wall = cpu_s(pid), time.monotonic() - since
     if cpu_now is None or cpu_before is None or wall <= 0:
         return None
@@ -742,11 +763,14 @@ class Organiser:
 
 
 @contextlib.contextmanager
-def leitai_server(port: int) -> Iterator[tuple[int, Organiser]]:
-    """``leitai serve`` on a fresh instance folder, with an admin and the seed bank in it.
+def leitai_server(port: int, workers: int | None) -> Iterator[tuple[int, Organiser]]:
+    """``leitai serve --workers N`` (one process unless ``workers`` says more, as issue 6's
+    targets are per process) on a fresh instance folder, with an admin and the seed bank
+    in it.
 
-    LEITAI_DATABASE_URL and LEITAI_REDIS_URL pass through from the environment; with a
-    shared Redis the keys get a prefix of their own.
+    LEITAI_DATABASE_URL and LEITAI_REDIS_URL pass through from the environment (more
+    than one worker needs both to be servers); with a shared Redis the keys get a prefix
+    of their own.
     """
     with tempfile.TemporaryDirectory(prefix="swarm-leitai-") as instance:
         env = {**os.environ, "LEITAI_INSTANCE": instance}
@@ -776,7 +800,7 @@ def leitai_server(port: int) -> Iterator[tuple[int, Organiser]]:
         server_log = Path(instance) / "serve.log"
         with server_log.open("w") as output:
             process = subprocess.Popen(
-                [str(LEITAI), "serve", "--port", str(port)],
+                [str(LEITAI), "serve", "--port", str(port), "--workers", str(workers or 1)],
                 env=env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
@@ -848,8 +872,10 @@ def run_target(
     port: int | None,
     server_pid: int | None,
     args: argparse.Namespace,
+    workers: int | None = None,
 ) -> dict[str, Any]:
-    """One swarm run; starts (and stops) the target's server unless ``port`` is given."""
+    """One swarm run; starts (and stops) the target's server (Leitai's with ``workers``
+    processes) unless ``port`` is given."""
     with contextlib.ExitStack() as stack:
         organiser = None
         if port is None:
@@ -857,7 +883,7 @@ def run_target(
             if target == "baseline":
                 server_pid = stack.enter_context(baseline_server(port))
             else:
-                server_pid, organiser = stack.enter_context(leitai_server(port))
+                server_pid, organiser = stack.enter_context(leitai_server(port, workers))
         elif target == "leitai":
             organiser = Organiser(args.organiser, args.password, args.bank)
         log(f"{target} server on {host}:{port} (pid {server_pid})")
@@ -876,6 +902,7 @@ def run_target(
             )
         )
         result = summarise(settings, target, raw)
+        result["workers"] = workers
         # Other work on the machine skews every number: keep the load next to them.
         result["machine"] = {
             "cpus": os.cpu_count(),
@@ -986,8 +1013,10 @@ def judge(baseline: dict[str, Any], leitai: dict[str, Any] | None) -> list[tuple
     return rows
 
 
-def table(rows: list[tuple[Any, ...]]) -> str:
-    header = ("measure", "baseline", "leitai", "ratio", "target", "verdict")
+def table(
+    rows: list[tuple[Any, ...]],
+    header: tuple[str, ...] = ("measure", "baseline", "leitai", "ratio", "target", "verdict"),
+) -> str:
     cells = [header, *[tuple("-" if v is None else str(v) for v in row) for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     return "\n".join(
@@ -999,7 +1028,8 @@ def compare(settings: Settings, args: argparse.Namespace) -> int:
     results: dict[str, Any] = {"settings": asdict(settings)}
     for target in ("baseline", "leitai"):
         try:
-            results[target] = run_target(settings, target, args.host, None, None, args)
+            workers = args.workers[0] if args.workers and target == "leitai" else None
+            results[target] = run_target(settings, target, args.host, None, None, args, workers)
             print(report(results[target]), flush=True)
         except (SwarmFailed, OSError, TimeoutError) as error:
             message = str(error) or type(error).__name__
@@ -1018,10 +1048,63 @@ def compare(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if failed or any(row[-1] == "FAIL" for row in rows) else 0
 
 
-def write_results(results: dict[str, Any]) -> None:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+SCALING_HEADER = (
+    "workers", "joined", "answers/s", "ratio", "server CPU/answer (us)",
+    "server busy (cores)", "fan-out (ms)", "lost", "double-counted",
+)  # fmt: skip
+
+
+def scale(settings: Settings, args: argparse.Namespace) -> int:
+    """Leitai once per worker count, one after the other: answers/s and the ratio to the
+    first count's, with what else moved (CPU per answer, fan-out, anything lost)."""
+    results: dict[str, Any] = {"settings": asdict(settings), "runs": []}
+    for workers in args.workers:
+        try:
+            result = run_target(settings, "leitai", args.host, None, None, args, workers)
+        except (SwarmFailed, OSError, TimeoutError) as error:
+            message = str(error) or type(error).__name__
+            results["runs"].append({"workers": workers, "error": message})
+            print(f"--workers {workers}: FAILED, no numbers: {message}", flush=True)
+            continue
+        print(report(result), flush=True)
+        results["runs"].append(result)
+    rows = scaling_rows(results["runs"])
+    results["scaling"] = [dict(zip(SCALING_HEADER, row, strict=True)) for row in rows]
+    print()
+    print(table(rows, SCALING_HEADER))
+    write_results(results, SCALING_RESULTS)
+    return 1 if any("error" in run for run in results["runs"]) else 0
+
+
+def scaling_rows(runs: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    first = next((run["answers"]["per_second"] for run in runs if "error" not in run), None)
+    rows = []
+    for run in runs:
+        if "error" in run:
+            rows.append((run["workers"], *["-"] * (len(SCALING_HEADER) - 1)))
+            continue
+        answers, per_question = run["answers"], run["fanout"]["per_question"]
+        busy = [q["answers_server_busy"] for q in per_question if q["answers_server_busy"]]
+        rows.append(
+            (
+                run["workers"],
+                run["connect"]["joined"],
+                answers["per_second"],
+                ratio(answers["per_second"], first),
+                answers["server_cpu_us"],
+                max(busy, default=None),
+                run["fanout"]["time_ms"],
+                answers["lost"],
+                answers["double_counted"],
+            )
+        )
+    return rows
+
+
+def write_results(results: dict[str, Any], path: Path = RESULTS) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nwrote {path.relative_to(ROOT)}")
 
 
 def parse(argv: list[str] | None = None) -> tuple[Settings, argparse.Namespace]:
@@ -1074,8 +1157,23 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, argparse.Namespace]:
         default=defaults.timeout_s,
         help="seconds for one whole run, servers excepted",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="leitai serve --workers N (needs LEITAI_REDIS_URL and LEITAI_DATABASE_URL "
+        "servers for N > 1); several: one Leitai run per N and the answers/s ratio to the "
+        "first (written to load_tests/results/swarm-workers.json)",
+    )
     parser.add_argument("--json", type=Path, help="also write one run's result here")
     args = parser.parse_args(argv)
+    if args.workers and args.port is not None:
+        parser.error("--workers starts the server itself: not with --port")
+    if args.workers and not args.compare and args.target != "leitai":
+        parser.error("--workers is for --target leitai")
+    if args.workers and args.compare and len(args.workers) > 1:
+        parser.error("--compare takes one --workers N")
     if args.port is not None and args.target == "leitai" and not (args.organiser and args.password):
         parser.error("--target leitai with --port needs --organiser and --password")
     settings = Settings(
@@ -1097,8 +1195,13 @@ def main(argv: list[str] | None = None) -> int:
     raise_open_files_limit()
     if args.compare:
         return compare(settings, args)
+    if args.workers and len(args.workers) > 1:
+        return scale(settings, args)
+    workers = args.workers[0] if args.workers else None
     try:
-        result = run_target(settings, args.target, args.host, args.port, args.server_pid, args)
+        result = run_target(
+            settings, args.target, args.host, args.port, args.server_pid, args, workers
+        )
     except (SwarmFailed, OSError, TimeoutError) as error:
         print(f"target {args.target}: FAILED: {error or type(error).__name__}", flush=True)
         return 1

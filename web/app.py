@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_socketio import SocketIO
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.config import Settings, settings_from_environ
 from web.errors import register_error_handlers
@@ -72,6 +73,9 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
         ping_timeout=20,
     )
     app.extensions["leitai.socketio"] = socketio
+    if settings.trusted_proxies:  # outside Socket.IO's middleware: its sessions see it too
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     broadcaster = Broadcaster(socketio, wired.live)
     app.extensions["leitai.broadcaster"] = broadcaster
     socketio.on_namespace(PlayNamespace("/play", wired, broadcaster))

@@ -13,13 +13,14 @@ from collections.abc import Callable
 import click
 import gevent
 from flask import Flask
-from gevent.pywsgi import WSGIHandler
+from gevent.pywsgi import WSGIHandler, WSGIServer
 
 from engine.domain.accounts import Account
 from engine.services.accounts import Accounts
 from engine.services.errors import ServiceError
 from web.config import Settings, settings_from_environ
 from web.wiring import STORE_UNAVAILABLE, Wiring
+from web.workers import listeners, serve_group, worker_count
 
 
 class Text(click.ParamType):
@@ -64,26 +65,57 @@ def app_of(ctx: click.Context) -> Flask:
 @cli.command(help="Run the service (HTTP and Socket.IO on one port).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 512),
+    help="Processes serving the port (SO_REUSEPORT). Default: one per core on a Redis "
+    "server and PostgreSQL; one on the embedded stores.",
+)
+@click.option(
+    "--sticky-ports",
+    type=click.IntRange(1, 65535),
+    metavar="FIRST",
+    help="Each worker also listens alone on FIRST, FIRST+1, ...: a proxy's sticky "
+    "routing for Socket.IO long-polling (docs/deploy-nginx.md).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, workers: int | None, sticky_ports: int | None
+) -> None:
+    count, note = worker_count(workers, settings_from_environ(), os.cpu_count() or 1)
+    if note:
+        click.echo(note, err=True)
+    try:
+        sockets = listeners(host, port, count, sticky_ports)
+    except OSError as error:
+        raise click.ClickException(f"Cannot listen on {host}: {error.strerror}.") from error
+    if count == 1:
+        serve_one(ctx, sockets[0], f"http://{host}:{port}/")
+        exit_now()
+    click.echo(f"Leitai serving on http://{host}:{port}/ with {count} processes")
+    status = serve_group(sockets, lambda mine, number: serve_one(ctx, mine, f"worker {number}"))
+    exit_now(status)
+
+
+def serve_one(ctx: click.Context, listeners: list[socket.socket], where: str) -> None:
     app = app_of(ctx)
     wired = app.extensions["leitai"]
+    ports = ", ".join(str(sock.getsockname()[1]) for sock in listeners)
     click.echo(
-        f"Leitai serving on http://{host}:{port}/  (SQL: {wired.database.backend}, "
-        f"Redis: {wired.redis.backend})"
+        f"Leitai serving on {where}  (SQL: {wired.database.backend}, "
+        f"Redis: {wired.redis.backend}, pid {os.getpid()}, ports {ports})"
     )
-    run_server(app, host, port)
-    exit_now()
+    run_server(app, listeners)
 
 
-def exit_now() -> None:
+def exit_now(status: int = 0) -> None:
     """Exit without the interpreter's teardown. Everything owed is stored or left in Redis
     by now, and the teardown (freeing every object in C, gevent's loop) took two seconds
     more of a SIGTERM's budget."""
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(status)
 
 
 #: SIGTERM to exit in under 2 s (an orchestrator's patience is finite, and a deploy waits
@@ -106,34 +138,42 @@ class NoDelayHandler(WSGIHandler):
         super().handle()
 
 
-def run_server(app: Flask, host: str, port: int, on_stop: Callable[[], None] | None = None) -> None:
-    """Serve until SIGINT or SIGTERM, then stop in order, within about a second: the
-    server closes, the ticker lets go, the answer log drains once more, and an embedded
-    Redis shuts down with its last user instead of outliving the process."""
+def run_server(
+    app: Flask, listeners: list[socket.socket], on_stop: Callable[[], None] | None = None
+) -> None:
+    """Serve on ``listeners`` until SIGINT or SIGTERM, then stop in order, within about a
+    second: the servers close, the ticker lets go, the answer log drains once more, and
+    an embedded Redis shuts down with its last user instead of outliving the process."""
     socketio = app.extensions["leitai.socketio"]
     ticker = app.extensions["leitai.ticker"]
     wired = app.extensions["leitai"]
+    # What ``socketio.run`` builds for gevent, on sockets bound beforehand.
+    servers = [
+        WSGIServer(listener, app, log=None, handler_class=NoDelayHandler) for listener in listeners
+    ]
+    socketio.wsgi_server = servers[0]
+    stopping: list[bool] = []
 
     def stop() -> None:
-        # Runs in the gevent hub, where nothing may block: stop from a greenlet.
+        # Runs in the gevent hub, where nothing may block: stop from greenlets. Once: a
+        # worker of a group hears a terminal's Ctrl-C and its parent's SIGTERM.
+        if stopping:
+            return
+        stopping.append(True)
         click.echo("Stopping.", err=True)
         ticker.running = False
         if on_stop is not None:
             on_stop()
-        gevent.spawn(socketio.wsgi_server.stop, timeout=STOP_CONNECTIONS_S)
+        for server in servers:
+            gevent.spawn(server.stop, timeout=STOP_CONNECTIONS_S)
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         gevent.signal_handler(signum, stop)
     ticker.start()
     try:
-        socketio.run(
-            app,
-            host=host,
-            port=port,
-            log_output=False,
-            allow_unsafe_werkzeug=False,
-            handler_class=NoDelayHandler,
-        )
+        for server in servers[1:]:
+            server.start()
+        servers[0].serve_forever()
     finally:
         ticker.stop(STOP_TICKER_S)
         drain_before_exit(wired)

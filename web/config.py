@@ -39,6 +39,9 @@ class Settings:
     entry_window_s: int = 60
     #: Who may embed the /watch big screen in a frame (CSP frame-ancestors sources).
     watch_frame_ancestors: str = "'self'"
+    #: Reverse proxies in front (nginx: 1), whose X-Forwarded-For and -Proto are believed;
+    #: 0: the client is the connection's peer (docs/deploy-nginx.md).
+    trusted_proxies: int = 0
     #: OpenCC conversion serving zh-Hant where a bank has none (engine.domain.hant).
     zh_hant_conversion: str = DEFAULT_CONVERSION
     extra: Mapping[str, object] = field(default_factory=dict)
@@ -78,6 +81,7 @@ def settings_from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         entry_limit_per_round=int(env.get("LEITAI_ENTRY_LIMIT_PER_ROUND") or 60_000),
         entry_window_s=int(env.get("LEITAI_ENTRY_WINDOW_S") or 60),
         watch_frame_ancestors=env.get("LEITAI_WATCH_FRAME_ANCESTORS") or "'self'",
+        trusted_proxies=int(env.get("LEITAI_TRUSTED_PROXIES") or 0),
         zh_hant_conversion=zh_hant_conversion(env),
     )
 

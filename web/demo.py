@@ -34,6 +34,7 @@ from web import clock
 from web.bank_cli import import_
 from web.cli import app_of, cli, run_server
 from web.wiring import Wiring
+from web.workers import listeners
 
 DEMO_HOST = "demo-host"
 BANK = "national-defence"
@@ -100,7 +101,9 @@ def demo(
     runner = gevent.spawn(show.run)
 
     try:
-        run_server(app, "127.0.0.1", port, on_stop=lambda: runner.kill(block=False))
+        run_server(
+            app, listeners("127.0.0.1", port, 1)[0], on_stop=lambda: runner.kill(block=False)
+        )
     except OSError as error:
         raise DemoFailed(f"Cannot listen on port {port}: {error.strerror}.") from error
     finally:

@@ -19,6 +19,7 @@ from typing import Any
 
 import redis
 import socketio
+from sqlalchemy import create_engine, text
 
 from engine.domain.questions import QuestionType
 from tests.integration.servers import leitai
@@ -146,6 +147,9 @@ class LiveClient:
     url: str
     namespace: str
     events: list[tuple[str, Any]] = field(default_factory=list)
+    #: WebSocket only, as phones connect; ("polling",) or ("polling", "websocket") for
+    #: the fallback a proxy must route stickily.
+    transports: tuple[str, ...] = ("websocket",)
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -165,10 +169,10 @@ class LiveClient:
         self.sio.connect(
             self.url,
             namespaces=[self.namespace],
-            transports=["websocket"],
+            transports=list(self.transports),
             wait_timeout=TIMEOUT_S,
         )
-        self._ws = self.sio.eio.ws
+        self._ws = self.sio.eio.ws  # None while polling
         return self
 
     def call(self, event: str, data: Any = None) -> dict[str, Any]:
@@ -202,7 +206,8 @@ class LiveClient:
     def close(self) -> None:
         self.sio.disconnect()
         # After the server vanished python-engineio leaves its WebSocket open; close it.
-        self._ws.shutdown()
+        if self._ws is not None:
+            self._ws.shutdown()
 
 
 class Clients(list[LiveClient]):
@@ -220,9 +225,15 @@ class Clients(list[LiveClient]):
             list(pool.map(LiveClient.close, self))
 
 
-def contestant(url: str, code: str, nickname: str, resume_token: str | None = None) -> tuple:
+def contestant(
+    url: str,
+    code: str,
+    nickname: str,
+    resume_token: str | None = None,
+    transports: tuple[str, ...] = ("websocket",),
+) -> tuple:
     """A connected /play client and its join ack."""
-    client = LiveClient(url, "/play").connect()
+    client = LiveClient(url, "/play", transports=transports).connect()
     joined = client.call("join", {"code": code, "nickname": nickname, "resume_token": resume_token})
     assert joined["ok"], joined
     return client, joined
@@ -256,3 +267,17 @@ def delete_keys(client: redis.Redis, prefix: str) -> None:
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     for start in range(0, len(keys), 500):
         client.delete(*keys[start : start + 500])
+
+
+def stored_answers(database: str, round_id: int) -> list[tuple[str, int]]:
+    """(contestant, question index) of every answer of the round in SQL, sorted."""
+    engine = create_engine(database.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT contestant, question_index FROM answers WHERE round_id = :r"),
+                {"r": round_id},
+            ).all()
+    finally:
+        engine.dispose()
+    return sorted((str(c), int(i)) for c, i in rows)
