@@ -113,31 +113,60 @@ def participation(
     places: Iterable[Place], units: Iterable[Unit], participants: Iterable[Participant]
 ) -> Participation:
     """Counts and rates per unit (with its descendants), district, city and campaign."""
-    place_of = {place.code: place for place in places}
-    roster = _check_roster(place_of, units)
-    own = {code: Figures(headcount=unit.headcount) for code, unit in roster.items()}
-    seen = set()
-    for p in participants:
-        if p.contestant in seen:
-            raise ParticipationError(f"contestant {p.contestant!r} is counted twice")
-        if p.unit not in roster:
-            raise ParticipationError(
-                f"contestant {p.contestant!r} stands for unknown unit {p.unit!r}"
-            )
-        seen.add(p.contestant)
-        own[p.unit] += Figures(participants=1, points=p.points)
+    return UnitTree(places, units).count(participants)
 
-    totals = {code: Figures() for code in roster}
-    districts: dict[str, Figures] = {}
-    cities: dict[str, Figures] = {}
-    for code, unit in roster.items():
-        for ancestor in _ancestors(roster, code):
-            totals[ancestor] += own[code]
-        place = place_of[unit.place]
-        if place.code != place.city:
-            districts[place.code] = districts.get(place.code, Figures()) + own[code]
-        cities[place.city] = cities.get(place.city, Figures()) + own[code]
-    return Participation(totals, districts, cities, sum(own.values(), Figures()))
+
+class UnitTree:
+    """A roster checked once against its places, with where each unit's figures go (its
+    own unit and every one above it, its district, its city): a table of thousands of
+    units is then a sum over their own figures, without walking the tree again. Build it
+    once per roster and keep it while the roster stands."""
+
+    def __init__(self, places: Iterable[Place], units: Iterable[Unit]) -> None:
+        place_of = {place.code: place for place in places}
+        self.units = _check_roster(place_of, units)
+        self._ancestors = {code: _ancestors(self.units, code) for code in self.units}
+        self._district: dict[str, str] = {}
+        self._city: dict[str, str] = {}
+        for code, unit in self.units.items():
+            place = place_of[unit.place]
+            if place.code != place.city:
+                self._district[code] = place.code
+            self._city[code] = place.city
+
+    def count(self, participants: Iterable[Participant]) -> Participation:
+        """The figures of these participants, each counted once in their own unit."""
+        own: dict[str, Figures] = {}
+        seen = set()
+        for p in participants:
+            if p.contestant in seen:
+                raise ParticipationError(f"contestant {p.contestant!r} is counted twice")
+            if p.unit not in self.units:
+                raise ParticipationError(
+                    f"contestant {p.contestant!r} stands for unknown unit {p.unit!r}"
+                )
+            seen.add(p.contestant)
+            own[p.unit] = own.get(p.unit, Figures()) + Figures(participants=1, points=p.points)
+        return self.roll_up(own)
+
+    def roll_up(self, own: Mapping[str, Figures]) -> Participation:
+        """Figures per unit (with its descendants), district, city and campaign from
+        each unit's own participants and points (``own``; units not in it have none);
+        headcounts come from the roster."""
+        totals = {code: Figures() for code in self.units}
+        districts: dict[str, Figures] = {}
+        cities: dict[str, Figures] = {}
+        campaign = Figures()
+        for code, unit in self.units.items():
+            mine = own.get(code, Figures()) + Figures(headcount=unit.headcount)
+            for ancestor in self._ancestors[code]:
+                totals[ancestor] += mine
+            if code in self._district:
+                district = self._district[code]
+                districts[district] = districts.get(district, Figures()) + mine
+            cities[self._city[code]] = cities.get(self._city[code], Figures()) + mine
+            campaign += mine
+        return Participation(totals, districts, cities, campaign)
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,7 @@ def new_stage(world: World) -> dict[str, Any]:
 def campaign_attempt(world: World) -> dict[str, Any]:
     """A fresh registration's token and the campaign's self-paced round."""
     world.made += 1
-    made = world.wired.campaigns.register(world.campaign, {"nickname": "m"}, world.clock.now)
+    made = world.wired.registrations.register(world.campaign, {"nickname": "m"}, world.clock.now)
     return {"token": made["token"], "round": world.selfpaced_round}
 
 

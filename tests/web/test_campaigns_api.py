@@ -763,7 +763,7 @@ def test_confirmed_qualifiers_alone_take_part_in_the_next_stage(
 def test_registrations_from_one_address_are_limited(
     client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
 ) -> None:
-    wired.campaigns.limits = EntryLimits(per_client=2, per_round=0, window_s=60)
+    wired.registrations.limits = EntryLimits(per_client=2, per_round=0, window_s=60)
     made = new_campaign(client, host)
     url = f"/api/v1/campaigns/{made['id']}/registrations"
     assert client.post(url, json={"nickname": ""}).status_code == 422  # a try all the same

@@ -165,7 +165,7 @@ class PlayNamespace(LeitaiNamespace):
         # resume token was issued to one admitted already.
         registered = None
         if resume is None:
-            registered = self.wired.campaigns.join_live(
+            registered = self.wired.campaign_entries.join_live(
                 round_id, data["registration"], clock.now_ms(), client=self._client(connection)
             )
         if registered is not None:
