@@ -105,6 +105,19 @@ class CampaignEntries:
         self._record(registration, stage, round_id, contestant, now, practice=practice)
         return contestant
 
+    def refuse_direct_entry(self, round_id: int) -> None:
+        """A self-paced round of a campaign's stage is entered only through the campaign
+        (``enter``: registration, qualifiers, the attempt rule), never by the round's own
+        entry, which would let anyone take attempts the rule does not allow. A read of
+        SQL every few seconds per round, not per entry (``campaign_of_round``)."""
+        campaign_id = self.repository.campaign_of_round(round_id)
+        if campaign_id is not None:
+            raise RefusedCommand(
+                "campaign_round",
+                f"This round is a stage of campaign {campaign_id}: start an attempt with "
+                f"your registration (POST /api/v1/campaigns/{campaign_id}/entries).",
+            )
+
     def join_live(
         self, round_id: int, token: str | None, now: int, *, client: str | None = None
     ) -> RegisteredJoin | None:

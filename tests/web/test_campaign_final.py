@@ -288,3 +288,26 @@ def test_leitai_campaign_advance_lists_the_qualifiers_then_confirms_them(
     missing = CliRunner().invoke(cli, ["campaign", "advance", "999", "1"], obj={"app": app})
     assert missing.exit_code == 1
     assert "no campaign 999" in missing.output
+
+
+def test_a_stages_self_paced_round_is_entered_only_through_the_campaign(
+    app: Flask, client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
+) -> None:
+    """The round's own entry (HTTP and /play) would bypass registration and the attempt
+    rule: it is refused by name, and nothing is entered; the campaign's entry works."""
+    url = f"/api/v1/campaigns/{new_campaign(client, host)['id']}"
+    heat = add_heat(client, wired, url, host)
+    refused = client.post(f"/api/v1/rounds/{heat}/entries", json={"nickname": "Alice"})
+    assert refused.status_code == 409, refused.json
+    assert refused.json["error"]["code"] == "campaign_round"
+    assert "/entries" in refused.json["error"]["message"]
+    plan = wired.competitions.plan(heat)
+    game = Round(app, client, wired, plan.competition_id, heat, plan.code, plan.watch_code, host)
+    _, ack = join(game, nickname="Bob")
+    assert ack_error(ack) == "campaign_round"
+    assert wired.selfpaced.store.contestants(heat) == {}
+
+    token = register(client, url, "Carol")["token"]
+    entered = attempt(client, url, token, heat)
+    assert entered.status_code == 201, entered.json
+    assert attempt(client, url, token, heat).json["error"]["fields"]["attempt"] == ["attempts_used"]

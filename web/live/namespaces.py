@@ -224,6 +224,7 @@ class PlayNamespace(LeitaiNamespace):
         selfpaced = self.wired.selfpaced
         plan = selfpaced.plan(round_id)
         if resume is None:
+            self.wired.campaign_entries.refuse_direct_entry(round_id)
             contestant = selfpaced.enter(
                 round_id,
                 data["nickname"],
