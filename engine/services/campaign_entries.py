@@ -105,12 +105,16 @@ class CampaignEntries:
         self._record(registration, stage, round_id, contestant, now, practice=practice)
         return contestant
 
+    def campaign_of(self, round_id: int) -> int | None:
+        """The campaign whose stage has the round (kept per process, as joins ask)."""
+        return self.repository.campaign_of_round(round_id)
+
     def refuse_direct_entry(self, round_id: int) -> None:
         """A self-paced round of a campaign's stage is entered only through the campaign
         (``enter``: registration, qualifiers, the attempt rule), never by the round's own
         entry, which would let anyone take attempts the rule does not allow. A read of
         SQL every few seconds per round, not per entry (``campaign_of_round``)."""
-        campaign_id = self.repository.campaign_of_round(round_id)
+        campaign_id = self.campaign_of(round_id)
         if campaign_id is not None:
             raise RefusedCommand(
                 "campaign_round",

@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CONSOLE = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
+JOIN_TIMEOUT_MS = 30_000
 SHANGHAI = timedelta(hours=8)
 BAD_ROSTER = "单位名称,所属地区,应参与人数\n越秀区第一中学,越秀区,10\n深圳市科协,不存在的地方,abc\n"
 ROSTER = (
@@ -210,3 +211,66 @@ def test_a_registered_phone_starts_its_attempt_on_the_play_page(browser, server,
     expect(mobile.get_by_role("button", name="報名")).to_be_disabled()
     phone.close()
     assert problems == []
+
+
+def test_a_registered_phone_joins_the_live_final_with_its_registration(browser, server, shot):
+    """A qualifier registered on this phone opens the final's join link and is in, typing
+    nothing; a phone whose registration did not qualify is refused in its language."""
+    token = server.host_token()
+    now_ms = int(time.time() * 1000)
+    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
+    heat = server.open_round(
+        token,
+        ["nd-0001"],
+        {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}},
+        window,
+    )
+    final = server.open_round(token, ["nd-0001"], {})
+    campaign = server.http(
+        "POST",
+        "/api/v1/campaigns",
+        {"title": "国防知识月", "opens_at": now_ms - 60_000, "closes_at": now_ms + 86_400_000},
+        token,
+    )["id"]
+    stages = f"/api/v1/campaigns/{campaign}/stages"
+    one = {"kind": "one"}
+    first = {"title": "初赛", "rounds": [heat["id"]], "attempt_rule": one}
+    server.http("POST", stages, {**first, "advancement": {"min_points": 0}}, token)
+    server.http(
+        "POST", stages, {"title": "决赛", "rounds": [final["id"]], "attempt_rule": one}, token
+    )
+
+    def registered_phone(nickname: str, language: str):
+        phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+        mobile, problems = watched(phone)
+        mobile.goto(f"{server.base}/campaigns/{campaign}/register")
+        mobile.get_by_label("语言").select_option(language)
+        mobile.get_by_label("昵称" if language == "zh-Hans" else "暱稱").fill(nickname)
+        mobile.get_by_role("button", name="报名" if language == "zh-Hans" else "報名").click()
+        expect(mobile.locator("[data-step=done]")).to_be_visible()
+        key = f"leitai.campaign.{campaign}.registration"
+        kept = mobile.evaluate(f"JSON.parse(localStorage.getItem('{key}'))")
+        return phone, mobile, problems, kept["token"]
+
+    qualifier, mobile, problems, kept = registered_phone("阿强", "zh-Hans")
+    entries = f"/api/v1/campaigns/{campaign}/entries"
+    server.http("POST", entries, {"token": kept, "round": heat["id"]})  # the heat, taken
+    other, refused, other_problems, _ = registered_phone("阿明", "zh-Hant")  # no attempt
+    server.command(token, heat["id"], "finish")
+    server.http("POST", f"/api/v1/campaigns/{campaign}/stages/1/qualifiers", {}, token)
+
+    mobile.goto(f"{server.base}/play/{final['code']}")  # the final's join link
+    # A first Socket.IO connect on a loaded machine may take longer than expect's 5 s.
+    expect(mobile.locator("[data-stage=lobby]")).to_be_visible(timeout=JOIN_TIMEOUT_MS)
+    expect(mobile.locator("[data-stage=lobby]")).to_contain_text("阿强")
+    shot(mobile, "final-joined-by-registration")
+    refused.goto(f"{server.base}/play/{final['code']}")
+    expect(refused.locator("[data-notice]")).to_contain_text(
+        "只限上一階段的晉級者", timeout=JOIN_TIMEOUT_MS
+    )
+    expect(refused.locator("[data-stage=lobby]")).to_be_hidden()
+    shot(refused, "final-refused")
+    qualifier.close()
+    other.close()
+    assert problems == []
+    assert other_problems == []

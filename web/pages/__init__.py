@@ -88,6 +88,8 @@ def play_info(code: str) -> Response:
         "regions": [{"code": code, "name": region_names(code)} for code in plan.rules.regions],
         "teams": list(plan.rules.teams),
         "audio": [url_for("media.media_file", digest=digest) for digest in clips],
+        # A stage's round: the phone joins with the registration kept for the campaign.
+        "campaign": wiring().campaign_entries.campaign_of(plan.round_id),
     }
     return jsonify(info)
 
