@@ -397,7 +397,7 @@ class CampaignUnitRow(Base):
     #: ``identity.fold`` of the code and of the name: a registration names its unit by
     #: either, and finds it by these indexes instead of reading the roster.
     code_key: Mapped[str | None] = mapped_column(String(64))
-    name_key: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str | None] = mapped_column(String(200))  # set for every unit
 
 
 class CampaignMemberRow(Base):

@@ -49,6 +49,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("stage_id", "unit_key", name="pk_campaign_unit_counts"),
     )
     op.add_column("campaign_units", sa.Column("code_key", sa.String(64), nullable=True))
+    # Nullable, as SQLite adds it (NOT NULL would copy a table other tables refer to);
+    # every unit has one: this migration and the repository set it.
     op.add_column("campaign_units", sa.Column("name_key", sa.String(200), nullable=True))
     connection = op.get_bind()
     units = connection.execute(sa.text("SELECT id, code, name FROM campaign_units")).all()
@@ -57,9 +59,6 @@ def upgrade() -> None:
             sa.text("UPDATE campaign_units SET code_key = :c, name_key = :n WHERE id = :i"),
             {"c": fold(code) if code else None, "n": fold(name), "i": unit_id},
         )
-    # Batch mode: SQLite makes a column NOT NULL by copying the table.
-    with op.batch_alter_table("campaign_units") as batch:
-        batch.alter_column("name_key", existing_type=sa.String(200), nullable=False)
     op.create_index("ix_campaign_units_code_key", "campaign_units", ["campaign_id", "code_key"])
     op.create_index("ix_campaign_units_name_key", "campaign_units", ["campaign_id", "name_key"])
     stages = connection.execute(sa.text("SELECT id, attempt_rule FROM campaign_stages")).all()
@@ -89,8 +88,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_campaign_units_name_key", "campaign_units")
     op.drop_index("ix_campaign_units_code_key", "campaign_units")
-    with op.batch_alter_table("campaign_units") as batch:
-        batch.drop_column("name_key")
-        batch.drop_column("code_key")
+    # Not in batch mode: SQLite would copy campaign_units, which other tables refer to
+    # (3.35 and later drop a column in place).
+    op.execute("ALTER TABLE campaign_units DROP COLUMN name_key")
+    op.execute("ALTER TABLE campaign_units DROP COLUMN code_key")
     op.drop_table("campaign_unit_counts")
     op.drop_table("campaign_participants")
