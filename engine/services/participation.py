@@ -184,8 +184,10 @@ class CampaignParticipation:
 
 
 def _figures(f: Figures) -> dict[str, Any]:
+    # Integer division is correctly rounded, as float(f.rate) is, without a Fraction each
+    # of thousands of rows.
     return {
         "participants": f.participants,
         "headcount": f.headcount,
-        "rate": None if f.rate is None else float(f.rate),
+        "rate": f.participants / f.headcount if f.headcount else None,
     }

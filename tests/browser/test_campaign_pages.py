@@ -31,6 +31,20 @@ ROSTER = (
 )
 
 
+def heat_and_campaign(server, token: str, now_ms: int) -> tuple[dict, int]:
+    """A self-paced round open for the hour, and a campaign open for the day (no stage)."""
+    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
+    rules = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
+    heat = server.open_round(token, ["nd-0001"], rules, window)
+    campaign = server.http(
+        "POST",
+        "/api/v1/campaigns",
+        {"title": "国防知识月", "opens_at": now_ms - 60_000, "closes_at": now_ms + 86_400_000},
+        token,
+    )["id"]
+    return heat, campaign
+
+
 def watched(context):
     opened = context.new_page()
     opened.set_default_timeout(TIMEOUT_MS)
@@ -175,15 +189,7 @@ def answer_first_question(server, round_id: int, contestant_token: str) -> None:
 def test_a_registered_phone_starts_its_attempt_on_the_play_page(browser, server, shot):
     token = server.host_token()
     now_ms = int(time.time() * 1000)
-    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
-    rules = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
-    round_ = server.open_round(token, ["nd-0001"], rules, window)
-    campaign = server.http(
-        "POST",
-        "/api/v1/campaigns",
-        {"title": "国防知识月", "opens_at": now_ms - 60_000, "closes_at": now_ms + 86_400_000},
-        token,
-    )["id"]
+    round_, campaign = heat_and_campaign(server, token, now_ms)
     stage = {"title": "初赛", "rounds": [round_["id"]], "attempt_rule": {"kind": "one"}}
     server.http("POST", f"/api/v1/campaigns/{campaign}/stages", stage, token)
 
@@ -217,21 +223,8 @@ def test_a_registered_phone_joins_the_live_final_with_its_registration(browser, 
     """A qualifier registered on this phone opens the final's join link and is in, typing
     nothing; a phone whose registration did not qualify is refused in its language."""
     token = server.host_token()
-    now_ms = int(time.time() * 1000)
-    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
-    heat = server.open_round(
-        token,
-        ["nd-0001"],
-        {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}},
-        window,
-    )
+    heat, campaign = heat_and_campaign(server, token, int(time.time() * 1000))
     final = server.open_round(token, ["nd-0001"], {})
-    campaign = server.http(
-        "POST",
-        "/api/v1/campaigns",
-        {"title": "国防知识月", "opens_at": now_ms - 60_000, "closes_at": now_ms + 86_400_000},
-        token,
-    )["id"]
     stages = f"/api/v1/campaigns/{campaign}/stages"
     one = {"kind": "one"}
     first = {"title": "初赛", "rounds": [heat["id"]], "attempt_rule": one}

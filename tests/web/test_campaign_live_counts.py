@@ -14,16 +14,18 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from engine.services.errors import Conflict
-from tests.web.campaign_helpers import DAY, Headers, add_heat, new_campaign, upload
+from tests.web.campaign_helpers import (
+    DAY,
+    NESTED_UNITS,
+    Headers,
+    add_heat,
+    new_campaign,
+    upload,
+)
 from tests.web.live_helpers import START
+from web.api.campaigns import ParticipationSchema
 from web.wiring import Wiring
 
-ROSTER = (
-    "单位名称,所属地区,应参与人数,上级单位\n"
-    "广州市教育局,广州市,10,\n"
-    "越秀区教育局,越秀区,4,广州市教育局\n"
-    "深圳市科协,深圳,5,\n"
-).encode()
 UNITS = [None, "广州市教育局", "越秀区教育局", "深圳市科协"]
 RULES = [
     {"kind": "one"},
@@ -72,7 +74,7 @@ def test_live_counts_equal_the_recount_over_random_histories(
 ) -> None:
     campaign = new_campaign(client, host, registration={"fields": {"unit": "optional"}})["id"]
     url = f"/api/v1/campaigns/{campaign}"
-    assert upload(client, f"{url}/units", host, ROSTER, "units.csv").status_code == 200
+    assert upload(client, f"{url}/units", host, NESTED_UNITS, "units.csv").status_code == 200
     heat = add_heat(client, wired, url, host, attempt_rule=rule)
     tokens = []
     for i, unit in enumerate(people):
@@ -93,6 +95,7 @@ def test_live_counts_equal_the_recount_over_random_histories(
 
     live = tables(wired, campaign, recount=False)
     assert live == tables(wired, campaign, recount=True)
+    assert [ParticipationSchema().dump(table) for table in live] == live  # sent undumped
     assert live[0]["campaign"]["participants"] == len(participants - unitless(people))
     assert live[0]["without_unit"] == len(participants & unitless(people))
 
@@ -106,7 +109,7 @@ def test_a_participant_counts_once_in_its_unit_and_its_parents(
 ) -> None:
     campaign = new_campaign(client, host, registration={"fields": {"unit": "required"}})["id"]
     url = f"/api/v1/campaigns/{campaign}"
-    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    upload(client, f"{url}/units", host, NESTED_UNITS, "units.csv")
     heat = add_heat(client, wired, url, host, attempt_rule={"kind": "first_of_day"})
     token = wired.registrations.register(campaign, {"nickname": "a", "unit": "越秀区教育局"}, START)
     for day in range(3):  # three counted attempts, one participant
