@@ -572,7 +572,7 @@ class DrawRepository(Protocol):
         """Disqualify a winner; False when they were disqualified already."""
 
 
-# -- campaigns (engine.services.campaigns) ------------------------------------------------
+# -- campaigns (engine.services.campaigns and the services on it) ----------------------
 
 
 class CampaignRepository(Protocol):
@@ -602,6 +602,11 @@ class CampaignRepository(Protocol):
     def replace_members(self, campaign_id: int, members: Sequence[dict[str, Any]]) -> None: ...
     def member(self, campaign_id: int, id_hash: str) -> dict[str, Any] | None: ...
 
+    def units_named(self, campaign_id: int, name: str) -> list[dict[str, Any]]:
+        """The units ``name`` may mean (by code, else by name, folded), by an index."""
+
+    def unit(self, unit_id: int) -> dict[str, Any] | None: ...
+
     def add_registration(self, campaign_id: int, **fields: Any) -> int | None:
         """The new id; None if the identity hash is registered in the campaign already."""
 
@@ -620,17 +625,23 @@ class CampaignRepository(Protocol):
     def purge(self, campaign_id: int) -> int:
         """Forget registrations' personal data and the member list; how many purged."""
 
-    def add_entry(self, **fields: Any) -> None: ...
+    def add_entry(self, *, counts_in: int | None, unit_id: int | None, **fields: Any) -> None:
+        """Record an attempt's entry; one that ``counts_in`` a stage makes its
+        registration a participant of it once, counted in unit ``unit_id`` (None: none)."""
+
+    def participant_counts(self, stage_id: int) -> dict[int | None, int]:
+        """Each unit's own participants in the stage (None: without a unit)."""
 
     def entry_of(self, registration_id: int, round_id: int) -> str | None:
         """The contestant a registration entered the round as, if it did."""
 
-    def attempts(self, registration_id: int, round_ids: Sequence[int]) -> list[dict[str, Any]]:
-        """``registration``, ``practice``, ``started_ms``, ``points``, ``total_ms`` each."""
+    def attempt_starts(
+        self, registration_id: int, round_ids: Sequence[int]
+    ) -> list[dict[str, Any]]:
+        """``started_ms`` and ``practice`` of each of a registration's entries."""
 
-    def stage_attempts(
-        self, campaign_id: int, round_ids: Sequence[int]
-    ) -> list[dict[str, Any]]: ...
+    def stage_attempts(self, campaign_id: int, round_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """``registration``, ``practice``, ``started_ms``, ``points``, ``total_ms`` each."""
 
     def entries(self, campaign_id: int, registration_id: int | None = None) -> list[dict[str, Any]]:
         """The attempts' entries (``registration``, ``round_id``, ``contestant``,

@@ -12,12 +12,14 @@ stage of one self-paced round under "first attempt of the day counts". Then thre
    server's CPU, and Redis and SQL bytes per registration. Then the same client drives
    ``selfpaced_baseline.py`` (bare Flask + gevent, no engine work) with as many entries
    of as many questions per entry as attempts times questions, for the ratios.
-2. **Check**: after the served phase, the participation table's counts and rates per unit
-   equal those recomputed straight from SQL (distinct registrations with an attempt).
+2. **Check**: after the served phase (and after each seeding), the participation table's
+   counts and rates per unit, counted live, equal those recomputed straight from SQL
+   (distinct registrations with a counted attempt).
 3. **Seeded** (not served): registrations and their attempts bulk-inserted with
    SQLAlchemy core up to each of ``--seed`` totals (e.g. 100000,1000000), ``--attempts``
    entries each spread over three days, without answers (the seeded attempts score 0:
-   the answers' aggregate is only over the served sample's answers). Then
+   the answers' aggregate is only over the served sample's answers), each counted as
+   the service counts a participant (its row, its unit's count plus one). Then
    ``GET .../participation?by=unit|district|city`` is timed ``--calls`` times each.
 
     python load_tests/campaign.py --registrations 2000 --seed 100000,1000000
@@ -92,6 +94,7 @@ def upload(port: int, path: str, token: str, data: bytes) -> tuple[int, object]:
         + f"\r\n--{boundary}--\r\n".encode()
     )
     api = Api(port, defaultdict(list))
+    api.http = HTTPClient("127.0.0.1", port, network_timeout=600)  # set-up: 5,000 rows
     response = api.http.request(
         "POST",
         path,
@@ -167,6 +170,7 @@ def set_up(port: int, args: argparse.Namespace) -> dict:
         "token": token,
         "campaign": campaign["id"],
         "round": round_["id"],
+        "stage": stage["stages"][-1]["id"],
         "units": [u["id"] for u in units],
         "unit_codes": [u["code"] for u in units],
         "headcount": headcount,
@@ -331,10 +335,18 @@ def check_rates(port: int, setup: dict, engine: sa.Engine) -> dict:
 
 def seed(engine: sa.Engine, setup: dict, args, start: int, end: int) -> float:
     """Registrations ``start``..``end`` and ``--attempts`` entries each, one a day
-    (the first of the day counts), by bulk insert: seeded, not served."""
+    (the first of the day counts), by bulk insert: seeded, not served. Each is counted
+    as the service counts a first counted attempt: a participant row, and one more in
+    its unit's live count."""
     meta = sa.MetaData()
     registrations = sa.Table("campaign_registrations", meta, autoload_with=engine)
     entries = sa.Table("campaign_entries", meta, autoload_with=engine)
+    participants = sa.Table("campaign_participants", meta, autoload_with=engine)
+    count_more = sa.text(
+        "INSERT INTO campaign_unit_counts (stage_id, unit_key, participants)"
+        " VALUES (:stage_id, :unit_key, :participants) ON CONFLICT (stage_id, unit_key)"
+        " DO UPDATE SET participants = campaign_unit_counts.participants + excluded.participants"
+    )
     rng = random.Random(start)
     now = int(time.time() * 1000)
     began = time.monotonic()
@@ -352,6 +364,7 @@ def seed(engine: sa.Engine, setup: dict, args, start: int, end: int) -> float:
         high = min(end, low + batch)
         people = []
         attempts = []
+        counted: dict[int, int] = defaultdict(int)
         for offset, number in enumerate(range(low, high)):
             rid = first_id + (low - start) + offset
             people.append(
@@ -369,6 +382,7 @@ def seed(engine: sa.Engine, setup: dict, args, start: int, end: int) -> float:
                     "registered_at_ms": now - 3 * DAY_MS,
                 }
             )
+            counted[people[-1]["unit_id"]] += 1
             for day in range(args.attempts):
                 attempts.append(
                     {
@@ -382,6 +396,17 @@ def seed(engine: sa.Engine, setup: dict, args, start: int, end: int) -> float:
         with engine.begin() as connection:
             connection.execute(registrations.insert(), people)
             connection.execute(entries.insert(), attempts)
+            connection.execute(
+                participants.insert(),
+                [{"stage_id": setup["stage"], "registration_id": p["id"]} for p in people],
+            )
+            connection.execute(
+                count_more,
+                [
+                    {"stage_id": setup["stage"], "unit_key": unit, "participants": n}
+                    for unit, n in counted.items()
+                ],
+            )
     with engine.begin() as connection:
         connection.execute(
             sa.text(
@@ -478,13 +503,19 @@ def main() -> None:
             }
             total = report["served"]["registered"]
             report["seeded"] = {}
+            report["rates_check_seeded"] = {}
             for goal in (int(n) for n in args.seed.split(",") if n):
                 seconds = seed(engine, setup, args, total, goal)
                 total = goal
                 report["seeded"][str(goal)] = round(seconds, 1)
                 calls = args.calls if goal <= 200_000 else max(3, args.calls // 4)
                 report["participation"][str(goal)] = time_participation(args.port, setup, calls)
-                print(f"seeded to {goal}: {report['participation'][str(goal)]}", flush=True)
+                report["rates_check_seeded"][str(goal)] = check_rates(args.port, setup, engine)
+                print(
+                    f"seeded to {goal}: {report['participation'][str(goal)]}",
+                    report["rates_check_seeded"][str(goal)],
+                    flush=True,
+                )
                 save(report)
             log = (instance / "server.log").read_text()
             if "Traceback" in log:
@@ -532,6 +563,8 @@ def print_report(report: dict) -> None:
     ):
         print(f"{key:<34}{served[key]}")
     print(f"{'rates from SQL = served':<34}{report['rates_check']}")
+    for size, check in report.get("rates_check_seeded", {}).items():
+        print(f"{'rates from SQL = live, ' + size:<34}{check}")
     print("\nparticipation table (the first size served, the others seeded)")
     print(f"{'registrations':>14}{'by':>10}{'calls':>7}{'p50 ms':>10}{'p99 ms':>10}  p99 < 50 ms")
     for size, groupings in report["participation"].items():

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from engine.domain.attempts import DAY_MS, day_start_ms
-from engine.services.campaigns import GROUPINGS
 from engine.services.errors import ServiceError
+from engine.services.participation import GROUPINGS
 from web import clock
 from web.api.campaigns import CampaignSchema, CampaignUnitSchema
 from web.cli import TEXT, app_of, cli, describe
@@ -102,7 +102,7 @@ def import_(ctx: click.Context, campaign_id: int, file: Path) -> None:
 def purge(ctx: click.Context, campaign_id: int) -> None:
     wired = app_of(ctx).extensions["leitai"]
     try:
-        purged = wired.campaigns.purge(campaign_id, clock.now_ms())
+        purged = wired.registrations.purge(campaign_id, clock.now_ms())
     except ServiceError as error:
         raise click.ClickException(describe(error)) from error
     click.echo(f"Purged the personal data of {purged} registrations of campaign {campaign_id}.")
@@ -112,12 +112,22 @@ def purge(ctx: click.Context, campaign_id: int) -> None:
 @click.argument("campaign_id", type=click.IntRange(min=1))
 @click.option("--by", type=click.Choice(GROUPINGS), default="unit", show_default=True)
 @click.option("--stage", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--recount",
+    is_flag=True,
+    help="Compute the table from the record (every attempt) and exit 1 unless it equals "
+    "the live counts.",
+)
 @click.pass_context
-def participation(ctx: click.Context, campaign_id: int, by: str, stage: int) -> None:
+def participation(ctx: click.Context, campaign_id: int, by: str, stage: int, recount: bool) -> None:
     wired = app_of(ctx).extensions["leitai"]
-    wired.drainer.drain_all()  # counted from the SQL record
     try:
-        table = wired.campaigns.participation(campaign_id, by, stage)
+        table = wired.participation.participation(campaign_id, by, stage)
+        if recount:
+            live, table = (
+                table,
+                wired.participation.participation(campaign_id, by, stage, recount=True),
+            )
     except ServiceError as error:
         raise click.ClickException(describe(error)) from error
     click.echo("code\tname\tparticipants\theadcount\trate")
@@ -126,6 +136,8 @@ def participation(ctx: click.Context, campaign_id: int, by: str, stage: int) -> 
         click.echo(
             f"{row['code']}\t{row['name']}\t{row['participants']}\t{row['headcount']}\t{rate}"
         )
+    if recount and live != table:
+        raise click.ClickException("The live counts differ from the record's recount.")
 
 
 @campaign.command(
@@ -142,12 +154,12 @@ def advance(ctx: click.Context, campaign_id: int, stage: int, confirm: bool) -> 
     wired.drainer.drain_all()  # standings from the SQL record
     try:
         owner_name = wired.campaigns.view(campaign_id)["owner"]  # NotFound first
-        found = wired.campaigns.qualifiers(campaign_id, stage)
+        found = wired.advancement.qualifiers(campaign_id, stage)
         if confirm:
             owner = wired.accounts.users.find(owner_name or "")
             if owner is None:
                 raise click.ClickException("The campaign has no owner to confirm as.")
-            confirmed = wired.campaigns.confirm_qualifiers(
+            confirmed = wired.advancement.confirm_qualifiers(
                 owner[0].organiser, campaign_id, stage, None
             )["confirmed"]
     except ServiceError as error:

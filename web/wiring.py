@@ -49,10 +49,12 @@ from engine.adapters.xlsx import workbook
 from engine.domain.tables import Table
 from engine.ports import Leaderboard
 from engine.services.accounts import Accounts
+from engine.services.advancement import Advancement
 from engine.services.bank_uploads import BankUploads
 from engine.services.banks import BankAuthoring
 from engine.services.bans import Bans
-from engine.services.campaigns import Campaigns, RoundsOfCampaigns
+from engine.services.campaign_entries import CampaignEntries, RoundsOfCampaigns
+from engine.services.campaigns import Campaigns
 from engine.services.certificates import Certificates
 from engine.services.competitions import Competitions
 from engine.services.drain import Drainer
@@ -61,6 +63,8 @@ from engine.services.integrity import Integrity
 from engine.services.live import LiveRounds
 from engine.services.lucky_draws import LuckyDraws
 from engine.services.ownership import Ownership
+from engine.services.participation import CampaignParticipation
+from engine.services.registrations import Registrations
 from engine.services.results import Results
 from engine.services.review import Reviews
 from engine.services.round_clock import RoundClock
@@ -93,6 +97,10 @@ class Wiring:
     certificates: Certificates
     draws: LuckyDraws
     campaigns: Campaigns
+    registrations: Registrations
+    campaign_entries: CampaignEntries
+    participation: CampaignParticipation
+    advancement: Advancement
     drainer: Drainer
     results: Results
     reviews: Reviews
@@ -158,6 +166,16 @@ def wire(
     campaigns = SqlCampaignRepository(database)
     certificate_store = SqlCertificateStore(database)
     ownership = Ownership(SqlHostRepository(database), accounts.users, competitions, campaigns)
+    stage_rounds = RoundsOfCampaigns(competitions, selfpaced)
+    campaign = Campaigns(
+        campaigns,
+        accounts.users,
+        stage_rounds,
+        ownership.competition,
+        gate.keyed_hash,
+        load_roster,
+        load_members,
+    )
     integrity = Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix))
     answer_log = RedisAnswerLog(redis.client, store.log_key)
     drainer = Drainer(answer_log, rounds, consumer=_consumer_name())
@@ -190,18 +208,13 @@ def wire(
             certificate_store,
             campaigns,
         ),
-        campaigns=Campaigns(
-            campaigns,
-            accounts.users,
-            RoundsOfCampaigns(competitions, selfpaced),
-            ownership.competition,
-            gate.keyed_hash,
-            load_roster,
-            load_members,
-            RedisThrottle(redis.client, prefix),
-            gate.limits,
-            live,
+        campaigns=campaign,
+        registrations=Registrations(
+            campaign, campaigns, gate.keyed_hash, RedisThrottle(redis.client, prefix), gate.limits
         ),
+        campaign_entries=CampaignEntries(campaign, campaigns, stage_rounds, live),
+        participation=CampaignParticipation(campaign, campaigns),
+        advancement=Advancement(campaign, campaigns, stage_rounds),
         drainer=drainer,
         results=Results(rounds, competitions, live, leaderboard, integrity.log, drainer.drain_all),
         reviews=Reviews(competitions, live, selfpaced, rounds, campaigns),

@@ -24,11 +24,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CONSOLE = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
+JOIN_TIMEOUT_MS = 30_000
 SHANGHAI = timedelta(hours=8)
 BAD_ROSTER = "单位名称,所属地区,应参与人数\n越秀区第一中学,越秀区,10\n深圳市科协,不存在的地方,abc\n"
 ROSTER = (
     "单位名称,所属地区,应参与人数,单位编码\n越秀区第一中学,越秀区,10,YX1\n深圳市科协,深圳,5,SZ1\n"
 )
+
+
+def heat_and_campaign(server, token: str, now_ms: int) -> tuple[dict, int]:
+    """A self-paced round open for the hour, and a campaign open for the day (no stage)."""
+    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
+    rules = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
+    heat = server.open_round(token, ["nd-0001"], rules, window)
+    campaign = server.http(
+        "POST",
+        "/api/v1/campaigns",
+        {"title": "国防知识月", "opens_at": now_ms - 60_000, "closes_at": now_ms + 86_400_000},
+        token,
+    )["id"]
+    return heat, campaign
 
 
 def watched(context):
@@ -191,10 +206,9 @@ def answer_first_question(server, round_id: int, contestant_token: str) -> None:
 def test_a_registered_phone_starts_its_attempt_on_the_play_page(browser, server, shot):
     token = server.host_token()
     now_ms = int(time.time() * 1000)
-    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
-    rules = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
-    round_ = server.open_round(token, ["nd-0001"], rules, window)
-    campaign = open_campaign(server, token, "国防知识月", [("初赛", round_, "one")])
+    round_, campaign = heat_and_campaign(server, token, now_ms)
+    stage = {"title": "初赛", "rounds": [round_["id"]], "attempt_rule": {"kind": "one"}}
+    server.http("POST", f"/api/v1/campaigns/{campaign}/stages", stage, token)
 
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     mobile, problems = watched(phone)
@@ -300,3 +314,53 @@ def test_a_phone_reads_its_wrong_answers_across_the_campaign(browser, server, sh
     assert_accessible(mobile, "wrong answers, English")
     phone.close()
     assert problems == []
+
+
+def test_a_registered_phone_joins_the_live_final_with_its_registration(browser, server, shot):
+    """A qualifier registered on this phone opens the final's join link and is in, typing
+    nothing; a phone whose registration did not qualify is refused in its language."""
+    token = server.host_token()
+    heat, campaign = heat_and_campaign(server, token, int(time.time() * 1000))
+    final = server.open_round(token, ["nd-0001"], {})
+    stages = f"/api/v1/campaigns/{campaign}/stages"
+    one = {"kind": "one"}
+    first = {"title": "初赛", "rounds": [heat["id"]], "attempt_rule": one}
+    server.http("POST", stages, {**first, "advancement": {"min_points": 0}}, token)
+    server.http(
+        "POST", stages, {"title": "决赛", "rounds": [final["id"]], "attempt_rule": one}, token
+    )
+
+    def registered_phone(nickname: str, language: str):
+        phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+        mobile, problems = watched(phone)
+        mobile.goto(f"{server.base}/campaigns/{campaign}/register")
+        mobile.get_by_label("语言").select_option(language)
+        mobile.get_by_label("昵称" if language == "zh-Hans" else "暱稱").fill(nickname)
+        mobile.get_by_role("button", name="报名" if language == "zh-Hans" else "報名").click()
+        expect(mobile.locator("[data-step=done]")).to_be_visible()
+        key = f"leitai.campaign.{campaign}.registration"
+        kept = mobile.evaluate(f"JSON.parse(localStorage.getItem('{key}'))")
+        return phone, mobile, problems, kept["token"]
+
+    qualifier, mobile, problems, kept = registered_phone("阿强", "zh-Hans")
+    entries = f"/api/v1/campaigns/{campaign}/entries"
+    server.http("POST", entries, {"token": kept, "round": heat["id"]})  # the heat, taken
+    other, refused, other_problems, _ = registered_phone("阿明", "zh-Hant")  # no attempt
+    server.command(token, heat["id"], "finish")
+    server.http("POST", f"/api/v1/campaigns/{campaign}/stages/1/qualifiers", {}, token)
+
+    mobile.goto(f"{server.base}/play/{final['code']}")  # the final's join link
+    # A first Socket.IO connect on a loaded machine may take longer than expect's 5 s.
+    expect(mobile.locator("[data-stage=lobby]")).to_be_visible(timeout=JOIN_TIMEOUT_MS)
+    expect(mobile.locator("[data-stage=lobby]")).to_contain_text("阿强")
+    shot(mobile, "final-joined-by-registration")
+    refused.goto(f"{server.base}/play/{final['code']}")
+    expect(refused.locator("[data-notice]")).to_contain_text(
+        "只限上一階段的晉級者", timeout=JOIN_TIMEOUT_MS
+    )
+    expect(refused.locator("[data-stage=lobby]")).to_be_hidden()
+    shot(refused, "final-refused")
+    qualifier.close()
+    other.close()
+    assert problems == []
+    assert other_problems == []

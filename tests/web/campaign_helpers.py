@@ -16,6 +16,13 @@ SELF_PACED = {"mode": "self_paced", "draw": {"kind": "fixed", "keys": ["nd-0001"
 LIVE = {"mode": "live", "draw": {"kind": "fixed", "keys": ["nd-0001"]}}
 Headers = dict[str, str]
 TWO_UNITS = "单位名称,所属地区,应参与人数\n甲单位,广州市,10\n乙单位,深圳市,5\n".encode()
+#: A bureau with an office under it, and a unit of another city.
+NESTED_UNITS = (
+    "单位名称,所属地区,应参与人数,上级单位\n"
+    "广州市教育局,广州市,10,\n"
+    "越秀区教育局,越秀区,4,广州市教育局\n"
+    "深圳市科协,深圳,5,\n"
+).encode()
 
 
 def new_campaign(client: FlaskClient, headers: Headers, **settings: Any) -> dict[str, Any]:

@@ -141,7 +141,7 @@ def new_stage(world: World) -> dict[str, Any]:
 def campaign_attempt(world: World) -> dict[str, Any]:
     """A fresh registration's token and the campaign's self-paced round."""
     world.made += 1
-    made = world.wired.campaigns.register(world.campaign, {"nickname": "m"}, world.clock.now)
+    made = world.wired.registrations.register(world.campaign, {"nickname": "m"}, world.clock.now)
     return {"token": made["token"], "round": world.selfpaced_round}
 
 
@@ -190,7 +190,9 @@ HTTP: dict[str, Row] = {
     "PUT /api/v1/rounds/{round_id}/bans/{contestant}": row(401, 401, 403, 200, 404, 200, 200, selfpaced=True),  # noqa: E501
     "DELETE /api/v1/rounds/{round_id}/bans/{contestant}": row(401, 401, 403, 200, 404, 200, 200, selfpaced=True),  # noqa: E501
     "GET /api/v1/rounds/{round_id}/leaderboard/me": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),  # noqa: E501
-    "POST /api/v1/rounds/{round_id}/entries": row(201, 201, 201, 201, 201, 201, 201, selfpaced=True, body=START_SELF_PACED),  # noqa: E501
+    # The self-paced round is a campaign stage's: entered only through the campaign's
+    # entries, by anyone alike (campaign_round; tests/web/test_campaign_final.py).
+    "POST /api/v1/rounds/{round_id}/entries": row(409, 409, 409, 409, 409, 409, 409, selfpaced=True, body=START_SELF_PACED),  # noqa: E501
     "GET /api/v1/rounds/{round_id}/paper/next": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/answers": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "response": "b"}),  # noqa: E501
     "POST /api/v1/rounds/{round_id}/focus-lost": row(401, 200, 401, 401, 401, 401, 401, selfpaced=True, body={"question": "{question}", "at": 1}),  # noqa: E501

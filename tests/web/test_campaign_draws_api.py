@@ -12,7 +12,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from engine.domain.lucky_draw import differences, pool_hash
-from tests.web.campaign_helpers import TWO_UNITS, add_heat, attempt, new_campaign, upload
+from tests.web.campaign_helpers import (
+    TWO_UNITS,
+    attempt,
+    new_campaign,
+    selfpaced_round,
+    upload,
+)
 from tests.web.live_helpers import Clock
 from web.wiring import Wiring
 
@@ -42,7 +48,7 @@ PRIZES = [{"prize": "mug", "count": 2}]
 class Finished:
     """A campaign whose one stage (best of 2, two per unit advance) is a finished
     self-paced round: a0 (甲单位) answered wrong, b0 (乙单位) twice (once right), b1
-    right; a walk-in entered the round directly. Certificates issued."""
+    right; a walk-in entered the round before it joined the stage. Certificates issued."""
 
     url: str
     heat: int
@@ -59,14 +65,16 @@ def finished(
     made = new_campaign(client, host, registration={"fields": {"unit": "optional"}})
     url = f"/api/v1/campaigns/{made['id']}"
     upload(client, f"{url}/units", host, TWO_UNITS, "units.csv")
-    heat = add_heat(
-        client,
-        wired,
-        url,
-        host,
-        attempt_rule={"kind": "best_of", "n": 2},
-        advancement={"per": "unit", "k": 2},
-    )
+    heat = selfpaced_round(wired, "owner")
+    # A walk-in entered the round before it joined the stage (it refuses one since).
+    walk_in = client.post(f"/api/v1/rounds/{heat}/entries", json={"nickname": "walk-in"})
+    stage = {
+        "title": "初赛",
+        "rounds": [heat],
+        "attempt_rule": {"kind": "best_of", "n": 2},
+        "advancement": {"per": "unit", "k": 2},
+    }
+    assert client.post(f"{url}/stages", json=stage, headers=host).status_code == 201
     registrations, contestants = {}, {}
     for nickname, unit, responses in (
         ("a0", "甲单位", ["a"]),
@@ -79,7 +87,6 @@ def finished(
             entry = attempt(client, url, made.json["token"], heat).json
             answer(client, heat, entry["token"], response)
             contestants.setdefault(nickname, []).append(entry["contestant"])
-    walk_in = client.post(f"/api/v1/rounds/{heat}/entries", json={"nickname": "walk-in"})
     contestants["walk-in"] = [walk_in.json["contestant"]]
     early = client.post(f"{url}/draws", json=holders(), headers=host)
     assert early.status_code == 409, early.json

@@ -288,3 +288,47 @@ def test_leitai_campaign_advance_lists_the_qualifiers_then_confirms_them(
     missing = CliRunner().invoke(cli, ["campaign", "advance", "999", "1"], obj={"app": app})
     assert missing.exit_code == 1
     assert "no campaign 999" in missing.output
+
+
+def test_a_stages_self_paced_round_is_entered_only_through_the_campaign(
+    app: Flask, client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
+) -> None:
+    """The round's own entry (HTTP and /play) would bypass registration and the attempt
+    rule: it is refused by name, and nothing is entered; the campaign's entry works."""
+    url = f"/api/v1/campaigns/{new_campaign(client, host)['id']}"
+    heat = add_heat(client, wired, url, host)
+    refused = client.post(f"/api/v1/rounds/{heat}/entries", json={"nickname": "Alice"})
+    assert refused.status_code == 409, refused.json
+    assert refused.json["error"]["code"] == "campaign_round"
+    assert "/entries" in refused.json["error"]["message"]
+    plan = wired.competitions.plan(heat)
+    game = Round(app, client, wired, plan.competition_id, heat, plan.code, plan.watch_code, host)
+    _, ack = join(game, nickname="Bob")
+    assert ack_error(ack) == "campaign_round"
+    assert wired.selfpaced.store.contestants(heat) == {}
+
+    token = register(client, url, "Carol")["token"]
+    entered = attempt(client, url, token, heat)
+    assert entered.status_code == 201, entered.json
+    assert attempt(client, url, token, heat).json["error"]["fields"]["attempt"] == ["attempts_used"]
+
+
+def test_a_registration_that_leaves_the_lobby_keeps_its_entry_and_comes_back_as_it(
+    app: Flask, client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
+) -> None:
+    """In a campaign's round the entry is the registration's: "join as someone else"
+    lets the phone go of it, and the registration joins again as the same entry (were the
+    entry removed, the registration would come back to an entry no longer there)."""
+    made = new_campaign(client, host)
+    url = f"/api/v1/campaigns/{made['id']}"
+    game = live_final(app, client, wired, host)
+    stage = {"title": "现场赛", "rounds": [game.id], "attempt_rule": {"kind": "one"}}
+    assert client.post(f"{url}/stages", json=stage, headers=host).status_code == 201
+    registered = register(client, url, "小明")
+    player, ack = join(game, registration=registered["token"])
+    assert ack["ok"] is True, ack
+    assert player.emit("leave", {}) == {"ok": True, "removed": False}
+    again, ack = join(game, registration=registered["token"])
+    assert ack["ok"] is True, ack
+    assert (ack["contestant"]["id"], ack["rejoined"]) == (player.contestant, True)
+    assert wired.live.store.contestant_count(game.id) == 1

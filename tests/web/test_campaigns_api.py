@@ -20,6 +20,7 @@ from engine.services.entrants import EntryLimits
 from tests.web.campaign_helpers import (
     DAY,
     LIVE,
+    NESTED_UNITS,
     TWO_UNITS,
     Headers,
     add_heat,
@@ -31,13 +32,6 @@ from tests.web.campaign_helpers import (
 from tests.web.live_helpers import START, Clock
 from web.cli import cli
 from web.wiring import Wiring
-
-ROSTER = (
-    "单位名称,所属地区,应参与人数,上级单位\n"
-    "广州市教育局,广州市,10,\n"
-    "越秀区教育局,越秀区,4,广州市教育局\n"
-    "深圳市科协,深圳,5,\n"
-).encode()
 
 
 @pytest.fixture
@@ -223,7 +217,7 @@ def test_leitai_campaign_create(app: Flask, wired: Wiring, tmp_path: Path) -> No
 def test_a_roster_is_imported_from_csv_and_listed(client: FlaskClient, host: Headers) -> None:
     made = new_campaign(client, host)
     url = f"/api/v1/campaigns/{made['id']}/units"
-    response = upload(client, url, host, ROSTER, "units.csv")
+    response = upload(client, url, host, NESTED_UNITS, "units.csv")
     assert response.status_code == 200, response.json
     assert client.get(url, headers=host).json == response.json
     units = {u["name"]: u for u in response.json}
@@ -239,7 +233,7 @@ def test_a_roster_is_imported_from_xlsx(client: FlaskClient, host: Headers) -> N
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
-    for line in ROSTER.decode().splitlines():
+    for line in NESTED_UNITS.decode().splitlines():
         sheet.append([int(c) if c.isdigit() else (c or None) for c in line.split(",")])
     data = io.BytesIO()
     book.save(data)
@@ -273,9 +267,9 @@ def test_a_roster_with_bad_rows_is_refused_row_by_row_and_stores_nothing(
 def test_units_cannot_change_once_people_registered(client: FlaskClient, host: Headers) -> None:
     made = new_campaign(client, host)
     url = f"/api/v1/campaigns/{made['id']}"
-    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    upload(client, f"{url}/units", host, NESTED_UNITS, "units.csv")
     client.post(f"{url}/registrations", json={"nickname": "小明"})
-    response = upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    response = upload(client, f"{url}/units", host, NESTED_UNITS, "units.csv")
     assert response.status_code == 409
     assert client.patch(url, json={"places": ["440100"]}, headers=host).status_code == 409
 
@@ -285,7 +279,7 @@ def test_leitai_campaign_units_import(
 ) -> None:
     made = new_campaign(client, host)
     good, bad = tmp_path / "units.csv", tmp_path / "bad.csv"
-    good.write_bytes(ROSTER)
+    good.write_bytes(NESTED_UNITS)
     bad.write_text("单位名称,所属地区,应参与人数\n甲,火星,3\n", encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(
@@ -320,7 +314,7 @@ def test_registration_asks_what_the_campaign_configures(
 ) -> None:
     made = new_campaign(client, host, registration=ASKING)
     url = f"/api/v1/campaigns/{made['id']}"
-    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    upload(client, f"{url}/units", host, NESTED_UNITS, "units.csv")
     form = {
         "nickname": "小明",
         "name": "王小明",
@@ -362,7 +356,7 @@ def test_a_bad_registration_names_every_field_and_stores_nothing(
 ) -> None:
     made = new_campaign(client, host, registration=ASKING)
     url = f"/api/v1/campaigns/{made['id']}"
-    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    upload(client, f"{url}/units", host, NESTED_UNITS, "units.csv")
     form = {
         "nickname": "",
         "phone": "12345",
@@ -400,7 +394,7 @@ def test_roster_match_registers_listed_members_into_their_unit(
     roster_rule = {"fields": {"name": "required"}, "identity": "roster"}
     made = new_campaign(client, host, registration=roster_rule)
     url = f"/api/v1/campaigns/{made['id']}"
-    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    upload(client, f"{url}/units", host, NESTED_UNITS, "units.csv")
     members = "工号,姓名,单位\nA001,张三,深圳市科协\nA002,李四,越秀区教育局\n".encode()
     listed = upload(client, f"{url}/members", host, members, "members.csv")
     assert listed.status_code == 200, listed.json
@@ -596,7 +590,7 @@ def test_a_registrations_unit_lies_in_its_place(
         client, host, registration={"fields": {"place": "optional", "unit": "optional"}}
     )
     url = f"/api/v1/campaigns/{made['id']}"
-    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    upload(client, f"{url}/units", host, NESTED_UNITS, "units.csv")
     form = {"nickname": "a", "unit": "深圳市科协"}
     refused = client.post(f"{url}/registrations", json={**form, "place": "广州"})
     assert refused.json["error"]["fields"] == {"unit": ["not in the place given"]}
@@ -614,7 +608,7 @@ def test_leitai_campaign_purge_forgets_personal_data_after_the_close(
 ) -> None:
     made = new_campaign(client, host, registration=ASKING)
     url = f"/api/v1/campaigns/{made['id']}"
-    upload(client, f"{url}/units", host, ROSTER, "units.csv")
+    upload(client, f"{url}/units", host, NESTED_UNITS, "units.csv")
     upload(client, f"{url}/members", host, "编号,姓名\nA1,张三\n".encode(), "m.csv")
     form = {
         "nickname": "小明",
@@ -763,7 +757,7 @@ def test_confirmed_qualifiers_alone_take_part_in_the_next_stage(
 def test_registrations_from_one_address_are_limited(
     client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
 ) -> None:
-    wired.campaigns.limits = EntryLimits(per_client=2, per_round=0, window_s=60)
+    wired.registrations.limits = EntryLimits(per_client=2, per_round=0, window_s=60)
     made = new_campaign(client, host)
     url = f"/api/v1/campaigns/{made['id']}/registrations"
     assert client.post(url, json={"nickname": ""}).status_code == 422  # a try all the same

@@ -214,12 +214,12 @@ def test_the_registration_page_of_an_unknown_campaign_is_404(client) -> None:
 
 
 def test_every_registration_problem_the_service_gives_is_translated() -> None:
-    """Each literal message engine/services/campaigns.py lists for a registration field
-    (in its register, _registration_row and _identity), and the nickname and ID number
+    """Each literal message engine/services/registrations.py lists for a registration field
+    (in its register, _row and _identity), and the nickname and ID number
     checks' own, is in campaign-i18n.js, or a pattern of it is."""
     translated = CAMPAIGN_I18N.read_text()
     engine = VENDOR.parents[3] / "engine"
-    tree = ast.parse((engine / "services" / "campaigns.py").read_text())
+    tree = ast.parse((engine / "services" / "registrations.py").read_text())
     messages: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and node.name in FORM_CHECKS:
@@ -244,4 +244,4 @@ def test_every_registration_problem_the_service_gives_is_translated() -> None:
         assert f'["{message}", ' in translated, message
 
 
-FORM_CHECKS = {"register", "_registration_row", "_identity"}
+FORM_CHECKS = {"register", "_row", "_identity"}

@@ -127,7 +127,7 @@ class MistakesSchema(Schema):
 )
 def campaign_mistakes(campaign_id: int, query: dict[str, Any]) -> dict[str, Any]:
     wired = wiring()
-    registration = wired.campaigns.registration_of(campaign_id, bearer_token())
+    registration = wired.registrations.registration_of(campaign_id, bearer_token())
     wired.drainer.drain_all()  # the latest answers may still be in Redis
     return wired.reviews.campaign_mistakes(
         campaign_id, registration["id"], clock.now_ms(), lang=query["lang"]

@@ -105,6 +105,7 @@ class ExtraTimeSchema(Schema):
 )
 def enter(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
     wired = wiring()
+    wired.campaign_entries.refuse_direct_entry(round_id)
     entry = wired.selfpaced.enter(
         round_id,
         body["nickname"],

@@ -167,7 +167,7 @@ class PlayNamespace(LeitaiNamespace):
         # resume token was issued to one admitted already.
         registered = None
         if resume is None:
-            registered = self.wired.campaigns.join_live(
+            registered = self.wired.campaign_entries.join_live(
                 round_id, data["registration"], clock.now_ms(), client=self._client(connection)
             )
         if registered is not None:
@@ -226,6 +226,7 @@ class PlayNamespace(LeitaiNamespace):
         selfpaced = self.wired.selfpaced
         plan = selfpaced.plan(round_id)
         if resume is None:
+            self.wired.campaign_entries.refuse_direct_entry(round_id)
             contestant = selfpaced.enter(
                 round_id,
                 data["nickname"],
@@ -282,12 +283,16 @@ class PlayNamespace(LeitaiNamespace):
     def on_leave(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
         """ "Join as someone else": the contestant this connection joined as leaves. In a
         live round's lobby the entry goes (``removed``); once started, or in a self-paced
-        round, it stays for the record and only this connection lets go of it."""
+        round, it stays for the record and only this connection lets go of it. In a
+        campaign's round the entry is the registration's, which joins again as it: it
+        stays too."""
         seat = connection.seat
         if seat is None:
             return failure("not_joined", "Join a round first.")
-        removed = not seat.selfpaced and self.live.leave(
-            seat.round, seat.contestant, clock.now_ms()
+        removed = (
+            not seat.selfpaced
+            and self.wired.campaign_entries.campaign_of(seat.round) is None
+            and self.live.leave(seat.round, seat.contestant, clock.now_ms())
         )
         self.leave_room(connection.sid, rooms.players(seat.round))
         self.leave_room(connection.sid, rooms.contestant(seat.round, seat.contestant))

@@ -88,8 +88,9 @@ def play_info(code: str) -> Response:
         "regions": [{"code": code, "name": region_names(code)} for code in plan.rules.regions],
         "teams": list(plan.rules.teams),
         "audio": [url_for("media.media_file", digest=digest) for digest in clips],
-        # A campaign stage's round: the end screen links the campaign's wrong answers.
-        "campaign": wiring().campaigns.campaign_of(plan.round_id),
+        # A stage's round: the phone joins with the registration kept for the campaign,
+        # and its end screen links the campaign's wrong answers.
+        "campaign": wiring().campaign_entries.campaign_of(plan.round_id),
     }
     return jsonify(info)
 

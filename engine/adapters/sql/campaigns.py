@@ -19,13 +19,16 @@ from engine.adapters.sql.models import (
     CampaignEntryRow,
     CampaignHostRow,
     CampaignMemberRow,
+    CampaignParticipantRow,
     CampaignQualifierRow,
     CampaignRegistrationRow,
     CampaignRow,
     CampaignStageRoundRow,
     CampaignStageRow,
+    CampaignUnitCountRow,
     CampaignUnitRow,
 )
+from engine.domain.identity import fold
 from engine.domain.ownership import Hosting
 
 CAMPAIGN_FIELDS = (
@@ -261,6 +264,8 @@ class SqlCampaignRepository:
                     headcount=unit["headcount"],
                     parent_id=None if parent is None else ids[parent],
                     code=unit["code"],
+                    code_key=fold(unit["code"]) if unit["code"] else None,
+                    name_key=fold(unit["name"]),
                 )
                 session.add(row)
                 session.flush()
@@ -274,6 +279,23 @@ class SqlCampaignRepository:
                 .order_by(CampaignUnitRow.position)
             )
             return [_fields(row, UNIT_FIELDS) for row in rows]
+
+    def units_named(self, campaign_id: int, name: str) -> list[dict[str, Any]]:
+        """The units ``name`` may mean, by two indexes: by code, else by name (folded,
+        as ``units.Roster.matches`` folds them)."""
+        key = fold(name)
+        mine = CampaignUnitRow.campaign_id == campaign_id
+        with self._db.session() as session:
+            for column in (CampaignUnitRow.code_key, CampaignUnitRow.name_key):
+                rows = session.scalars(select(CampaignUnitRow).where(mine, column == key)).all()
+                if rows:
+                    return [_fields(row, UNIT_FIELDS) for row in rows]
+            return []
+
+    def unit(self, unit_id: int) -> dict[str, Any] | None:
+        with self._db.session() as session:
+            row = session.get(CampaignUnitRow, unit_id)
+            return None if row is None else _fields(row, UNIT_FIELDS)
 
     def replace_members(self, campaign_id: int, members: Sequence[dict[str, Any]]) -> None:
         with self._db.session() as session, session.begin():
@@ -396,25 +418,63 @@ class SqlCampaignRepository:
                 .limit(1)
             )
 
-    def add_entry(self, **fields: Any) -> None:
+    def add_entry(self, *, counts_in: int | None, unit_id: int | None, **fields: Any) -> None:
+        """Record an attempt; one that ``counts_in`` a stage (not practice) makes its
+        registration a participant of the stage, once, and adds it to its unit's count
+        (``unit_id``; None: without a unit), all in the entry's transaction."""
         with self._db.session() as session, session.begin():
             session.add(CampaignEntryRow(**fields))
+            session.flush()
+            if counts_in is None:
+                return
+            try:
+                with session.begin_nested():
+                    session.add(
+                        CampaignParticipantRow(
+                            stage_id=counts_in, registration_id=fields["registration_id"]
+                        )
+                    )
+            except IntegrityError:
+                return  # a participant already: counted once
+            _count_one(session, counts_in, unit_id or 0)
 
-    def attempts(self, registration_id: int, round_ids: Sequence[int]) -> list[dict[str, Any]]:
-        """A registration's entries into these rounds, with the points they scored."""
-        return self._attempts(CampaignEntryRow.registration_id == registration_id, round_ids)
+    def participant_counts(self, stage_id: int) -> dict[int | None, int]:
+        """Each unit's own participants in the stage (None: those without a unit), as
+        counted when they happened: a row per unit, not per registration."""
+        with self._db.session() as session:
+            return {
+                unit or None: participants
+                for unit, participants in session.execute(
+                    select(CampaignUnitCountRow.unit_key, CampaignUnitCountRow.participants).where(
+                        CampaignUnitCountRow.stage_id == stage_id
+                    )
+                )
+            }
+
+    def attempt_starts(
+        self, registration_id: int, round_ids: Sequence[int]
+    ) -> list[dict[str, Any]]:
+        """A registration's entries into these rounds (``started_ms``, ``practice``), by
+        the entries' key: what an attempt rule needs to allow one more."""
+        with self._db.session() as session:
+            return [
+                {"started_ms": started, "practice": practice}
+                for started, practice in session.execute(
+                    select(CampaignEntryRow.started_at_ms, CampaignEntryRow.practice).where(
+                        CampaignEntryRow.registration_id == registration_id,
+                        CampaignEntryRow.round_id.in_(list(round_ids)),
+                    )
+                )
+            ]
 
     def stage_attempts(self, campaign_id: int, round_ids: Sequence[int]) -> list[dict[str, Any]]:
         """Every registration's entries into these rounds, with points and total time
         from the answers drained to SQL (voided answers count for nothing)."""
-        in_campaign = CampaignEntryRow.registration_id.in_(
+        which = CampaignEntryRow.registration_id.in_(
             select(CampaignRegistrationRow.id).where(
                 CampaignRegistrationRow.campaign_id == campaign_id
             )
         )
-        return self._attempts(in_campaign, round_ids)
-
-    def _attempts(self, which: Any, round_ids: Sequence[int]) -> list[dict[str, Any]]:
         scored = (
             select(
                 AnswerRow.round_id,
@@ -478,6 +538,23 @@ class SqlCampaignRepository:
                 }
                 for row in session.scalars(query)
             ]
+
+
+def _count_one(session: Session, stage_id: int, unit_key: int) -> None:
+    """One more participant of the unit in the stage; the unit's first makes its row (a
+    racing first waits for the other's row, then adds to it)."""
+    which = (CampaignUnitCountRow.stage_id == stage_id) & (
+        CampaignUnitCountRow.unit_key == unit_key
+    )
+    more = update(CampaignUnitCountRow).where(which)
+    more = more.values(participants=CampaignUnitCountRow.participants + 1)
+    if session.execute(more).rowcount:  # type: ignore[attr-defined]
+        return
+    try:
+        with session.begin_nested():
+            session.add(CampaignUnitCountRow(stage_id=stage_id, unit_key=unit_key, participants=1))
+    except IntegrityError:
+        session.execute(more)
 
 
 def _cohosts(session: Session, campaign_id: int) -> frozenset[int]:

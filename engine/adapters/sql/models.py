@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -378,6 +379,10 @@ class CampaignUnitRow(Base):
     """A unit of a campaign's roster; ``headcount`` counts its sub-units' members too."""
 
     __tablename__ = "campaign_units"
+    __table_args__ = (
+        Index("ix_campaign_units_code_key", "campaign_id", "code_key"),
+        Index("ix_campaign_units_name_key", "campaign_id", "name_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(
@@ -389,6 +394,10 @@ class CampaignUnitRow(Base):
     headcount: Mapped[int] = mapped_column(Integer)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("campaign_units.id"))
     code: Mapped[str | None] = mapped_column(String(64))
+    #: ``identity.fold`` of the code and of the name: a registration names its unit by
+    #: either, and finds it by these indexes instead of reading the roster.
+    code_key: Mapped[str | None] = mapped_column(String(64))
+    name_key: Mapped[str | None] = mapped_column(String(200))  # set for every unit
 
 
 class CampaignMemberRow(Base):
@@ -437,6 +446,34 @@ class CampaignEntryRow(Base):
     contestant: Mapped[str] = mapped_column(String(32), primary_key=True)
     practice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     started_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class CampaignParticipantRow(Base):
+    """A registration counted as a participant of a stage, from its first counted attempt
+    on: the key makes a retry, a second attempt or a racing tab count nothing more."""
+
+    __tablename__ = "campaign_participants"
+
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_stages.id", ondelete="CASCADE"), primary_key=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_registrations.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class CampaignUnitCountRow(Base):
+    """A unit's own participants in a stage, kept as they come (with the participant
+    rows, in one transaction): the participation table sums these, a row per unit."""
+
+    __tablename__ = "campaign_unit_counts"
+
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_stages.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The unit's id; 0 for registrations without a unit (``without_unit``).
+    unit_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participants: Mapped[int] = mapped_column(Integer)
 
 
 class CampaignQualifierRow(Base):

@@ -25,6 +25,8 @@ const page = {
   info: null,
   session: null, // {code, token, contestant, nickname}
   pending: null, // a join the form asked for, sent on the next hello
+  registration: null, // {id, token, nickname} the campaign's page kept, for its rounds
+  registrationSent: false,
   stage: "join",
   status: null,
   question: null,
@@ -1059,6 +1061,15 @@ async function loadInfo(code) {
     return;
   }
   page.info = await response.json();
+  page.registration = keptRegistration(page.info.campaign);
+  if (page.registration) {
+    form.elements.nickname.value ||= page.registration.nickname;
+    // Once per page: a refusal (not a qualifier) stays on screen, not joined again.
+    if (!page.registrationSent && !page.pending && !resumeJoin()) {
+      page.registrationSent = true;
+      joinRegistered();
+    }
+  }
   find("title").textContent = page.info.title;
   fillSelect(form.elements.region, page.info.regions.map((r) => [r.code, pick(r.name)]));
   fillSelect(form.elements.team, page.info.teams.map((team) => [team, team]));
@@ -1088,26 +1099,49 @@ function showFieldErrors(error) {
   first?.focus();
 }
 
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const data = new FormData(form);
-  const code = String(data.get("code")).trim().toUpperCase();
+/**
+ * The registration the campaign's page kept on this phone (campaign-register.js), if
+ * the round is a campaign's: a live round of a stage admits registrations (a final only
+ * its qualifiers), so the join carries it and the resident types nothing again.
+ */
+function keptRegistration(campaign) {
+  if (!campaign) return null;
+  try {
+    return JSON.parse(localStorage.getItem(`leitai.campaign.${campaign}.registration`));
+  } catch {
+    return null;
+  }
+}
+
+/** Join the round opened by its link with the registration kept here. */
+function joinRegistered() {
+  sendJoin({ code: page.code, nickname: page.registration.nickname });
+}
+
+function sendJoin(join) {
   showFieldErrors({ fields: {} });
-  page.pending = {
-    code,
-    nickname: String(data.get("nickname")).trim(),
-    region: data.get("region") || null,
-    team: data.get("team") || null,
-    // A self-paced round whose rules allow it doubles an elderly-mode entry's time.
-    elder: document.documentElement.classList.contains("elder"),
-  };
-  if (page.code !== code) page.code = code;
-  notice(t("joining"));
+  const registration = page.registration && page.info?.code === join.code ? page.registration : null;
+  // A self-paced round whose rules allow it doubles an elderly-mode entry's time.
+  const elder = document.documentElement.classList.contains("elder");
+  page.pending = { ...join, elder, ...(registration ? { registration: registration.token } : {}) };
+  if (page.code !== join.code) page.code = join.code;
+  notice(t(registration ? "joining_registered" : "joining", { nickname: join.nickname }));
   // After a kick the server closed the connection: connecting again sends the join.
   // While a connection is on its way, its hello sends it: asking to connect again then
   // would send a second namespace connect, which the server refuses.
   if (live.socket.connected) live.resync();
   else if (!live.socket.active) live.socket.connect();
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const data = new FormData(form);
+  sendJoin({
+    code: String(data.get("code")).trim().toUpperCase(),
+    nickname: String(data.get("nickname")).trim(),
+    region: data.get("region") || null,
+    team: data.get("team") || null,
+  });
 });
 
 find("join-button").disabled = false;
