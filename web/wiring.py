@@ -46,6 +46,7 @@ from engine.services.accounts import Accounts
 from engine.services.bank_uploads import BankUploads
 from engine.services.banks import BankAuthoring
 from engine.services.bans import Bans
+from engine.services.campaign_certificates import CampaignCertificates
 from engine.services.campaigns import Campaigns, RoundsOfCampaigns
 from engine.services.certificates import Certificates
 from engine.services.competitions import Competitions
@@ -83,6 +84,7 @@ class Wiring:
     certificates: Certificates
     draws: LuckyDraws
     campaigns: Campaigns
+    campaign_certificates: CampaignCertificates
     drainer: Drainer
     results: Results
     reviews: Reviews
@@ -145,6 +147,26 @@ def wire(
     integrity = Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix))
     answer_log = RedisAnswerLog(redis.client, store.log_key)
     drainer = Drainer(answer_log, rounds, consumer=_consumer_name())
+    certificates = Certificates(
+        certificate_store,
+        rounds,
+        competitions,
+        SqlMediaStore(database),
+        render_pdf,
+        render_png,
+    )
+    campaign_service = Campaigns(
+        campaigns,
+        accounts.users,
+        RoundsOfCampaigns(competitions, selfpaced),
+        ownership.competition,
+        gate.keyed_hash,
+        load_roster,
+        load_members,
+        RedisThrottle(redis.client, prefix),
+        gate.limits,
+        live,
+    )
     return Wiring(
         settings=settings,
         banks=banks,
@@ -159,14 +181,7 @@ def wire(
         selfpaced=selfpaced,
         integrity=integrity,
         bans=Bans(competitions, store),
-        certificates=Certificates(
-            certificate_store,
-            rounds,
-            competitions,
-            SqlMediaStore(database),
-            render_pdf,
-            render_png,
-        ),
+        certificates=certificates,
         draws=LuckyDraws(
             SqlDrawRepository(database),
             competitions,
@@ -174,17 +189,9 @@ def wire(
             certificate_store,
             campaigns,
         ),
-        campaigns=Campaigns(
-            campaigns,
-            accounts.users,
-            RoundsOfCampaigns(competitions, selfpaced),
-            ownership.competition,
-            gate.keyed_hash,
-            load_roster,
-            load_members,
-            RedisThrottle(redis.client, prefix),
-            gate.limits,
-            live,
+        campaigns=campaign_service,
+        campaign_certificates=CampaignCertificates(
+            campaign_service, certificate_store, certificates
         ),
         drainer=drainer,
         results=Results(rounds, competitions, live, leaderboard, integrity.log, drainer.drain_all),

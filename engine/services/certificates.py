@@ -70,11 +70,12 @@ class Certificates:
             plan = parse_plan(data)
         except CertificatePlanError as error:
             raise Invalid(str(error), error.fields) from error
-        self._check_seals(plan)
+        self.check_seals(plan)
         self.store.save_plan(round_id, plan.to_dict(), by)
         return plan.to_dict()
 
-    def _check_seals(self, plan: CertificatePlan) -> None:
+    def check_seals(self, plan: CertificatePlan) -> None:
+        """Invalid naming ``templates.N.seal`` unless each seal is a stored picture."""
         wrong = {}
         for index, template in enumerate(plan.templates):
             if template.seal is None:
@@ -193,6 +194,10 @@ class Certificates:
         certificate = self.certificate(serial)
         if (certificate["round_id"], certificate["contestant"]) != (round_id, contestant):
             raise NotFound("No certificate has that serial number.")
+        return self.render(certificate, kind, locale, verify_url)
+
+    def render(self, certificate: dict[str, Any], kind: str, locale: str, verify_url: str) -> bytes:
+        """A certificate (a round's or a campaign's) as ``pdf`` or ``png`` in ``locale``."""
         content = certificate["content"]
         seal = self.media.get(content["seal"]) if content.get("seal") else None
         worded = sheet(content, certificate["serial"], locale, verify_url)
@@ -200,12 +205,17 @@ class Certificates:
         return render(worded, None if seal is None else seal[1])
 
     def csv(self, round_id: int, locale: str = "zh-Hans") -> str:
-        """The round's certificates as CSV rows (formula-like cells neutralised), the
-        columns of the .xlsx export under their machine names."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        found = certificates_table(self.of_round(round_id), locale)
-        writer.writerow(found.columns)
-        for row in found.rows:
-            writer.writerow(csv_cell(value) for value in row)
-        return "\ufeff" + out.getvalue()
+        """The round's certificates as CSV rows."""
+        return certificates_csv(self.of_round(round_id), locale)
+
+
+def certificates_csv(certificates: list[dict[str, Any]], locale: str) -> str:
+    """Certificates as CSV rows (formula-like cells neutralised), the columns of the
+    .xlsx export under their machine names."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    found = certificates_table(certificates, locale)
+    writer.writerow(found.columns)
+    for row in found.rows:
+        writer.writerow(csv_cell(value) for value in row)
+    return "\ufeff" + out.getvalue()
