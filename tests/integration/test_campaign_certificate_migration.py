@@ -62,8 +62,8 @@ def test_round_certificates_stay_and_campaign_ones_come_and_go(engine: Engine) -
         )
         connection.execute(
             text(
-                "INSERT INTO campaigns (title, opens_at_ms, closes_at_ms, rules_text, registration, "
-                "weighting, created_by) VALUES ('C', 0, 1, '', '{}', '{}', 'ada')"
+                "INSERT INTO campaigns (title, opens_at_ms, closes_at_ms, rules_text, "
+                "registration, weighting, created_by) VALUES ('C', 0, 1, '', '{}', '{}', 'a')"
             )
         )
         connection.execute(text(ROUND_CERTIFICATE), {"serial": "R1"})
