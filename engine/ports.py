@@ -548,7 +548,8 @@ class CertificateStore(Protocol):
 
 class CampaignCertificateStore(Protocol):
     """Certificates of a campaign's stages: a plan per stage and those issued (held by
-    registrations), beside the rounds' in the same serial space."""
+    registrations), beside the rounds' in the same serial space (stored, revoked and
+    read by serial through ``CertificateStore``)."""
 
     def campaign_plan(self, campaign_id: int, stage: int) -> dict[str, Any] | None: ...
 
@@ -558,9 +559,6 @@ class CampaignCertificateStore(Protocol):
 
     def campaign_issued_keys(self, campaign_id: int, stage: int) -> set[tuple[str, str]]:
         """(registration, template) of every certificate issued for the stage."""
-
-    def add(self, certificates: Iterable[dict[str, Any]]) -> bool:
-        """Store them all, or none when one is issued already (False)."""
 
     def of_campaign(self, campaign_id: int) -> list[dict[str, Any]]: ...
 

@@ -17,7 +17,6 @@ campaign and its stages, 404), ``Campaigns.places``, ``Campaigns.registration_of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from engine.domain.attempts import Attempt, AttemptRule
@@ -28,12 +27,11 @@ from engine.domain.certificates import (
     Standing,
     awards,
     campaign_standings,
-    new_serial,
     parse_plan,
 )
 from engine.ports import CampaignCertificateStore
 from engine.services.campaigns import Campaigns
-from engine.services.certificates import CONTEST_TIME, Certificates
+from engine.services.certificates import Certificates, issued
 from engine.services.errors import Conflict, Invalid, NotFound
 
 
@@ -75,41 +73,21 @@ class CampaignCertificates:
                 reason="not_finished",
             )
         plan = parse_plan(self.plan(campaign_id, position), CAMPAIGN_SCOPES)
-        issued = self.store.campaign_issued_keys(campaign_id, position)
-        today = datetime.fromtimestamp(now_ms / 1000, CONTEST_TIME).date().isoformat()
+        issued_keys = self.store.campaign_issued_keys(campaign_id, position)
+        contest = f"{campaign['title']} · {stage['title']}"
         new = [
-            {
-                "serial": new_serial(self.certificates.rng),
-                "round_id": None,
-                "campaign_id": campaign_id,
-                "stage": position,
-                "contestant": award.standing.contestant,
-                "template": award.template.key,
-                "content": {
-                    "holder": award.standing.nickname,
-                    "contest": f"{campaign['title']} · {stage['title']}",
-                    "award": award.template.award,
-                    "title": award.template.title,
-                    "issuer": award.template.issuer,
-                    "date": award.template.date or today,
-                    "seal": award.template.seal,
-                    "group": award.template.group,
-                    "rule": award.template.rule.to_dict(),
-                    "points": award.standing.points,
-                    "rank": award.rank,
-                },
-                "issued_at_ms": now_ms,
-                "revoked_at_ms": None,
-                "revoke_reason": None,
-            }
-            for award in awards(plan, self.standings(campaign_id, position))
-            if (award.standing.contestant, award.template.key) not in issued
-        ]
-        if new and not self.store.add(new):
-            raise Conflict(
-                "Certificates were being issued at the same time: issue again.",
-                reason="issued_concurrently",
+            issued(
+                award,
+                contest,
+                self.certificates.rng,
+                now_ms,
+                campaign_id=campaign_id,
+                stage=position,
             )
+            for award in awards(plan, self.standings(campaign_id, position))
+            if (award.standing.contestant, award.template.key) not in issued_keys
+        ]
+        self.certificates.add_issued(new)
         return new
 
     def standings(self, campaign_id: int, position: int) -> list[Standing]:

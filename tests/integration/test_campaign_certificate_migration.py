@@ -8,15 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from engine.adapters.sql.database import MIGRATIONS, Database, create_sql_engine
-from tests.conftest import DATABASE_URL, fresh_postgres_database
+from engine.adapters.sql.database import Database
+from tests.integration.old_databases import BACKENDS, add_finished_round, downgrade, old_engine
 
-BACKENDS = ["sqlite"] + (["postgresql"] if DATABASE_URL else [])
 ROUND_CERTIFICATE = (
     "INSERT INTO certificates (serial, round_id, contestant, template, content, issued_at_ms) "
     "VALUES (:serial, 1, 'c1', 'took-part', '{}', 1)"
@@ -29,13 +26,7 @@ CAMPAIGN_CERTIFICATE = (
 
 @pytest.fixture(params=BACKENDS)
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        url = fresh_postgres_database(DATABASE_URL or "", purpose="campaign-certificates")
-    made = create_sql_engine(url)
-    yield made
-    made.dispose()
+    yield from old_engine(request.param, tmp_path, "campaign-certificates")
 
 
 def certificates(engine: Engine) -> list[tuple[object, ...]]:
@@ -47,19 +38,8 @@ def certificates(engine: Engine) -> list[tuple[object, ...]]:
 def test_round_certificates_stay_and_campaign_ones_come_and_go(engine: Engine) -> None:
     database = Database(engine)
     database.upgrade("0012")
+    add_finished_round(engine)
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO competitions (title, mode, bank_slug, bank_version, bank_hash, "
-                "rules, created_by) VALUES ('Old', 'live', 'nd', 1, 'h', '{}', 'ada')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO rounds (competition_id, code, watch_code, seed, paper, settings, "
-                "status) VALUES (1, 'C1', 'W1', 's', '{}', '{}', 'finished')"
-            )
-        )
         connection.execute(
             text(
                 "INSERT INTO campaigns (title, opens_at_ms, closes_at_ms, rules_text, "
@@ -80,11 +60,7 @@ def test_round_certificates_stay_and_campaign_ones_come_and_go(engine: Engine) -
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(text(CAMPAIGN_CERTIFICATE), {"serial": "C2"})  # issued once only
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0012")
+    downgrade(engine, "0012")
     assert "campaign_id" not in {c["name"] for c in inspect(engine).get_columns("certificates")}
     assert "campaign_certificate_plans" not in inspect(engine).get_table_names()
     assert certificates(engine) == before
