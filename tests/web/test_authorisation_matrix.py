@@ -250,6 +250,7 @@ HTTP: dict[str, Row] = {
     "POST /api/v1/campaigns/{campaign_id}/certificates/stages/{position}/issue": row(401, 401, 403, 200, 404, 200, 200, fresh_campaign=True),  # noqa: E501
     "GET /api/v1/campaigns/{campaign_id}/certificates": row(401, 401, 403, 200, 404, 200, 200),
     "GET /api/v1/campaigns/{campaign_id}/certificates.csv": row(401, 401, 403, 200, 404, 200, 200),
+    "GET /api/v1/campaigns/{campaign_id}/certificates.xlsx": row(401, 401, 403, 200, 404, 200, 200),
 }
 # fmt: on
 

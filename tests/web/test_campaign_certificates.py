@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import openpyxl
 import pytest
 from flask.testing import FlaskClient
 from pypdf import PdfReader
@@ -251,3 +252,26 @@ def test_a_stage_that_does_not_exist_has_no_plan(client: FlaskClient, stage: Sta
     response = client.put(plan_url(stage, 2), json=PLAN, headers=stage.host)
     assert response.status_code == 404
     assert "stage 2" in response.json["error"]["message"]
+
+
+def test_the_xlsx_holds_what_the_api_lists_cell_by_cell(
+    client: FlaskClient, stage: Stage, issued: list[dict[str, Any]]
+) -> None:
+    response = client.get(f"{stage.url}/certificates.xlsx?lang=en", headers=stage.host)
+    assert response.status_code == 200
+    (sheet,) = openpyxl.load_workbook(io.BytesIO(response.data)).worksheets
+    header, *rows = sheet.iter_rows(values_only=True)
+    assert header[:7] == ("Serial", "Contestant", "Holder", "Template", "Award", "Points", "Rank")
+    listed = client.get(f"{stage.url}/certificates", headers=stage.host).json["certificates"]
+    assert [row[:7] for row in rows] == [
+        (
+            c["serial"],
+            c["contestant"],
+            c["content"]["holder"],
+            c["template"],
+            c["content"]["award"]["en"],
+            c["content"]["points"],
+            c["content"]["rank"],
+        )
+        for c in listed
+    ]

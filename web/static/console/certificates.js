@@ -300,11 +300,11 @@ function startPlan() {
   $("plan-form").addEventListener("submit", savePlan);
   $("issue").addEventListener("click", issue);
   const name = CAMPAIGN ? `campaign-${CAMPAIGN}` : `round-${ROUND}`;
+  $("download-xlsx").addEventListener("click", () => download(`${owner}.xlsx?lang=${lang}`, `${name}-certificates.xlsx`));
   $("download-csv").addEventListener("click", () => download(`${owner}.csv?lang=${lang}`, `${name}-certificates.csv`));
 }
 
 function startRound() {
-  $("download-xlsx").addEventListener("click", () => download(`${owner}.xlsx?lang=${lang}`, `round-${ROUND}-certificates.xlsx`));
   loadRound();
   loadPlan();
   loadCertificates();
