@@ -5,7 +5,7 @@ and times: many ties), per board (all, city, unit)."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.domain.attempts import Attempt, AttemptRule
@@ -26,22 +26,22 @@ from tests.unit.test_attempts import at, oracle, rules
 attempts = st.builds(
     Attempt,
     st.builds(at, st.integers(1, 4), st.sampled_from([0.0, 9.5, 23.99])),
-    st.integers(0, 4),  # few values: many ties
-    st.sampled_from([0, 500, TIME_LIMIT_MS, TIME_LIMIT_MS + 1]),  # clamped alike
+    st.integers(0, 2),  # few values: many ties
+    st.sampled_from([0, TIME_LIMIT_MS, TIME_LIMIT_MS + 1]),  # the last two clamped alike
     st.booleans(),
 )
 registrations = st.builds(
     Registered,
     st.just("n"),
     st.sampled_from([None, "4401", "4403"]),
-    st.sampled_from([None, "1", "2", "3"]),
+    st.sampled_from([None, "1", "2"]),
 )
 certificate_rules = st.one_of(
     st.just(Rule("participation")),
     st.builds(lambda t: Rule("score", threshold=t), st.integers(0, 5)),
     st.builds(
         lambda top, scope: Rule("rank", top=top, scope=scope),
-        st.integers(1, 4),
+        st.integers(1, 3),
         st.sampled_from(CAMPAIGN_SCOPES),
     ),
 )
@@ -86,9 +86,12 @@ def holders_by_oracle(
     return held
 
 
+@settings(max_examples=300)
 @given(
     rules,
-    st.dictionaries(st.sampled_from("abcdefgh"), st.lists(attempts, max_size=4), max_size=8),
+    st.dictionaries(
+        st.sampled_from("abcdefgh"), st.lists(attempts, min_size=1, max_size=3), max_size=8
+    ),
     st.data(),
     certificate_rules,
 )
@@ -112,6 +115,8 @@ def test_an_exact_tie_shares_a_units_award_and_the_next_rank_skips():
         ("b", 1, "B", "1"),
         ("c", 3, "C", "1"),
     ]
+    first = plan_of(Rule("rank", top=1, scope="unit"))
+    assert [a.standing.contestant for a in awards(first, standings)] == ["a", "b"]
     top_two = plan_of(Rule("rank", top=2, scope="unit"))
     assert [a.standing.contestant for a in awards(top_two, standings)] == ["a", "b"]
 
