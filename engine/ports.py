@@ -553,6 +553,25 @@ class CertificateStore(Protocol):
     def revoke(self, serial: str, at_ms: int, reason: str) -> None: ...
 
 
+class CampaignCertificateStore(Protocol):
+    """Certificates of a campaign's stages: a plan per stage and those issued (held by
+    registrations), beside the rounds' in the same serial space (stored, revoked and
+    read by serial through ``CertificateStore``)."""
+
+    def campaign_plan(self, campaign_id: int, stage: int) -> dict[str, Any] | None: ...
+
+    def save_campaign_plan(
+        self, campaign_id: int, stage: int, plan: dict[str, Any], by: str | None
+    ) -> None: ...
+
+    def campaign_issued_keys(self, campaign_id: int, stage: int) -> set[tuple[str, str]]:
+        """(registration, template) of every certificate issued for the stage."""
+
+    def of_campaign(self, campaign_id: int) -> list[dict[str, Any]]: ...
+
+    def of_registration(self, campaign_id: int, registration: str) -> list[dict[str, Any]]: ...
+
+
 class DrawRepository(Protocol):
     """Lucky draws of a round or a campaign: stored with their committed seed and pool,
     run once."""

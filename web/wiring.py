@@ -53,6 +53,7 @@ from engine.services.advancement import Advancement
 from engine.services.bank_uploads import BankUploads
 from engine.services.banks import BankAuthoring
 from engine.services.bans import Bans
+from engine.services.campaign_certificates import CampaignCertificates
 from engine.services.campaign_entries import CampaignEntries, RoundsOfCampaigns
 from engine.services.campaigns import Campaigns
 from engine.services.certificates import Certificates
@@ -101,6 +102,7 @@ class Wiring:
     campaign_entries: CampaignEntries
     participation: CampaignParticipation
     advancement: Advancement
+    campaign_certificates: CampaignCertificates
     drainer: Drainer
     results: Results
     reviews: Reviews
@@ -176,9 +178,20 @@ def wire(
         load_roster,
         load_members,
     )
+    registrations = Registrations(
+        campaign, campaigns, gate.keyed_hash, RedisThrottle(redis.client, prefix), gate.limits
+    )
     integrity = Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix))
     answer_log = RedisAnswerLog(redis.client, store.log_key)
     drainer = Drainer(answer_log, rounds, consumer=_consumer_name())
+    certificates = Certificates(
+        certificate_store,
+        rounds,
+        competitions,
+        SqlMediaStore(database),
+        render_pdf,
+        render_png,
+    )
     return Wiring(
         settings=settings,
         banks=banks,
@@ -193,14 +206,7 @@ def wire(
         selfpaced=selfpaced,
         integrity=integrity,
         bans=Bans(competitions, store),
-        certificates=Certificates(
-            certificate_store,
-            rounds,
-            competitions,
-            SqlMediaStore(database),
-            render_pdf,
-            render_png,
-        ),
+        certificates=certificates,
         draws=LuckyDraws(
             SqlDrawRepository(database),
             competitions,
@@ -209,8 +215,9 @@ def wire(
             campaigns,
         ),
         campaigns=campaign,
-        registrations=Registrations(
-            campaign, campaigns, gate.keyed_hash, RedisThrottle(redis.client, prefix), gate.limits
+        registrations=registrations,
+        campaign_certificates=CampaignCertificates(
+            campaign, registrations, certificate_store, certificates
         ),
         campaign_entries=CampaignEntries(campaign, campaigns, stage_rounds, live),
         participation=CampaignParticipation(campaign, campaigns),

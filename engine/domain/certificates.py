@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import opencc
 
+from engine.domain.attempts import Attempt, AttemptRule, stage_standings
+
 LOCALES = ("zh-Hans", "zh-Hant", "en")
 KINDS = ("score", "rank", "participation")
+#: The boards a rank rule may name: a round's, and a campaign stage's.
 SCOPES = ("all", "region", "team")
+CAMPAIGN_SCOPES = ("all", "city", "unit")
 _KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -101,6 +105,8 @@ class Standing:
     points: int
     region: str | None = None
     team: str | None = None
+    city: str | None = None  # a campaign registration's city (GB/T 2260 code)
+    unit: str | None = None  # a campaign registration's own unit
 
 
 @dataclass(frozen=True)
@@ -110,8 +116,41 @@ class Award:
     rank: int | None  # on the rule's board (rank rules), else the overall rank
 
 
-def parse_plan(data: Any) -> CertificatePlan:
-    """A plan from its JSON shape, or CertificatePlanError naming every bad field."""
+@dataclass(frozen=True)
+class Registered:
+    """What a campaign's certificate rules read of a registration: the display name its
+    certificates carry, and the boards (city, unit) it is ranked on."""
+
+    nickname: str
+    city: str | None
+    unit: str | None
+
+
+def campaign_standings(
+    rule: AttemptRule,
+    histories: Mapping[str, Sequence[Attempt]],
+    registered: Mapping[str, Registered],
+) -> list[Standing]:
+    """A campaign stage's standings as certificate rules read them: each registration
+    with a counted score under the stage's attempt rule, ranked as boards rank (more
+    points, then less total time; an exact tie shares a rank), on its city's and unit's
+    board."""
+    return [
+        Standing(
+            ranked.contestant,
+            registered[ranked.contestant].nickname,
+            ranked.rank,
+            ranked.points,
+            city=registered[ranked.contestant].city,
+            unit=registered[ranked.contestant].unit,
+        )
+        for ranked in stage_standings(rule, histories)
+    ]
+
+
+def parse_plan(data: Any, scopes: tuple[str, ...] = SCOPES) -> CertificatePlan:
+    """A plan from its JSON shape, or CertificatePlanError naming every bad field; rank
+    rules may name the boards in ``scopes`` (a round's, or ``CAMPAIGN_SCOPES``)."""
     errors: dict[str, list[str]] = {}
     if not isinstance(data, Mapping) or not isinstance(data.get("templates"), list):
         raise CertificatePlanError({"templates": ["a list of templates is required"]})
@@ -121,7 +160,7 @@ def parse_plan(data: Any) -> CertificatePlan:
     templates = []
     for index, item in enumerate(raw):
         path = f"templates.{index}"
-        template = _template(item, path, errors)
+        template = _template(item, path, errors, scopes)
         if template is not None:
             templates.append(template)
     keys = [template.key for template in templates]
@@ -132,7 +171,9 @@ def parse_plan(data: Any) -> CertificatePlan:
     return CertificatePlan(tuple(templates))
 
 
-def _template(item: Any, path: str, errors: dict[str, list[str]]) -> Template | None:
+def _template(
+    item: Any, path: str, errors: dict[str, list[str]], scopes: tuple[str, ...]
+) -> Template | None:
     if not isinstance(item, Mapping):
         errors[path] = ["an object is required"]
         return None
@@ -143,7 +184,7 @@ def _template(item: Any, path: str, errors: dict[str, list[str]]) -> Template | 
     group = item.get("group", key)
     if not isinstance(group, str) or not _KEY.fullmatch(group):
         errors[f"{path}.group"] = ["1-32 of a-z, 0-9, _ and -"]
-    rule = _rule(item.get("rule"), f"{path}.rule", errors)
+    rule = _rule(item.get("rule"), f"{path}.rule", errors, scopes)
     texts = {
         name: _texts(item.get(name), f"{path}.{name}", errors)
         for name in ("award", "title", "issuer")
@@ -160,7 +201,9 @@ def _template(item: Any, path: str, errors: dict[str, list[str]]) -> Template | 
     return Template(key, group, rule, texts["award"], texts["title"], texts["issuer"], date, seal)
 
 
-def _rule(item: Any, path: str, errors: dict[str, list[str]]) -> Rule | None:
+def _rule(
+    item: Any, path: str, errors: dict[str, list[str]], scopes: tuple[str, ...]
+) -> Rule | None:
     if not isinstance(item, Mapping) or item.get("kind") not in KINDS:
         errors[f"{path}.kind"] = [f"one of {', '.join(KINDS)}"]
         return None
@@ -175,8 +218,8 @@ def _rule(item: Any, path: str, errors: dict[str, list[str]]) -> Rule | None:
         top, scope = item.get("top"), item.get("scope", "all")
         if not _whole(top, 1):
             errors[f"{path}.top"] = ["a whole number, 1 or more"]
-        if scope not in SCOPES:
-            errors[f"{path}.scope"] = [f"one of {', '.join(SCOPES)}"]
+        if scope not in scopes:
+            errors[f"{path}.scope"] = [f"one of {', '.join(scopes)}"]
         if f"{path}.top" in errors or f"{path}.scope" in errors:
             return None
         return Rule("rank", top=top, scope=scope)

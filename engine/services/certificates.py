@@ -18,6 +18,7 @@ from typing import Any
 
 from engine.domain.certificates import (
     LOCALES,
+    Award,
     CertificatePlan,
     CertificatePlanError,
     Sheet,
@@ -70,11 +71,12 @@ class Certificates:
             plan = parse_plan(data)
         except CertificatePlanError as error:
             raise Invalid(str(error), error.fields) from error
-        self._check_seals(plan)
+        self.check_seals(plan)
         self.store.save_plan(round_id, plan.to_dict(), by)
         return plan.to_dict()
 
-    def _check_seals(self, plan: CertificatePlan) -> None:
+    def check_seals(self, plan: CertificatePlan) -> None:
+        """Invalid naming ``templates.N.seal`` unless each seal is a stored picture."""
         wrong = {}
         for index, template in enumerate(plan.templates):
             if template.seal is None:
@@ -108,40 +110,23 @@ class Certificates:
             )
             for row in self.record.standings(round_id)
         ]
-        issued = self.store.issued_keys(round_id)
-        today = datetime.fromtimestamp(now_ms / 1000, CONTEST_TIME).date().isoformat()
+        issued_keys = self.store.issued_keys(round_id)
         new = [
-            {
-                "serial": new_serial(self.rng),
-                "round_id": round_id,
-                "contestant": award.standing.contestant,
-                "template": award.template.key,
-                "content": {
-                    "holder": award.standing.nickname,
-                    "contest": title,
-                    "award": award.template.award,
-                    "title": award.template.title,
-                    "issuer": award.template.issuer,
-                    "date": award.template.date or today,
-                    "seal": award.template.seal,
-                    "group": award.template.group,
-                    "rule": award.template.rule.to_dict(),
-                    "points": award.standing.points,
-                    "rank": award.rank,
-                },
-                "issued_at_ms": now_ms,
-                "revoked_at_ms": None,
-                "revoke_reason": None,
-            }
+            issued(award, title, self.rng, now_ms, round_id=round_id)
             for award in awards(plan, standings)
-            if (award.standing.contestant, award.template.key) not in issued
+            if (award.standing.contestant, award.template.key) not in issued_keys
         ]
+        self.add_issued(new)
+        return new
+
+    def add_issued(self, new: list[dict[str, Any]]) -> None:
+        """Store new certificates all or none: the database's unique keys refuse a batch
+        racing another that issued one of them (Conflict, "issue again")."""
         if new and not self.store.add(new):
             raise Conflict(
                 "Certificates were being issued at the same time: issue again.",
                 reason="issued_concurrently",
             )
-        return new
 
     def revoke(self, serial: str, reason: str, now_ms: int) -> dict[str, Any]:
         """Mark a certificate revoked (e.g. after a cheating review); its content stays."""
@@ -193,6 +178,10 @@ class Certificates:
         certificate = self.certificate(serial)
         if (certificate["round_id"], certificate["contestant"]) != (round_id, contestant):
             raise NotFound("No certificate has that serial number.")
+        return self.render(certificate, kind, locale, verify_url)
+
+    def render(self, certificate: dict[str, Any], kind: str, locale: str, verify_url: str) -> bytes:
+        """A certificate (a round's or a campaign's) as ``pdf`` or ``png`` in ``locale``."""
         content = certificate["content"]
         seal = self.media.get(content["seal"]) if content.get("seal") else None
         worded = sheet(content, certificate["serial"], locale, verify_url)
@@ -200,12 +189,49 @@ class Certificates:
         return render(worded, None if seal is None else seal[1])
 
     def csv(self, round_id: int, locale: str = "zh-Hans") -> str:
-        """The round's certificates as CSV rows (formula-like cells neutralised), the
-        columns of the .xlsx export under their machine names."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        found = certificates_table(self.of_round(round_id), locale)
-        writer.writerow(found.columns)
-        for row in found.rows:
-            writer.writerow(csv_cell(value) for value in row)
-        return "\ufeff" + out.getvalue()
+        """The round's certificates as CSV rows."""
+        return certificates_csv(self.of_round(round_id), locale)
+
+
+def issued(
+    award: Award, contest: str, rng: random.Random, now_ms: int, **owner: int | None
+) -> dict[str, Any]:
+    """A new certificate's record: what it says copied from the template and standing
+    (dated the day of issue in contest time unless the template gives a date), held by
+    ``owner`` (``round_id``, or ``campaign_id`` and ``stage``)."""
+    today = datetime.fromtimestamp(now_ms / 1000, CONTEST_TIME).date().isoformat()
+    return {
+        "serial": new_serial(rng),
+        "round_id": None,
+        **owner,
+        "contestant": award.standing.contestant,
+        "template": award.template.key,
+        "content": {
+            "holder": award.standing.nickname,
+            "contest": contest,
+            "award": award.template.award,
+            "title": award.template.title,
+            "issuer": award.template.issuer,
+            "date": award.template.date or today,
+            "seal": award.template.seal,
+            "group": award.template.group,
+            "rule": award.template.rule.to_dict(),
+            "points": award.standing.points,
+            "rank": award.rank,
+        },
+        "issued_at_ms": now_ms,
+        "revoked_at_ms": None,
+        "revoke_reason": None,
+    }
+
+
+def certificates_csv(certificates: list[dict[str, Any]], locale: str) -> str:
+    """Certificates as CSV rows (formula-like cells neutralised), the columns of the
+    .xlsx export under their machine names."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    found = certificates_table(certificates, locale)
+    writer.writerow(found.columns)
+    for row in found.rows:
+        writer.writerow(csv_cell(value) for value in row)
+    return "\ufeff" + out.getvalue()

@@ -137,8 +137,8 @@ def draw_tables(published: Mapping[str, Any], lang: str) -> list[Table]:
 
 
 def certificates_table(certificates: Iterable[Mapping[str, Any]], lang: str) -> Table:
-    """A round's issued certificates (``GET /rounds/{id}/certificates``), revoked ones
-    included; the award in ``lang``, times in UTC as ISO 8601."""
+    """Issued certificates, a round's or a campaign's (``GET .../certificates``), revoked
+    ones included; the award in ``lang``, times in UTC as ISO 8601."""
     rows = (
         [
             c["serial"],

@@ -369,3 +369,60 @@ def test_a_campaign_draws_among_a_stages_certificate_holders(page, server, shot)
     expect(page.locator("#issued-count")).to_have_text("（3 张，已撤销 0 张）")
     assert_accessible(page, "campaign certificates")
     shot(page, "campaign-certificates")
+
+
+def test_a_campaign_stage_gets_a_plan_and_certificates_on_the_campaign_page(page, server, shot):
+    token, now = server.host_token(), int(time.time() * 1000)
+    day = 86_400_000
+    body = {"title": "科普月", "opens_at": now - day, "closes_at": now + 30 * day}
+    campaign = server.http("POST", "/api/v1/campaigns", body, token)["id"]
+    url = f"/api/v1/campaigns/{campaign}"
+    window = {"opens_at": now - 60_000, "closes_at": now + 3_600_000}
+    round_id = server.open_round(token, ["nd-0001"], {"mode": "self_paced"}, window)["id"]
+    stage = {"title": "初赛", "rounds": [round_id], "attempt_rule": {"kind": "one"}}
+    server.http("POST", f"{url}/stages", stage, token)
+    for nickname, response in {"甲": "b", "乙": "a", "丙": "b"}.items():
+        registered = server.http("POST", f"{url}/registrations", {"nickname": nickname})
+        entry = server.http(
+            "POST", f"{url}/entries", {"token": registered["token"], "round": round_id}
+        )
+        paper = f"/api/v1/rounds/{round_id}"
+        question = server.http("GET", f"{paper}/paper/next", token=entry["token"])["question"]
+        answer = {"question": question["key"], "response": response}
+        server.http("POST", f"{paper}/answers", answer, entry["token"])
+
+    console_log_in(page, server.base, f"/console/campaigns/{campaign}/certificates", HOST)
+    expect(page.locator("#round-title")).to_have_text("· 科普月")
+    expect(page.get_by_label("阶段（方案与颁发按阶段）").locator("option")).to_have_text(
+        ["1 · 初赛"]
+    )
+    template = page.locator("fieldset.template").nth(0)
+    template.get_by_label("标识").fill("top-two")
+    template.get_by_label("颁发规则").select_option("rank")
+    expect(template.get_by_label("排名范围").locator("option")).to_have_text(
+        ["总排名", "各地市内排名", "各单位内排名"]
+    )
+    template.get_by_label("前几名").fill("2")
+    template.locator('[data-path="templates.0.award.zh-Hans"] input').fill("优秀奖")
+    template.locator('[data-path="templates.0.title.zh-Hans"] input').fill("荣誉证书")
+    template.locator('[data-path="templates.0.issuer.zh-Hans"] input').fill("广东省科协")
+    page.get_by_role("button", name="保存方案").click()
+    expect(page.locator("#status")).to_have_text("方案已保存（1 个模板）。")
+    plan = server.http("GET", f"{url}/certificates/stages/1/plan", token=token)["templates"]
+    assert plan[0]["rule"] == {"kind": "rank", "top": 2, "scope": "all"}
+
+    # The stage's round is still open: refused, in the console's words.
+    page.get_by_role("button", name="颁发证书").click()
+    expect(page.locator("#issue-error")).not_to_be_empty()
+    server.command(token, round_id, "finish")
+    page.get_by_role("button", name="颁发证书").click()
+    expect(page.locator("#status")).to_have_text("已颁发 2 张证书。")
+    rows = page.locator("#certificates tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.locator("td:first-child")).to_have_text(["阶段 1", "阶段 1"])
+    holders = sorted(rows.locator("td:nth-child(3)").all_inner_texts())
+    assert holders == ["丙", "甲"]
+    page.get_by_role("button", name="颁发证书").click()
+    expect(page.locator("#status")).to_have_text("没有新的证书要颁发。")
+    assert_accessible(page, "campaign stage certificates")
+    shot(page, "campaign-stage-certificates")

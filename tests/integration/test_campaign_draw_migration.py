@@ -7,14 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, inspect, text
 
-from engine.adapters.sql.database import MIGRATIONS, Database, create_sql_engine
-from tests.conftest import DATABASE_URL, fresh_postgres_database
+from engine.adapters.sql.database import Database
+from tests.integration.old_databases import BACKENDS, add_finished_round, downgrade, old_engine
 
-BACKENDS = ["sqlite"] + (["postgresql"] if DATABASE_URL else [])
 ROUND_DRAW = (
     "INSERT INTO draws (round_id, title, rule, prizes, seed, seed_sha256, pool, pool_sha256, "
     "names, disqualified) VALUES (:round, 't', '{}', '[]', 's', 'h', '[]', 'p', '{}', '[]')"
@@ -23,13 +20,7 @@ ROUND_DRAW = (
 
 @pytest.fixture(params=BACKENDS)
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        url = fresh_postgres_database(DATABASE_URL or "", purpose="campaign-draws")
-    made = create_sql_engine(url)
-    yield made
-    made.dispose()
+    yield from old_engine(request.param, tmp_path, "campaign-draws")
 
 
 def draws(engine: Engine) -> list[tuple[object, ...]]:
@@ -41,19 +32,8 @@ def draws(engine: Engine) -> list[tuple[object, ...]]:
 def test_round_draws_stay_and_campaign_draws_come_and_go(engine: Engine) -> None:
     database = Database(engine)
     database.upgrade("0011")
+    add_finished_round(engine)
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO competitions (title, mode, bank_slug, bank_version, bank_hash, "
-                "rules, created_by) VALUES ('Old', 'live', 'nd', 1, 'h', '{}', 'ada')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO rounds (competition_id, code, watch_code, seed, paper, settings, "
-                "status) VALUES (1, 'C1', 'W1', 's', '{}', '{}', 'finished')"
-            )
-        )
         connection.execute(text(ROUND_DRAW), {"round": 1})
     before = draws(engine)
 
@@ -65,10 +45,6 @@ def test_round_draws_stay_and_campaign_draws_come_and_go(engine: Engine) -> None
     with engine.begin() as connection:
         connection.execute(text(ROUND_DRAW), {"round": None})  # a campaign's, as far as SQL cares
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0011")
+    downgrade(engine, "0011")
     assert "campaign_id" not in {c["name"] for c in inspect(engine).get_columns("draws")}
     assert draws(engine) == before

@@ -246,6 +246,13 @@ HTTP: dict[str, Row] = {
     "POST /api/v1/campaigns/{campaign_id}/stages/{position}/qualifiers": row(401, 401, 403, 200, 404, 200, 200, fresh_campaign=True, body={}),  # noqa: E501
     "POST /api/v1/campaigns/{campaign_id}/draws": row(401, 401, 403, 201, 404, 201, 201, fresh_campaign=True, body=NEW_CAMPAIGN_DRAW),  # noqa: E501
     "GET /api/v1/campaigns/{campaign_id}/draws": row(401, 401, 403, 200, 404, 200, 200),
+    "GET /api/v1/campaigns/{campaign_id}/certificates/stages/{position}/plan": row(401, 401, 403, 200, 404, 200, 200),  # noqa: E501
+    "PUT /api/v1/campaigns/{campaign_id}/certificates/stages/{position}/plan": row(401, 401, 403, 200, 404, 200, 200, body=CERTIFICATE_PLAN),  # noqa: E501
+    "POST /api/v1/campaigns/{campaign_id}/certificates/seal": row(401, 401, 403, 201, 404, 201, 201, body=PNG),  # noqa: E501
+    "POST /api/v1/campaigns/{campaign_id}/certificates/stages/{position}/issue": row(401, 401, 403, 200, 404, 200, 200, fresh_campaign=True),  # noqa: E501
+    "GET /api/v1/campaigns/{campaign_id}/certificates": row(401, 401, 403, 200, 404, 200, 200),
+    "GET /api/v1/campaigns/{campaign_id}/certificates.csv": row(401, 401, 403, 200, 404, 200, 200),
+    "GET /api/v1/campaigns/{campaign_id}/certificates.xlsx": row(401, 401, 403, 200, 404, 200, 200),
 }
 # fmt: on
 
@@ -453,7 +460,8 @@ def world(app: Flask, client: FlaskClient, wired: Wiring, monkeypatch) -> World:
 
 
 def new_campaign(wired: Wiring, owner: Organiser, rounds: list[int] | None = None) -> int:
-    """A campaign of the owner's, co-hosted; a practice stage of ``rounds`` if given."""
+    """A campaign of the owner's, co-hosted; a practice stage of ``rounds`` if given,
+    with a certificate plan."""
     settings = {"title": "Matrix", "opens_at": START - 1000, "closes_at": START + 86_400_000}
     made = wired.campaigns.create(owner, settings)["id"]
     wired.campaigns.appoint(owner, made, "cohost")
@@ -461,6 +469,7 @@ def new_campaign(wired: Wiring, owner: Organiser, rounds: list[int] | None = Non
         stage = {"title": "s", "rounds": rounds, "attempt_rule": {"kind": "practice"}}
         rules = {"advancement": {"min_points": 0}, "max_points": 1000}
         wired.campaigns.add_stage(owner, made, {**stage, **rules})
+        wired.campaign_certificates.set_plan(made, 1, CERTIFICATE_PLAN, None)
     return made
 
 

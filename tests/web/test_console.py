@@ -24,7 +24,7 @@ PAGES = [
     ("/console/rounds/7/certificates", "certificates.js", "证书方案"),
     ("/console/rounds/7/draws", "draws.js", 'data-round="7"'),
     ("/console/campaigns/7/draws", "draws.js", 'data-campaign="7"'),
-    ("/console/campaigns/7/certificates", "certificates.js", "各场次的证书方案与颁发"),
+    ("/console/campaigns/7/certificates", "certificates.js", "各场次的证书"),
 ]
 
 

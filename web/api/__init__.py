@@ -13,6 +13,7 @@ from web.api import (  # noqa: E402, F401
     bank_lint,
     banks,
     bans,
+    campaign_certificates,
     campaigns,
     certificates,
     docs,

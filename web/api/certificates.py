@@ -51,8 +51,12 @@ class PlanSchema(Schema):
 
 class CertificateSchema(Schema):
     serial = fields.String()
-    round_id = fields.Integer()
-    contestant = fields.String()
+    round_id = fields.Integer(allow_none=True, metadata={"description": "a round's"})
+    campaign_id = fields.Integer(allow_none=True, metadata={"description": "a campaign's"})
+    stage = fields.Integer(allow_none=True, metadata={"description": "the campaign's stage"})
+    contestant = fields.String(
+        metadata={"description": "the round's contestant, or the campaign's registration id"}
+    )
     template = fields.String()
     content = fields.Dict(metadata={"description": "what the certificate says, as issued"})
     issued_at_ms = fields.Integer()
@@ -88,7 +92,8 @@ class MineSchema(Schema):
         revoked = fields.Boolean()
         links = fields.Nested(lambda: MineSchema.Links())
 
-    round = fields.Integer()
+    round = fields.Integer(allow_none=True)
+    campaign = fields.Integer(allow_none=True)
     certificates = fields.List(fields.Nested(Mine))
 
 
@@ -109,6 +114,20 @@ class DocumentQuerySchema(Schema):
         unknown = EXCLUDE
 
     lang = fields.String(load_default="zh-Hans", validate=validate.OneOf(LOCALES))
+    campaign = fields.Integer(
+        load_default=None,
+        metadata={"description": "a campaign's certificate: the registration token's"},
+    )
+
+
+class MineQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    campaign = fields.Integer(
+        load_default=None,
+        metadata={"description": "the campaign whose registration token is sent"},
+    )
 
 
 @api.get("/rounds/<int:round_id>/certificates/plan")
@@ -150,6 +169,11 @@ def set_certificate_plan(round_id: int, body: dict[str, Any]) -> dict[str, Any]:
     errors=(404, 413, 422),
 )
 def upload_seal(round_id: int) -> dict[str, object]:
+    return store_seal()
+
+
+def store_seal() -> dict[str, object]:
+    """The request's body stored as a seal picture; anything but a PNG or JPEG refused."""
     wired = wiring()
     request.max_content_length = wired.settings.max_media_bytes
     data = request.get_data(cache=False)
@@ -218,21 +242,36 @@ def certificates_csv(round_id: int, query: dict[str, Any]) -> Response:
 )
 def revoke_certificate(serial: str, body: dict[str, Any]) -> dict[str, Any]:
     certificates = wiring().certificates
-    require_host(g.organiser, "round", certificates.certificate(serial)["round_id"])
+    found = certificates.certificate(serial)
+    if found["campaign_id"] is None:
+        require_host(g.organiser, "round", found["round_id"])
+    else:
+        require_host(g.organiser, "campaign", found["campaign_id"])
     return certificates.revoke(serial, body["reason"], clock.now_ms())
 
 
 @api.get("/certificates/mine")
 @endpoint(
-    "The calling contestant's certificates in the round their token is for",
+    "The calling contestant's certificates in the round their token is for, or with "
+    "?campaign= and a registration token, the registration's in that campaign",
     tag="certificates",
+    query=MineQuerySchema,
     response=MineSchema,
-    errors=(401,),
+    errors=(401, 403),
 )
-def my_certificates() -> dict[str, Any]:
+def my_certificates(query: dict[str, Any]) -> dict[str, Any]:
+    campaign_id = query["campaign"]
+    if campaign_id is not None:
+        held = wiring().campaign_certificates.mine(campaign_id, bearer_token())
+        return {"round": None, "campaign": campaign_id, "certificates": _listed(held)}
     round_id, contestant = holder()
+    held = wiring().certificates.mine(round_id, contestant)
+    return {"round": round_id, "campaign": None, "certificates": _listed(held)}
+
+
+def _listed(certificates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     mine = []
-    for certificate in wiring().certificates.mine(round_id, contestant):
+    for certificate in certificates:
         serial, content = certificate["serial"], certificate["content"]
         mine.append(
             {
@@ -243,13 +282,17 @@ def my_certificates() -> dict[str, Any]:
                 "date": content["date"],
                 "revoked": certificate["revoked_at_ms"] is not None,
                 "links": {
-                    "pdf": url_for("api.certificate_pdf", serial=serial),
-                    "png": url_for("api.certificate_png", serial=serial),
+                    "pdf": url_for(
+                        "api.certificate_pdf", serial=serial, campaign=certificate["campaign_id"]
+                    ),
+                    "png": url_for(
+                        "api.certificate_png", serial=serial, campaign=certificate["campaign_id"]
+                    ),
                     "verify": url_for("pages.verify", serial=serial),
                 },
             }
         )
-    return {"round": round_id, "certificates": mine}
+    return mine
 
 
 @api.get("/certificates/<serial>.pdf")
@@ -257,10 +300,10 @@ def my_certificates() -> dict[str, Any]:
     "The holder's certificate as PDF (?lang=zh-Hans|zh-Hant|en); a contestant token",
     tag="certificates",
     query=DocumentQuerySchema,
-    errors=(401, 404, 422),
+    errors=(401, 403, 404, 422),
 )
 def certificate_pdf(serial: str, query: dict[str, Any]) -> Response:
-    return _document(serial, "pdf", "application/pdf", query["lang"])
+    return _document(serial, "pdf", "application/pdf", query)
 
 
 @api.get("/certificates/<serial>.png")
@@ -268,10 +311,10 @@ def certificate_pdf(serial: str, query: dict[str, Any]) -> Response:
     "The holder's certificate as a PNG share image (?lang=); a contestant token",
     tag="certificates",
     query=DocumentQuerySchema,
-    errors=(401, 404, 422),
+    errors=(401, 403, 404, 422),
 )
 def certificate_png(serial: str, query: dict[str, Any]) -> Response:
-    return _document(serial, "png", "image/png", query["lang"])
+    return _document(serial, "png", "image/png", query)
 
 
 @api.get("/certificates/<serial>/verification")
@@ -297,12 +340,19 @@ def holder() -> tuple[int, str]:
     return round_id, contestant
 
 
-def _document(serial: str, kind: str, mime: str, locale: str) -> Response:
-    round_id, contestant = holder()
-    certificates = wiring().certificates
-    certificate = certificates.certificate(serial)
+def _document(serial: str, kind: str, mime: str, query: dict[str, Any]) -> Response:
+    """The holder's certificate: a round's with a contestant token, a campaign's
+    (``?campaign=``) with the registration's token."""
+    locale, campaign_id = query["lang"], query["campaign"]
+    certificate = wiring().certificates.certificate(serial)
     url = url_for("pages.verify", serial=certificate["serial"], _external=True)
-    data = certificates.document(serial, round_id, contestant, kind, locale, url)
+    if campaign_id is None:
+        round_id, contestant = holder()
+        data = wiring().certificates.document(serial, round_id, contestant, kind, locale, url)
+    else:
+        data = wiring().campaign_certificates.document(
+            serial, campaign_id, bearer_token(), kind, locale, url
+        )
     return Response(
         data,
         mimetype=mime,

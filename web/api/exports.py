@@ -1,4 +1,4 @@
-"""Spreadsheets for organisers: a round's results, its certificates and a draw's
+"""Spreadsheets for organisers: a round's results, its (or a campaign's) certificates and a draw's
 winners as .xlsx, one sheet a table, headers in the reader's language (``?lang=``)."""
 
 from __future__ import annotations
@@ -58,6 +58,22 @@ def certificates_xlsx(round_id: int, query: dict[str, Any]) -> Response:
     wired = wiring()
     found = certificates_table(wired.certificates.of_round(round_id), query["lang"])
     return spreadsheet(wired.workbook([found]), f"round-{round_id}-certificates.xlsx")
+
+
+@api.get("/campaigns/<int:campaign_id>/certificates.xlsx")
+@endpoint(
+    "The campaign's issued certificates (every stage) as .xlsx, the award in ?lang=",
+    tag="certificates",
+    capability=Capability.ROUNDS,
+    hosted="campaign",
+    query=LanguageQuerySchema,
+    errors=(404, 422),
+)
+def campaign_certificates_xlsx(campaign_id: int, query: dict[str, Any]) -> Response:
+    wired = wiring()
+    held = wired.campaign_certificates.of_campaign(campaign_id)
+    found = certificates_table(held, query["lang"])
+    return spreadsheet(wired.workbook([found]), f"campaign-{campaign_id}-certificates.xlsx")
 
 
 @api.get("/draws/<int:draw_id>.xlsx")

@@ -9,7 +9,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from engine.adapters.sql.database import Database
-from engine.adapters.sql.models import CertificatePlanRow, CertificateRow
+from engine.adapters.sql.models import (
+    CampaignCertificatePlanRow,
+    CertificatePlanRow,
+    CertificateRow,
+)
 
 
 class SqlCertificateStore:
@@ -39,6 +43,35 @@ class SqlCertificateStore:
             )
             return {(contestant, template) for contestant, template in rows}
 
+    def campaign_plan(self, campaign_id: int, stage: int) -> dict[str, Any] | None:
+        with self._db.session() as session:
+            row = session.get(CampaignCertificatePlanRow, (campaign_id, stage))
+            return None if row is None else row.plan
+
+    def save_campaign_plan(
+        self, campaign_id: int, stage: int, plan: dict[str, Any], by: str | None
+    ) -> None:
+        with self._db.session() as session, session.begin():
+            row = session.get(CampaignCertificatePlanRow, (campaign_id, stage))
+            if row is None:
+                session.add(
+                    CampaignCertificatePlanRow(
+                        campaign_id=campaign_id, stage=stage, plan=plan, updated_by=by
+                    )
+                )
+            else:
+                row.plan, row.updated_by = plan, by
+
+    def campaign_issued_keys(self, campaign_id: int, stage: int) -> set[tuple[str, str]]:
+        """(registration, template) of every certificate the stage has issued."""
+        with self._db.session() as session:
+            rows = session.execute(
+                select(CertificateRow.contestant, CertificateRow.template).where(
+                    CertificateRow.campaign_id == campaign_id, CertificateRow.stage == stage
+                )
+            )
+            return {(registration, template) for registration, template in rows}
+
     def add(self, certificates: Iterable[dict[str, Any]]) -> bool:
         """Insert all of them in one transaction; False (nothing inserted) when one was
         issued meanwhile (the same contestant and template) or its serial is taken."""
@@ -55,6 +88,14 @@ class SqlCertificateStore:
     def of_contestant(self, round_id: int, contestant: str) -> list[dict[str, Any]]:
         return self._many(
             CertificateRow.round_id == round_id, CertificateRow.contestant == contestant
+        )
+
+    def of_campaign(self, campaign_id: int) -> list[dict[str, Any]]:
+        return self._many(CertificateRow.campaign_id == campaign_id)
+
+    def of_registration(self, campaign_id: int, registration: str) -> list[dict[str, Any]]:
+        return self._many(
+            CertificateRow.campaign_id == campaign_id, CertificateRow.contestant == registration
         )
 
     def get(self, serial: str) -> dict[str, Any] | None:
@@ -85,6 +126,8 @@ def _certificate(row: CertificateRow) -> dict[str, Any]:
     return {
         "serial": row.serial,
         "round_id": row.round_id,
+        "campaign_id": row.campaign_id,
+        "stage": row.stage,
         "contestant": row.contestant,
         "template": row.template,
         "content": row.content,

@@ -266,14 +266,35 @@ class CertificatePlanRow(Base):
     updated_by: Mapped[str | None] = mapped_column(String(64))
 
 
+class CampaignCertificatePlanRow(Base):
+    """A campaign stage's certificate templates and rules (CertificatePlan.to_dict())."""
+
+    __tablename__ = "campaign_certificate_plans"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    stage: Mapped[int] = mapped_column(primary_key=True)  # the stage's position
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
 class CertificateRow(Base):
-    """An issued certificate: its content never changes; revoking only marks it."""
+    """An issued certificate: its content never changes; revoking only marks it.
+
+    A round's (``round_id``; ``contestant`` the round's contestant) or a campaign
+    stage's (``campaign_id`` and ``stage``; ``contestant`` the registration's id)."""
 
     __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("round_id", "contestant", "template"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "contestant", "template"),
+        UniqueConstraint(
+            "campaign_id", "stage", "contestant", "template", name="uq_certificates_campaign_id"
+        ),
+    )
 
     serial: Mapped[str] = mapped_column(String(16), primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    stage: Mapped[int | None] = mapped_column()
     contestant: Mapped[str] = mapped_column(String(32))
     template: Mapped[str] = mapped_column(String(32))
     #: What the certificate says: holder, contest, award, title, issuer, date, seal...

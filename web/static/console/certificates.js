@@ -1,7 +1,8 @@
 // A round's certificates: the plan (templates with their rules, texts in three languages,
 // date and seal), issuing, the issued certificates with their verification links, revoking
-// one (a reason, confirmed), and the .xlsx and CSV. A campaign's page lists the issued
-// certificates of every round of its stages, each round linking to its own page.
+// one (a reason, confirmed), and the .xlsx and CSV. A campaign's page edits and issues a
+// plan per stage (boards: overall, city, unit) and lists the campaign's certificates with
+// those of every round of its stages, each round linking to its own page.
 import {
   api, clearErrors, download, el, errorMessage, field, group, main, pick, requireLogin,
   roundTitle, say, showErrors, t, uploadProblems,
@@ -9,8 +10,14 @@ import {
 
 const ROUND = Number(main.dataset.round);
 const CAMPAIGN = main.dataset.campaign ? Number(main.dataset.campaign) : null;
-const base = `/rounds/${ROUND}/certificates`;
-let rounds = [ROUND]; // a campaign's: its stages' rounds
+let rounds = CAMPAIGN ? [] : [ROUND]; // a campaign's: its stages' rounds
+let stage = 1; // a campaign's: the stage whose plan is shown
+const owner = CAMPAIGN ? `/campaigns/${CAMPAIGN}/certificates` : `/rounds/${ROUND}/certificates`;
+/** Where the plan and issuing are: the round's, or the chosen stage's. */
+const base = () => (CAMPAIGN ? `${owner}/stages/${stage}` : owner);
+const SCOPES = CAMPAIGN
+  ? [["all", t("总排名", "The overall board", "總排名")], ["city", t("各地市内排名", "Each city's own board", "各地市內排名")], ["unit", t("各单位内排名", "Each unit's own board", "各單位內排名")]]
+  : [["all", t("总排名", "The overall board", "總排名")], ["region", t("各地区内排名", "Each region's own board", "各地區內排名")], ["team", t("各队伍内排名", "Each team's own board", "各隊伍內排名")]];
 const lang = document.documentElement.lang;
 const $ = (id) => document.getElementById(id);
 const TEXT_LOCALES = [["zh-Hans", "简体中文"], ["zh-Hant", "繁體中文"], ["en", "English"]];
@@ -37,9 +44,7 @@ function ruleFields(path, rule) {
   const threshold = el("input", { type: "number", min: "0", step: "1", value: rule.threshold ?? "", dataset: { part: "threshold" } });
   const top = el("input", { type: "number", min: "1", step: "1", value: rule.top ?? "", dataset: { part: "top" } });
   const scope = el("select", { dataset: { part: "scope" } },
-    el("option", { value: "all" }, t("总排名", "The overall board", "總排名")),
-    el("option", { value: "region" }, t("各地区内排名", "Each region's own board", "各地區內排名")),
-    el("option", { value: "team" }, t("各队伍内排名", "Each team's own board", "各隊伍內排名")));
+    ...SCOPES.map(([value, name]) => el("option", { value }, name)));
   scope.value = rule.scope ?? "all";
   const thresholdField = field(`${path}.threshold`, t("分数线", "Threshold (points)", "分數線"), threshold);
   const topField = field(`${path}.top`, t("前几名", "Top", "前幾名"), top);
@@ -69,7 +74,7 @@ function sealField(path, sha) {
     const file = input.files[0];
     if (!file) return;
     clearErrors(wrapper.parentElement);
-    const result = await api("POST", `${base}/seal`, file);
+    const result = await api("POST", `${owner}/seal`, file);
     if (!result.ok) {
       showErrors(wrapper.parentElement, { [path]: uploadProblems(result) });
       return say(errorMessage(result), true);
@@ -163,7 +168,7 @@ function readTemplate(card) {
 }
 
 async function loadPlan() {
-  const result = await api("GET", `${base}/plan`);
+  const result = await api("GET", `${base()}/plan`);
   const templates = result.ok ? result.data.templates : [];
   if (!result.ok && result.status !== 404) say(errorMessage(result), true);
   $("templates").replaceChildren();
@@ -177,7 +182,7 @@ async function savePlan(event) {
   clearErrors(form);
   $("plan-error").textContent = "";
   const plan = { templates: [...$("templates").children].map(readTemplate) };
-  const result = await api("PUT", `${base}/plan`, plan);
+  const result = await api("PUT", `${base()}/plan`, plan);
   if (!result.ok) {
     const homeless = showErrors(form, result.data?.error?.fields);
     $("plan-error").textContent = [errorMessage(result), ...homeless].join(" ");
@@ -190,7 +195,7 @@ async function savePlan(event) {
 
 async function issue() {
   $("issue-error").textContent = "";
-  const result = await api("POST", `${base}/issue`);
+  const result = await api("POST", `${base()}/issue`);
   if (!result.ok) {
     $("issue-error").textContent = errorMessage(result);
     return;
@@ -216,7 +221,9 @@ function certificateRow(certificate) {
       t("撤销", "Revoke", "撤銷"))
     : null;
   return el("tr", { dataset: { serial } },
-    CAMPAIGN ? el("td", {}, el("a", { href: `/console/rounds/${certificate.round_id}/certificates` }, `#${certificate.round_id}`)) : null,
+    CAMPAIGN ? el("td", {}, certificate.round_id == null
+      ? t(`阶段 ${certificate.stage}`, `stage ${certificate.stage}`, `階段 ${certificate.stage}`)
+      : el("a", { href: `/console/rounds/${certificate.round_id}/certificates` }, `#${certificate.round_id}`)) : null,
     el("td", {}, el("a", { href: `/verify/${serial}?lang=${lang}` }, el("code", {}, serial))),
     el("td", {}, content.holder),
     el("td", {}, pick(content.award, lang)),
@@ -227,7 +234,8 @@ function certificateRow(certificate) {
 }
 
 async function loadCertificates() {
-  const results = await Promise.all(rounds.map((id) => api("GET", `/rounds/${id}/certificates`)));
+  const lists = [...(CAMPAIGN ? [owner] : []), ...rounds.map((id) => `/rounds/${id}/certificates`)];
+  const results = await Promise.all(lists.map((url) => api("GET", url)));
   const refused = results.find((result) => !result.ok);
   if (refused) return say(errorMessage(refused), true);
   const certificates = results.flatMap((result) => result.data.certificates);
@@ -278,15 +286,25 @@ async function loadCampaign() {
     `${stage.position} · ${stage.title} · `,
     el("a", { href: `/console/rounds/${id}/certificates` }, t(`场次 ${id} 的证书方案与颁发`, `round ${id}'s plan and issuing`, `場次 ${id} 的證書方案與頒發`))))));
   if (!rounds.length) $("round-links").append(el("li", {}, t("活动还没有阶段。", "The campaign has no stage yet.", "活動還沒有階段。")));
+  $("plan-stage").replaceChildren(...result.data.stages.map((s) => el("option", { value: String(s.position) }, `${s.position} · ${s.title}`)));
+  $("plan-stage").addEventListener("change", () => {
+    stage = Number($("plan-stage").value);
+    loadPlan();
+  });
+  if (result.data.stages.length) loadPlan();
   loadCertificates();
 }
 
-function startRound() {
+function startPlan() {
   $("add-template").addEventListener("click", () => addTemplate().querySelector("input")?.focus());
   $("plan-form").addEventListener("submit", savePlan);
   $("issue").addEventListener("click", issue);
-  $("download-xlsx").addEventListener("click", () => download(`${base}.xlsx?lang=${lang}`, `round-${ROUND}-certificates.xlsx`));
-  $("download-csv").addEventListener("click", () => download(`${base}.csv?lang=${lang}`, `round-${ROUND}-certificates.csv`));
+  const name = CAMPAIGN ? `campaign-${CAMPAIGN}` : `round-${ROUND}`;
+  $("download-xlsx").addEventListener("click", () => download(`${owner}.xlsx?lang=${lang}`, `${name}-certificates.xlsx`));
+  $("download-csv").addEventListener("click", () => download(`${owner}.csv?lang=${lang}`, `${name}-certificates.csv`));
+}
+
+function startRound() {
   loadRound();
   loadPlan();
   loadCertificates();
@@ -295,6 +313,7 @@ function startRound() {
 if (requireLogin()) {
   $("revoke-form").addEventListener("submit", confirmRevoke);
   $("revoke-cancel").addEventListener("click", () => $("revoke-dialog").close());
+  startPlan();
   if (CAMPAIGN) loadCampaign();
   else startRound();
 }
