@@ -328,7 +328,7 @@ def test_a_registration_that_leaves_the_lobby_keeps_its_entry_and_comes_back_as_
     player, ack = join(game, registration=registered["token"])
     assert ack["ok"] is True, ack
     assert player.emit("leave", {}) == {"ok": True, "removed": False}
-    again, ack = join(game, registration=registered["token"])
+    _, ack = join(game, registration=registered["token"])
     assert ack["ok"] is True, ack
     assert (ack["contestant"]["id"], ack["rejoined"]) == (player.contestant, True)
     assert wired.live.store.contestant_count(game.id) == 1
