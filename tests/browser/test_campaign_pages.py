@@ -364,3 +364,53 @@ def test_a_registered_phone_joins_the_live_final_with_its_registration(browser, 
     other.close()
     assert problems == []
     assert other_problems == []
+
+
+def test_a_registered_phone_downloads_its_campaign_certificate(browser, server, shot):
+    """A stage's certificate (issue 16: residents get theirs from the phone) shows on the
+    registration page of the phone that keeps the registration, and downloads."""
+    token = server.host_token()
+    now_ms = int(time.time() * 1000)
+    window = {"opens_at": now_ms - 60_000, "closes_at": now_ms + 3_600_000}
+    draw = {"kind": "fixed", "keys": ["nd-0001"], "shuffle_options": False}
+    heat = server.open_round(token, ["nd-0001"], {"mode": "self_paced", "draw": draw}, window)
+    campaign = open_campaign(server, token, "证书活动", [("初赛", heat, "one")])
+
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    mobile, problems = watched(phone)
+    mobile.goto(f"{server.base}/campaigns/{campaign}/register")
+    mobile.get_by_label("昵称").fill("持证人")
+    mobile.get_by_role("button", name="报名").click()
+    expect(mobile.get_by_role("heading", name="报名成功")).to_be_visible(timeout=20_000)
+    expect(mobile.locator("[data-certificates-heading]")).to_be_hidden()  # none issued yet
+
+    key = f"leitai.campaign.{campaign}.registration"
+    kept = json.loads(mobile.evaluate(f"localStorage.getItem('{key}')"))
+    entries = f"/api/v1/campaigns/{campaign}/entries"
+    entered = server.http("POST", entries, {"token": kept["token"], "round": heat["id"]})
+    answer_first_question(server, heat["id"], entered["token"])
+    server.command(token, heat["id"], "finish")
+    took_part = {
+        "key": "took-part",
+        "rule": {"kind": "participation"},
+        "award": {"zh-Hans": "参与奖", "en": "Participation"},
+        "title": {"zh-Hans": "证书", "en": "Certificate"},
+        "issuer": {"zh-Hans": "广东终身学习平台", "en": "Guangdong Learning"},
+        "date": "2026-12-03",
+    }
+    stage = f"/api/v1/campaigns/{campaign}/certificates/stages/1"
+    server.http("PUT", f"{stage}/plan", {"templates": [took_part]}, token)
+    assert len(server.http("POST", f"{stage}/issue", {}, token)["certificates"]) == 1
+
+    mobile.reload()
+    item = mobile.locator("[data-certificates] li")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("参与奖")
+    expect(mobile.get_by_role("heading", name="我的证书")).to_be_visible()
+    shot(mobile, "campaign-certificate")
+    with mobile.expect_download() as downloading:
+        item.get_by_role("button", name="PDF").click()
+    with open(downloading.value.path(), "rb") as document:
+        assert document.read(5) == b"%PDF-"
+    phone.close()
+    assert problems == []

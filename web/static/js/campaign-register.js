@@ -5,6 +5,7 @@
 
 import { bindLocaleSelect, locale, pick, t } from "./i18n.js";
 import { applyCampaign, ct, problem } from "./campaign-i18n.js";
+import { showCertificates } from "./my-certificates.js";
 import { reviewItem } from "./review-items.js";
 
 const root = document.querySelector("[data-register]");
@@ -179,6 +180,8 @@ function showDone() {
     return item;
   }));
   showStep("done");
+  const certificates = `/api/v1/certificates/mine?campaign=${config.id}`;
+  showCertificates(find("certificates"), find("certificates-heading"), certificates, registration.token);
 }
 
 /** Start an attempt and hand it to the play page, which resumes it by code and token. */

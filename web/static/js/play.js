@@ -5,6 +5,7 @@
 
 import { apply, bindLocaleSelect, has, locale, pick, t } from "./i18n.js";
 import { Countdown, liveSocket, playInStep } from "./live-socket.js";
+import { showCertificates } from "./my-certificates.js";
 import { reviewItem } from "./review-items.js";
 
 const SHAPES = ["▲", "◆", "●", "■"];
@@ -837,7 +838,7 @@ function renderFinished(you) {
   find("top-heading").hidden = !page.top;
   find("paced-note").hidden = !page.paced;
   show("finished");
-  showCertificates();
+  showMyCertificates();
   showCampaignReview();
 }
 
@@ -851,35 +852,9 @@ async function showCampaignReview() {
 }
 
 /** Certificates issued to me (the organiser issues them after the round: reload later). */
-async function showCertificates() {
+function showMyCertificates() {
   if (!page.session) return;
-  const auth = { Authorization: `Bearer ${page.session.token}` };
-  const response = await fetch("/api/v1/certificates/mine", { headers: auth }).catch(() => null);
-  if (!response?.ok) return; // offline, or a token that has expired: nothing to show
-  const list = find("certificates");
-  list.replaceChildren();
-  for (const mine of (await response.json()).certificates) {
-    const item = document.createElement("li");
-    item.textContent = `${pick(mine.award)} `;
-    for (const [kind, label] of [["pdf", "PDF"], ["png", t("certificate_png")]]) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = label;
-      // A link cannot carry the token: fetch the file and save it from memory.
-      button.addEventListener("click", async () => {
-        const url = `${mine.links[kind]}?lang=${locale()}`;
-        const file = await fetch(url, { headers: auth }).catch(() => null);
-        if (!file?.ok) return;
-        const save = document.createElement("a");
-        save.href = URL.createObjectURL(await file.blob());
-        save.download = `certificate-${mine.serial}.${kind}`;
-        save.click();
-      });
-      item.append(button, " ");
-    }
-    list.append(item);
-  }
-  find("certificates-heading").hidden = !list.children.length;
+  showCertificates(find("certificates"), find("certificates-heading"), "/api/v1/certificates/mine", page.session.token);
 }
 
 // --- review -------------------------------------------------------------------------------
