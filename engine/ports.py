@@ -698,8 +698,10 @@ class CampaignRounds(Protocol):
 
     def finished(self, round_id: int) -> bool: ...
 
-    def enter(self, round_id: int, nickname: str, now: int, *, identity: str) -> str:
-        """Enter a self-paced round; the new contestant's id."""
+    def enter(
+        self, round_id: int, nickname: str, now: int, *, identity: str, elder: bool = False
+    ) -> str:
+        """Enter a self-paced round (``elder``: in elderly mode); the new contestant's id."""
 
 
 # --- the round clock and bank uploads ------------------------------------------------

@@ -37,13 +37,17 @@ class RoundsOfCampaigns:
         found = self.competitions.rounds.round(round_id)
         return found is not None and found["status"] == "finished"
 
-    def enter(self, round_id: int, nickname: str, now: int, *, identity: str) -> str:
+    def enter(
+        self, round_id: int, nickname: str, now: int, *, identity: str, elder: bool = False
+    ) -> str:
         if self.competitions.plan(round_id).mode is not Mode.SELF_PACED:
             raise Conflict(
                 "A registration enters self-paced rounds; a live round is joined by its code.",
                 {"round": ["not self-paced"]},
             )
-        entry = self.selfpaced.enter(round_id, nickname, None, None, now, identity=identity)
+        entry = self.selfpaced.enter(
+            round_id, nickname, None, None, now, identity=identity, elder=elder
+        )
         return entry.contestant
 
 
@@ -65,10 +69,18 @@ class CampaignEntries:
     live: LiveRounds
 
     def enter(
-        self, campaign_id: int, token: str, round_id: int, now: int, *, practice: bool = False
+        self,
+        campaign_id: int,
+        token: str,
+        round_id: int,
+        now: int,
+        *,
+        practice: bool = False,
+        elder: bool = False,
     ) -> str:
         """Start an attempt: the registration holding ``token`` enters the stage's
-        self-paced ``round_id`` if the stage's attempt rule allows it; the contestant."""
+        self-paced ``round_id`` if the stage's attempt rule allows it (``elder``: from a
+        page in elderly mode, double time where the round's rules allow); the contestant."""
         registration = self.repository.registration_by_token(token_hash(token))
         if registration is None or registration["campaign_id"] != campaign_id:
             raise NotFound("There is no registration with that token.")
@@ -101,7 +113,9 @@ class CampaignEntries:
         # Each attempt enters the round under its own identity: two tabs starting the
         # same attempt get one entry, the round refusing the second.
         identity = f"campaign-registration:{registration['id']}:{len(made) + 1}"
-        contestant = self.rounds.enter(round_id, registration["nickname"], now, identity=identity)
+        contestant = self.rounds.enter(
+            round_id, registration["nickname"], now, identity=identity, elder=elder
+        )
         self._record(registration, stage, round_id, contestant, now, practice=practice)
         return contestant
 

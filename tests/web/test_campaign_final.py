@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from tests.web.campaign_helpers import (
     LIVE,
+    SELF_PACED,
     TWO_UNITS,
     add_heat,
     attempt,
@@ -332,3 +333,28 @@ def test_a_registration_that_leaves_the_lobby_keeps_its_entry_and_comes_back_as_
     assert ack["ok"] is True, ack
     assert (ack["contestant"]["id"], ack["rejoined"]) == (player.contestant, True)
     assert wired.live.store.contestant_count(game.id) == 1
+
+
+def test_an_attempt_started_in_elderly_mode_gets_double_time_where_the_rules_allow(
+    client: FlaskClient, wired: Wiring, host: Headers, clock: Clock
+) -> None:
+    """The registration page starts attempts over the campaign's entries, which carry
+    elderly mode as the play page's join does (docs/elderly-mode.md)."""
+    url = f"/api/v1/campaigns/{new_campaign(client, host)['id']}"
+    heat = selfpaced_round(wired, "owner", {**SELF_PACED, "elder_extra_time": True})
+    stage = {"title": "初赛", "rounds": [heat], "attempt_rule": {"kind": "one"}}
+    assert client.post(f"{url}/stages", json=stage, headers=host).status_code == 201
+
+    def first_time_limit(nickname: str, **extra: Any) -> int:
+        entered = attempt(client, url, register(client, url, nickname)["token"], heat, **extra)
+        assert entered.status_code == 201, entered.json
+        bearer = {"Authorization": f"Bearer {entered.json['token']}"}
+        paper = client.get(f"/api/v1/rounds/{heat}/paper/next", headers=bearer).json
+        return paper["deadline"] - clock.now
+
+    plain = first_time_limit("孙子")
+    assert first_time_limit("奶奶", elder=True) == 2 * plain
+    assert first_time_limit("爷爷", elder=False) == plain
+    refused = attempt(client, url, register(client, url, "外公")["token"], heat, elder="yes")
+    assert refused.status_code == 422
+    assert "elder" in refused.json["error"]["fields"]

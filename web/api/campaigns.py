@@ -150,6 +150,12 @@ class NewCampaignEntrySchema(Schema):
     token = fields.String(required=True, validate=validate.Length(1, 200))
     round = fields.Integer(required=True, strict=True, validate=ID_RANGE)
     practice = fields.Boolean(load_default=False)
+    elder = fields.Boolean(
+        load_default=False,
+        truthy={True},
+        falsy={False},
+        metadata={"description": "entered in elderly mode: double time if the rules allow"},
+    )
 
 
 class CampaignEntrySchema(Schema):
@@ -429,7 +435,12 @@ def list_registrations(campaign_id: int) -> list[dict[str, Any]]:
 def start_attempt(campaign_id: int, body: dict[str, Any]) -> dict[str, Any]:
     wired = wiring()
     contestant = wired.campaign_entries.enter(
-        campaign_id, body["token"], body["round"], clock.now_ms(), practice=body["practice"]
+        campaign_id,
+        body["token"],
+        body["round"],
+        clock.now_ms(),
+        practice=body["practice"],
+        elder=body["elder"],
     )
     token = wired.contestant_tokens.issue({"round": body["round"], "contestant": contestant})
     return {"contestant": contestant, "token": token}

@@ -195,7 +195,13 @@ async function start(round, button) {
     response = await fetch(`/api/v1/campaigns/${config.id}/entries`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ token: registration.token, round: round.round, practice: round.practice }),
+      body: JSON.stringify({
+        token: registration.token,
+        round: round.round,
+        practice: round.practice,
+        // A round whose rules allow it doubles an elderly-mode attempt's time.
+        elder: document.documentElement.classList.contains("elder"),
+      }),
     });
   } catch {
     response = null;
