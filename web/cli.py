@@ -68,8 +68,9 @@ def app_of(ctx: click.Context) -> Flask:
 @click.option(
     "--workers",
     type=click.IntRange(1, 512),
-    help="Processes serving the port (SO_REUSEPORT). Default: one per core on a Redis "
-    "server and PostgreSQL; one on the embedded stores.",
+    envvar="LEITAI_WORKERS",
+    help="Processes serving the port (SO_REUSEPORT; or LEITAI_WORKERS). Default: one per "
+    "core on a Redis server and PostgreSQL; one on the embedded stores.",
 )
 @click.option(
     "--sticky-ports",

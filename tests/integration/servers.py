@@ -35,6 +35,9 @@ def get_json(url: str, timeout: float = 5) -> tuple[int, dict]:
 def clean_environ(extra: Mapping[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEITAI_")}
     env["LEITAI_ENTRY_LIMIT_PER_CLIENT"] = "0"  # every simulated phone is on 127.0.0.1
+    # One process per server unless a test asks for more (test_workers, test_nginx): a
+    # worker per core in every served test doubled their processes on a 2-core CI.
+    env["LEITAI_WORKERS"] = "1"
     env.update(extra)
     return env
 

@@ -52,6 +52,16 @@ def test_more_workers_than_one_are_refused_on_the_embedded_stores(tmp_path):
     assert done.returncode == 2
     assert "--workers 2: one process only on the embedded Redis" in done.stderr
     assert "and on SQLite" in done.stderr
+    # LEITAI_WORKERS says the same as --workers (a container's environment).
+    told = subprocess.run(
+        [LEITAI, "serve", "--port", str(free_port())],
+        env=clean_environ({"LEITAI_INSTANCE": str(tmp_path), "LEITAI_WORKERS": "3"}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert told.returncode == 2
+    assert "--workers 3: one process only on the embedded Redis" in told.stderr
 
 
 def worker_of(client: LiveClient, port: int, workers: list[psutil.Process]) -> int:
