@@ -55,6 +55,7 @@ from selfpaced import (  # noqa: E402  the same server set-up, client and baseli
     cpu_seconds,
     drop_database,
     fresh_database,
+    open_selfpaced_round,
     percentile,
     run_load,
     start_server,
@@ -110,38 +111,10 @@ def upload(port: int, path: str, token: str, data: bytes) -> tuple[int, object]:
 def set_up(port: int, args: argparse.Namespace) -> dict:
     """Login, a self-paced round, a campaign over all of Guangdong, its roster, a stage."""
     api = Api(port, defaultdict(list))
-    _, login = api.call(
-        "setup",
-        "POST",
-        "/api/v1/auth/token",
-        {"username": "bench-host", "password": "bench password"},
-    )
-    token = login["token"]
-    _, competition = api.call(
-        "setup",
-        "POST",
-        "/api/v1/competitions",
-        {
-            "title": "Campaign benchmark",
-            "bank": "national-defence",
-            "bank_version": 1,
-            "rules": {
-                "mode": "self_paced",
-                "scoring": {"speed": "kahoot"},
-                "draw": {"kind": "random", "quotas": [{"count": args.questions}]},
-            },
-        },
-        token,
+    token, round_ = open_selfpaced_round(
+        api, "Campaign benchmark", args.questions, 3 * DAY_MS, shuffle_options=False
     )
     now = int(time.time() * 1000)
-    status, round_ = api.call(
-        "setup",
-        "POST",
-        f"/api/v1/competitions/{competition['id']}/rounds",
-        {"opens_at": now - 1000, "closes_at": now + 3 * DAY_MS},
-        token,
-    )
-    assert status == 201, round_
     status, campaign = api.call(
         "setup",
         "POST",

@@ -199,31 +199,32 @@ def drop_database(url: str) -> None:
     admin.dispose()
 
 
-def setup_round(port: int) -> tuple[int, str]:
-    api = Api(port, defaultdict(list))
-    _, token = api.call(
-        "login",
+def open_selfpaced_round(
+    api: Api, title: str, questions: int, open_for_ms: int, *, shuffle_options: bool
+) -> tuple[str, dict]:
+    """Log in as the benchmark's host and open a self-paced round drawing ``questions`` at
+    random, open from a second ago for ``open_for_ms``: the host's token and the round
+    (this benchmark's and campaign.py's set-up)."""
+    _, login = api.call(
+        "setup",
         "POST",
         "/api/v1/auth/token",
         {"username": "bench-host", "password": "bench password"},
     )
-    token = token["token"]
+    token = login["token"]
+    draw = {"kind": "random", "quotas": [{"count": questions}]}
     _, competition = api.call(
         "setup",
         "POST",
         "/api/v1/competitions",
         {
-            "title": "Self-paced benchmark",
+            "title": title,
             "bank": "national-defence",
             "bank_version": 1,
             "rules": {
                 "mode": "self_paced",
                 "scoring": {"speed": "kahoot"},
-                "draw": {
-                    "kind": "random",
-                    "quotas": [{"count": QUESTIONS}],
-                    "shuffle_options": True,
-                },
+                "draw": {**draw, "shuffle_options": shuffle_options},
             },
         },
         token,
@@ -233,10 +234,18 @@ def setup_round(port: int) -> tuple[int, str]:
         "setup",
         "POST",
         f"/api/v1/competitions/{competition['id']}/rounds",
-        {"opens_at": now - 1000, "closes_at": now + 6 * 3600_000},
+        {"opens_at": now - 1000, "closes_at": now + open_for_ms},
         token,
     )
     assert status == 201, created
+    return token, created
+
+
+def setup_round(port: int) -> tuple[int, str]:
+    api = Api(port, defaultdict(list))
+    _, created = open_selfpaced_round(
+        api, "Self-paced benchmark", QUESTIONS, 6 * 3600_000, shuffle_options=True
+    )
     return created["id"], created["code"]
 
 
