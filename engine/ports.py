@@ -258,7 +258,7 @@ class SelfPacedReading(Protocol):
 
     @property
     def score(self) -> float | None:
-        """Read for an answer only."""
+        """The contestant's round score (live board)."""
 
     @property
     def first(self) -> dict[str, Any] | None:
@@ -375,6 +375,13 @@ class LiveStore(Protocol):
     def save_attempt(self, round_id: int, contestant: str, read: str, attempt: str) -> bool:
         """Store ``attempt`` if the contestant's attempt is still as it was ``read``."""
 
+    def move_attempt(
+        self, round_id: int, contestant: str, known: tuple[str, Progress], attempt: str
+    ) -> str:
+        """Store ``attempt`` if the contestant's attempt and progress are still as
+        ``known``, the round's window runs and they are not banned, in one step: "saved",
+        else "banned", "finished" or "moved" (nothing stored)."""
+
     # answers
     def progress(self, round_id: int, contestant: str) -> tuple[Progress, float | None]:
         """(progress, live board score): what scoring starts from."""
@@ -397,8 +404,12 @@ class LiveStore(Protocol):
         result: Mapping[str, Any],
         options: Sequence[str],
         log: Answered,
+        attempt: tuple[str, str] | None = None,
     ) -> AnswerOutcome:
-        """Accept one judged answer with its board update and log entry, at once."""
+        """Accept one judged answer with its board update and log entry, at once.
+        ``attempt``, self-paced: (the contestant's attempt it was judged from, the one to
+        store with it): "stale" unless stored as the first, refused "already_finished"
+        once the round's window no longer runs."""
 
     def void_question(self, round_id: int, index: int, competition_id: int | None) -> int:
         """Take a skipped question's answers off every board; how many, once each."""

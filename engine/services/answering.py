@@ -66,12 +66,15 @@ def record(
     seq: int | None,
     now: int,
     read: tuple[tuple[int, int], float | None],
+    attempt: tuple[str, str] | None = None,
 ) -> Recorded:
     """Score from the contestant's streak and total as the caller knows them (``read``:
     their progress and round score), then let one Redis call accept it (or find the
     first answer); when the streak or total had moved, score again from what it says
     they are now. ``seq``: the round's seq a live answer was judged at (the call raises
-    :class:`StaleState` if the round has moved on since); None for self-paced."""
+    :class:`StaleState` if the round has moved on since); None for self-paced, whose
+    ``attempt`` is (the attempt it was judged from, the one to store with it), and which
+    is stale when the first is no longer the contestant's."""
     question, index = judged.question, judged.index
     credit = Fraction(0) if judged.late else judged.verdict.credit
     correct = judged.verdict.correct and not judged.late
@@ -124,6 +127,7 @@ def record(
                 response_ms=judged.response_ms,
                 answered_at_ms=now,
             ),
+            attempt=attempt,
         )
         # The store gives a result when accepted or duplicate, a progress when accepted
         # or retry (LiveStore.record_answer).

@@ -28,12 +28,13 @@ from engine.domain.rounds import (
     SelfPacedWindow,
 )
 from engine.domain.standings import InvalidProfileError
-from engine.ports import Leaderboard, LiveStore
+from engine.ports import NO_PROGRESS, Leaderboard, LiveStore, Progress, SelfPacedReading
 from engine.services import answering
 from engine.services.answering import (
     RETRIES,
     Judged,
     RefusedCommand,
+    StaleState,
     verdict_of,
 )
 from engine.services.bans import banned_rows
@@ -68,6 +69,46 @@ class Delivery:
     missed: tuple[int, ...]
 
 
+#: Contestants whose state each process remembers (about 300 B each).
+REMEMBERED = 100_000
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A contestant's attempt (as stored), progress and round score, where their next
+    request starts from. ``read``: just read, the round running and no ban on them;
+    otherwise remembered from this process's last request of theirs, which another
+    process, device or host may have changed since: every write checks it against Redis
+    in the same step (lua/answer.lua, lua/move_attempt.lua), and it is read again if
+    not, so remembering saves each request its read round trip and decides nothing."""
+
+    attempt: str
+    progress: Progress
+    score: float | None
+    read: bool = False
+
+
+class _Remembered:
+    """Each contestant's last :class:`_Known` in this process, at most ``size`` (the
+    oldest written forgotten first)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._known: dict[tuple[int, str], _Known] = {}
+
+    def get(self, round_id: int, contestant: str) -> _Known | None:
+        return self._known.get((round_id, contestant))
+
+    def put(self, round_id: int, contestant: str, known: _Known) -> None:
+        key = (round_id, contestant)
+        if self._known.pop(key, None) is None and len(self._known) >= self._size:
+            self._known.pop(next(iter(self._known)))
+        self._known[key] = replace(known, read=False) if known.read else known
+
+    def forget(self, round_id: int, contestant: str) -> None:
+        self._known.pop((round_id, contestant), None)
+
+
 @dataclass
 class SelfPacedRounds:
     competitions: Competitions
@@ -78,6 +119,7 @@ class SelfPacedRounds:
 
     def __post_init__(self) -> None:
         self._paper = lru_cache(maxsize=65536)(self._draw)  # papers are immutable
+        self._known = _Remembered(REMEMBERED)
 
     def plan(self, round_id: int) -> RoundPlan:
         plan = self.competitions.plan(round_id)
@@ -90,7 +132,7 @@ class SelfPacedRounds:
         host may end it before its window closes)."""
         assert plan.window is not None, "every self-paced round has a window"
         if running and not self.store.window_tracked(plan.round_id):
-            raise RefusedCommand("already_finished", "The round has finished.")
+            raise _finished()
         return SelfPacedWindow(*plan.window)
 
     def paper(self, plan: RoundPlan, contestant: str) -> Paper:
@@ -158,7 +200,9 @@ class SelfPacedRounds:
                 ELDER_EXTRA_TIME if elder and plan.rules.elder_extra_time else 1.0
             ),
         )
-        self.store.create_attempt(round_id, contestant, _attempt_json(attempt))
+        created = _attempt_json(attempt)
+        self.store.create_attempt(round_id, contestant, created)
+        self._known.put(round_id, contestant, _Known(created, NO_PROGRESS, None))
         return Entry(round_id, contestant, shown, created=True)
 
     def reenter(self, round_id: int, contestant: str) -> bool:
@@ -179,6 +223,7 @@ class SelfPacedRounds:
             raw, attempt = self._attempt(round_id, contestant)
             changed = replace(attempt, extra_time_multiplier=multiplier)
             if self.store.save_attempt(round_id, contestant, raw, _attempt_json(changed)):
+                self._known.forget(round_id, contestant)
                 return
         raise Conflict("The attempt changed meanwhile; try again.")
 
@@ -192,56 +237,69 @@ class SelfPacedRounds:
         return self._deliver(self.plan(round_id), contestant, now)
 
     def _deliver(
+        self, plan: RoundPlan, contestant: str, now: int, known: _Known | None = None
+    ) -> Delivery:
+        """``next_question`` from ``known``, or else what this process remembers of the
+        contestant, in one round trip (the write checks it: lua/move_attempt.lua); from
+        a read when neither is known or it was not so."""
+        round_id = plan.round_id
+        window = self.window(plan)
+        known = known or self._known.get(round_id, contestant)
+        for _ in range(RETRIES):
+            if known is None:
+                known = self._read(round_id, contestant)
+            raw, stored = _stored(known.attempt)
+            try:
+                after, shown, missed = _next(_current(stored, known.progress), stored, window, now)
+            except IllegalCommand as refused:
+                if not known.read:  # refused only from what was just read
+                    known = None
+                    continue
+                raise RefusedCommand(refused.code, refused.message) from refused
+            text = raw if after is stored else _attempt_json(after)
+            if not known.read or text != raw:
+                moved = self.store.move_attempt(round_id, contestant, (raw, known.progress), text)
+                if moved != "saved":
+                    self._known.forget(round_id, contestant)
+                    _refuse_unless_moved(moved)
+                    known = None
+                    continue
+            self._known.put(round_id, contestant, replace(known, attempt=text))
+            return self._delivery(plan, contestant, shown, missed, now)
+        raise Conflict("Too many simultaneous requests; try again.")
+
+    def _read(self, round_id: int, contestant: str) -> _Known:
+        """The contestant's state as it is, refused when banned or the round finished."""
+        reading = self.store.selfpaced_reading(round_id, contestant)
+        if reading.banned:
+            raise banned()
+        return _read_known(reading)
+
+    def _delivery(
         self,
         plan: RoundPlan,
         contestant: str,
+        attempt: SelfPacedAttempt,
+        missed: tuple[int, ...],
         now: int,
-        known: tuple[str | None, tuple[int, int]] | None = None,
     ) -> Delivery:
-        """``next_question``; ``known``: the attempt and progress as an answer just left
-        them (the round running, the contestant not banned), which saves reading them
-        again unless the attempt changed meanwhile."""
-        round_id = plan.round_id
-        window = self.window(plan)
-        paper = self.paper(plan, contestant)
+        """What a delivery shows of ``attempt``: its current question, or none when the
+        paper is done."""
         questions = self._questions(plan, contestant)
-        for _ in range(RETRIES):
-            if known is None:
-                reading = self.store.selfpaced_reading(round_id, contestant)
-                if reading.banned:
-                    raise banned()
-                if not reading.running:
-                    raise RefusedCommand("already_finished", "The round has finished.")
-                known = reading.attempt, reading.progress
-            (raw_attempt, progress), known = known, None
-            raw, stored = _stored(raw_attempt)
-            attempt = _current(stored, progress)
-            if attempt.finished:
-                return Delivery(None, attempt.index, len(questions), None, 0, ())
-            try:
-                new, events = rounds.deliver(attempt, window, now)
-            except IllegalCommand as refused:
-                if refused.code == "no_more_questions":
-                    return Delivery(None, attempt.index, len(questions), None, 0, ())
-                raise RefusedCommand(refused.code, refused.message) from refused
-            if new != stored and not self.store.save_attempt(
-                round_id, contestant, raw, _attempt_json(new)
-            ):
-                continue
-            missed = tuple(e.index for e in events if isinstance(e, rounds.QuestionMissed))
-            if new.finished:
-                return Delivery(None, new.index, len(questions), None, 0, missed)
-            return Delivery(
-                question_view(
-                    questions[new.index], paper, new.index, len(questions), self.media_url
-                ),
-                new.index,
-                len(questions),
-                new.deadline,
-                new.remaining_ms(now),
-                missed,
-            )
-        raise Conflict("Too many simultaneous requests; try again.")
+        if attempt.finished:
+            return Delivery(None, attempt.index, len(questions), None, 0, missed)
+        paper = self.paper(plan, contestant)
+        view = question_view(
+            questions[attempt.index], paper, attempt.index, len(questions), self.media_url
+        )
+        return Delivery(
+            view,
+            attempt.index,
+            len(questions),
+            attempt.deadline,
+            attempt.remaining_ms(now),
+            missed,
+        )
 
     def answer(
         self,
@@ -255,46 +313,65 @@ class SelfPacedRounds:
     ) -> dict[str, Any]:
         """Score the answer to the delivered question once; a retry gets the first result.
 
-        Two Redis round trips: one pipelined read, then the answer script. The stored
-        attempt is not moved here: recording the answer moves it (see ``_current``).
+        One Redis round trip, the answer script, when this process remembers the
+        contestant's attempt and progress (the script checks them, the ban and the
+        round's end); a read before it otherwise. The stored attempt is not moved here:
+        recording the answer moves it (see ``_current``).
 
         With ``advance``, the reply also carries ``next``: the delivery ``next_question``
-        would now make (starting the next question's clock), at the cost of one more
-        round trip instead of a request; left out when that delivery is refused (the
-        round finished, the contestant banned), which ``next_question`` then says."""
+        would now make, stored by the same script (starting the next question's clock);
+        left out when that delivery is refused (the window closed), which
+        ``next_question`` then says."""
         plan = self.plan(round_id)
-        body, known = self._answer(plan, contestant, question_key, response, now)
-        if advance:
-            with suppress(ServiceError):  # the answer stands; `next` tells the refusal
-                body["next"] = delivered(self._deliver(plan, contestant, now, known), now)
-        return body
-
-    def _answer(
-        self, plan: RoundPlan, contestant: str, question_key: object, response: object, now: int
-    ) -> tuple[dict[str, Any], tuple[str | None, tuple[int, int]] | None]:
-        """``answer``'s reply, and the attempt and progress it left (``_deliver``'s
-        ``known``) when the round runs and they are known without reading again."""
-        paper = self.paper(plan, contestant)
-        questions = self._questions(plan, contestant)
-        keys = [q.key for q in questions]
+        keys = [q.key for q in self._questions(plan, contestant)]
         if question_key not in keys:
             raise RefusedCommand("not_on_paper", "That question is not on your paper.")
         index = keys.index(question_key)
-        question = questions[index]
-        reading = self.store.selfpaced_reading(plan.round_id, contestant, index)
-        if reading.banned:
-            raise banned()
-        if reading.first is not None:
-            known = (reading.attempt, reading.progress) if reading.running else None
-            return self._answered(plan, question, reading.first, now, duplicate=True), known
-        if not reading.running:  # after the final standings nothing more scores
-            raise RefusedCommand("already_finished", "The round has finished.")
-        attempt = _current(_stored(reading.attempt)[1], reading.progress)
+        known = self._known.get(round_id, contestant)
+        for _ in range(RETRIES):
+            if known is None:
+                reading = self.store.selfpaced_reading(round_id, contestant, index)
+                if reading.banned:
+                    raise banned()
+                if reading.first is not None:
+                    return self._repeated(plan, contestant, index, reading, now, advance=advance)
+                known = _read_known(reading)
+            body = self._answer(plan, contestant, index, response, now, known, advance=advance)
+            if body is not None:
+                return body
+            self._known.forget(round_id, contestant)
+            known = None
+        raise Conflict("Too many simultaneous requests; try again.")
+
+    def _answer(
+        self,
+        plan: RoundPlan,
+        contestant: str,
+        index: int,
+        response: object,
+        now: int,
+        known: _Known,
+        *,
+        advance: bool,
+    ) -> dict[str, Any] | None:
+        """``answer``'s reply, judged by the contestant's clock as ``known`` has it;
+        None when that is not how it is stored (read it again)."""
+        paper = self.paper(plan, contestant)
+        question = self._questions(plan, contestant)[index]
+        raw, stored = _stored(known.attempt)
         try:
-            _, taken = rounds.answer(attempt, index, now)
+            moved, taken = rounds.answer(_current(stored, known.progress), index, now)
         except IllegalCommand as refused:
+            if not known.read:  # refused only from what was just read
+                return None
             raise RefusedCommand(refused.code, refused.message) from refused
         verdict = verdict_of(plan, paper, question, response)
+        after, shown = stored, None
+        missed: tuple[int, ...] = ()
+        if advance:
+            with suppress(IllegalCommand):  # the answer stands; `next` is left out
+                after, shown, missed = _next(moved, stored, self.window(plan), now)
+        text = raw if after is stored else _attempt_json(after)
         judged = Judged(
             question=question,
             index=index,
@@ -303,19 +380,58 @@ class SelfPacedRounds:
             previous_index=index - 1,
             late=taken.late,
         )
-        recorded = answering.record(
-            self.store,
-            plan,
-            contestant,
-            judged,
-            seq=None,
-            now=now,
-            read=(reading.progress, reading.score),
-        )
-        body = self._answered(
-            plan, question, recorded.result, now, duplicate=recorded.status == "duplicate"
-        )
-        return body, None if recorded.after is None else (reading.attempt, recorded.after[0])
+        try:
+            recorded = answering.record(
+                self.store,
+                plan,
+                contestant,
+                judged,
+                seq=None,
+                now=now,
+                read=(known.progress, known.score),
+                attempt=(raw, text),
+            )
+        except StaleState:
+            return None
+        except RefusedCommand as refused:  # said as a read before the answer says it
+            if refused.code == "kicked":
+                raise banned() from refused
+            if refused.code == "already_finished":
+                raise _finished() from refused
+            raise
+        if recorded.after is None:  # a duplicate: answered from another process
+            self._known.forget(plan.round_id, contestant)
+            body = self._answered(plan, question, recorded.result, now, duplicate=True)
+            if advance:
+                with suppress(ServiceError):  # the answer stands; `next` tells the refusal
+                    body["next"] = delivered(self._deliver(plan, contestant, now), now)
+            return body
+        progress, score = recorded.after
+        self._known.put(plan.round_id, contestant, _Known(text, progress, score))
+        body = self._answered(plan, question, recorded.result, now, duplicate=False)
+        if shown is not None:
+            body["next"] = delivered(self._delivery(plan, contestant, shown, missed, now), now)
+        return body
+
+    def _repeated(
+        self,
+        plan: RoundPlan,
+        contestant: str,
+        index: int,
+        reading: SelfPacedReading,
+        now: int,
+        *,
+        advance: bool,
+    ) -> dict[str, Any]:
+        """The reply to an answer repeated: the first one's result, as a duplicate."""
+        assert reading.first is not None, "only a first answer is repeated"
+        question = self._questions(plan, contestant)[index]
+        body = self._answered(plan, question, reading.first, now, duplicate=True)
+        if advance:
+            with suppress(ServiceError):  # the answer stands; `next` tells the refusal
+                known = _read_known(reading)
+                body["next"] = delivered(self._deliver(plan, contestant, now, known), now)
+        return body
 
     def require_delivered(self, round_id: int, contestant: str, question_key: object) -> None:
         """Refuse unless ``question_key`` was delivered to the contestant (its clock
@@ -326,7 +442,7 @@ class SelfPacedRounds:
             raise RefusedCommand("not_on_paper", "That question is not on your paper.")
         reading = self.store.selfpaced_reading(round_id, contestant)
         if not reading.running:
-            raise RefusedCommand("already_finished", "The round has finished.")
+            raise _finished()
         attempt = _current(_stored(reading.attempt)[1], reading.progress)
         index = keys.index(question_key)
         if index > attempt.index or (index == attempt.index and attempt.delivered_at is None):
@@ -343,6 +459,7 @@ class SelfPacedRounds:
             if self.store.save_attempt(
                 round_id, contestant, raw, _attempt_json(rounds.submit(attempt))
             ):
+                self._known.forget(round_id, contestant)
                 return
         raise Conflict("Too many simultaneous requests; try again.")
 
@@ -378,7 +495,7 @@ class SelfPacedRounds:
         plan = self.plan(round_id)
         row = self.competitions.rounds.round(round_id)
         if row is not None and row["status"] == "finished":
-            raise RefusedCommand("already_finished", "The round has finished.")
+            raise _finished()
         if not early and now < finish_at(plan):
             raise RefusedCommand("window_open", "Questions of the window may still be answered.")
         ranked = finish_round(
@@ -404,6 +521,40 @@ def delivered(delivery: Delivery, now: int) -> dict[str, Any]:
         "server_time": now,
         "done": delivery.question is None,
     }
+
+
+def _next(
+    attempt: SelfPacedAttempt, stored: SelfPacedAttempt, window: SelfPacedWindow, now: int
+) -> tuple[SelfPacedAttempt, SelfPacedAttempt, tuple[int, ...]]:
+    """A delivery from ``attempt`` (the contestant's as it is; ``stored``: as stored):
+    the attempt to store (``stored`` itself when nothing changes), the one to show, and
+    the questions missed on the way; :class:`IllegalCommand` when refused."""
+    if attempt.finished:
+        return stored, attempt, ()
+    new, events = rounds.deliver(attempt, window, now)
+    missed = tuple(e.index for e in events if isinstance(e, rounds.QuestionMissed))
+    return (stored if new == stored else new), new, missed
+
+
+def _read_known(reading: SelfPacedReading) -> _Known:
+    """A reading's state, refused once the round has finished."""
+    if not reading.running:  # after the final standings nothing more scores
+        raise _finished()
+    raw, _ = _stored(reading.attempt)
+    return _Known(raw, reading.progress, reading.score, read=True)
+
+
+def _refuse_unless_moved(outcome: str) -> None:
+    """Raise what refused a write that was checked against the contestant's state
+    (move_attempt), unless the state had only moved."""
+    if outcome == "banned":
+        raise banned()
+    if outcome == "finished":
+        raise _finished()
+
+
+def _finished() -> RefusedCommand:
+    return RefusedCommand("already_finished", "The round has finished.")
 
 
 def _stored(raw: str | None) -> tuple[str, SelfPacedAttempt]:

@@ -178,8 +178,54 @@ def test_a_self_paced_answer_counts_once_from_the_progress_it_was_scored_from(
     reading = store.selfpaced_reading(7, "1", 1)
     assert (reading.running, reading.progress, reading.banned) == (True, (1, 1), False)
     assert (reading.score, reading.first) == (encode_score(200, 1400), second.result)
-    assert store.selfpaced_reading(7, "2").score is None  # read for an answer only
+    assert store.selfpaced_reading(7, "2").score == encode_score(100, 700)
+    assert store.selfpaced_reading(7, "4").score is None
     assert store.appended >= 5
+
+
+def test_an_attempt_moves_only_as_known_while_the_round_runs(
+    stores: tuple[LiveStore, Any],
+) -> None:
+    store, _ = stores
+    store.create_attempt(7, "1", "first")
+    assert store.move_attempt(7, "1", ("first", NO_PROGRESS), "delivered") == "finished"
+    store.schedule_window(7, 10**13)
+    assert store.move_attempt(7, "1", ("other", NO_PROGRESS), "delivered") == "moved"
+    assert store.move_attempt(7, "1", ("first", (1, 0)), "delivered") == "moved"
+    assert store.attempt(7, "1") == "first"
+    assert store.move_attempt(7, "1", ("first", NO_PROGRESS), "delivered") == "saved"
+    assert store.attempt(7, "1") == "delivered"
+
+
+def test_a_self_paced_answer_is_checked_against_the_attempt_it_was_judged_from(
+    stores: tuple[LiveStore, Any],
+) -> None:
+    store, boards = stores
+    boards.register(7, "1", "Ann")
+    store.create_attempt(7, "1", "delivered")
+    assert answer(store, "1", 0, attempt=("delivered", "next")).reason == "already_finished"
+    store.schedule_window(7, 10**13)
+    assert answer(store, "1", 0, attempt=("elsewhere", "next")).status == "stale"
+    assert (store.answer_count(7, 0), store.attempt(7, "1")) == (0, "delivered")
+    accepted = answer(store, "1", 0, attempt=("delivered", "next"))
+    assert (accepted.status, store.attempt(7, "1")) == ("accepted", "next")
+    # A retry gets the first result whatever it knew, also once the round has finished.
+    assert answer(store, "1", 0, attempt=("elsewhere", "again")).status == "duplicate"
+    store.schedule_window(7, None)
+    assert answer(store, "1", 0, attempt=("next", "again")).status == "duplicate"
+    after_end = answer(
+        store,
+        "1",
+        1,
+        expected_progress=(1, 0),
+        expected_score=accepted.score,
+        attempt=("next", "again"),
+    )
+    assert (after_end.reason, store.attempt(7, "1"), store.answer_count(7, 1)) == (
+        "already_finished",
+        "next",
+        0,
+    )
 
 
 def test_a_live_answer_judged_at_an_old_seq_is_stale(stores: tuple[LiveStore, Any]) -> None:

@@ -186,15 +186,12 @@ class InMemoryLiveStore:
     def selfpaced_reading(
         self, round_id: int, contestant: str, answering: int | None = None
     ) -> Reading:
-        score, first = None, None
-        if answering is not None:
-            score = self._boards.live_score(round_id, contestant)
-            first = self.answer_of(round_id, answering, contestant)
+        first = None if answering is None else self.answer_of(round_id, answering, contestant)
         return Reading(
             running=round_id in self._windows,
             attempt=self.attempt(round_id, contestant),
             progress=self._progress.get((round_id, contestant), NO_PROGRESS),
-            score=score,
+            score=self._boards.live_score(round_id, contestant),
             first=first,
         )
 
@@ -203,6 +200,19 @@ class InMemoryLiveStore:
             return False
         self._attempts[round_id, contestant] = attempt
         return True
+
+    def move_attempt(
+        self, round_id: int, contestant: str, known: tuple[str, Progress], attempt: str
+    ) -> str:
+        """lua/move_attempt.lua's steps (no bans here)."""
+        if round_id not in self._windows:
+            return "finished"
+        read, progress = known
+        stored = self._progress.get((round_id, contestant), NO_PROGRESS)
+        if self._attempts.get((round_id, contestant)) != read or stored != progress:
+            return "moved"
+        self._attempts[round_id, contestant] = attempt
+        return "saved"
 
     # --- answers -----------------------------------------------------------------------
 
@@ -226,6 +236,7 @@ class InMemoryLiveStore:
         result: Mapping[str, Any],
         options: Sequence[str],
         log: Answered,
+        attempt: tuple[str, str] | None = None,
     ) -> Outcome:
         """lua/answer.lua's steps, in its order."""
         self.appended += 1
@@ -235,6 +246,11 @@ class InMemoryLiveStore:
         answers = self._answers.setdefault((round_id, index), {})
         if contestant in answers:
             return Outcome("duplicate", json.loads(answers[contestant]))
+        if attempt is not None:
+            if round_id not in self._windows:
+                return Outcome("refused", reason="already_finished")
+            if self._attempts.get((round_id, contestant)) != attempt[0]:
+                return Outcome("stale")
         progress, score = self.progress(round_id, contestant)
         if progress != expected_progress or (score or 0.0) != (expected_score or 0.0):
             return Outcome("retry", progress=progress, score=score)
@@ -253,6 +269,8 @@ class InMemoryLiveStore:
             ]
         answers[contestant] = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
         self._progress[round_id, contestant] = new_progress
+        if attempt is not None:
+            self._attempts[round_id, contestant] = attempt[1]
         counts = self._options.setdefault((round_id, index), {})
         for option in options:
             counts[option] = counts.get(option, 0) + 1

@@ -8,6 +8,7 @@ import pytest
 from engine.services.answering import RefusedCommand
 from engine.services.competitions import finish_at
 from engine.services.errors import Conflict
+from engine.services.selfpaced import SelfPacedRounds
 from tests.services.conftest import KEYS, Fakes
 
 OPENS, CLOSES = 1_000_000, 2_000_000
@@ -93,3 +94,37 @@ def test_an_elderly_mode_entry_gets_double_time_where_the_rules_allow(
         round_id, entry.contestant, KEYS[1], "a", late + seconds * 1_000
     )
     assert on_time["accepted"]
+
+
+def test_a_contestant_moving_between_processes_is_judged_by_the_stored_attempt(
+    fakes: Fakes, bank: str
+) -> None:
+    """Each process remembers the state its last request of a contestant left; another
+    process (or a host) may have moved it since, and the store's check makes the process
+    read it again: the clock, the extra time and the round's end are the stored ones."""
+    round_id = a_round(fakes, bank, default_time_limit_s=20, reveal_answers="after_answer")
+    one = fakes.selfpaced
+    other = SelfPacedRounds(
+        fakes.competitions, fakes.store, fakes.leaderboard, one.media_url, one.gate
+    )
+    ann = one.enter(round_id, "Ann", None, None, OPENS).contestant
+    assert one.next_question(round_id, ann, OPENS).deadline == OPENS + 20_000
+    assert other.next_question(round_id, ann, OPENS + 5_000).remaining_ms == 15_000
+    ahead = other.answer(round_id, ann, KEYS[0], "a", OPENS + 6_000, advance=True)
+    assert (ahead["result"]["response_ms"], ahead["next"]["index"]) == (6_000, 1)
+    # `one` still has the first question delivered at OPENS and nothing answered.
+    retried = one.answer(round_id, ann, KEYS[0], "b", OPENS + 7_000)
+    assert (retried["duplicate"], retried["result"]) == (True, ahead["result"])
+    second = one.answer(round_id, ann, KEYS[1], "a", OPENS + 9_000)
+    assert (second["duplicate"], second["result"]["response_ms"]) == (False, 3_000)
+    other.grant_extra_time(round_id, ann, 2)
+    assert one.next_question(round_id, ann, OPENS + 10_000).deadline == OPENS + 50_000
+    other.finish(round_id, OPENS + 11_000, early=True)
+    for call in (
+        lambda: one.answer(round_id, ann, KEYS[2], "a", OPENS + 12_000),
+        lambda: one.next_question(round_id, ann, OPENS + 12_000),
+    ):
+        with pytest.raises(RefusedCommand) as refused:
+            call()
+        assert refused.value.code == "already_finished"
+    assert fakes.store.answer_count(round_id, 2) == 0

@@ -4,7 +4,8 @@ Keys of round ``R`` (besides the leaderboards'), all with the round's hash tag `
 (docs/redis-keys.md)::
 
     {prefix}:{r:R}:live             hash: json (the LiveRound), status, index, seq,
-                                    published (the last question on the public boards)
+                                    published (the last question on the public boards);
+                                    window (a self-paced round's close, until it finishes)
     {prefix}:{r:R}:contestants      hash: contestant -> profile JSON
     {prefix}:{r:R}:nicknames        hash: entry key -> contestant (nickname keys in
                                     live rounds, identity keys; see services/entrants)
@@ -100,6 +101,7 @@ class RedisLiveStore:
         self._leave = client.register_script(lua_script("boards.lua", "leave.lua"))
         self._save = client.register_script(_SAVE)
         self._save_field = client.register_script(_SAVE_FIELD)
+        self._move_attempt = client.register_script(lua_script("move_attempt.lua"))
 
     def _key(self, round_id: int, *parts: object) -> str:
         return ":".join((self._prefix, round_tag(round_id), *map(str, parts)))
@@ -168,16 +170,22 @@ class RedisLiveStore:
         pipe.execute()
 
     def schedule_window(self, round_id: int, closes_at: int | None) -> None:
-        """Track a self-paced round until its window closes (None: stop tracking)."""
-        key = f"{self._prefix}:windows"
+        """Track a self-paced round until its window closes (None: stop tracking): in the
+        set the ticker finishes rounds from, and in the round's own live hash, which the
+        scripts of its answers and deliveries check in its slot."""
+        key, live = f"{self._prefix}:windows", self._key(round_id, "live")
+        pipe = self._redis.pipeline(transaction=False)
         if closes_at is None:
-            self._redis.zrem(key, round_id)
+            pipe.zrem(key, round_id)
+            pipe.hdel(live, "window")
         else:
-            self._redis.zadd(key, {str(round_id): closes_at})
+            pipe.zadd(key, {str(round_id): closes_at})
+            pipe.hset(live, "window", closes_at)
+        pipe.execute()
 
     def window_tracked(self, round_id: int) -> bool:
         """Whether a self-paced round is still running (tracked until it finishes)."""
-        return self._redis.zscore(f"{self._prefix}:windows", round_id) is not None
+        return bool(self._redis.hexists(self._key(round_id, "live"), "window"))
 
     def windows_due(self, now: int) -> list[int]:
         """Self-paced rounds whose window has closed but which are not finished yet."""
@@ -309,22 +317,20 @@ class RedisLiveStore:
         contestant: str,
         answering: int | None = None,
     ) -> SelfPacedReading:
-        """Whether the round still runs, the contestant's attempt, progress, ban and, when
-        ``answering`` question I, their board score and first answer to it, pipelined:
-        read one at a time they were most of a self-paced request's round trips."""
+        """Whether the round still runs, the contestant's attempt, progress, board score,
+        ban and, when ``answering`` question I, their first answer to it, pipelined: read
+        one at a time they were most of a self-paced request's round trips."""
         pipe = self._redis.pipeline(transaction=False)
-        pipe.zscore(f"{self._prefix}:windows", round_id)
+        pipe.hexists(self._key(round_id, "live"), "window")
         pipe.hget(self._key(round_id, "attempts"), contestant)
-        if answering is None:
-            pipe.hget(self._key(round_id, "progress"), contestant)
-        else:
-            self._read_progress(pipe, round_id, contestant)
+        self._read_progress(pipe, round_id, contestant)
+        if answering is not None:
             pipe.hget(self._key(round_id, "q", answering, "answers"), contestant)
         pipe.sismember(self._key(round_id, "kicked"), contestant)
-        running, attempt, progress, *answer, banned = pipe.execute()
-        score, first = answer or (None, None)
+        running, attempt, progress, score, *answer, banned = pipe.execute()
+        first = answer[0] if answer else None
         return SelfPacedReading(
-            running=running is not None,
+            running=bool(running),
             attempt=None if attempt is None else attempt.decode(),
             progress=parse_progress((progress or b"").decode()),
             score=score,
@@ -339,6 +345,24 @@ class RedisLiveStore:
                 keys=[self._key(round_id, "attempts")], args=[contestant, read, attempt]
             )
         )
+
+    def move_attempt(
+        self,
+        round_id: int,
+        contestant: str,
+        known: tuple[str, tuple[int, int]],
+        attempt: str,
+    ) -> str:
+        """Store ``attempt`` if the contestant's attempt and progress are still as
+        ``known``, the round runs and they are not banned (lua/move_attempt.lua): "saved",
+        else "banned", "finished" or "moved" (and nothing stored)."""
+        round_key = self._key(round_id)
+        keys = [f"{round_key}:{part}" for part in ("live", "attempts", "progress", "kicked")]
+        read, progress = known
+        outcome = self._move_attempt(
+            keys=keys, args=[contestant, read, progress_text(progress), attempt]
+        )
+        return outcome.decode()
 
     # --- answers -----------------------------------------------------------------------
 
@@ -377,10 +401,14 @@ class RedisLiveStore:
         result: Mapping[str, Any],
         options: Sequence[str],
         log: Answered,
+        attempt: tuple[str, str] | None = None,
     ) -> AnswerOutcome:
         """Accept one judged answer in lua/answer.lua, with every answer queued behind the
         last call. ``seq``: the round's seq it was judged at (live), or None (self-paced,
-        judged by the contestant's own clock)."""
+        judged by the contestant's own clock). ``attempt``, self-paced: (the attempt it
+        was judged from, the attempt to store with it); the answer is "stale" unless the
+        stored one is the first, and refused as "already_finished" once the round's
+        window no longer runs."""
         base, board_keys = self._boards.answer_keys(round_id, contestant, competition_id)
         competition_board, competition_profiles = board_keys[2:] or ("", "")
         # _key's names, from two of its calls instead of six: 2 us less on every answer.
@@ -407,6 +435,9 @@ class RedisLiveStore:
             result=compact_json(result),
             options=" ".join(options),
             log=log_value(log),
+            attempts_key="" if attempt is None else f"{round_key}:attempts",
+            expected_attempt="" if attempt is None else attempt[0],
+            new_attempt="" if attempt is None else attempt[1],
         )
         return answer_outcome(self._answers.call(ANSWER.encode(call)), result, new_progress)
 

@@ -131,6 +131,12 @@ class AnswerCall(NamedTuple):
     result: str  # JSON
     options: str  # for the histogram, space-separated (choice keys have no spaces)
     log: str  # the answer log entry's value (log_value)
+    #: self-paced: the round's attempts ("" for live), the contestant's attempt the
+    #: answer was judged from (the script refuses it as stale unless stored so, and
+    #: unless the round's window still runs) and the attempt to store with it
+    attempts_key: str
+    expected_attempt: str
+    new_attempt: str
 
 
 #: No key, id, JSON (which escapes control characters) or choice key holds the unit

@@ -5,9 +5,10 @@
 -- ARGV: one argument per answer: an ANSWER record (records.AnswerCall says what each
 --    field holds).
 -- Returns per answer {"accepted", new round score} | {"duplicate", first result}
---    | {"stale"} (the round moved on: judge again) | {"retry", progress, score} (scored
---    from an old streak or total: score again from these) | {"refused", reason}
---    ("malformed": not an ANSWER record; the others in the call still count).
+--    | {"stale"} (the round, or a self-paced attempt, moved on: judge again)
+--    | {"retry", progress, score} (scored from an old streak or total: score again from
+--    these) | {"refused", reason} ("malformed": not an ANSWER record; the others in the
+--    call still count).
 
 local function accept(a)
   local contestant, gate = a[ANSWER_CONTESTANT], a[ANSWER_GATE]
@@ -18,6 +19,17 @@ local function accept(a)
   end
   local first = redis.call("HGET", a[ANSWER_ANSWERS_KEY], contestant)
   if first then return {"duplicate", first} end
+  -- Self-paced: judged by the contestant's own clock, as the caller knew their attempt;
+  -- only while the round's window runs (the live hash's "window" until it finishes).
+  local attempts = a[ANSWER_ATTEMPTS_KEY]
+  if attempts ~= "" then
+    if not redis.call("HGET", a[ANSWER_ROUND_KEY], "window") then
+      return {"refused", "already_finished"}
+    end
+    if redis.call("HGET", attempts, contestant) ~= a[ANSWER_EXPECTED_ATTEMPT] then
+      return {"stale"}
+    end
+  end
   -- Scored from what the caller knew; if a concurrent answer changed it, score again.
   local progress = redis.call("HGET", a[ANSWER_PROGRESS_KEY], contestant) or ""
   local score = redis.call("ZSCORE", a[ANSWER_BASE] .. ":live:all", contestant)
@@ -47,6 +59,9 @@ local function accept(a)
   end
   redis.call("HSET", a[ANSWER_ANSWERS_KEY], contestant, a[ANSWER_RESULT])
   redis.call("HSET", a[ANSWER_PROGRESS_KEY], contestant, a[ANSWER_NEW_PROGRESS])
+  if attempts ~= "" and a[ANSWER_NEW_ATTEMPT] ~= a[ANSWER_EXPECTED_ATTEMPT] then
+    redis.call("HSET", attempts, contestant, a[ANSWER_NEW_ATTEMPT])  -- the next delivery
+  end
   for option in string.gmatch(a[ANSWER_OPTIONS], "%S+") do
     redis.call("HINCRBY", a[ANSWER_OPTIONS_KEY], option, 1)
   end
