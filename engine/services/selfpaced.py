@@ -57,6 +57,7 @@ class Entry:
     contestant: str
     nickname: str
     created: bool
+    profile: dict[str, Any]  # as stored (``LiveStore.profile``)
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ class SelfPacedRounds:
         created = _attempt_json(attempt)
         self.store.create_attempt(round_id, contestant, created)
         self._known.put(round_id, contestant, _Known(created, NO_PROGRESS, None))
-        return Entry(round_id, contestant, shown, created=True)
+        return Entry(round_id, contestant, shown, created=True, profile=profile)
 
     def reenter(self, round_id: int, contestant: str) -> bool:
         """Whether the contestant has an entry in the round to come back to (a resume

@@ -105,7 +105,11 @@ def test_a_contestant_moving_between_processes_is_judged_by_the_stored_attempt(
     round_id = a_round(fakes, bank, default_time_limit_s=20, reveal_answers="after_answer")
     one = fakes.selfpaced
     other = SelfPacedRounds(
-        fakes.competitions, fakes.store, fakes.leaderboard, one.media_url, one.gate
+        fakes.competitions,
+        fakes.store,  # type: ignore[arg-type]  # no bans here (tests/fakes/live.py)
+        fakes.leaderboard,
+        one.media_url,
+        one.gate,
     )
     ann = one.enter(round_id, "Ann", None, None, OPENS).contestant
     assert one.next_question(round_id, ann, OPENS).deadline == OPENS + 20_000

@@ -74,6 +74,25 @@ class SelfPacedAnswerSchema(Schema):
         },
     )
 
+    @staticmethod
+    def plain(data: dict[str, Any]) -> dict[str, Any] | None:
+        """What ``load`` returns for a plain, well-formed answer; None for anything else
+        (``load`` then decides and says what is wrong): the endpoint's fast path, as
+        ``/play``'s (web/live/schemas.py), for the body of every self-paced answer."""
+        if not data.keys() <= SELFPACED_ANSWER_FIELDS:
+            return None
+        question, key, advance = data.get("question"), data.get("key"), data.get("advance", False)
+        if not (isinstance(question, str) and 1 <= len(question) <= 64):
+            return None
+        if data.get("response") is None or type(advance) is not bool:
+            return None
+        if not (key is None or (isinstance(key, str) and len(key) <= 64)):
+            return None
+        return {"question": question, "response": data["response"], "key": key, "advance": advance}
+
+
+SELFPACED_ANSWER_FIELDS = frozenset(SelfPacedAnswerSchema().fields)
+
 
 class AnswerResultSchema(Schema):
     accepted = fields.Boolean()

@@ -227,7 +227,7 @@ class PlayNamespace(LeitaiNamespace):
         plan = selfpaced.plan(round_id)
         if resume is None:
             self.wired.campaign_entries.refuse_direct_entry(round_id)
-            contestant = selfpaced.enter(
+            entry = selfpaced.enter(
                 round_id,
                 data["nickname"],
                 data["region"],
@@ -236,14 +236,16 @@ class PlayNamespace(LeitaiNamespace):
                 identity=data["identity"],
                 client=self._client(connection),
                 elder=data["elder"],
-            ).contestant
+            )
+            contestant, profile = entry.contestant, entry.profile
         elif resume[0] == round_id and selfpaced.reenter(*resume):
             contestant = resume[1]
+            profile = self.live.profile(round_id, contestant) or {}
         else:
             return failure("token_invalid", "The resume token is not for this round.")
         return {
             "ok": True,
-            "contestant": {"id": contestant, **(self.live.profile(round_id, contestant) or {})},
+            "contestant": {"id": contestant, **profile},
             "token": self._seat(connection, round_id, contestant, selfpaced=True),
             "rejoined": resume is not None,
             "paper": {"total": plan.rules.draw.size, "seed": selfpaced.seed_for(plan, contestant)},
