@@ -266,27 +266,49 @@ def draw_paper(
     two enemies, or a quota cannot be filled (without two enemies on one paper); the
     message names the quota and how many questions it lacks, or the enemy group.
     """
-    rng = random.Random(_seed_int(round_seed, contestant, "questions"))
-    by_key = {question.key: question for question in bank.questions}
-    if rule.kind is DrawKind.FIXED:
-        keys = list(rule.keys)
-        missing = [key for key in keys if key not in by_key]
-        if missing:
-            raise CannotDraw(f"the bank has no question {', '.join(missing)}")
-        _require_no_enemies(keys, bank)
-    else:
-        keys = _stratified_keys(rule.quotas, bank.questions, rng)
-    if rule.shuffle_questions:
-        rng.shuffle(keys)
-    seed = shuffle_seed(round_seed, contestant)
-    orders = {
-        key: option_order(by_key[key], seed)
-        if shuffles_options(rule, by_key[key])
-        else by_key[key].choice_keys()
-        for key in keys
-        if by_key[key].type in CHOICE_TYPES
-    }
-    return Paper(tuple(keys), orders)
+    return PaperDrawer(rule, bank).draw(round_seed=round_seed, contestant=contestant)
+
+
+class PaperDrawer:
+    """Draws papers of one rule from one bank, what every draw shares (the questions by
+    key, the enemy circles, the quotas' pools and the check that they can be met) worked
+    out once: a round with a paper per contestant otherwise redid it for each entry.
+    Made only for a rule that can be met (else :class:`CannotDraw`, as ``draw_paper``):
+    one met for one seed is met for every seed."""
+
+    def __init__(self, rule: DrawRule, bank: BankContent) -> None:
+        self.rule = rule
+        self._by_key = {question.key: question for question in bank.questions}
+        self._questions = bank.questions
+        self._pools: list[_Pool] = []
+        if rule.kind is DrawKind.FIXED:
+            missing = [key for key in rule.keys if key not in self._by_key]
+            if missing:
+                raise CannotDraw(f"the bank has no question {', '.join(missing)}")
+            _require_no_enemies(rule.keys, bank)
+        else:
+            self._pools = _pools(rule.quotas, bank.questions, _circles(bank.questions))
+            _require_feasible(rule.quotas, [quota.count for quota in rule.quotas], self._pools)
+
+    def draw(self, *, round_seed: str, contestant: str | None) -> Paper:
+        rule, by_key = self.rule, self._by_key
+        rng = random.Random(_seed_int(round_seed, contestant, "questions"))
+        if rule.kind is DrawKind.FIXED:
+            keys = list(rule.keys)
+        else:  # each draw takes questions out of pools of its own
+            pools = [_Pool(p.quotas, list(p.keys), p.circle, p.key) for p in self._pools]
+            keys = _stratified_keys(rule.quotas, self._questions, pools, rng)
+        if rule.shuffle_questions:
+            rng.shuffle(keys)
+        seed = shuffle_seed(round_seed, contestant)
+        orders = {
+            key: option_order(by_key[key], seed)
+            if shuffles_options(rule, by_key[key])
+            else by_key[key].choice_keys()
+            for key in keys
+            if by_key[key].type in CHOICE_TYPES
+        }
+        return Paper(tuple(keys), orders)
 
 
 def _require_no_enemies(keys: Sequence[str], bank: BankContent) -> None:
@@ -357,10 +379,11 @@ def _seed_int(round_seed: str, contestant: str | None, purpose: str) -> int:
 
 
 def _stratified_keys(
-    quotas: Sequence[Quota], questions: Sequence[Question], rng: random.Random
+    quotas: Sequence[Quota], questions: Sequence[Question], pools: list[_Pool], rng: random.Random
 ) -> list[str]:
-    """Fill quotas in order, each slot picked at random among the picks that keep the
-    remaining quotas satisfiable; within a quota, keys keep bank order.
+    """Fill quotas in order from ``pools`` (``_pools``'s, met by ``_require_feasible``;
+    taken from), each slot picked at random among the picks that keep the remaining
+    quotas satisfiable; within a quota, keys keep bank order.
 
     Enemy groups that share a question form one circle, and a paper takes at most one
     question of a circle: drawing one shuts out the rest. That is stricter than the
@@ -368,9 +391,6 @@ def _stratified_keys(
     slot always has a pick and a rule met for one seed is met for every seed.
     """
     needed = [quota.count for quota in quotas]
-    circles = _circles(questions)
-    pools = _pools(quotas, questions, circles)
-    _require_feasible(quotas, needed, pools)
     members: dict[str, list[_Pool]] = {}
     for pool in pools:
         if pool.circle is not None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from engine.domain import rounds
 from engine.domain.contest import Mode
-from engine.domain.drawing import Paper, draw_paper, shuffle_seed
+from engine.domain.drawing import Paper, PaperDrawer, shuffle_seed
 from engine.domain.questions import Question
 from engine.domain.rounds import (
     ELDER_EXTRA_TIME,
@@ -120,6 +120,7 @@ class SelfPacedRounds:
 
     def __post_init__(self) -> None:
         self._paper = lru_cache(maxsize=65536)(self._draw)  # papers are immutable
+        self._drawer = lru_cache(maxsize=256)(self._drawer_of)  # so are rounds' rules
         self._known = _Remembered(REMEMBERED)
 
     def plan(self, round_id: int) -> RoundPlan:
@@ -147,11 +148,15 @@ class SelfPacedRounds:
 
     def _draw(self, round_id: int, contestant: str) -> tuple[Paper, tuple[Question, ...]]:
         plan = self.competitions.plan(round_id)
-        paper = draw_paper(plan.rules.draw, plan.bank, round_seed=plan.seed, contestant=contestant)
+        paper = self._drawer(round_id).draw(round_seed=plan.seed, contestant=contestant)
         # Kept with the paper: looking them up in the whole bank per request cost more
         # than the rest of the paper's Python.
         by_key = {q.key: q for q in plan.bank.questions}
         return paper, tuple(by_key[key] for key in paper.question_keys)
+
+    def _drawer_of(self, round_id: int) -> PaperDrawer:
+        plan = self.competitions.plan(round_id)
+        return PaperDrawer(plan.rules.draw, plan.bank)
 
     # --- entries -------------------------------------------------------------------------
 

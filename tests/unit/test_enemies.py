@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.domain.canonical import bank_from_dict, bank_hash, bank_to_dict, question_hash
-from engine.domain.drawing import CannotDraw, DrawRule, Quota, draw_paper
+from engine.domain.drawing import CannotDraw, DrawRule, PaperDrawer, Quota, draw_paper
 from tests.unit.test_drawing import make_bank, make_question
 
 
@@ -197,3 +197,21 @@ def test_enemies_round_trip_through_plain_data_and_are_validated():
         "questions[0].enemies[2]: duplicate enemy group 'x'",
         "questions[1].enemies: must be a list, not text",
     }
+
+
+def test_one_drawer_draws_every_paper_as_a_new_one_would():
+    """A round keeps one PaperDrawer for all its papers: no draw may take questions out
+    of the pools the next one starts from."""
+    bank = make_bank(
+        [
+            with_enemies(make_question("a"), "g"),
+            with_enemies(make_question("b"), "g"),
+            *(make_question(key) for key in "cdefgh"),
+        ]
+    )
+    rule = DrawRule.stratified([Quota(3), Quota(2)])
+    drawer = PaperDrawer(rule, bank)
+    for seed in range(40):
+        kept = drawer.draw(round_seed="r", contestant=f"c{seed}")
+        assert kept == PaperDrawer(rule, bank).draw(round_seed="r", contestant=f"c{seed}")
+        assert len(kept.question_keys) == 5
