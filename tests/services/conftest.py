@@ -58,8 +58,7 @@ def fakes() -> Fakes:
     )
     rounds, leaderboard = InMemoryRoundRepository(), InMemoryLeaderboard()
     store = InMemoryLiveStore(leaderboard)
-    # The fake live store has no bans, voids or publishing (tests/fakes/live.py).
-    competitions = Competitions(rounds, store, banks)  # type: ignore[arg-type]
+    competitions = Competitions(rounds, store, banks)
     gate = EntryGate(throttle, EntryLimits(), secret_key="test")
     return Fakes(
         clock=clock,
@@ -75,14 +74,14 @@ def fakes() -> Fakes:
         draws=LuckyDraws(InMemoryDrawRepository(), competitions, lambda n: bytes(range(n))),
         selfpaced=SelfPacedRounds(
             competitions,
-            store,  # type: ignore[arg-type]
+            store,
             leaderboard,
             media_url=lambda digest: f"/media/{digest}",
             gate=gate,
         ),
         live=LiveRounds(
             competitions,
-            store,  # type: ignore[arg-type]
+            store,
             leaderboard,
             media_url=lambda digest: f"/media/{digest}",
             gate=gate,
