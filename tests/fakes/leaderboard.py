@@ -21,6 +21,9 @@ from engine.domain.ranking import (
 )
 from engine.domain.standings import (
     ALL,
+    AROUND_LIMIT,
+    PAGE_LIMIT,
+    SNAPSHOT_EVERY_MS,
     AnswersRejectedError,
     BoardEntry,
     BoardStanding,
@@ -38,9 +41,6 @@ from engine.domain.standings import (
 )
 from tests.oracles.ranking import score_delta
 
-SNAPSHOT_EVERY_MS = 500
-PAGE_LIMIT = 1000
-AROUND_LIMIT = 50
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REASONS: dict[str, type[ValueError]] = {
     "unknown_contestant": UnknownContestantError,
