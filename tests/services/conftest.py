@@ -11,6 +11,7 @@ from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
 from engine.services.competitions import Competitions
 from engine.services.entrants import EntryGate, EntryLimits
+from engine.services.integrity import Integrity
 from engine.services.live import LiveRounds
 from engine.services.lucky_draws import LuckyDraws
 from engine.services.ownership import Ownership
@@ -18,6 +19,7 @@ from engine.services.selfpaced import SelfPacedRounds
 from tests.fakes.accounts import InMemoryAccountCache, InMemoryThrottle, InMemoryUserRepository
 from tests.fakes.banks import InMemoryBankRepository, InMemoryMediaStore
 from tests.fakes.clock import FakeClock
+from tests.fakes.focus import InMemoryFocusLog
 from tests.fakes.leaderboard import InMemoryLeaderboard
 from tests.fakes.live import InMemoryLiveStore
 from tests.fakes.rounds import (
@@ -44,6 +46,7 @@ class Fakes:
     draws: LuckyDraws
     selfpaced: SelfPacedRounds
     live: LiveRounds
+    integrity: Integrity
 
 
 @pytest.fixture
@@ -60,6 +63,12 @@ def fakes() -> Fakes:
     store = InMemoryLiveStore(leaderboard)
     competitions = Competitions(rounds, store, banks)
     gate = EntryGate(throttle, EntryLimits(), secret_key="test")
+
+    def media_url(digest: str) -> str:
+        return f"/media/{digest}"
+
+    selfpaced = SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
+    live = LiveRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
     return Fakes(
         clock=clock,
         users=users,
@@ -72,20 +81,9 @@ def fakes() -> Fakes:
         competitions=competitions,
         ownership=Ownership(InMemoryHostRepository(rounds), users, competitions),
         draws=LuckyDraws(InMemoryDrawRepository(), competitions, lambda n: bytes(range(n))),
-        selfpaced=SelfPacedRounds(
-            competitions,
-            store,
-            leaderboard,
-            media_url=lambda digest: f"/media/{digest}",
-            gate=gate,
-        ),
-        live=LiveRounds(
-            competitions,
-            store,
-            leaderboard,
-            media_url=lambda digest: f"/media/{digest}",
-            gate=gate,
-        ),
+        selfpaced=selfpaced,
+        live=live,
+        integrity=Integrity(competitions, live, selfpaced, InMemoryFocusLog()),
     )
 
 
