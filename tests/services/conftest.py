@@ -102,6 +102,20 @@ def question(key: str) -> dict[str, Any]:
     }
 
 
+def new_round(fakes: Fakes, bank: str, mode: str, **given: Any) -> dict[str, Any]:
+    """A round of a new competition on ``bank``, its paper KEYS in order: ``rules`` on top
+    of the mode's and the draw, the rest (``window``, ``focus``) as ``open_round`` takes."""
+    rules = {"mode": mode, "draw": {"kind": "fixed", "keys": KEYS, "shuffle_options": False}}
+    competition = fakes.competitions.create(
+        title="t",
+        bank_slug=bank,
+        bank_version=1,
+        rules=rules | given.pop("rules", {}),
+        created_by=None,
+    )
+    return fakes.competitions.open_round(competition["id"], **given)
+
+
 @pytest.fixture
 def bank(fakes: Fakes) -> str:
     """A published bank of three questions; its slug."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine.services.answering import RefusedCommand
-from tests.services.conftest import KEYS, Fakes
+from tests.services.conftest import KEYS, Fakes, new_round
 
 OPENS, CLOSES = 1_000_000, 2_000_000
 
@@ -14,18 +14,8 @@ OPENS, CLOSES = 1_000_000, 2_000_000
 def test_switches_count_once_each_signal_above_the_tolerance_and_submit_the_paper(
     fakes: Fakes, bank: str
 ) -> None:
-    competition = fakes.competitions.create(
-        title="t",
-        bank_slug=bank,
-        bank_version=1,
-        rules={"mode": "self_paced", "draw": {"kind": "fixed", "keys": KEYS}},
-        created_by=None,
-    )
-    round_id = fakes.competitions.open_round(
-        competition["id"],
-        window=(OPENS, CLOSES),
-        focus={"focus_tolerance": 1, "submit_after_switches": 2},
-    )["id"]
+    focus = {"focus_tolerance": 1, "submit_after_switches": 2}
+    round_id = new_round(fakes, bank, "self_paced", window=(OPENS, CLOSES), focus=focus)["id"]
     ann = fakes.selfpaced.enter(round_id, "Ann", None, None, OPENS).contestant
     with pytest.raises(RefusedCommand):  # not put to her yet
         fakes.integrity.focus_lost(round_id, ann, KEYS[0], OPENS)

@@ -9,21 +9,14 @@ import pytest
 
 from engine.domain.lucky_draw import PoolKind, PoolRule, Prize
 from engine.services.errors import Conflict, Invalid
-from tests.services.conftest import KEYS, Fakes
+from tests.services.conftest import KEYS, Fakes, new_round
 
 AT = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 
 
 def finished_round(fakes: Fakes, bank: str) -> int:
     """A live round of three contestants, finished: c1 and c2 tie first, c3 last."""
-    competition = fakes.competitions.create(
-        title="t",
-        bank_slug=bank,
-        bank_version=1,
-        rules={"mode": "live", "draw": {"kind": "fixed", "keys": KEYS}},
-        created_by=None,
-    )
-    round_id = fakes.competitions.open_round(competition["id"])["id"]
+    round_id = new_round(fakes, bank, "live")["id"]
     fakes.rounds.record(
         [{"round_id": round_id, "contestant": c, "nickname": f"N{c}"} for c in ("1", "2", "3")],
         [
