@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from engine.services import passwords
 from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
 from engine.services.competitions import Competitions
@@ -47,6 +48,14 @@ class Fakes:
     selfpaced: SelfPacedRounds
     live: LiveRounds
     integrity: Integrity
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash at a test's cost: scrypt's work factor (engine/services/passwords.py) makes a
+    hash take a fifth of a second, on purpose (tests/unit/test_passwords.py); a hash
+    names its own factor, so one made cheap here is checked as cheaply."""
+    monkeypatch.setattr(passwords, "N", 2**4)
 
 
 @pytest.fixture
