@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from engine.services import passwords
 from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
+from engine.services.certificates import Certificates
 from engine.services.competitions import Competitions
 from engine.services.entrants import EntryGate, EntryLimits
 from engine.services.integrity import Integrity
@@ -19,6 +21,7 @@ from engine.services.ownership import Ownership
 from engine.services.selfpaced import SelfPacedRounds
 from tests.fakes.accounts import InMemoryAccountCache, InMemoryThrottle, InMemoryUserRepository
 from tests.fakes.banks import InMemoryBankRepository, InMemoryMediaStore
+from tests.fakes.certificates import InMemoryCertificateStore
 from tests.fakes.clock import FakeClock
 from tests.fakes.focus import InMemoryFocusLog
 from tests.fakes.leaderboard import InMemoryLeaderboard
@@ -48,6 +51,7 @@ class Fakes:
     selfpaced: SelfPacedRounds
     live: LiveRounds
     integrity: Integrity
+    certificates: Certificates
 
 
 @pytest.fixture(autouse=True)
@@ -63,10 +67,9 @@ def fakes() -> Fakes:
     clock = FakeClock()
     users, throttle = InMemoryUserRepository(), InMemoryThrottle(clock)
     accounts = Accounts(users, throttle, InMemoryAccountCache(clock))
+    media = InMemoryMediaStore()
     banks = BankAuthoring(
-        banks=InMemoryBankRepository(),
-        media=InMemoryMediaStore(),
-        audio_duration_ms=lambda data: None,
+        banks=InMemoryBankRepository(), media=media, audio_duration_ms=lambda data: None
     )
     rounds, leaderboard = InMemoryRoundRepository(), InMemoryLeaderboard()
     store = InMemoryLiveStore(leaderboard)
@@ -93,6 +96,15 @@ def fakes() -> Fakes:
         selfpaced=selfpaced,
         live=live,
         integrity=Integrity(competitions, live, selfpaced, InMemoryFocusLog()),
+        certificates=Certificates(
+            InMemoryCertificateStore(),
+            rounds,
+            competitions,
+            media,
+            render_pdf=lambda sheet, seal: b"%PDF",
+            render_png=lambda sheet, seal: b"PNG",
+            rng=random.Random(7),
+        ),
     )
 
 
@@ -123,6 +135,37 @@ def new_round(fakes: Fakes, bank: str, mode: str, **given: Any) -> dict[str, Any
         created_by=None,
     )
     return fakes.competitions.open_round(competition["id"], **given)
+
+
+def ranked_round(fakes: Fakes, bank: str) -> int:
+    """A live round of three contestants with its record and standings stored (its status
+    left to the test): contestants 1 and 2 tie first, 3 is last."""
+    round_id = new_round(fakes, bank, "live")["id"]
+    fakes.rounds.record(
+        [{"round_id": round_id, "contestant": c, "nickname": f"N{c}"} for c in ("1", "2", "3")],
+        [
+            {
+                "round_id": round_id,
+                "contestant": c,
+                "question_index": 0,
+                "question_key": KEYS[0],
+                "correct": c != "3",
+                "points": 100 if c != "3" else 0,
+                "answered_at_ms": 1,
+            }
+            for c in ("1", "2", "3")
+        ],
+    )
+    row = {"total_ms": 0, "region": None, "team": None, "banned": False}
+    fakes.rounds.save_standings(
+        round_id,
+        [
+            {"contestant": "1", "rank": 1, "points": 100, "nickname": "N1", **row},
+            {"contestant": "2", "rank": 1, "points": 100, "nickname": "N2", **row},
+            {"contestant": "3", "rank": 3, "points": 0, "nickname": "N3", **row},
+        ],
+    )
+    return round_id
 
 
 @pytest.fixture
