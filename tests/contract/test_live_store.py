@@ -294,3 +294,28 @@ def test_a_void_while_banned_takes_the_answer_from_the_scores_set_aside(
     assert store.lift(7, "1")
     assert boards.standing(7, "1", view="live").points == 0
     assert boards.standing(7, "2", view="live").points == 0
+
+
+def test_a_question_published_while_banned_stays_off_the_boards_until_a_lift(
+    stores: tuple[LiveStore, Any],
+) -> None:
+    """A banned contestant's answer waiting for its question to close goes to the scores
+    set aside, not onto the public board; a lift then puts both views back alike."""
+    store, boards = stores
+    boards.hold(7)
+    boards.register(7, "1", "Ann", "guangzhou")
+    boards.register(7, "2", "Bob", "guangzhou")
+    store.create(7, LiveRound((10, 10), LiveStatus.QUESTION_OPEN, 0, 0, 10_000, seq=3))
+    assert live_answer(store, "1", 0).status == "accepted"
+    assert live_answer(store, "2", 0).status == "accepted"
+    assert store.ban(7, "1")
+
+    assert store.publish_question(7, 0) == 2
+    for scope in ("all", "region:guangzhou"):
+        assert [(e.contestant, e.points) for e in boards.top(7, scope)] == [("2", 100)]
+    assert store.banned(7) == {"1": encode_score(100, 700)}
+
+    assert store.lift(7, "1")
+    for scope in ("all", "region:guangzhou"):
+        for view in ("live", "public"):
+            assert boards.standing(7, "1", scope, view=view).points == 100

@@ -236,6 +236,11 @@ class InMemoryLeaderboard:
             if not (thawed and view == "public"):
                 self._boards.setdefault((round_key, view, scope), {})[contestant] = score
 
+    def board_scopes(self, round_id: int | str, contestant: str) -> list[str]:
+        """The scopes of the boards a contestant is on (none if not registered)."""
+        profile = self._profiles.get(_checked_id(round_id), {}).get(contestant)
+        return [] if profile is None else [str(scope) for scope in scopes_of(profile)]
+
     def state_of(self, round_id: int | str) -> str:
         return self._states.get(_checked_id(round_id), "")
 

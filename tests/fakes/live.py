@@ -345,7 +345,13 @@ class InMemoryLiveStore:
         if self._boards.state_of(round_id) == "c":
             for contestant, recorded in self._deltas.get((round_id, index), {}).items():
                 if recorded[0] == "applied" and recorded[3] == "live":
-                    self._boards.shift(round_id, contestant, recorded[1], ["public"])
+                    aside = self._set_aside.get((round_id, contestant))
+                    if aside is None:
+                        self._boards.shift(round_id, contestant, recorded[1], ["public"])
+                    else:  # banned: the public scores set aside take it, for a lift
+                        for scope in self._boards.board_scopes(round_id, contestant):
+                            name = f"public:{scope}"
+                            aside[name] = aside.get(name, 0) + recorded[1]
                     recorded[3] = "live+public"
                     published += 1
         self._published[round_id] = index
