@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,34 @@ def test_import_contracts_keep_the_layers():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 4 kept, 0 broken." in result.stdout
+
+
+def imported_packages(package: Path) -> dict[str, set[str]]:
+    """Each top-level package the modules below ``package`` import, and where."""
+    found: dict[str, set[str]] = {}
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                found.setdefault(name.split(".")[0], set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_the_domain_imports_the_standard_library_and_opencc_only():
+    """What the purity contract states, for every library: its forbidden list names the
+    runtime dependencies, this catches one added later (or a test-only one)."""
+    outside = {
+        name: sorted(paths)
+        for name, paths in imported_packages(ROOT / "engine" / "domain").items()
+        if name not in sys.stdlib_module_names and name not in ("engine", "opencc")
+    }
+    assert outside == {}
+    assert "opencc" in imported_packages(ROOT / "engine" / "domain")
 
 
 def test_ruff_is_clean():

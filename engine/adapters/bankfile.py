@@ -54,13 +54,18 @@ def load_bank_file(path: str | Path) -> LoadedBank:
         raw = path.read_bytes()
     except OSError as error:
         return LoadedBank(file, None, (FileProblem(file, None, f"cannot read: {error.strerror}"),))
+    return parse_bank_bytes(raw, file, path.parent)
+
+
+def parse_bank_bytes(raw: bytes, file: str, folder: Path | None = None) -> LoadedBank:
+    """Parse a bank file's bytes, which must be UTF-8 (else the byte is named)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         problem = FileProblem(file, line, f"not valid UTF-8 (byte {error.start})")
         return LoadedBank(file, None, (problem,))
-    return parse_bank_text(text, file, path.parent)
+    return parse_bank_text(text, file, folder)
 
 
 def parse_bank_text(text: str, file: str = "<string>", folder: Path | None = None) -> LoadedBank:

@@ -18,7 +18,6 @@ from engine.domain.contest import (
 from engine.domain.drawing import CannotDraw, InvalidDrawRule, Paper, draw_paper
 from engine.domain.hant import with_traditional_bank
 from engine.domain.integrity import FocusRules, InvalidFocusRules
-from engine.domain.log import Joined
 from engine.domain.questions import BankContent, Question
 from engine.domain.rounds import GRACE_MS, MAX_EXTRA_TIME, Elimination, LiveRound
 from engine.domain.scoring import ScoringError
@@ -246,22 +245,6 @@ def checked_entrant(plan: RoundPlan, nickname: object, region: str | None, team:
     if team is not None and team not in plan.rules.teams:
         raise Invalid("Unknown team.", {"team": ["not a team of this competition"]})
     return shown
-
-
-def join_records(
-    round_id: int,
-    shown: str,
-    region: str | None,
-    team: str | None,
-    now: int,
-    *,
-    identity: str,
-    client: str,
-) -> tuple[dict[str, Any], Joined]:
-    """What a join stores, live or self-paced: the contestant's profile and the answer
-    log's join entry (``identity``, ``client``: keyed hashes, "" for none)."""
-    profile = {"nickname": shown, "region": region, "team": team, "joined_at": now}
-    return profile, Joined(round_id, shown, region, team, now, identity or None, client or None)
 
 
 def initial_state(plan: RoundPlan) -> LiveRound:

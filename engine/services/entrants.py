@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from engine.domain.identity import fold, nickname_keys
-from engine.ports import Throttle
+from engine.domain.log import Joined
+from engine.ports import LiveStore, Throttle
 from engine.services.answering import RefusedCommand
 from engine.services.errors import Conflict, Throttled
 
@@ -71,10 +73,52 @@ class EntryGate:
             return EntryKeys(named + unique, (), identity_hash)
         return EntryKeys(unique, named, identity_hash)
 
+    def enter(
+        self,
+        store: LiveStore,
+        round_id: int,
+        shown: str,
+        region: str | None,
+        team: str | None,
+        now: int,
+        identity: str | None,
+        client: str | None,
+        unique_nickname: bool,
+    ) -> tuple[str, dict[str, Any]]:
+        """A new entry in the store, live or self-paced: (contestant, stored profile),
+        once admitted and no entry key is held or banned (else raised: ``refuse``)."""
+        self.admit(round_id, client)
+        keys = self.keys(round_id, shown, identity, unique_nickname=unique_nickname)
+        client_hash = self.keyed_hash(round_id, "client", client) if client else ""
+        profile, log = join_records(
+            round_id, shown, region, team, now, identity=keys.identity_hash, client=client_hash
+        )
+        contestant, status = store.join(
+            round_id, keys.unique, profile, log, also_banned=keys.banned_by
+        )
+        refuse(status, keys, unique_nickname=unique_nickname)
+        return contestant, profile
+
     def keyed_hash(self, round_id: int, purpose: str, value: str) -> str:
         """A value kept only to be compared: never stored as given."""
         message = f"{round_id}:{purpose}:{value}".encode()
         return hmac.new(self.secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def join_records(
+    round_id: int,
+    shown: str,
+    region: str | None,
+    team: str | None,
+    now: int,
+    *,
+    identity: str,
+    client: str,
+) -> tuple[dict[str, Any], Joined]:
+    """What a join stores, live or self-paced: the contestant's profile and the answer
+    log's join entry (``identity``, ``client``: keyed hashes, "" for none)."""
+    profile = {"nickname": shown, "region": region, "team": team, "joined_at": now}
+    return profile, Joined(round_id, shown, region, team, now, identity or None, client or None)
 
 
 def refuse(status: str, keys: EntryKeys, *, unique_nickname: bool) -> None:

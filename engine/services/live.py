@@ -34,8 +34,8 @@ from engine.services.answering import (
     verdict_of,
 )
 from engine.services.bans import banned_rows
-from engine.services.competitions import Competitions, RoundPlan, checked_entrant, join_records
-from engine.services.entrants import EntryGate, banned, refuse
+from engine.services.competitions import Competitions, RoundPlan, checked_entrant
+from engine.services.entrants import EntryGate, banned
 from engine.services.errors import Conflict, Invalid, NotFound
 from engine.services.finishing import finish_round
 from engine.services.views import question_view
@@ -238,16 +238,9 @@ class LiveRounds:
             raise RefusedCommand(
                 "round_not_open", "An elimination round admits no one once started."
             )
-        self.gate.admit(round_id, client)
-        keys = self.gate.keys(round_id, shown, identity, unique_nickname=unique_nickname)
-        client_hash = self.gate.keyed_hash(round_id, "client", client) if client else ""
-        profile, log = join_records(
-            round_id, shown, region, team, now, identity=keys.identity_hash, client=client_hash
+        contestant, profile = self.gate.enter(
+            self.store, round_id, shown, region, team, now, identity, client, unique_nickname
         )
-        contestant, status = self.store.join(
-            round_id, keys.unique, profile, log, also_banned=keys.banned_by
-        )
-        refuse(status, keys, unique_nickname=unique_nickname)
         try:
             if plan.rules.freeze_at_question is not None:
                 self.leaderboard.plan_freeze(round_id)  # before the first registration

@@ -43,9 +43,8 @@ from engine.services.competitions import (
     RoundPlan,
     checked_entrant,
     finish_at,
-    join_records,
 )
-from engine.services.entrants import EntryGate, banned, refuse
+from engine.services.entrants import EntryGate, banned
 from engine.services.errors import Conflict, Invalid, NotFound, ServiceError
 from engine.services.finishing import finish_round
 from engine.services.views import question_view
@@ -184,16 +183,9 @@ class SelfPacedRounds:
         except IllegalCommand as refused:
             raise RefusedCommand(refused.code, refused.message) from refused
         shown = checked_entrant(plan, nickname, region, team)
-        self.gate.admit(round_id, client)
-        keys = self.gate.keys(round_id, shown, identity, unique_nickname=False)
-        client_hash = self.gate.keyed_hash(round_id, "client", client) if client else ""
-        profile, log = join_records(
-            round_id, shown, region, team, now, identity=keys.identity_hash, client=client_hash
+        contestant, profile = self.gate.enter(
+            self.store, round_id, shown, region, team, now, identity, client, unique_nickname=False
         )
-        contestant, status = self.store.join(
-            round_id, keys.unique, profile, log, also_banned=keys.banned_by
-        )
-        refuse(status, keys, unique_nickname=False)
         try:
             self.leaderboard.register(
                 round_id, contestant, shown, region, team, competition_id=plan.competition_id

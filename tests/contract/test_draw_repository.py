@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engine.adapters.sql.campaigns import SqlCampaignRepository
 from engine.adapters.sql.database import Database
 from engine.adapters.sql.draws import SqlDrawRepository
 from engine.adapters.sql.rounds import SqlRoundRepository
 from engine.ports import DrawRepository, RoundRepository
+from tests.contract.conftest import a_round
 from tests.fakes.rounds import InMemoryDrawRepository, InMemoryRoundRepository
 
 AT = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
@@ -26,37 +26,6 @@ def stores(
     if request.param == "memory":
         return InMemoryDrawRepository(), InMemoryRoundRepository()
     return SqlDrawRepository(database), SqlRoundRepository(database)
-
-
-@pytest.fixture
-def campaign_id(database: Database) -> int:
-    """A campaign in SQL (the fake draw store keeps any id)."""
-    return SqlCampaignRepository(database).add(
-        title="c",
-        opens_at_ms=0,
-        closes_at_ms=1,
-        rules_text="",
-        places=None,
-        registration={"fields": {}, "identity": "none"},
-        weighting={"rate": 70, "mean": 30, "count": 0},
-    )["id"]
-
-
-def a_round(rounds: RoundRepository) -> int:
-    competition = rounds.add_competition(
-        title="t", mode="live", bank_slug="b", bank_version=1, bank_hash="0" * 64, rules={}
-    )
-    made = rounds.add_round(
-        competition_id=competition["id"],
-        code="DRAW01",
-        watch_code="WATCH01",
-        seed="s",
-        paper={},
-        settings={},
-        status="finished",
-    )
-    assert made is not None
-    return made["id"]
 
 
 def test_a_draw_is_stored_run_once_and_disqualifies_in_order(

@@ -1,6 +1,5 @@
-"""The live store's contract, as far as the in-memory fake goes (see tests/fakes/live.py):
-``RedisLiveStore`` on every configured Redis, and the fake. Bans are RedisLiveStore's
-alone and tested through the services (tests/integration)."""
+"""The live store's contract: ``RedisLiveStore`` on every configured Redis, and the
+in-memory fake (tests/fakes/live.py) the service tests run on."""
 
 from __future__ import annotations
 
@@ -195,6 +194,9 @@ def test_an_attempt_moves_only_as_known_while_the_round_runs(
     assert store.attempt(7, "1") == "first"
     assert store.move_attempt(7, "1", ("first", NO_PROGRESS), "delivered") == "saved"
     assert store.attempt(7, "1") == "delivered"
+    store.ban(7, "1")
+    assert store.move_attempt(7, "1", ("delivered", NO_PROGRESS), "next") == "banned"
+    assert store.attempt(7, "1") == "delivered"
 
 
 def test_a_self_paced_answer_is_checked_against_the_attempt_it_was_judged_from(
@@ -285,3 +287,84 @@ def test_held_boards_show_a_question_once_published_and_a_void_takes_it_back(
     assert boards.standing(7, "1", view="live").points == 0
     assert store.progress(7, "1") == (NO_PROGRESS, encode_score(0, 0))
     assert boards.competition_count(2) == 1
+
+
+def test_a_ban_takes_a_contestant_off_every_board_and_a_lift_puts_them_back(
+    stores: tuple[LiveStore, Any],
+) -> None:
+    store, boards = stores
+    ann, _ = store.join(7, ["nick:ann", "id:1"], {"nickname": "Ann"}, LOG, also_banned=["c:9"])
+    bob, _ = store.join(7, ["nick:bob"], {"nickname": "Bob"}, LOG)
+    for contestant, name in ((ann, "Ann"), (bob, "Bob")):
+        boards.register(7, contestant, name, "guangzhou")
+    store.schedule_window(7, 10**13)
+    assert answer(store, ann, 0).status == "accepted"
+
+    assert store.ban(7, ann)
+    assert not store.ban(7, ann)  # once
+    assert store.is_kicked(7, ann)
+    assert store.banned(7) == {ann: encode_score(100, 700)}
+    for scope in ("all", "region:guangzhou"):
+        for view in ("live", "public"):
+            assert [e.contestant for e in boards.top(7, scope, view=view)] == [bob]
+    refused = answer(store, ann, 1, expected_progress=(1, 0))
+    assert (refused.status, refused.reason) == ("refused", "kicked")
+    assert store.selfpaced_reading(7, ann).banned
+    # Every key of the banned entry refuses a new one, the extra keys too.
+    assert store.join(7, ["nick:ann2", "c:9"], {"nickname": "Ann2"}, LOG) == (ann, "banned")
+    assert store.join(7, ["nick:x"], {"nickname": "X"}, LOG, also_banned=["id:1"]) == (
+        ann,
+        "banned",
+    )
+
+    assert store.lift(7, ann)
+    assert not store.lift(7, ann)  # once
+    assert (store.is_kicked(7, ann), store.banned(7)) == (False, {})
+    assert boards.standing(7, ann, "region:guangzhou", view="live").points == 100
+    assert store.join(7, ["nick:ann3", "id:1"], {"nickname": "Ann3"}, LOG) == (ann, "taken")
+    assert store.join(7, ["nick:ann4", "c:9"], {"nickname": "Ann4"}, LOG)[1] == "created"
+
+
+def test_a_void_while_banned_takes_the_answer_from_the_scores_set_aside(
+    stores: tuple[LiveStore, Any],
+) -> None:
+    store, boards = stores
+    boards.register(7, "1", "Ann", competition_id=2)
+    boards.register(7, "2", "Bob", competition_id=2)
+    store.create(7, LiveRound((10, 10), LiveStatus.QUESTION_OPEN, 0, 0, 10_000, seq=3))
+    assert live_answer(store, "1", 0).status == "accepted"
+    assert live_answer(store, "2", 0).status == "accepted"
+    assert store.ban(7, "1")
+
+    assert store.void_question(7, 0, 2) == 2
+    assert store.banned(7) == {"1": encode_score(0, 0)}
+    assert boards.competition_standing(2, "1").points == 0
+    assert [e.contestant for e in boards.top(7, view="live")] == ["2"]
+    assert store.lift(7, "1")
+    assert boards.standing(7, "1", view="live").points == 0
+    assert boards.standing(7, "2", view="live").points == 0
+
+
+def test_a_question_published_while_banned_stays_off_the_boards_until_a_lift(
+    stores: tuple[LiveStore, Any],
+) -> None:
+    """A banned contestant's answer waiting for its question to close goes to the scores
+    set aside, not onto the public board; a lift then puts both views back alike."""
+    store, boards = stores
+    boards.hold(7)
+    boards.register(7, "1", "Ann", "guangzhou")
+    boards.register(7, "2", "Bob", "guangzhou")
+    store.create(7, LiveRound((10, 10), LiveStatus.QUESTION_OPEN, 0, 0, 10_000, seq=3))
+    assert live_answer(store, "1", 0).status == "accepted"
+    assert live_answer(store, "2", 0).status == "accepted"
+    assert store.ban(7, "1")
+
+    assert store.publish_question(7, 0) == 2
+    for scope in ("all", "region:guangzhou"):
+        assert [(e.contestant, e.points) for e in boards.top(7, scope)] == [("2", 100)]
+    assert store.banned(7) == {"1": encode_score(100, 700)}
+
+    assert store.lift(7, "1")
+    for scope in ("all", "region:guangzhou"):
+        for view in ("live", "public"):
+            assert boards.standing(7, "1", scope, view=view).points == 100

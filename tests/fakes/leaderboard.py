@@ -21,6 +21,9 @@ from engine.domain.ranking import (
 )
 from engine.domain.standings import (
     ALL,
+    AROUND_LIMIT,
+    PAGE_LIMIT,
+    SNAPSHOT_EVERY_MS,
     AnswersRejectedError,
     BoardEntry,
     BoardStanding,
@@ -38,9 +41,6 @@ from engine.domain.standings import (
 )
 from tests.oracles.ranking import score_delta
 
-SNAPSHOT_EVERY_MS = 500
-PAGE_LIMIT = 1000
-AROUND_LIMIT = 50
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REASONS: dict[str, type[ValueError]] = {
     "unknown_contestant": UnknownContestantError,
@@ -210,6 +210,36 @@ class InMemoryLeaderboard:
         for (board_round, _, _), board in self._boards.items():
             if board_round == round_key:
                 board.pop(contestant, None)
+
+    def set_aside(self, round_id: int | str, contestant: str) -> dict[str, int] | None:
+        """lua/ban.lua: off every board of the round, each score returned by
+        "<view>:<scope>"; None for a contestant not on the boards."""
+        round_key = _checked_id(round_id)
+        profile = self._profiles.get(round_key, {}).get(contestant)
+        if profile is None:
+            return None
+        scores = {}
+        for view in ("live", "public"):
+            for scope in scopes_of(profile):
+                board = self._boards.get((round_key, view, str(scope)), {})
+                if contestant in board:
+                    scores[f"{view}:{scope}"] = board.pop(contestant)
+        return scores
+
+    def put_back(self, round_id: int | str, contestant: str, scores: Mapping[str, int]) -> None:
+        """lua/ban.lua's lift: the scores set aside back on their boards, but for the
+        public ones of a thawed round (it has none any more)."""
+        round_key = _checked_id(round_id)
+        thawed = self._states.get(round_key) == "t"
+        for name, score in scores.items():
+            view, scope = name.split(":", 1)
+            if not (thawed and view == "public"):
+                self._boards.setdefault((round_key, view, scope), {})[contestant] = score
+
+    def board_scopes(self, round_id: int | str, contestant: str) -> list[str]:
+        """The scopes of the boards a contestant is on (none if not registered)."""
+        profile = self._profiles.get(_checked_id(round_id), {}).get(contestant)
+        return [] if profile is None else [str(scope) for scope in scopes_of(profile)]
 
     def state_of(self, round_id: int | str) -> str:
         return self._states.get(_checked_id(round_id), "")

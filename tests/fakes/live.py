@@ -1,9 +1,6 @@
-"""The live store in memory: round states and schedules, contestants, self-paced
-attempts and accepting answers, on an in-memory leaderboard.
-
-Deliberately partial: bans are not faked (lua/ban.lua takes a contestant off every
-board and keeps their scores aside for a lift and for voids; tests/integration runs it
-on Redis). The rest passes tests/contract/test_live_store.py with ``RedisLiveStore``.
+"""The live store in memory: round states and schedules, contestants and bans,
+self-paced attempts and accepting answers, on an in-memory leaderboard. It passes
+tests/contract/test_live_store.py with ``RedisLiveStore``.
 """
 
 from __future__ import annotations
@@ -47,6 +44,11 @@ class InMemoryLiveStore:
         self._windows: dict[int, int] = {}
         self._claims: set[str] = set()
         self._holders: dict[tuple[int, str], str] = {}  # (round, entry key) -> contestant
+        self._entry_keys: dict[tuple[int, str], tuple[str, ...]] = {}  # every key, banned too
+        self._kicked: set[tuple[int, str]] = set()
+        self._banned_keys: dict[tuple[int, str], str] = {}  # (round, entry key) -> contestant
+        #: (round, contestant) -> their scores while banned, "<view>:<scope>" -> score
+        self._set_aside: dict[tuple[int, str], dict[str, int]] = {}
         self._profiles: dict[int, dict[str, str]] = {}  # round -> contestant -> JSON
         self._joined: dict[int, int] = {}  # round -> entries ever made (ids are not reused)
         self._attempts: dict[tuple[int, str], str] = {}
@@ -132,6 +134,9 @@ class InMemoryLiveStore:
         also_banned: Sequence[str] = (),
     ) -> tuple[str, str]:
         self.appended += 1
+        for key in (*unique, *also_banned):
+            if (round_id, key) in self._banned_keys:
+                return self._banned_keys[round_id, key], "banned"
         for key in unique:
             if (round_id, key) in self._holders:
                 return self._holders[round_id, key], "taken"
@@ -140,6 +145,7 @@ class InMemoryLiveStore:
         contestant = str(self._joined[round_id])
         for key in unique:
             self._holders[round_id, key] = contestant
+        self._entry_keys[round_id, contestant] = (*unique, *also_banned)
         profiles[contestant] = json.dumps(profile, ensure_ascii=False)
         self.log.append(log._replace(contestant=contestant))
         return contestant, "created"
@@ -155,6 +161,7 @@ class InMemoryLiveStore:
             if held[0] == round_id and holder == contestant:
                 del self._holders[held]
         del profiles[contestant]
+        self._entry_keys.pop((round_id, contestant), None)
         self._boards.withdraw(round_id, contestant)
         self.log.append(log)
         return "left"
@@ -169,11 +176,37 @@ class InMemoryLiveStore:
     def contestants(self, round_id: int) -> dict[str, dict[str, Any]]:
         return {c: json.loads(raw) for c, raw in self._profiles.get(round_id, {}).items()}
 
+    def ban(self, round_id: int, contestant: str) -> bool:
+        """lua/ban.lua: every entry key refuses new entries, the scores go aside."""
+        if (round_id, contestant) in self._kicked:
+            return False
+        self._kicked.add((round_id, contestant))
+        for key in self._entry_keys.get((round_id, contestant), ()):
+            self._banned_keys[round_id, key] = contestant
+        scores = self._boards.set_aside(round_id, contestant)
+        if scores is not None:
+            self._set_aside[round_id, contestant] = scores
+        return True
+
+    def lift(self, round_id: int, contestant: str) -> bool:
+        if (round_id, contestant) not in self._kicked:
+            return False
+        self._kicked.discard((round_id, contestant))
+        for key in self._entry_keys.get((round_id, contestant), ()):
+            if self._banned_keys.get((round_id, key)) == contestant:
+                del self._banned_keys[round_id, key]
+        scores = self._set_aside.pop((round_id, contestant), None)
+        if scores is not None:
+            self._boards.put_back(round_id, contestant, scores)
+        return True
+
     def is_kicked(self, round_id: int, contestant: str) -> bool:
-        return False  # no bans here
+        return (round_id, contestant) in self._kicked
 
     def banned(self, round_id: int) -> dict[str, float | None]:
-        return {}
+        found = sorted(c for r, c in self._kicked if r == round_id)
+        scores = {c: self._set_aside.get((round_id, c), {}).get("live:all") for c in found}
+        return {c: None if score is None else float(score) for c, score in scores.items()}
 
     # --- self-paced attempts -----------------------------------------------------------
 
@@ -193,6 +226,7 @@ class InMemoryLiveStore:
             progress=self._progress.get((round_id, contestant), NO_PROGRESS),
             score=self._boards.live_score(round_id, contestant),
             first=first,
+            banned=self.is_kicked(round_id, contestant),
         )
 
     def save_attempt(self, round_id: int, contestant: str, read: str, attempt: str) -> bool:
@@ -204,7 +238,9 @@ class InMemoryLiveStore:
     def move_attempt(
         self, round_id: int, contestant: str, known: tuple[str, Progress], attempt: str
     ) -> str:
-        """lua/move_attempt.lua's steps (no bans here)."""
+        """lua/move_attempt.lua's steps, in its order."""
+        if (round_id, contestant) in self._kicked:
+            return "banned"
         if round_id not in self._windows:
             return "finished"
         read, progress = known
@@ -243,6 +279,8 @@ class InMemoryLiveStore:
         state = self._states.get(round_id)
         if seq is not None and (state is None or state.seq != seq):
             return Outcome("stale")
+        if self.is_kicked(round_id, contestant):
+            return Outcome("refused", reason="kicked")
         answers = self._answers.setdefault((round_id, index), {})
         if contestant in answers:
             return Outcome("duplicate", json.loads(answers[contestant]))
@@ -293,10 +331,17 @@ class InMemoryLiveStore:
             if recorded is None or recorded[0] != "applied":
                 continue
             _, delta, competition_delta, views, before, after = recorded
-            public = views == "live+public" and state in ("p", "c", "f")
-            self._boards.shift(
-                round_id, contestant, -delta, ["live", "public"] if public else ["live"]
-            )
+            aside = self._set_aside.get((round_id, contestant))
+            if aside is not None:  # banned: off the boards, the scores set aside give it back
+                for name in aside:
+                    view = name.split(":", 1)[0]
+                    if view == "live" or (view == "public" and views == "live+public"):
+                        aside[name] -= delta
+            else:
+                public = views == "live+public" and state in ("p", "c", "f")
+                self._boards.shift(
+                    round_id, contestant, -delta, ["live", "public"] if public else ["live"]
+                )
             if competition_id is not None and competition_delta is not None:
                 self._boards.shift_competition(competition_id, contestant, -competition_delta)
             recorded[0] = "voided"
@@ -320,7 +365,13 @@ class InMemoryLiveStore:
         if self._boards.state_of(round_id) == "c":
             for contestant, recorded in self._deltas.get((round_id, index), {}).items():
                 if recorded[0] == "applied" and recorded[3] == "live":
-                    self._boards.shift(round_id, contestant, recorded[1], ["public"])
+                    aside = self._set_aside.get((round_id, contestant))
+                    if aside is None:
+                        self._boards.shift(round_id, contestant, recorded[1], ["public"])
+                    else:  # banned: the public scores set aside take it, for a lift
+                        for scope in self._boards.board_scopes(round_id, contestant):
+                            name = f"public:{scope}"
+                            aside[name] = aside.get(name, 0) + recorded[1]
                     recorded[3] = "live+public"
                     published += 1
         self._published[round_id] = index

@@ -149,9 +149,7 @@ def test_a_redis_restart_mid_round_loses_nothing_and_heals_without_a_restart(
     env = environment(folder, database, redis_server.url)
     upgrade(env)
     port = free_port()
-    # One process: its own phones get its broadcasts straight away. Across workers a
-    # broadcast published before another worker has subscribed again is lost to that
-    # worker's phones (pub/sub keeps nothing; docs/deploy-nginx.md).
+    # One process: the next test breaks the subscriptions of two.
     serve = ["serve", "--port", str(port), "--workers", "1"]
     with Clients() as clients, running(serve, env, port):
         game = Round(f"http://127.0.0.1:{port}", env, clients, questions=2)
@@ -282,3 +280,36 @@ def test_hosts_keep_hosting_through_an_sql_outage_and_sigterm_stops_within_2_s(
         assert len(game.acked) == len(expected) + CONTESTANTS
     finally:
         stop_embedded_redis(folder)
+
+
+def test_a_question_published_while_the_message_queue_was_away_still_reaches_every_phone(
+    folder: Path, redis_server: RedisServer
+) -> None:
+    """Pub/sub keeps nothing: a question published while the processes' subscriptions were
+    down is lost to every phone, the publisher's own included, unless a process that
+    subscribes again tells its phones where their rounds stand."""
+    database = sql_url(folder)
+    env = environment(folder, database, redis_server.url)
+    upgrade(env)
+    port = free_port()
+    with Clients() as clients, running(["serve", "--port", str(port), "--workers", "2"], env, port):
+        game = Round(f"http://127.0.0.1:{port}", env, clients, questions=2)
+        assert game.command("start")["ok"]
+        assert game.command("close")["ok"]
+        assert game.command("reveal")["ok"]
+
+        killer = redis.Redis.from_url(redis_server.url)
+        try:
+            assert killer.client_kill_filter(_type="pubsub") >= 2  # each worker's subscription
+        finally:
+            killer.close()
+        # Most likely published before either worker subscribed again; if not, the
+        # catch-up comes all the same, and it is what every phone must get.
+        assert game.command("next")["ok"]
+
+        key = game.paper.keys[1]
+        for phone in game.phones:
+            state = phone.wait_for(
+                "state", lambda s: (s["question"] or {}).get("key") == key, timeout=HEALED_S
+            )
+            assert (state["status"], state["index"]) == ("question_open", 1)

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from engine.services import passwords
 from engine.services.accounts import Accounts
 from engine.services.banks import BankAuthoring
+from engine.services.certificates import Certificates
 from engine.services.competitions import Competitions
 from engine.services.entrants import EntryGate, EntryLimits
+from engine.services.integrity import Integrity
 from engine.services.live import LiveRounds
 from engine.services.lucky_draws import LuckyDraws
 from engine.services.ownership import Ownership
 from engine.services.selfpaced import SelfPacedRounds
 from tests.fakes.accounts import InMemoryAccountCache, InMemoryThrottle, InMemoryUserRepository
 from tests.fakes.banks import InMemoryBankRepository, InMemoryMediaStore
+from tests.fakes.certificates import InMemoryCertificateStore
 from tests.fakes.clock import FakeClock
+from tests.fakes.focus import InMemoryFocusLog
 from tests.fakes.leaderboard import InMemoryLeaderboard
 from tests.fakes.live import InMemoryLiveStore
 from tests.fakes.rounds import (
@@ -44,6 +50,16 @@ class Fakes:
     draws: LuckyDraws
     selfpaced: SelfPacedRounds
     live: LiveRounds
+    integrity: Integrity
+    certificates: Certificates
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash at a test's cost: scrypt's work factor (engine/services/passwords.py) makes a
+    hash take a fifth of a second, on purpose (tests/unit/test_passwords.py); a hash
+    names its own factor, so one made cheap here is checked as cheaply."""
+    monkeypatch.setattr(passwords, "N", 2**4)
 
 
 @pytest.fixture
@@ -51,16 +67,20 @@ def fakes() -> Fakes:
     clock = FakeClock()
     users, throttle = InMemoryUserRepository(), InMemoryThrottle(clock)
     accounts = Accounts(users, throttle, InMemoryAccountCache(clock))
+    media = InMemoryMediaStore()
     banks = BankAuthoring(
-        banks=InMemoryBankRepository(),
-        media=InMemoryMediaStore(),
-        audio_duration_ms=lambda data: None,
+        banks=InMemoryBankRepository(), media=media, audio_duration_ms=lambda data: None
     )
     rounds, leaderboard = InMemoryRoundRepository(), InMemoryLeaderboard()
     store = InMemoryLiveStore(leaderboard)
-    # The fake live store has no bans, voids or publishing (tests/fakes/live.py).
-    competitions = Competitions(rounds, store, banks)  # type: ignore[arg-type]
+    competitions = Competitions(rounds, store, banks)
     gate = EntryGate(throttle, EntryLimits(), secret_key="test")
+
+    def media_url(digest: str) -> str:
+        return f"/media/{digest}"
+
+    selfpaced = SelfPacedRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
+    live = LiveRounds(competitions, store, leaderboard, media_url=media_url, gate=gate)
     return Fakes(
         clock=clock,
         users=users,
@@ -73,19 +93,17 @@ def fakes() -> Fakes:
         competitions=competitions,
         ownership=Ownership(InMemoryHostRepository(rounds), users, competitions),
         draws=LuckyDraws(InMemoryDrawRepository(), competitions, lambda n: bytes(range(n))),
-        selfpaced=SelfPacedRounds(
+        selfpaced=selfpaced,
+        live=live,
+        integrity=Integrity(competitions, live, selfpaced, InMemoryFocusLog()),
+        certificates=Certificates(
+            InMemoryCertificateStore(),
+            rounds,
             competitions,
-            store,  # type: ignore[arg-type]
-            leaderboard,
-            media_url=lambda digest: f"/media/{digest}",
-            gate=gate,
-        ),
-        live=LiveRounds(
-            competitions,
-            store,  # type: ignore[arg-type]
-            leaderboard,
-            media_url=lambda digest: f"/media/{digest}",
-            gate=gate,
+            media,
+            render_pdf=lambda sheet, seal: b"%PDF",
+            render_png=lambda sheet, seal: b"PNG",
+            rng=random.Random(7),
         ),
     )
 
@@ -103,6 +121,51 @@ def question(key: str) -> dict[str, Any]:
         "difficulty": 2,
         "source": "Law of the PRC on National Defence",
     }
+
+
+def new_round(fakes: Fakes, bank: str, mode: str, **given: Any) -> dict[str, Any]:
+    """A round of a new competition on ``bank``, its paper KEYS in order: ``rules`` on top
+    of the mode's and the draw, the rest (``window``, ``focus``) as ``open_round`` takes."""
+    rules = {"mode": mode, "draw": {"kind": "fixed", "keys": KEYS, "shuffle_options": False}}
+    competition = fakes.competitions.create(
+        title="t",
+        bank_slug=bank,
+        bank_version=1,
+        rules=rules | given.pop("rules", {}),
+        created_by=None,
+    )
+    return fakes.competitions.open_round(competition["id"], **given)
+
+
+def ranked_round(fakes: Fakes, bank: str) -> int:
+    """A live round of three contestants with its record and standings stored (its status
+    left to the test): contestants 1 and 2 tie first, 3 is last."""
+    round_id = new_round(fakes, bank, "live")["id"]
+    fakes.rounds.record(
+        [{"round_id": round_id, "contestant": c, "nickname": f"N{c}"} for c in ("1", "2", "3")],
+        [
+            {
+                "round_id": round_id,
+                "contestant": c,
+                "question_index": 0,
+                "question_key": KEYS[0],
+                "correct": c != "3",
+                "points": 100 if c != "3" else 0,
+                "answered_at_ms": 1,
+            }
+            for c in ("1", "2", "3")
+        ],
+    )
+    row = {"total_ms": 0, "region": None, "team": None, "banned": False}
+    fakes.rounds.save_standings(
+        round_id,
+        [
+            {"contestant": "1", "rank": 1, "points": 100, "nickname": "N1", **row},
+            {"contestant": "2", "rank": 1, "points": 100, "nickname": "N2", **row},
+            {"contestant": "3", "rank": 3, "points": 0, "nickname": "N3", **row},
+        ],
+    )
+    return round_id
 
 
 @pytest.fixture

@@ -5,21 +5,14 @@ standings stored."""
 from __future__ import annotations
 
 from engine.domain.rounds import LiveStatus
-from tests.services.conftest import KEYS, Fakes
+from tests.services.conftest import KEYS, Fakes, new_round
 
 T0 = 1_000_000
 
 
 def a_round(fakes: Fakes, bank: str) -> tuple[int, str]:
     """A live round on a fixed paper of KEYS in its lobby: its id and code."""
-    competition = fakes.competitions.create(
-        title="t",
-        bank_slug=bank,
-        bank_version=1,
-        rules={"mode": "live", "draw": {"kind": "fixed", "keys": KEYS, "shuffle_options": False}},
-        created_by=None,
-    )
-    row = fakes.competitions.open_round(competition["id"])
+    row = new_round(fakes, bank, "live")
     return row["id"], row["code"]
 
 

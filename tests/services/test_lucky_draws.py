@@ -9,50 +9,13 @@ import pytest
 
 from engine.domain.lucky_draw import PoolKind, PoolRule, Prize
 from engine.services.errors import Conflict, Invalid
-from tests.services.conftest import KEYS, Fakes
+from tests.services.conftest import Fakes, ranked_round
 
 AT = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 
 
-def finished_round(fakes: Fakes, bank: str) -> int:
-    """A live round of three contestants, finished: c1 and c2 tie first, c3 last."""
-    competition = fakes.competitions.create(
-        title="t",
-        bank_slug=bank,
-        bank_version=1,
-        rules={"mode": "live", "draw": {"kind": "fixed", "keys": KEYS}},
-        created_by=None,
-    )
-    round_id = fakes.competitions.open_round(competition["id"])["id"]
-    fakes.rounds.record(
-        [{"round_id": round_id, "contestant": c, "nickname": f"N{c}"} for c in ("1", "2", "3")],
-        [
-            {
-                "round_id": round_id,
-                "contestant": c,
-                "question_index": 0,
-                "question_key": KEYS[0],
-                "correct": c != "3",
-                "points": 100 if c != "3" else 0,
-                "answered_at_ms": 1,
-            }
-            for c in ("1", "2", "3")
-        ],
-    )
-    row = {"total_ms": 0, "region": None, "team": None, "banned": False}
-    fakes.rounds.save_standings(
-        round_id,
-        [
-            {"contestant": "1", "rank": 1, "points": 100, "nickname": "N1", **row},
-            {"contestant": "2", "rank": 1, "points": 100, "nickname": "N2", **row},
-            {"contestant": "3", "rank": 3, "points": 0, "nickname": "N3", **row},
-        ],
-    )
-    return round_id
-
-
 def test_a_draw_waits_for_the_round_to_finish(fakes: Fakes, bank: str) -> None:
-    round_id = finished_round(fakes, bank)
+    round_id = ranked_round(fakes, bank)
     with pytest.raises(Conflict):
         fakes.draws.create(round_id, "奖", PoolRule(PoolKind.TOP, top=2), [Prize("一等奖", 1)])
     with pytest.raises(Invalid):
@@ -62,7 +25,7 @@ def test_a_draw_waits_for_the_round_to_finish(fakes: Fakes, bank: str) -> None:
 def test_a_draw_commits_its_pool_runs_once_and_passes_a_disqualified_prize_on(
     fakes: Fakes, bank: str
 ) -> None:
-    round_id = finished_round(fakes, bank)
+    round_id = ranked_round(fakes, bank)
     fakes.rounds.set_status(round_id, "finished")
     made = fakes.draws.create(round_id, "奖", PoolRule(PoolKind.TOP, top=2), [Prize("一等奖", 1)])
     assert (made["status"], made["commitment"]["pool_size"], made["winners"]) == (

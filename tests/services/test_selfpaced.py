@@ -9,24 +9,13 @@ from engine.services.answering import RefusedCommand
 from engine.services.competitions import finish_at
 from engine.services.errors import Conflict
 from engine.services.selfpaced import SelfPacedRounds
-from tests.services.conftest import KEYS, Fakes
+from tests.services.conftest import KEYS, Fakes, new_round
 
 OPENS, CLOSES = 1_000_000, 2_000_000
 
 
 def a_round(fakes: Fakes, bank: str, **rules: object) -> int:
-    competition = fakes.competitions.create(
-        title="t",
-        bank_slug=bank,
-        bank_version=1,
-        rules={
-            "mode": "self_paced",
-            "draw": {"kind": "fixed", "keys": KEYS, "shuffle_options": False},
-            **rules,
-        },
-        created_by=None,
-    )
-    return fakes.competitions.open_round(competition["id"], window=(OPENS, CLOSES))["id"]
+    return new_round(fakes, bank, "self_paced", rules=rules, window=(OPENS, CLOSES))["id"]
 
 
 def test_a_paper_is_answered_once_per_question_and_ranked_at_the_close(
@@ -106,7 +95,7 @@ def test_a_contestant_moving_between_processes_is_judged_by_the_stored_attempt(
     one = fakes.selfpaced
     other = SelfPacedRounds(
         fakes.competitions,
-        fakes.store,  # type: ignore[arg-type]  # no bans here (tests/fakes/live.py)
+        fakes.store,
         fakes.leaderboard,
         one.media_url,
         one.gate,

@@ -611,3 +611,12 @@ def test_aiken_problems():
         (9, "ANSWER: needs a question and at least two options before it"),
         (10, "the last question has no ANSWER: line"),
     ]
+
+
+def test_a_yaml_upload_that_is_not_utf8_names_its_line_and_byte_as_a_bank_file_does():
+    data = b"format: leitai-bank/1\nslug: t-bank\ntitle: \xff\n"
+    loaded = read_bank(data, "bank.yaml", "yaml", HEADER)
+    assert loaded.content is None
+    assert [(p.file, p.line, p.message) for p in loaded.problems] == [
+        ("bank.yaml", 3, f"not valid UTF-8 (byte {len(data) - 2})")
+    ]

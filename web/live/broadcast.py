@@ -7,6 +7,7 @@ process.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from typing import Any
 
@@ -16,6 +17,7 @@ from engine.domain import rounds
 from engine.domain.rounds import LiveRound, RoundEvent
 from engine.services.live import LiveRounds
 from web.live import rooms
+from web.live.queue import RedisQueue
 
 #: Round events that tell everyone the round's new phase in their own message.
 PHASES = (
@@ -26,11 +28,38 @@ PHASES = (
     rounds.RoundFinished,
 )
 
+logger = logging.getLogger(__name__)
+
 
 class Broadcaster:
     def __init__(self, socketio: SocketIO, live: LiveRounds) -> None:
         self._io = socketio
         self._live = live
+        if isinstance(socketio.server.manager, RedisQueue):
+            socketio.server.manager.catch_up = self.catch_up
+
+    def catch_up(self, here: RedisQueue) -> None:
+        """Each round's state to this process's own audiences, after its subscription to
+        the message queue was lost: whatever was broadcast meanwhile never reached them,
+        and ``state`` is what a reconnecting client catches up from."""
+        views: dict[int, dict[str, Any] | None] = {}
+        for namespace in rooms.AUDIENCES:
+            for room in here.rooms_here(namespace):
+                round_id = rooms.round_of(namespace, room)
+                if round_id is None:
+                    continue
+                if round_id not in views:
+                    views[round_id] = self._state_or_none(round_id)
+                view = views[round_id]
+                if view is not None:
+                    here.emit_here("state", view, namespace, room)
+
+    def _state_or_none(self, round_id: int) -> dict[str, Any] | None:
+        try:
+            return self._live.state_view(round_id)
+        except Exception:  # a round gone or Redis away again: the next catch-up tells
+            logger.exception("No state to catch round %s up with", round_id)
+            return None
 
     def _everyone(self, round_id: int, event: str, data: Any) -> None:
         self._io.emit(event, data, to=rooms.players(round_id), namespace="/play")

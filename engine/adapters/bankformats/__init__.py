@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.adapters.bankfile import FileProblem, LoadedBank, dump_bank, parse_bank_text
+from engine.adapters.bankfile import LoadedBank, dump_bank, parse_bank_bytes
 from engine.adapters.bankformats.aiken import read_aiken
 from engine.adapters.bankformats.docx import read_docx
 from engine.adapters.bankformats.exported import Exported
@@ -56,13 +56,7 @@ def format_of(file: str) -> str | None:
 def read_bank(data: bytes, file: str, fmt: str, header: BankHeader) -> LoadedBank:
     """A bank from a file's bytes in ``fmt``; a YAML bank carries its own header."""
     if fmt == "yaml":
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            problem = FileProblem(file, line, f"not valid UTF-8 (byte {error.start})")
-            return LoadedBank(file, None, (problem,))
-        return parse_bank_text(text, file)
+        return parse_bank_bytes(data, file)
     raw = RawBank(file, header)
     READERS[fmt](data, raw)
     if not raw.questions and not raw.problems:

@@ -6,6 +6,7 @@
 import { apply, bindLocaleSelect, has, locale, pick, t } from "./i18n.js";
 import { Countdown, liveSocket, playInStep } from "./live-socket.js";
 import { showCertificates } from "./my-certificates.js";
+import { questionImage } from "./question-media.js";
 import { reviewItem } from "./review-items.js";
 
 const SHAPES = ["▲", "◆", "●", "■"];
@@ -411,10 +412,7 @@ function drawMedia(media) {
   holder.replaceChildren();
   if (!media) return;
   if (media.kind === "image") {
-    const image = document.createElement("img");
-    image.src = media.url;
-    image.alt = pick(media.alt);
-    holder.append(image);
+    holder.append(questionImage(media));
     return;
   }
   const audio = clips.get(media.url) ?? preload(media.url);

@@ -12,6 +12,7 @@
 
 import { apply, pick, setLocale, t } from "./i18n.js";
 import { Countdown, liveSocket, playInStep } from "./live-socket.js";
+import { questionImage } from "./question-media.js";
 
 const SHAPES = ["▲", "◆", "●", "■"];
 const EVENTS = ["state", "question", "closed", "reveal", "leaderboard", "finished", "answers"];
@@ -332,10 +333,7 @@ function drawMedia(media) {
   holder.dataset.kind = media ? media.kind : "";
   if (!media) return;
   if (media.kind === "image") {
-    const image = document.createElement("img");
-    image.src = media.url;
-    image.alt = pick(media.alt);
-    holder.append(image);
+    holder.append(questionImage(media));
     return;
   }
   sound.clip = new Audio(media.url);

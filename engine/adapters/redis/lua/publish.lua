@@ -7,8 +7,11 @@
 -- got each answer as it came, frozen ones ("f") keep the board as it stood, thawed ones
 -- ("t") read the live boards. Once published a delta's views read "live+public", so a
 -- skip takes it back from both.
--- Returns per contestant 1 (published now) or 0 (before, voided, or not held).
+-- Returns per contestant 1 (published now; a banned one's into the scores set aside) or 0
+-- (before, voided, or not held).
 local held = state_of(KEYS[3]) == "c"
+-- The shard's banned contestants' scores (ban.lua), named from the base as void.lua does.
+local banned_scores = ARGV[1] .. ":banned-scores"
 local results = {}
 for i = 2, #ARGV do
   local contestant = ARGV[i]
@@ -17,7 +20,19 @@ for i = 2, #ARGV do
   local profile = delta and delta[DELTA_STATUS] == "applied" and delta[DELTA_VIEWS] == "live"
     and redis.call("HGET", KEYS[2], contestant)
   if profile then
-    add_to_views(ARGV[1], {"public"}, profile, contestant, tonumber(delta[DELTA_DELTA]))
+    local d = tonumber(delta[DELTA_DELTA])
+    local saved = redis.call("HGET", banned_scores, contestant)
+    if saved then
+      -- Banned: off the boards, so the public scores set aside take the answer, for a lift.
+      local scores = cjson.decode(saved)
+      for _, name in ipairs(scope_names(region_and_team(profile))) do
+        local view = "public:" .. name
+        scores[view] = score_text((tonumber(scores[view]) or 0) + d)
+      end
+      redis.call("HSET", banned_scores, contestant, cjson.encode(scores))
+    else
+      add_to_views(ARGV[1], {"public"}, profile, contestant, d)
+    end
     delta[DELTA_VIEWS] = "live+public"
     redis.call("HSET", KEYS[1], contestant, encode_delta(delta))
     results[#results + 1] = 1
