@@ -60,11 +60,13 @@ def public_board(game: Round | Window) -> dict[str, Any]:
 # --- live rounds -----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("freeze", [None, 1], ids=["unfrozen", "frozen"])
 @pytest.mark.parametrize("key", list(SPREADS))
 def test_live_sybils_learn_nothing_about_the_key_before_the_question_closes(
-    live_round: Rounds, clock: Clock, app, key: str
+    live_round: Rounds, clock: Clock, app, key: str, freeze: int | None
 ) -> None:
-    game = live_round(rules((SINGLE, MULTIPLE, TRUE_FALSE), freeze_at_question=None))
+    """With or without a freeze (which holds the boards, not what a phone is told)."""
+    game = live_round(rules((SINGLE, MULTIPLE, TRUE_FALSE), freeze_at_question=freeze))
     sybils = game.players(len(SPREADS[key]), prefix="s")
     honest, watcher = game.players(1, prefix="h")[0], game.watcher()
     ticker = app.extensions["leitai.ticker"]
