@@ -44,6 +44,7 @@ questions:
     time_limit_s: 20
     explanation: {zh-Hans: 1927年8月1日南昌起义。, en: The Nanchang Uprising of 1 August 1927.}
     source: 示例：写明书名、版次与页码
+    enemies: [army-day]
   - key: q0002
     type: multiple
     prompt: {zh-Hans: 下列哪些是全国人大常委会通过的法律？}
@@ -63,9 +64,11 @@ questions:
   - key: q0004
     type: text
     prompt: {zh-Hans: 1927年8月1日的起义发生在哪座城市？}
-    answer: [南昌, 南昌市, Nanchang]
+    answer: [南昌, Nanchang]
+    normalise: ["strip_suffix:市"]
     difficulty: 1
     source: 示例：写明书名、版次与页码
+    enemies: [army-day]
   - key: q0005
     type: order
     prompt: {zh-Hans: 按时间先后排列：}
@@ -99,6 +102,16 @@ NOTES = [
     (
         "来源 source",
         "可核查的出处（法律名称及版本、出版物）；也可在 bank 表或导入时给出默认来源",
+    ),
+    (
+        "互斥组 enemies",
+        "互斥组名（小写英文、数字、连字符），逗号分隔；同组的题目不会出现在同一份试卷里"
+        "（例如一题的题干会泄露另一题的答案）",
+    ),
+    (
+        "答案规范 normalise",
+        "仅填空题：比对前对作答与答案的处理，逗号分隔，如 strip_suffix:市（去掉末尾的“市”）、"
+        "digit_grouping（1,852 即 1852）、chinese_numerals（一千八百五十二 即 1852）",
     ),
     (
         "题干[en] 选项A[en] 解析[en]",

@@ -465,6 +465,8 @@ def test_the_shipped_template_imports_cleanly():
         "order",
     ]
     assert set(bank.questions[0].prompt) == {"zh-Hans", "zh-Hant", "en"}
+    assert [q.enemies for q in bank.questions] == [("army-day",), (), (), ("army-day",), ()]
+    assert bank.questions[3].normalise == ("strip_suffix:市",)
 
 
 # -- GIFT ---------------------------------------------------------------------------------
