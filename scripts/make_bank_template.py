@@ -15,6 +15,7 @@ from io import BytesIO
 from pathlib import Path
 
 import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.adapters.bankfile import parse_bank_text
 from engine.adapters.bankformats.xlsx import write_xlsx
@@ -129,6 +130,7 @@ def template() -> bytes:
     content = parse_bank_text(EXAMPLE).content
     assert content is not None
     book = openpyxl.load_workbook(BytesIO(write_xlsx(content).data))
+    _all_option_columns(book["题目"])
     notes = book.create_sheet("说明")
     for row in NOTES:
         notes.append(row)
@@ -137,6 +139,15 @@ def template() -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _all_option_columns(sheet: Worksheet) -> None:
+    """Empty 选项E to 选项H after the example's 选项D, so an author sees room for eight."""
+    header = [cell.value for cell in sheet[1]]
+    last = header.index("选项D") + 1  # 1-based column of 选项D
+    sheet.insert_cols(last + 1, amount=4)
+    for offset, letter in enumerate("EFGH", start=1):
+        sheet.cell(row=1, column=last + offset, value=f"选项{letter}")
 
 
 if __name__ == "__main__":

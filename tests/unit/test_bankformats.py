@@ -460,6 +460,21 @@ def test_one_far_away_cell_does_not_make_a_huge_grid():
 
 def test_the_shipped_template_imports_cleanly():
     template = Path(__file__).parents[2] / "web" / "static" / "console" / "bank-template.xlsx"
+    headers = [cell.value for cell in openpyxl.load_workbook(template)["题目"][1]]
+    assert [h for h in headers if h.startswith("选项") and "[" not in h] == [
+        f"选项{letter}" for letter in "ABCDEFGH"
+    ]
+    assert {
+        "题型",
+        "题干",
+        "答案",
+        "解析",
+        "难度",
+        "标签",
+        "时限",
+        "题干[en]",
+        "题干[zh-Hant]",
+    } <= set(headers)
     bank = content_of(read_bank(template.read_bytes(), "bank-template.xlsx", "xlsx", BankHeader()))
     assert bank.slug == "my-bank"
     assert [q.type.value for q in bank.questions] == [
