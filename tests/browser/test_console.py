@@ -104,6 +104,13 @@ def test_login_create_a_bank_refuse_an_invalid_question_then_publish(page, serve
     assert (
         hant.locator("textarea").get_attribute("placeholder") == "中華人民共和國的首都是哪座城市？"
     )
+    # The preview in zh-Hant shows what those readers get, not Simplified, and says so.
+    page.get_by_label("预览语言").select_option("zh-Hant")
+    preview = page.locator("#preview")
+    expect(preview.locator(".prompt")).to_have_text("中華人民共和國的首都是哪座城市？")
+    expect(preview).to_contain_text("选手将看到下面自动转换的文本（未经作者审定）")
+    page.get_by_label("预览语言").select_option("zh-Hans")
+    expect(preview.locator(".prompt")).to_have_text("中华人民共和国的首都是哪座城市？")
     shot(page, "editor-valid")
     draft = call(server, "GET", "/banks/civics/draft")
     assert [q["answer"] for q in draft["questions"]] == [["a"]]
