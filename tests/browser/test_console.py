@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import console_log_in
+from tests.integration.live_clients import socketio_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -174,8 +175,6 @@ def publish_bank(server, slug: str) -> None:
 
 
 def test_set_up_host_and_read_the_results_of_a_live_round(page, server, shot):
-    import socketio
-
     publish_bank(server, "general")
     console_log_in(page, server.base, "/console/competitions/new")
     page.get_by_label("比赛名称").fill("周五知识赛")
@@ -190,7 +189,7 @@ def test_set_up_host_and_read_the_results_of_a_live_round(page, server, shot):
     code = page.locator("#join-code")
     code.filter(has_text=re.compile(r"\w{4,}")).wait_for()
 
-    player = socketio.Client()
+    player = socketio_client()
     player.connect(server.base, namespaces=["/play"], transports=["websocket"])
     try:
         joined = player.call(
@@ -326,15 +325,13 @@ def test_upload_a_bank_file_see_its_problems_by_line_then_import_it(page, server
 
 
 def test_results_show_uptake_signals_bins_and_region_names_and_never_nan(page, server, shot):
-    import socketio
-
     token = server.host_token()
     keys = ["nd-0001", "nd-0002", "nd-0004"]  # single choice; keys b, c, a
     created = server.open_round(token, keys, {"regions": ["shenzhen", "foshan"]})
     round_id = created["id"]
     players = {}
     for nickname, region in (("快手", "shenzhen"), ("小红", "foshan"), ("阿强", "foshan")):
-        player = socketio.Client()
+        player = socketio_client()
         player.connect(server.base, namespaces=["/play"], transports=["websocket"])
         ack = player.call(
             "join",
