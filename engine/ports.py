@@ -206,13 +206,12 @@ class RoundRecorder(Protocol):
 
 
 class AnswerLog(Protocol):
-    """The stream every process appends joins, answers and voids to, read by consumers
-    that store them (``RoundRecorder``) and only then acknowledge them."""
+    """The log every process appends joins, answers and voids to (a stream per round),
+    read by consumers that store them (``RoundRecorder``) and only then acknowledge them."""
 
-    def read(
-        self, consumer: str, count: int = ..., block_ms: int = ...
-    ) -> list[tuple[str, LogEntry]]:
-        """(entry id, entry) for ``consumer``, after any it read but did not acknowledge."""
+    def read(self, consumer: str, count: int = ...) -> list[tuple[str, LogEntry]]:
+        """(entry id, entry) for ``consumer``, after any it read but did not acknowledge;
+        an empty list when there is nothing to read now."""
 
     def acknowledge(self, ids: list[str]) -> None: ...
 
@@ -295,8 +294,6 @@ class LiveStore(Protocol):
     contestants and bans, self-paced attempts, and each question's answers, accepted
     atomically with the boards and the answer log."""
 
-    #: The answer log's key, for the ``AnswerLog`` reading it.
-    log_key: str
     #: How many joins and answers this process has appended to the answer log.
     appended: int
 

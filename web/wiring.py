@@ -182,7 +182,7 @@ def wire(
         campaign, campaigns, gate.keyed_hash, RedisThrottle(redis.client, prefix), gate.limits
     )
     integrity = Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix))
-    answer_log = RedisAnswerLog(redis.client, store.log_key)
+    answer_log = RedisAnswerLog(redis.client, prefix)
     drainer = Drainer(answer_log, rounds, consumer=_consumer_name())
     certificates = Certificates(
         certificate_store,

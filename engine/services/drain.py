@@ -16,13 +16,13 @@ class Drainer:
     consumer: str
     batch: int = 500
 
-    def drain_once(self, block_ms: int = 1000) -> int:
+    def drain_once(self) -> int:
         """Store one batch in SQL, then acknowledge it: a crash in between replays it,
         and the SQL insert skips rows it already has, so nothing is lost or doubled.
 
         A void (a skipped question) applies to its question's answers whether they come
         in this batch, an earlier one or a later one (another consumer's)."""
-        entries = self.log.read(self.consumer, self.batch, block_ms)
+        entries = self.log.read(self.consumer, self.batch)
         if not entries:
             return 0
         joins = [e._asdict() for _, e in entries if isinstance(e, Joined)]
@@ -41,6 +41,6 @@ class Drainer:
         """Everything currently in the log (tests, shutdown, finishing a round), or as
         much as is stored before ``more()`` says stop (a shutdown's deadline)."""
         total = 0
-        while more() and (moved := self.drain_once(block_ms=1)):
+        while more() and (moved := self.drain_once()):
             total += moved
         return total

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from redis.cluster import RedisCluster
 
 from engine.adapters.redis.connection import RedisConnection
-from engine.adapters.redis.leaderboard import RedisLeaderboard, shard_tag
+from engine.adapters.redis.keys import shard_tag
+from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.domain.ranking import (
     POINTS_LIMIT,
     TIME_LIMIT_MS,

@@ -59,7 +59,6 @@ class InMemoryLiveStore:
         self._deltas: dict[tuple[int, int], dict[str, list[Any]]] = {}
         self._published: dict[int, int] = {}
         self.log: list[LogEntry] = []  # what went to the answer log
-        self.log_key = "answer-log"
         self.appended = 0
 
     # --- the round's state -------------------------------------------------------------

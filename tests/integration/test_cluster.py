@@ -7,7 +7,8 @@ import pytest
 
 from engine.adapters.redis.batch import Batch
 from engine.adapters.redis.connection import connect_redis
-from engine.adapters.redis.leaderboard import RedisLeaderboard, round_tag
+from engine.adapters.redis.keys import round_tag
+from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.throttle import RedisThrottle
 from engine.domain.ranking import decode_score
 from engine.domain.standings import Profile

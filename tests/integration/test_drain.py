@@ -38,13 +38,13 @@ def test_a_batch_stored_but_not_acknowledged_is_replayed_and_stored_once(wired: 
     wired.live.command(round_id, "skip", T0 + 9_000)
     log, record = wired.drainer.log, wired.competitions.rounds
 
-    dying = DiesBeforeAcknowledging(wired.redis.client, wired.live.store.log_key)
+    dying = DiesBeforeAcknowledging(wired.redis.client, wired.settings.redis_prefix)
     with pytest.raises(SystemExit):
-        Drainer(dying, record, "worker").drain_once(block_ms=1)
+        Drainer(dying, record, "worker").drain_once()
     assert len(record.answers(round_id)) == len(people)  # stored, not acknowledged
 
-    assert Drainer(log, record, "worker").drain_once(block_ms=1) == 2 * len(people) + 1
-    assert Drainer(log, record, "worker").drain_once(block_ms=1) == 0
+    assert Drainer(log, record, "worker").drain_once() == 2 * len(people) + 1
+    assert Drainer(log, record, "worker").drain_once() == 0
 
     assert sorted(c["contestant"] for c in record.contestants(round_id)) == sorted(people)
     answers = record.answers(round_id)

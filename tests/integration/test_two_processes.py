@@ -14,6 +14,7 @@ import uuid
 import pytest
 import redis
 
+from engine.adapters.redis.answer_log import log_key
 from tests.conftest import DATABASE_URL, REDIS_URL, fresh_postgres_database
 from tests.integration.live_clients import (
     Clients,
@@ -160,7 +161,7 @@ def test_a_round_spans_two_processes(tmp_path, stack_name):
             assert watching["state"]["status"] == "finished"
             snapshot = {e["nickname"]: e["points"] for e in watching["leaderboard"]["top"]}
             assert snapshot == final
-            wait_until(lambda: store.xlen(f"{prefix}:answer-log") == 0, 20, "the drain")
+            wait_until(lambda: store.xlen(log_key(prefix, round_id)) == 0, 20, "the drain")
     finally:
         delete_keys(store, prefix)
         store.close()

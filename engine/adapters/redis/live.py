@@ -19,11 +19,11 @@ Keys of round ``R`` (besides the leaderboards'), all with the round's hash tag `
                                     boards (records.DELTA), so a close can publish it
                                     and a skip take exactly that back
     {prefix}:{r:R}:attempts         hash: contestant -> self-paced attempt (JSON)
-    {prefix}:answer-log             stream every process appends to, drained to SQL
+    {prefix}:{r:R}:log              stream: the round's answer log, drained to SQL
+    {prefix}:{r:R}:log-listed       marker: the log is listed for the drain (answer_log.py)
 
 The answer script touches round keys and the shard's board keys together: one slot with
-one board shard, whose tag is the round's. The answer log is one stream for every round,
-so the scripts that append to it are not single-slot on a Redis Cluster yet.
+one board shard, whose tag is the round's.
 """
 
 from __future__ import annotations
@@ -36,10 +36,11 @@ from typing import Any
 
 import redis
 
-from engine.adapters.redis.answer_log import compact_json, log_fields, log_value
+from engine.adapters.redis.answer_log import RoundLogs, compact_json, log_fields, log_value
 from engine.adapters.redis.batch import Batch
 from engine.adapters.redis.coalescing import Coalescer
-from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeaderboard, round_tag
+from engine.adapters.redis.keys import round_tag
+from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeaderboard
 from engine.adapters.redis.records import (
     ANSWER,
     DELTA,
@@ -56,6 +57,7 @@ from engine.domain.rounds import LiveRound, live_round_from_dict, live_round_to_
 
 _SAVE = """
 if redis.call("HGET", KEYS[1], "json") ~= ARGV[1] then return 0 end
+if #ARGV > 5 and redis.call("EXISTS", KEYS[3]) == 0 then return "unlisted" end
 redis.call("HSET", KEYS[1], "json", ARGV[2], "status", ARGV[3], "index", ARGV[4], "seq", ARGV[5])
 if #ARGV > 5 then redis.call("XADD", KEYS[2], "*", unpack(ARGV, 6)) end
 return 1
@@ -85,7 +87,7 @@ class RedisLiveStore:
         self._redis = client
         self._prefix = prefix
         self._boards = leaderboard
-        self.log_key = f"{prefix}:answer-log"
+        self.logs = RoundLogs(client, prefix)
         self._answer = client.register_script(lua_script("boards.lua", "answer.lua"))
         # One script call and one state read per flight of a burst (coalescing.py).
         self._answers = Coalescer(self._send_answers)
@@ -135,18 +137,16 @@ class RedisLiveStore:
         """Store ``state`` if the round is still as it was ``read`` (compare and set),
         appending ``log`` to the answer log in the same step."""
         fields = _live_fields(state)
-        saved = self._save(
-            keys=[self._key(round_id, "live"), self.log_key],
-            args=[
-                _live_fields(read)["json"],
-                fields["json"],
-                fields["status"],
-                fields["index"],
-                fields["seq"],
-                *(log_fields(log) if log else ()),
-            ],
-        )
-        return bool(saved)
+        keys = [self._key(round_id, "live"), *self.logs.keys(round_id)]
+        args = [
+            _live_fields(read)["json"],
+            fields["json"],
+            fields["status"],
+            fields["index"],
+            fields["seq"],
+            *(log_fields(log) if log else ()),
+        ]
+        return bool(self.logs.appending(round_id, lambda: self._save(keys=keys, args=args)))
 
     def hold_boards(self, round_id: int) -> None:
         """Public boards that move only when published (see ``publish_question``)."""
@@ -209,42 +209,41 @@ class RedisLiveStore:
         or one of those or ``also_banned`` is banned: (contestant, "created") or the
         holder's (contestant, "taken") or the banned one's (contestant, "banned")."""
         self.appended += 1
-        keys = [*unique, *also_banned]
-        status, contestant = self._join(
-            keys=[
-                self._key(round_id, "nicknames"),
-                self._key(round_id, "contestants"),
-                self._key(round_id, "next-contestant"),
-                self.log_key,
-                self._key(round_id, "banned"),
-                self._key(round_id, "entry-keys"),
-            ],
-            args=[
-                len(unique),
-                len(keys),
-                *keys,
-                json.dumps(profile, ensure_ascii=False),
-                *log_fields(log),
-            ],
-        )
+        entry_keys = [*unique, *also_banned]
+        log_stream, listed = self.logs.keys(round_id)
+        keys = [
+            self._key(round_id, "nicknames"),
+            self._key(round_id, "contestants"),
+            self._key(round_id, "next-contestant"),
+            log_stream,
+            self._key(round_id, "banned"),
+            self._key(round_id, "entry-keys"),
+            listed,
+        ]
+        args = [
+            len(unique),
+            len(entry_keys),
+            *entry_keys,
+            json.dumps(profile, ensure_ascii=False),
+            *log_fields(log),
+        ]
+        status, contestant = self.logs.appending(round_id, lambda: self._join(keys=keys, args=args))
         return contestant.decode(), {0: "taken", 1: "created", 2: "banned"}[status]
 
     def leave(self, round_id: int, contestant: str, log: Left) -> str:
         """Take a contestant's entry back while the round is in its lobby (lua/leave.lua):
         "left", "kept" (started) or "gone" (no such entry)."""
         base, board_keys = self._boards.answer_keys(round_id, contestant, None)
-        outcome = self._leave(
-            keys=[
-                self._key(round_id, "live"),
-                self._key(round_id, "contestants"),
-                self._key(round_id, "nicknames"),
-                self._key(round_id, "entry-keys"),
-                board_keys[0],  # profiles
-                self.log_key,
-            ],
-            args=[contestant, base, *log_fields(log)],
-        )
-        return outcome.decode()
+        keys = [
+            self._key(round_id, "live"),
+            self._key(round_id, "contestants"),
+            self._key(round_id, "nicknames"),
+            self._key(round_id, "entry-keys"),
+            board_keys[0],  # profiles
+            *self.logs.keys(round_id),
+        ]
+        args = [contestant, base, *log_fields(log)]
+        return self.logs.appending(round_id, lambda: self._leave(keys=keys, args=args)).decode()
 
     def profile(self, round_id: int, contestant: str) -> dict[str, Any] | None:
         raw = self._redis.hget(self._key(round_id, "contestants"), contestant)
@@ -408,11 +407,27 @@ class RedisLiveStore:
             options=" ".join(options),
             log=log_value(log),
         )
-        return answer_outcome(self._answers.call(ANSWER.encode(call)), result, new_progress)
+        reply = self._answers.call((round_id, ANSWER.encode(call)))
+        return answer_outcome(reply, result, new_progress)
 
-    def _send_answers(self, answers: list[str]) -> list[Any]:
+    def _send_answers(self, answers: list[tuple[int, str]]) -> list[Any]:
+        """A flight: one script call per round (each in its round's slot), sent together."""
         self.appended += len(answers)
-        return self._answer(keys=[self.log_key], args=answers)
+        of_round: dict[int, list[str]] = defaultdict(list)
+        for round_id, answer in answers:
+            of_round[round_id].append(answer)
+
+        def send(round_ids: list[int]) -> list[Any]:
+            batch = Batch(self._redis)
+            for round_id in round_ids:
+                batch.script(self._answer, self.logs.keys(round_id), of_round[round_id])
+            return batch.execute()
+
+        replies = {
+            round_id: iter(reply)
+            for round_id, reply in self.logs.appending_each(list(of_round), send).items()
+        }
+        return [next(replies[round_id]) for round_id, _ in answers]
 
     def void_question(self, round_id: int, index: int, competition_id: int | None) -> int:
         """Take every answer to a skipped question off the boards it was added to and

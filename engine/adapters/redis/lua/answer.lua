@@ -1,13 +1,14 @@
 -- Accept answers, each exactly once: the whole hot path of DESIGN.md in one atomic call,
 -- for every answer the process queued while its last call was in flight (coalescing.py).
 -- (Prepended: the records' names, records.py, and boards.lua, which defines add_to_boards.)
--- KEYS: 1 the answer log stream
--- ARGV: one argument per answer: an ANSWER record (records.AnswerCall says what each
---    field holds).
+-- KEYS: 1 the round's answer log stream, 2 its listed marker (answer_log.py)
+-- ARGV: one argument per answer of that round: an ANSWER record (records.AnswerCall says
+--    what each field holds).
 -- Returns per answer {"accepted", new round score} | {"duplicate", first result}
 --    | {"stale"} (the round moved on: judge again) | {"retry", progress, score} (scored
 --    from an old streak or total: score again from these) | {"refused", reason}
---    ("malformed": not an ANSWER record; the others in the call still count).
+--    ("malformed": not an ANSWER record; the others in the call still count); or, for
+--    the whole call, "unlisted" (nothing written: list the log, then call again).
 
 local function accept(a)
   local contestant, gate = a[ANSWER_CONTESTANT], a[ANSWER_GATE]
@@ -54,6 +55,7 @@ local function accept(a)
   return {"accepted", score_text(total)}
 end
 
+if redis.call("EXISTS", KEYS[2]) == 0 then return "unlisted" end
 local replies = {}
 for i = 1, #ARGV do
   local a = decode_answer(ARGV[i])
