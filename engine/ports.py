@@ -458,7 +458,19 @@ class Leaderboard(Protocol):
         answers: Iterable[tuple[str, int, int]],
         *,
         competition_id: int | str | None = None,
-    ) -> list[tuple[int, int]]: ...
+    ) -> list[tuple[int, int]]:
+        """Each answer on the round's boards, then (each the round's took) on the
+        competition's: two steps, so one the competition's refuses stays on the round's."""
+
+    def add_to_competition(
+        self,
+        competition_id: int | str,
+        round_id: int | str,
+        answers: Iterable[tuple[int, str, int, int]],
+    ) -> None:
+        """A round's accepted answers (question index, contestant, points, board ms) on the
+        competition's board, each (round, question, contestant) once however often it
+        comes: a retry or the drain's replay never counts twice."""
 
     def top(
         self,

@@ -27,12 +27,8 @@ local function accept(a)
     return {"retry", progress, score or ""}
   end
   local points, response_ms = tonumber(a[ANSWER_POINTS]), tonumber(a[ANSWER_RESPONSE_MS])
-  local competition_board = a[ANSWER_COMPETITION_BOARD_KEY]
-  local competition_profiles = a[ANSWER_COMPETITION_PROFILES_KEY]
-  local total, d, competition_delta, public = add_to_boards(a[ANSWER_BASE],
+  local total, d, public = add_to_boards(a[ANSWER_BASE],
     redis.call("HGET", a[ANSWER_PROFILES_KEY], contestant), a[ANSWER_STATE_KEY],
-    competition_board ~= "" and competition_board or nil,
-    competition_profiles ~= "" and competition_profiles or nil,
     contestant, points, response_ms, points * SCALE - response_ms)
   if type(total) == "string" then return {"refused", total} end
   -- What a skip must take back; only a live question can be skipped.
@@ -40,7 +36,6 @@ local function accept(a)
     local delta = {}
     delta[DELTA_STATUS] = "applied"
     delta[DELTA_DELTA] = score_text(d)
-    delta[DELTA_COMPETITION_DELTA] = competition_delta and score_text(competition_delta) or ""
     delta[DELTA_VIEWS] = public and "live+public" or "live"
     delta[DELTA_PROGRESS_BEFORE] = a[ANSWER_EXPECTED_PROGRESS]
     delta[DELTA_PROGRESS_AFTER] = a[ANSWER_NEW_PROGRESS]
