@@ -139,7 +139,8 @@ LISTING_TRIES = 3
 #: A stream the drain has seen empty this long is retired (and listed again by its next
 #: append), so the drain does not look at every round that ever ran.
 RETIRE_AFTER_S = 60.0
-#: Entries read from one stream per read at least, however many streams are busy.
+#: Entries read from one stream per read at least (``count`` permitting), however many
+#: streams are busy.
 SHARE = 50
 
 _OPEN = """
@@ -282,7 +283,7 @@ class RedisAnswerLog:
             batch.xlen(log_key(self._prefix, round_id))
         busy = [r for r, length in zip(listed, batch.execute(), strict=True) if length]
         self._retire_idle({r: t for r, t in listed.items() if r not in busy})
-        share = max(count // max(len(busy), 1), SHARE)
+        share = max(count // max(len(busy), 1), min(count, SHARE))
         for round_id in busy:
             batch.script(self._read, [log_key(self._prefix, round_id)], [GROUP, consumer, share])
         return [
