@@ -4,9 +4,10 @@ board shards spread over the masters, batches of scripts across nodes."""
 from __future__ import annotations
 
 import pytest
+import redis
 
 from engine.adapters.redis.batch import Batch
-from engine.adapters.redis.connection import connect_redis
+from engine.adapters.redis.connection import POOL_SIZE, POOL_WAIT_S, connect_redis
 from engine.adapters.redis.keys import round_tag
 from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.throttle import RedisThrottle
@@ -109,3 +110,14 @@ def test_leitai_refuses_board_shards_on_a_cluster(cluster, tmp_path):
     with pytest.raises(ValueError, match="LEITAI_LEADERBOARD_SHARDS > 1 on a Redis Cluster"):
         wire(settings, redis=connection)
     assert list(tmp_path.iterdir()) == []  # no database made
+
+
+def test_each_nodes_pool_waits_for_a_connection_rather_than_failing(cluster):
+    """A burst of more greenlets than connections waits, as on a server (connection.py)."""
+    connection, prefix = cluster
+    connection.client.get(f"{prefix}:{{a}}:x")  # learns the nodes
+    pools = [n.redis_connection.connection_pool for n in connection.client.get_nodes()]
+    assert len(pools) == 3
+    for pool in pools:
+        assert isinstance(pool, redis.BlockingConnectionPool)
+        assert (pool.max_connections, pool.timeout) == (POOL_SIZE, POOL_WAIT_S)
