@@ -206,13 +206,12 @@ class RoundRecorder(Protocol):
 
 
 class AnswerLog(Protocol):
-    """The stream every process appends joins, answers and voids to, read by consumers
-    that store them (``RoundRecorder``) and only then acknowledge them."""
+    """The log every process appends joins, answers and voids to (a stream per round),
+    read by consumers that store them (``RoundRecorder``) and only then acknowledge them."""
 
-    def read(
-        self, consumer: str, count: int = ..., block_ms: int = ...
-    ) -> list[tuple[str, LogEntry]]:
-        """(entry id, entry) for ``consumer``, after any it read but did not acknowledge."""
+    def read(self, consumer: str, count: int = ...) -> list[tuple[str, LogEntry]]:
+        """(entry id, entry) for ``consumer``, after any it read but did not acknowledge;
+        an empty list when there is nothing to read now."""
 
     def acknowledge(self, ids: list[str]) -> None: ...
 
@@ -295,8 +294,6 @@ class LiveStore(Protocol):
     contestants and bans, self-paced attempts, and each question's answers, accepted
     atomically with the boards and the answer log."""
 
-    #: The answer log's key, for the ``AnswerLog`` reading it.
-    log_key: str
     #: How many joins and answers this process has appended to the answer log.
     appended: int
 
@@ -472,7 +469,19 @@ class Leaderboard(Protocol):
         answers: Iterable[tuple[str, int, int]],
         *,
         competition_id: int | str | None = None,
-    ) -> list[tuple[int, int]]: ...
+    ) -> list[tuple[int, int]]:
+        """Each answer on the round's boards, then (each the round's took) on the
+        competition's: two steps, so one the competition's refuses stays on the round's."""
+
+    def add_to_competition(
+        self,
+        competition_id: int | str,
+        round_id: int | str,
+        answers: Iterable[tuple[int, str, int, int]],
+    ) -> None:
+        """A round's accepted answers (question index, contestant, points, board ms) on the
+        competition's board, each (round, question, contestant) once however often it
+        comes: a retry or the drain's replay never counts twice."""
 
     def top(
         self,

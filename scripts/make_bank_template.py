@@ -15,6 +15,7 @@ from io import BytesIO
 from pathlib import Path
 
 import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.adapters.bankfile import parse_bank_text
 from engine.adapters.bankformats.xlsx import write_xlsx
@@ -44,6 +45,7 @@ questions:
     time_limit_s: 20
     explanation: {zh-Hans: 1927年8月1日南昌起义。, en: The Nanchang Uprising of 1 August 1927.}
     source: 示例：写明书名、版次与页码
+    enemies: [army-day]
   - key: q0002
     type: multiple
     prompt: {zh-Hans: 下列哪些是全国人大常委会通过的法律？}
@@ -63,9 +65,11 @@ questions:
   - key: q0004
     type: text
     prompt: {zh-Hans: 1927年8月1日的起义发生在哪座城市？}
-    answer: [南昌, 南昌市, Nanchang]
+    answer: [南昌, Nanchang]
+    normalise: ["strip_suffix:市"]
     difficulty: 1
     source: 示例：写明书名、版次与页码
+    enemies: [army-day]
   - key: q0005
     type: order
     prompt: {zh-Hans: 按时间先后排列：}
@@ -101,6 +105,16 @@ NOTES = [
         "可核查的出处（法律名称及版本、出版物）；也可在 bank 表或导入时给出默认来源",
     ),
     (
+        "互斥组 enemies",
+        "互斥组名（小写英文、数字、连字符），逗号分隔；同组的题目不会出现在同一份试卷里"
+        "（例如一题的题干会泄露另一题的答案）",
+    ),
+    (
+        "答案规范 normalise",
+        "仅填空题：比对前对作答与答案的处理，逗号分隔，如 strip_suffix:市（去掉末尾的“市”）、"
+        "digit_grouping（1,852 即 1852）、chinese_numerals（一千八百五十二 即 1852）",
+    ),
+    (
         "题干[en] 选项A[en] 解析[en]",
         "其他语言列：[en] 英文、[zh-Hant] 繁体中文、[yue-jyutping] 粤拼",
     ),
@@ -116,6 +130,7 @@ def template() -> bytes:
     content = parse_bank_text(EXAMPLE).content
     assert content is not None
     book = openpyxl.load_workbook(BytesIO(write_xlsx(content).data))
+    _all_option_columns(book["题目"])
     notes = book.create_sheet("说明")
     for row in NOTES:
         notes.append(row)
@@ -124,6 +139,15 @@ def template() -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _all_option_columns(sheet: Worksheet) -> None:
+    """Empty 选项E to 选项H after the example's 选项D, so an author sees room for eight."""
+    header = [cell.value for cell in sheet[1]]
+    last = header.index("选项D") + 1  # 1-based column of 选项D
+    sheet.insert_cols(last + 1, amount=4)
+    for offset, letter in enumerate("EFGH", start=1):
+        sheet.cell(row=1, column=last + offset, value=f"选项{letter}")
 
 
 if __name__ == "__main__":

@@ -9,11 +9,14 @@ scale, a metre, a 板眼 pattern); the question says the clip is synthesised.
     python scripts/make_folk_clips.py [OUTPUT_DIR]
 
 The default output is question_banks/cantonese-folk-songs/media/. Every clip is
-loudness-normalised to the same RMS level (TARGET_RMS_DBFS, peaks kept below
-PEAK_DBFS), a plain stand-in for EBU R128 that is exact for steady synthetic tones,
-so no clip is louder than another. The samples are identical on every run; the Ogg
-files differ in their random stream serial numbers only. The shipped files are
-committed, so running Leitai needs none of this.
+loudness-normalised to TARGET_LUFS, measured as ITU-R BS.1770-4 / EBU R128 measure
+it (K-weighting, 400 ms blocks, absolute and relative gates), with sample peaks below
+PEAK_DBFS: the target is low enough that the click tracks, whose peaks stand far
+above their loudness, reach it too, so no clip is louder than another. A plain RMS
+level would not do: it counts the silence between clicks and ignores that the ear
+hears a 2 kHz tick as louder than a 200 Hz tone. The samples are identical on every
+run; the Ogg files differ in their random stream serial numbers only. The shipped
+files are committed, so running Leitai needs none of this.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import sys
 from pathlib import Path
 
 RATE = 16_000
-TARGET_RMS_DBFS = -20.0
+TARGET_LUFS = -24.0
 PEAK_DBFS = -1.0
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "question_banks/cantonese-folk-songs/media"
 
@@ -113,11 +116,66 @@ CLIPS = {
 
 
 def normalised(samples: list[float]) -> list[float]:
-    """Scaled to TARGET_RMS_DBFS, or lower if a peak would pass PEAK_DBFS."""
-    rms = math.sqrt(sum(s * s for s in samples) / len(samples))
-    peak = max(abs(s) for s in samples)
-    gain = min(10 ** (TARGET_RMS_DBFS / 20) / rms, 10 ** (PEAK_DBFS / 20) / peak)
+    """Scaled to TARGET_LUFS; a clip that would then peak above PEAK_DBFS is an error,
+    not quietly made softer than the others."""
+    gain = 10 ** ((TARGET_LUFS - loudness(samples)) / 20)
+    peak = 20 * math.log10(max(abs(s) for s in samples) * gain)
+    if peak > PEAK_DBFS:
+        raise ValueError(f"at {TARGET_LUFS} LUFS a peak reaches {peak:.1f} dBFS; lower the target")
     return [s * gain for s in samples]
+
+
+def loudness(samples: list[float]) -> float:
+    """Integrated loudness in LUFS of a mono signal at RATE (ITU-R BS.1770-4)."""
+    weighted = _biquad(_biquad(samples, *_high_shelf(1500.0, 4.0)), *_high_pass(38.0))
+    block, step = round(0.4 * RATE), round(0.1 * RATE)
+    powers = [
+        sum(x * x for x in weighted[start : start + block]) / block
+        for start in range(0, len(weighted) - block + 1, step)
+    ]
+    gated = [z for z in powers if z > 0 and _lufs(z) > -70.0]
+    relative = _lufs(sum(gated) / len(gated)) - 10.0
+    kept = [z for z in gated if _lufs(z) > relative]
+    return _lufs(sum(kept) / len(kept))
+
+
+def _lufs(mean_square: float) -> float:
+    return -0.691 + 10 * math.log10(mean_square)
+
+
+def _high_shelf(freq: float, gain_db: float) -> tuple[list[float], list[float]]:
+    """The K-weighting's first stage, the head's boost of high frequencies (RBJ shelf)."""
+    a, w0 = 10 ** (gain_db / 40), 2 * math.pi * freq / RATE
+    alpha, cos = math.sin(w0) / (2 * (1 / math.sqrt(2))), math.cos(w0)
+    root = 2 * math.sqrt(a) * alpha
+    b = [
+        a * ((a + 1) + (a - 1) * cos + root),
+        -2 * a * ((a - 1) + (a + 1) * cos),
+        a * ((a + 1) + (a - 1) * cos - root),
+    ]
+    return b, [
+        (a + 1) - (a - 1) * cos + root,
+        2 * ((a - 1) - (a + 1) * cos),
+        (a + 1) - (a - 1) * cos - root,
+    ]
+
+
+def _high_pass(freq: float) -> tuple[list[float], list[float]]:
+    """The K-weighting's second stage (RLB): low frequencies count for less."""
+    w0 = 2 * math.pi * freq / RATE
+    alpha, cos = math.sin(w0) / (2 * 0.5), math.cos(w0)
+    return [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2], [1 + alpha, -2 * cos, 1 - alpha]
+
+
+def _biquad(samples: list[float], b: list[float], a: list[float]) -> list[float]:
+    b0, b1, b2 = (v / a[0] for v in b)
+    a1, a2 = a[1] / a[0], a[2] / a[0]
+    out, x1, x2, y1, y2 = [], 0.0, 0.0, 0.0, 0.0
+    for x in samples:
+        y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
+        out.append(y)
+        x1, x2, y1, y2 = x, x1, y, y1
+    return out
 
 
 def write_ogg(path: Path, samples: list[float]) -> None:

@@ -120,11 +120,11 @@ def wire(
 ) -> Wiring:
     """Adapters from ``settings``, unless the caller (a test) hands them in."""
     redis = redis or connect_redis(settings.redis_url, settings.instance_path)
-    if redis.backend == "cluster":
+    if redis.backend == "cluster" and settings.leaderboard_shards > 1:
         # Refused at start rather than at a round's first answer (docs/redis-keys.md).
         raise ValueError(
-            "LEITAI_REDIS_URL names a Redis Cluster, which cannot run rounds yet: the answer"
-            " log and competition boards are not single-slot (docs/redis-keys.md)."
+            "LEITAI_LEADERBOARD_SHARDS > 1 on a Redis Cluster: an answer's script would touch"
+            " the round's slot and its board shard's (docs/redis-keys.md)."
         )
     database = database or open_database(settings.database_url)
     prefix = settings.redis_prefix
@@ -182,8 +182,14 @@ def wire(
         campaign, campaigns, gate.keyed_hash, RedisThrottle(redis.client, prefix), gate.limits
     )
     integrity = Integrity(competitions, live, selfpaced, RedisFocusLog(redis.client, prefix))
-    answer_log = RedisAnswerLog(redis.client, store.log_key)
-    drainer = Drainer(answer_log, rounds, consumer=_consumer_name())
+    answer_log = RedisAnswerLog(redis.client, prefix)
+    drainer = Drainer(
+        answer_log,
+        rounds,
+        consumer=_consumer_name(),
+        boards=leaderboard,
+        competition_of=competitions.competition_id_of,
+    )
     certificates = Certificates(
         certificate_store,
         rounds,

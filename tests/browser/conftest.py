@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.servers import free_port, leitai, running
+from tests.integration.servers import command_line, free_port, running
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -101,18 +101,18 @@ class Server:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One server for all the browser tests of a worker, with both seed banks: each test
-    opens its own rounds, and a server per module cost a start (migrations, accounts,
-    bank imports: seven processes) per module and worker."""
+    opens its own rounds, and a server per module cost a start per module and worker.
+    The server migrates its database; the accounts and banks are added while it runs,
+    by the commands run in this process (``command_line``)."""
     env = {"LEITAI_INSTANCE": str(tmp_path_factory.mktemp("instance"))}
-    leitai(["db", "upgrade"], env)
-    leitai(["user", "add", HOST_NAME, "--role", "host"], env, stdin=HOST_PASSWORD + "\n")
-    leitai(["user", "add", ADMIN_NAME, "--role", "admin"], env, stdin=ADMIN_PASSWORD + "\n")
-    for bank in BANKS:
-        leitai(["bank", "import", str(bank)], env)
     port = free_port()
     ARTEFACTS.mkdir(exist_ok=True)
     log = ARTEFACTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}.log"
     with running(["serve", "--port", str(port)], env, port, log=log):
+        with command_line(env) as leitai:
+            leitai(["user", "add", HOST_NAME, "--role", "host"], HOST_PASSWORD + "\n")
+            leitai(["user", "add", ADMIN_NAME, "--role", "admin"], ADMIN_PASSWORD + "\n")
+            leitai(["bank", "import", *map(str, BANKS)])
         yield Server(f"http://127.0.0.1:{port}", log)
 
 
@@ -133,7 +133,8 @@ def browser() -> Iterator[Any]:
 class ChineseByDefault:
     """The browser, whose new contexts read zh-CN unless a test asks for another
     locale: the pages follow the browser's language until the reader picks one. Every
-    page's console and WebSocket events go to ``PAGE_EVENTS``, shown if a test fails."""
+    page's console and WebSocket events go to ``PAGE_EVENTS``, shown if a test fails.
+    Each context is closed after the test that opened it (``closed_after_the_test``)."""
 
     def __init__(self, browser: Any) -> None:
         self._browser = browser
@@ -141,11 +142,15 @@ class ChineseByDefault:
     def new_context(self, **options: Any) -> Any:
         context = self._browser.new_context(**{"locale": "zh-CN", **options})
         context.on("page", record_events)
+        OPENED.append(context)
         return context
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._browser, name)
 
+
+#: The browser contexts the current test opened.
+OPENED: list[Any] = []
 
 #: What the pages of the current test said: console lines and WebSocket opens and closes.
 PAGE_EVENTS: list[str] = []
@@ -165,6 +170,16 @@ def record_events(page: Any) -> None:
         socket.on("close", lambda _socket: note(f"websocket closed {socket.url}"))
 
     page.on("websocket", on_websocket)
+
+
+@pytest.fixture(autouse=True)
+def closed_after_the_test() -> Iterator[None]:
+    """A test's pages close when it ends: left open, every phone, screen and console
+    page of the session kept its socket, its polls and its animations running, in the
+    browser and on the server, under every later test."""
+    yield
+    while OPENED:
+        OPENED.pop().close()
 
 
 @pytest.fixture(autouse=True)

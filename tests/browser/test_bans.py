@@ -8,14 +8,13 @@ import pytest
 
 from tests.browser.conftest import console_log_in
 from tests.browser.test_console import call, page  # noqa: F401 (the page fixture)
+from tests.integration.live_clients import socketio_client
 from tests.web.live_helpers import rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_a_host_removes_a_contestant_and_lifts_the_ban(page, server):  # noqa: F811
-    import socketio
-
     competition = call(
         server,
         "POST",
@@ -27,7 +26,7 @@ def test_a_host_removes_a_contestant_and_lifts_the_ban(page, server):  # noqa: F
     console_log_in(page, server.base, f"/console/rounds/{round_id}")
 
     told: list[dict] = []
-    player = socketio.Client()
+    player = socketio_client()
     player.on("kicked", told.append, namespace="/play")
     player.connect(server.base, namespaces=["/play"], transports=["websocket"])
     try:

@@ -15,10 +15,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
-import socketio
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import BIG_SCREEN
+from tests.integration.live_clients import socketio_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,7 +37,7 @@ class Player:
     """A contestant's phone, reduced to its socket."""
 
     def __init__(self, base: str, code: str, nickname: str, region: str) -> None:
-        self.client = socketio.Client()
+        self.client = socketio_client()
         self.client.connect(base, namespaces=["/play"], transports=["websocket"])
         joined = self.client.call(
             "join", {"code": code, "nickname": nickname, "region": region}, namespace="/play"

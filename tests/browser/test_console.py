@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import console_log_in
+from tests.integration.live_clients import socketio_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -104,6 +105,13 @@ def test_login_create_a_bank_refuse_an_invalid_question_then_publish(page, serve
     assert (
         hant.locator("textarea").get_attribute("placeholder") == "中華人民共和國的首都是哪座城市？"
     )
+    # The preview in zh-Hant shows what those readers get, not Simplified, and says so.
+    page.get_by_label("预览语言").select_option("zh-Hant")
+    preview = page.locator("#preview")
+    expect(preview.locator(".prompt")).to_have_text("中華人民共和國的首都是哪座城市？")
+    expect(preview).to_contain_text("选手将看到下面自动转换的文本（未经作者审定）")
+    page.get_by_label("预览语言").select_option("zh-Hans")
+    expect(preview.locator(".prompt")).to_have_text("中华人民共和国的首都是哪座城市？")
     shot(page, "editor-valid")
     draft = call(server, "GET", "/banks/civics/draft")
     assert [q["answer"] for q in draft["questions"]] == [["a"]]
@@ -167,8 +175,6 @@ def publish_bank(server, slug: str) -> None:
 
 
 def test_set_up_host_and_read_the_results_of_a_live_round(page, server, shot):
-    import socketio
-
     publish_bank(server, "general")
     console_log_in(page, server.base, "/console/competitions/new")
     page.get_by_label("比赛名称").fill("周五知识赛")
@@ -183,7 +189,7 @@ def test_set_up_host_and_read_the_results_of_a_live_round(page, server, shot):
     code = page.locator("#join-code")
     code.filter(has_text=re.compile(r"\w{4,}")).wait_for()
 
-    player = socketio.Client()
+    player = socketio_client()
     player.connect(server.base, namespaces=["/play"], transports=["websocket"])
     try:
         joined = player.call(
@@ -319,15 +325,13 @@ def test_upload_a_bank_file_see_its_problems_by_line_then_import_it(page, server
 
 
 def test_results_show_uptake_signals_bins_and_region_names_and_never_nan(page, server, shot):
-    import socketio
-
     token = server.host_token()
     keys = ["nd-0001", "nd-0002", "nd-0004"]  # single choice; keys b, c, a
     created = server.open_round(token, keys, {"regions": ["shenzhen", "foshan"]})
     round_id = created["id"]
     players = {}
     for nickname, region in (("快手", "shenzhen"), ("小红", "foshan"), ("阿强", "foshan")):
-        player = socketio.Client()
+        player = socketio_client()
         player.connect(server.base, namespaces=["/play"], transports=["websocket"])
         ack = player.call(
             "join",

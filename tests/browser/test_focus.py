@@ -18,7 +18,9 @@ LEAVE_AND_COME_BACK = (
 )
 
 
-def test_switching_away_twice_hands_the_paper_in(server, browser) -> None:
+def paper_handed_in_at_the_second_switch(server, browser):  # type: ignore[no-untyped-def]
+    """A phone that joined a self-paced round handing papers in at the second switch,
+    its first question shown."""
     now_ms = int(time.time() * 1000)
     settings = {
         "opens_at": now_ms - 60_000,
@@ -33,6 +35,11 @@ def test_switching_away_twice_hands_the_paper_in(server, browser) -> None:
     fay.get_by_label("昵称").fill("Fay")
     fay.get_by_role("button", name="加入").click()
     shows_question(fay, "中国人民解放军建军节是每年的哪一天？", 1, total=2)
+    return fay
+
+
+def test_switching_away_twice_hands_the_paper_in(server, browser) -> None:
+    fay = paper_handed_in_at_the_second_switch(server, browser)
     prompt = fay.locator("[data-prompt]")
     assert prompt.evaluate("element => getComputedStyle(element).userSelect") == "none"
     copied = fay.evaluate(
@@ -48,5 +55,23 @@ def test_switching_away_twice_hands_the_paper_in(server, browser) -> None:
     expect(fay.get_by_role("heading", name="答题完成")).to_be_visible()
 
     fay.reload()  # the server handed it in: a reload finds it finished
+    expect(fay.get_by_role("heading", name="答题完成")).to_be_visible()
+    assert fay.errors == []
+
+
+def test_switches_made_offline_hand_the_paper_in_once_back(server, browser) -> None:
+    """An offline phone cannot dodge it: its reports wait on the phone, go out when it
+    rejoins, and the server hands the paper in."""
+    fay = paper_handed_in_at_the_second_switch(server, browser)
+    fay.context.set_offline(True)
+    expect(fay.locator("[data-connection]")).not_to_be_empty()
+    fay.evaluate(LEAVE_AND_COME_BACK)
+    fay.evaluate(LEAVE_AND_COME_BACK)
+    fay.context.set_offline(False)
+    expect(fay.locator("[data-notice]")).to_have_text(
+        "离开答题页面次数过多，试卷已提交。", timeout=15_000
+    )
+    expect(fay.get_by_role("heading", name="答题完成")).to_be_visible()
+    fay.reload()
     expect(fay.get_by_role("heading", name="答题完成")).to_be_visible()
     assert fay.errors == []

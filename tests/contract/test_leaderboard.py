@@ -15,10 +15,10 @@ import pytest
 import redis as redis_py
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from redis.cluster import RedisCluster
 
 from engine.adapters.redis.connection import RedisConnection
-from engine.adapters.redis.leaderboard import RedisLeaderboard, shard_tag
+from engine.adapters.redis.keys import shard_tag
+from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.domain.ranking import (
     POINTS_LIMIT,
     TIME_LIMIT_MS,
@@ -72,12 +72,6 @@ def boards(
 
 def redis_board(connection: RedisConnection, prefix: str, shards: int) -> RedisLeaderboard:
     return RedisLeaderboard(connection.client, f"{prefix}:{uuid.uuid4().hex[:8]}", shards=shards)
-
-
-def on_cluster(board: Leaderboard, what: str) -> None:
-    """Skip on a Redis Cluster what is not single-slot there yet (docs/redis-keys.md)."""
-    if isinstance(board, RedisLeaderboard) and isinstance(board._redis, RedisCluster):
-        pytest.skip(f"{what}: not yet single-slot on a Redis Cluster (docs/redis-keys.md)")
 
 
 # --- the oracle ----------------------------------------------------------------------------
@@ -218,7 +212,6 @@ def test_the_lua_delta_is_the_pure_delta_and_refuses_what_it_refuses(
 ) -> None:
     """Round and competition boards clamp and refuse exactly as score_delta does."""
     board = boards()
-    on_cluster(board, "competition boards")
     board.register(1, "c", "C", competition_id=5)
     board.register(2, "c", "C", competition_id=5)
     before = {1: (0, 0), 2: (0, 0), "competition": (0, 0)}
@@ -348,7 +341,6 @@ def test_a_rebuild_from_the_record_gives_identical_boards(
 
 def test_competition_board_sums_rounds_with_the_time_clamp_over_the_sum(boards: Factory) -> None:
     board = boards()
-    on_cluster(board, "competition boards")
     for round_id in (1, 2):
         board.register(round_id, "ann", "Ann", "zhuhai", competition_id=9)
         board.register(round_id, "bob", "Bob", "zhuhai", "red", competition_id=9)
@@ -395,7 +387,6 @@ def test_a_contestants_keys_share_one_cluster_slot(boards: Factory) -> None:
     board = boards()
     if not isinstance(board, RedisLeaderboard):
         pytest.skip("Redis keys")
-    on_cluster(board, "competition")
     board.register(1, "ann", "Ann", "zhuhai", "red", competition_id=2)
     board.add(1, "ann", 5, 5, competition_id=2)
     client = board._redis

@@ -33,9 +33,6 @@ def stores(
         yield InMemoryLiveStore(boards), boards
         return
     client = redis_client(redis_servers, request.param, tmp_path_factory)
-    if request.param == "cluster":
-        # Every script appends to the one answer log stream (docs/redis-keys.md).
-        pytest.skip("the live store is not yet single-slot on a Redis Cluster")
     for connection, prefix in prefixed(client, request.param):
         redis_boards = RedisLeaderboard(connection.client, prefix)
         yield RedisLiveStore(connection.client, prefix, redis_boards), redis_boards

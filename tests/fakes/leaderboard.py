@@ -52,12 +52,11 @@ Board = dict[str, int]  # contestant -> composite score
 
 @dataclass(frozen=True)
 class Applied:
-    """An answer on the boards: the round score after it, what it added to the round's
-    boards and to the competition's (None without one), and whether public got it."""
+    """An answer on the round's boards: the round score after it, what it added, and
+    whether public got it."""
 
     score: int
     delta: int
-    competition_delta: int | None
     public: bool
 
 
@@ -69,6 +68,9 @@ class InMemoryLeaderboard:
         self._frozen_at: dict[str, int | None] = {}
         self._competitions: dict[str, Board] = {}
         self._competition_profiles: dict[str, dict[str, Profile]] = {}
+        #: (competition, round) -> "<question>:<contestant>" -> delta added, "refused" or
+        #: "voided", as lua/competition_add.lua and competition_void.lua keep them
+        self._applied: dict[tuple[str, str], dict[str, int | str]] = {}
         self._snapshots: dict[str, dict[str, Any]] = {}
         self._claims: set[str] = set()
 
@@ -150,40 +152,82 @@ class InMemoryLeaderboard:
     ) -> list[tuple[int, int]]:
         checked = [_checked_answer(a) for a in answers]
         round_key = _checked_id(round_id)
-        competition = None if competition_id is None else _checked_id(competition_id)
         totals, rejected = [], []
+        competition = None if competition_id is None else _checked_id(competition_id)
         for index, (contestant, points, response_ms) in enumerate(checked):
-            result = self._add(round_key, competition, contestant, points, response_ms)
+            board = self._competitions.get(competition, {}) if competition else None
+            if board is not None and _delta(board.get(contestant, 0), points, response_ms) is None:
+                rejected.append((index, contestant, "out_of_range"))  # asked first: neither
+                continue
+            result = self._add(round_key, contestant, points, response_ms)
             if isinstance(result, str):
                 rejected.append((index, contestant, result))
-            else:
-                totals.append(decode_score(result.score))
+                continue
+            totals.append(decode_score(result.score))
+            if competition is not None:
+                self._add_in_competition(competition, None, contestant, points, response_ms)
         if rejected:
             raise AnswersRejectedError(rejected)
         return totals
 
-    def _add(
-        self, round_key: str, competition: str | None, contestant: str, points: int, ms: int
-    ) -> Applied | str:
+    def add_to_competition(
+        self,
+        competition_id: int | str,
+        round_id: int | str,
+        answers: Iterable[tuple[int, str, int, int]],
+    ) -> None:
+        competition = _checked_id(competition_id)
+        for index, contestant, points, ms in answers:
+            name = (_checked_id(round_id), f"{index}:{contestant}")
+            self._add_in_competition(competition, name, contestant, points, ms)
+
+    def void_in_competition(
+        self, competition_id: int | str, round_id: int | str, index: int, contestants: list[str]
+    ) -> None:
+        """lua/competition_void.lua: each applied answer taken back once; one not added
+        yet is recorded voided, so it never will be."""
+        competition = _checked_id(competition_id)
+        applied = self._applied.setdefault((competition, _checked_id(round_id)), {})
+        for contestant in contestants:
+            recorded = applied.get(f"{index}:{contestant}")
+            if isinstance(recorded, int):
+                self.shift_competition(competition, contestant, -recorded)
+            applied[f"{index}:{contestant}"] = "voided"
+
+    def _add_in_competition(
+        self,
+        competition: str,
+        name: tuple[str, str] | None,
+        contestant: str,
+        points: int,
+        ms: int,
+    ) -> int | str:
+        """lua/competition_add.lua for one answer, named (round, answer) or not."""
+        applied = None if name is None else self._applied.setdefault((competition, name[0]), {})
+        if applied is not None and name is not None and name[1] in applied:
+            return "duplicate"
+        board = self._competitions.setdefault(competition, {})
+        delta = _delta(board.get(contestant, 0), points, ms)
+        if applied is not None and name is not None:
+            applied[name[1]] = "refused" if delta is None else delta
+        if delta is None:
+            return "out_of_range"
+        board[contestant] = board.get(contestant, 0) + delta
+        return board[contestant]
+
+    def _add(self, round_key: str, contestant: str, points: int, ms: int) -> Applied | str:
         """lua/boards.lua's add_to_boards: what the answer did, or why it is refused
         (then nothing is written)."""
         profile = self._profiles.get(round_key, {}).get(contestant)
         if profile is None:
             return "unknown_contestant"
-        board = self._competitions.setdefault(competition, {}) if competition else None
-        competition_delta = None if board is None else _delta(board.get(contestant, 0), points, ms)
-        if board is not None and competition_delta is None:
-            return "out_of_range"
         score = self._board(round_key, "live", ALL)[contestant]
         delta = _delta(score, points, ms)
         if delta is None:
             return "out_of_range"
         public = self._states.get(round_key) == "p"
         self._shift(round_key, contestant, delta, ["live", "public"] if public else ["live"])
-        if board is not None and competition is not None and competition_delta is not None:
-            board[contestant] = board.get(contestant, 0) + competition_delta
-            self._competition_profiles.setdefault(competition, {}).setdefault(contestant, profile)
-        return Applied(score + delta, delta, competition_delta, public)
+        return Applied(score + delta, delta, public)
 
     def _shift(self, round_key: str, contestant: str, delta: int, views: list[str]) -> None:
         profile = self._profiles.get(round_key, {}).get(contestant)
@@ -197,11 +241,8 @@ class InMemoryLeaderboard:
     # What the live store's answer, void and publish scripts do to boards (not port
     # methods: RedisLiveStore reaches the board keys the same way, by answer_keys).
 
-    def answer(
-        self, round_id: int | str, contestant: str, points: int, ms: int, competition_id: int | None
-    ) -> Applied | str:
-        competition = None if competition_id is None else _checked_id(competition_id)
-        return self._add(_checked_id(round_id), competition, contestant, points, ms)
+    def answer(self, round_id: int | str, contestant: str, points: int, ms: int) -> Applied | str:
+        return self._add(_checked_id(round_id), contestant, points, ms)
 
     def withdraw(self, round_id: int | str, contestant: str) -> None:
         """lua/leave.lua: off every board of the round, its profile gone."""

@@ -56,12 +56,11 @@ class InMemoryLiveStore:
         self._answers: dict[tuple[int, int], dict[str, str]] = {}  # (round, index) -> JSON
         self._options: dict[tuple[int, int], dict[str, int]] = {}
         #: (round, index) -> contestant -> what their live answer did, as lua/answer.lua
-        #: records it for a void or a publish: [status, delta, competition delta, views,
-        #: progress before, progress after]
+        #: records it for a void or a publish: [status, delta, views, progress before,
+        #: progress after]
         self._deltas: dict[tuple[int, int], dict[str, list[Any]]] = {}
         self._published: dict[int, int] = {}
         self.log: list[LogEntry] = []  # what went to the answer log
-        self.log_key = "answer-log"
         self.appended = 0
 
     # --- the round's state -------------------------------------------------------------
@@ -292,15 +291,17 @@ class InMemoryLiveStore:
         progress, score = self.progress(round_id, contestant)
         if progress != expected_progress or (score or 0.0) != (expected_score or 0.0):
             return Outcome("retry", progress=progress, score=score)
-        applied = self._boards.answer(round_id, contestant, points, response_ms, competition_id)
+        applied = self._boards.answer(round_id, contestant, points, response_ms)
         if isinstance(applied, str):
             return Outcome("refused", reason=applied)
+        if competition_id is not None:  # the competition's own call, after the round's
+            answered = [(index, contestant, points, response_ms)]
+            self._boards.add_to_competition(competition_id, round_id, answered)
         if seq is not None:  # only a live question can be skipped
             views = "live+public" if applied.public else "live"
             self._deltas.setdefault((round_id, index), {})[contestant] = [
                 "applied",
                 applied.delta,
-                applied.competition_delta,
                 views,
                 expected_progress,
                 new_progress,
@@ -317,7 +318,7 @@ class InMemoryLiveStore:
 
     def progress_before(self, round_id: int, index: int, contestant: str) -> Progress:
         recorded = self._deltas.get((round_id, index), {}).get(contestant)
-        return NO_PROGRESS if recorded is None else recorded[4]
+        return NO_PROGRESS if recorded is None else recorded[3]
 
     def void_question(self, round_id: int, index: int, competition_id: int | None) -> int:
         """lua/void.lua: each applied answer taken back from the boards it reached, its
@@ -330,7 +331,7 @@ class InMemoryLiveStore:
             recorded = deltas.get(contestant)
             if recorded is None or recorded[0] != "applied":
                 continue
-            _, delta, competition_delta, views, before, after = recorded
+            _, delta, views, before, after = recorded
             aside = self._set_aside.get((round_id, contestant))
             if aside is not None:  # banned: off the boards, the scores set aside give it back
                 for name in aside:
@@ -342,8 +343,6 @@ class InMemoryLiveStore:
                 self._boards.shift(
                     round_id, contestant, -delta, ["live", "public"] if public else ["live"]
                 )
-            if competition_id is not None and competition_delta is not None:
-                self._boards.shift_competition(competition_id, contestant, -competition_delta)
             recorded[0] = "voided"
             result = json.loads(answers[contestant])
             answers[contestant] = json.dumps(
@@ -357,6 +356,8 @@ class InMemoryLiveStore:
                 else:
                     self._progress[round_id, contestant] = before
             voided += 1
+        if competition_id is not None:  # the competition's own call, after the round's
+            self._boards.void_in_competition(competition_id, round_id, index, list(answers))
         return voided
 
     def publish_question(self, round_id: int, index: int) -> int:
@@ -364,7 +365,7 @@ class InMemoryLiveStore:
         published = 0
         if self._boards.state_of(round_id) == "c":
             for contestant, recorded in self._deltas.get((round_id, index), {}).items():
-                if recorded[0] == "applied" and recorded[3] == "live":
+                if recorded[0] == "applied" and recorded[2] == "live":
                     aside = self._set_aside.get((round_id, contestant))
                     if aside is None:
                         self._boards.shift(round_id, contestant, recorded[1], ["public"])
@@ -372,7 +373,7 @@ class InMemoryLiveStore:
                         for scope in self._boards.board_scopes(round_id, contestant):
                             name = f"public:{scope}"
                             aside[name] = aside.get(name, 0) + recorded[1]
-                    recorded[3] = "live+public"
+                    recorded[2] = "live+public"
                     published += 1
         self._published[round_id] = index
         return published

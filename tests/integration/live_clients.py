@@ -1,8 +1,9 @@
 """Driving live rounds on real ``leitai serve`` processes, as operators and phones would.
 
-Setup goes through the command line (``leitai user add``, ``leitai bank import``) and the
-HTTP API; contestants, hosts and spectators are python-socketio clients on the WebSocket
-transport only, so no request depends on reaching the process that served the last one.
+Setup goes through the command line (``leitai user add``, ``leitai bank import``, run in
+the test's process: ``command_line``) and the HTTP API; contestants, hosts and spectators
+are python-socketio clients on the WebSocket transport only, so no request depends on
+reaching the process that served the last one.
 """
 
 from __future__ import annotations
@@ -19,22 +20,46 @@ from typing import Any
 
 import redis
 import socketio
+import websocket
 from sqlalchemy import create_engine, text
 
 from engine.domain.questions import QuestionType
-from tests.integration.servers import leitai
+from tests.integration.servers import command_line
 from tests.web.live_helpers import seed_bank
 
 BANK = Path(__file__).parents[2] / "question_banks" / "national-defence"
 HOST_NAME, HOST_PASSWORD = "host-one", "correct horse battery"
 POINTS, STREAK_STEP, STREAK_CAP = 1000, 100, 500
 TIMEOUT_S = 20  # generous: CI shares two cores with the servers it tests
+#: How long a closing client waits for the server's answering close frame.
+CLOSE_WAIT_S = 0.1
+
+
+class PromptClose(websocket.WebSocket):
+    """A client WebSocket whose close waits ``CLOSE_WAIT_S`` for the server's close frame,
+    not websocket-client's 3 s: python-engineio's reader thread takes that frame itself,
+    so the wait always ran to its end, 3 s of every disconnect. The server has the
+    client's close frame either way, and then the connection's end."""
+
+    def close(
+        self,
+        status: int = websocket.STATUS_NORMAL,
+        reason: str | bytes = b"",
+        timeout: float | None = CLOSE_WAIT_S,
+    ) -> None:
+        super().close(status, reason, timeout)
+
+
+def socketio_client(**options: Any) -> socketio.Client:
+    """A python-socketio client, as a phone or a screen connects, that hangs up promptly."""
+    return socketio.Client(websocket_extra_options={"class_": PromptClose}, **options)
 
 
 def upgrade(env: Mapping[str, str]) -> None:
     """Migrate a PostgreSQL database before serving (``serve`` migrates SQLite itself)."""
     if env.get("LEITAI_DATABASE_URL"):
-        leitai(["db", "upgrade"], env)
+        with command_line(env) as leitai:
+            leitai(["db", "upgrade"])
 
 
 def prepare_instance(env: Mapping[str, str]) -> None:
@@ -43,8 +68,9 @@ def prepare_instance(env: Mapping[str, str]) -> None:
     Run while a server is up, as an operator would: on the embedded stores the commands
     attach to the server's Redis instead of starting and stopping one of their own.
     """
-    leitai(["user", "add", HOST_NAME, "--role", "host"], env, stdin=HOST_PASSWORD + "\n")
-    assert "national-defence" in leitai(["bank", "import", str(BANK)], env)
+    with command_line(env) as leitai:
+        leitai(["user", "add", HOST_NAME, "--role", "host"], HOST_PASSWORD + "\n")
+        assert "national-defence" in leitai(["bank", "import", str(BANK)])
 
 
 def http(
@@ -153,7 +179,7 @@ class LiveClient:
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
-        self.sio = socketio.Client(reconnection=False, request_timeout=TIMEOUT_S)
+        self.sio = socketio_client(reconnection=False, request_timeout=TIMEOUT_S)
         for name in ROUND_EVENTS:
             self.sio.on(name, self._keeper(name), namespace=self.namespace)
 
@@ -211,11 +237,8 @@ class LiveClient:
 
 
 class Clients(list[LiveClient]):
-    """The clients a test opened, all closed together at the end.
-
-    One close waits up to 3 s for the server's WebSocket close frame; in parallel the
-    wait is paid once.
-    """
+    """The clients a test opened, all closed together at the end: in parallel, the wait
+    for the server's closing handshake (``CLOSE_WAIT_S``) is paid once."""
 
     def __enter__(self) -> Clients:
         return self

@@ -11,9 +11,17 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+
+from click.testing import CliRunner
+from flask import Flask
+
+from engine.adapters.sql.database import Database, create_sql_engine
+from web.cli import cli
+from web.config import settings_from_environ
+from web.wiring import wire
 
 LEITAI = str(Path(sys.executable).with_name("leitai"))
 
@@ -83,6 +91,32 @@ def running(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def command_line(env: Mapping[str, str]) -> Iterator[Callable[..., str]]:
+    """``run(args, stdin)``: ``leitai`` commands in this process, on the stores of ``env``.
+
+    For a test's set-up (accounts, banks): a ``leitai`` process spends seconds importing
+    before it does anything, which a busy 2-core CI paid for every command of every
+    set-up. On the embedded stores the commands attach to the running server's Redis,
+    as a ``leitai`` process does (test_serve.py runs those as processes)."""
+    settings = settings_from_environ(clean_environ(env))
+    engine = create_sql_engine(settings.database_url)
+    wired = wire(settings, database=Database(engine))
+    app = Flask(__name__)
+    app.extensions["leitai"] = wired
+
+    def run(args: list[str], stdin: str = "") -> str:
+        done = CliRunner().invoke(cli, args, input=stdin, obj={"app": app})
+        assert done.exit_code == 0, f"leitai {' '.join(args)}:\n{done.output}"
+        return done.output
+
+    try:
+        yield run
+    finally:
+        wired.redis.close()
+        engine.dispose()
 
 
 def leitai(args: list[str], env: Mapping[str, str], stdin: str = "") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from engine.adapters.redis.answer_log import RECORD
+from engine.adapters.redis.answer_log import RECORD, log_key
 from engine.adapters.redis.records import ANSWER
 from engine.domain.log import Answered
 from tests.web.live_helpers import import_bank
@@ -26,8 +26,8 @@ def open_round(wired: Wiring, keys: tuple[str, ...] = ("nd-0001", "nd-0006")) ->
     return wired.competitions.open_round(competition["id"])["id"]
 
 
-def logged(wired: Wiring) -> list[dict[str, str]]:
-    raw = wired.redis.client.xrange(wired.live.store.log_key)
+def logged(wired: Wiring, round_id: int) -> list[dict[str, str]]:
+    raw = wired.redis.client.xrange(log_key(wired.settings.redis_prefix, round_id))
     return [{k.decode(): v.decode() for k, v in fields.items()} for _, fields in raw]
 
 
@@ -39,7 +39,7 @@ def test_each_record_is_one_json_field_beside_what_a_script_adds(wired: Wiring) 
     wired.live.answer(round_id, contestant, "nd-0001", "b", T0 + 1_500)
     wired.live.command(round_id, "skip", T0 + 2_000)
 
-    join, answer, void = logged(wired)
+    join, answer, void = logged(wired, round_id)
 
     assert join.keys() == {"contestant", RECORD}  # the id is made inside the join script
     assert join["contestant"] == contestant
@@ -110,7 +110,7 @@ def test_an_answer_with_a_value_holding_the_separator_is_refused_and_changes_not
     code = wired.competitions.plan(round_id).code
     contestant = wired.live.join(code, "阿明", None, None, T0).contestant
     state = wired.live.command(round_id, "start", T0)[0]
-    before = len(logged(wired))
+    before = len(logged(wired, round_id))
     outcome = wired.live.store.record_answer(
         round_id,
         None,
@@ -127,6 +127,6 @@ def test_an_answer_with_a_value_holding_the_separator_is_refused_and_changes_not
         log=Answered(round_id, contestant, 0, "nd-0001", "b", True, 1.0, 1000, 1500, T0),
     )
     assert (outcome.status, outcome.reason) == ("refused", "malformed")
-    assert len(logged(wired)) == before
+    assert len(logged(wired, round_id)) == before
     assert wired.live.store.answers(round_id, 0) == {}
     assert wired.leaderboard.standing(round_id, contestant).points == 0

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import redis
@@ -43,9 +44,11 @@ from tests.integration.live_clients import (
     wait_until,
 )
 from tests.integration.redis_server import RedisServer
-from tests.integration.servers import free_port, running
+from tests.integration.servers import free_port, get_json, running
 
 pytestmark = pytest.mark.slow
+
+T = TypeVar("T")
 
 CONTESTANTS = 6
 FAST_S = 1.0  # an answer's ack while a store is down
@@ -93,7 +96,7 @@ def stop_embedded_redis(folder: Path) -> None:
         client.close()
 
 
-def timed(call: Callable[[], dict]) -> tuple[dict, float]:
+def timed(call: Callable[[], T]) -> tuple[T, float]:
     started = time.monotonic()
     result = call()
     return result, time.monotonic() - started
@@ -136,6 +139,16 @@ class Round:
     def leaderboard_status(self) -> int:
         return http("GET", f"{self.base}/api/v1/rounds/{self.id}/leaderboard")[0]
 
+    def healthy(self) -> bool:
+        """``/healthz``: both stores answer this process."""
+        return get_json(f"{self.base}/healthz")[0] == 200
+
+    def http_command(self, name: str) -> tuple[int, dict]:
+        """A host command over HTTP: a fresh request, so the token and the hosting are
+        checked again (from caches, while SQL is away)."""
+        url = f"{self.base}/api/v1/rounds/{self.id}/{name}"
+        return http("POST", url, {}, self.token)
+
     def question_reaches_phones(self, index: int) -> None:
         key = self.paper.keys[index]
         for phone in self.phones:
@@ -171,6 +184,7 @@ def test_a_redis_restart_mid_round_loses_nothing_and_heals_without_a_restart(
         redis_server.start()
         back = time.monotonic()
         wait_until(lambda: game.leaderboard_status() == 200, HEALED_S, "the leaderboard")
+        wait_until(game.healthy, HEALED_S - (time.monotonic() - back), "/healthz")
         for number in range(CONTESTANTS // 2, CONTESTANTS):  # phones try again
             assert game.answer(number, 0)["ok"]
         assert game.answer(0, 0)["duplicate"] is True  # stored once, before the restart
@@ -235,7 +249,8 @@ def sql_outage(database: str) -> Iterator[None]:
 def test_hosts_keep_hosting_through_an_sql_outage_and_sigterm_stops_within_2_s(
     folder: Path,
 ) -> None:
-    """Answers and host commands need no SQL; the drain keeps the log until SQL is back.
+    """Answers and host commands need no SQL, over /host and over HTTP (a new request's
+    token and hosting are checked from caches); the drain keeps the log until SQL is back.
     Then SIGTERM, with answers just acknowledged: the final drain stores them."""
     database = sql_url(folder)
     env = environment(folder, database, None)
@@ -250,7 +265,10 @@ def test_hosts_keep_hosting_through_an_sql_outage_and_sigterm_stops_within_2_s(
                     ack, took = timed(lambda n=number: game.answer(n, 0))
                     assert ack["ok"] is True, ack
                     assert took < FAST_S
-                for name in ("close", "reveal", "next"):
+                (status, body), took = timed(lambda: game.http_command("close"))
+                assert status == 200, body
+                assert (body["state"]["status"], took < FAST_S) == ("closed", True)
+                for name in ("reveal", "next"):
                     ack, took = timed(lambda n=name: game.command(n))
                     assert ack["ok"] is True, (name, ack)
                     assert took < FAST_S
@@ -259,7 +277,12 @@ def test_hosts_keep_hosting_through_an_sql_outage_and_sigterm_stops_within_2_s(
                     assert game.answer(number, 1)["ok"]
                 time.sleep(1.5)  # the drain tries, fails and keeps the log meanwhile
 
-            wait_until(lambda: game.leaderboard_status() == 200, HEALED_S, "the leaderboard")
+            back = time.monotonic()
+            wait_until(game.healthy, HEALED_S, "/healthz")
+            url = f"{game.base}/api/v1/rounds/{game.id}"
+            status, round_row = http("GET", url, None, game.token)
+            assert (status, round_row["status"]) == (200, "running")  # read from SQL
+            assert time.monotonic() - back < HEALED_S
             assert game.command("close")["ok"]
             state = host_command(game.base, game.token, game.id, "reveal")["state"]
             assert state["status"] == "revealed"

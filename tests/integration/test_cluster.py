@@ -4,14 +4,17 @@ board shards spread over the masters, batches of scripts across nodes."""
 from __future__ import annotations
 
 import pytest
+import redis
 
 from engine.adapters.redis.batch import Batch
-from engine.adapters.redis.connection import connect_redis
-from engine.adapters.redis.leaderboard import RedisLeaderboard, round_tag
+from engine.adapters.redis.connection import POOL_SIZE, POOL_WAIT_S, connect_redis
+from engine.adapters.redis.keys import round_tag
+from engine.adapters.redis.leaderboard import RedisLeaderboard
 from engine.adapters.redis.throttle import RedisThrottle
 from engine.domain.ranking import decode_score
 from engine.domain.standings import Profile
 from tests.conftest import REDIS_CLUSTER_URL, cluster_redis, prefixed
+from tests.integration.test_competition_calls import T0, play, points, round_points
 from web.config import Settings
 from web.wiring import wire
 
@@ -61,15 +64,60 @@ def test_a_throttle_counts_each_name_apart_on_a_cluster(cluster):
     assert 0 < throttle.retry_after("client:0") <= 60
 
 
-def test_leitai_refuses_to_start_on_a_cluster_it_cannot_run_rounds_on(cluster, tmp_path):
-    connection, prefix = cluster
-    settings = Settings(
+def cluster_settings(prefix, tmp_path, **more):
+    return Settings(
         instance_path=tmp_path,
         database_url=f"sqlite:///{tmp_path / 'leitai.db'}",
         redis_url=REDIS_CLUSTER_URL,
         secret_key="test",
         redis_prefix=prefix,
+        **more,
     )
-    with pytest.raises(ValueError, match="not single-slot"):
+
+
+@pytest.fixture
+def cluster_wired(cluster, tmp_path):
+    """Leitai wired on the cluster (SQL on SQLite)."""
+    connection, prefix = cluster
+    wired = wire(cluster_settings(prefix, tmp_path, entry_limit_per_client=0), redis=connection)
+    wired.database.upgrade()
+    return wired
+
+
+def test_rounds_run_on_a_cluster_and_a_crash_between_the_calls_counts_once(
+    cluster_wired, monkeypatch
+):
+    """Every script single-slot: joins, answers, a skip, the drain; and the drain adds
+    what a dead process left off the competition's board once (test_competition_calls)."""
+    wired = cluster_wired
+    competition_id, round_id, people = play(wired, monkeypatch)
+    on_round = round_points(wired, round_id)
+    assert min(on_round.values()) > 0
+    assert points(wired, competition_id) == dict.fromkeys(people, 0)
+    assert wired.drainer.drain_all() == 2 * len(people)
+    assert points(wired, competition_id) == on_round
+    assert sorted(a["contestant"] for a in wired.competitions.rounds.answers(round_id)) == sorted(
+        people
+    )
+    wired.live.command(round_id, "skip", T0 + 9_000)
+    wired.drainer.drain_all()
+    assert points(wired, competition_id) == dict.fromkeys(people, 0)
+
+
+def test_leitai_refuses_board_shards_on_a_cluster(cluster, tmp_path):
+    connection, prefix = cluster
+    settings = cluster_settings(prefix, tmp_path, leaderboard_shards=2)
+    with pytest.raises(ValueError, match="LEITAI_LEADERBOARD_SHARDS > 1 on a Redis Cluster"):
         wire(settings, redis=connection)
     assert list(tmp_path.iterdir()) == []  # no database made
+
+
+def test_each_nodes_pool_waits_for_a_connection_rather_than_failing(cluster):
+    """A burst of more greenlets than connections waits, as on a server (connection.py)."""
+    connection, prefix = cluster
+    connection.client.get(f"{prefix}:{{a}}:x")  # learns the nodes
+    pools = [n.redis_connection.connection_pool for n in connection.client.get_nodes()]
+    assert len(pools) == 3
+    for pool in pools:
+        assert isinstance(pool, redis.BlockingConnectionPool)
+        assert (pool.max_connections, pool.timeout) == (POOL_SIZE, POOL_WAIT_S)

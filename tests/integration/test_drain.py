@@ -3,10 +3,11 @@ leaves the batch pending, the next read replays it, and SQL holds every row once
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from engine.adapters.redis.answer_log import RedisAnswerLog
-from engine.services.drain import Drainer
 from tests.web.live_helpers import import_bank
 from web.wiring import Wiring
 
@@ -20,31 +21,36 @@ class DiesBeforeAcknowledging(RedisAnswerLog):
         raise SystemExit("killed")
 
 
-def test_a_batch_stored_but_not_acknowledged_is_replayed_and_stored_once(wired: Wiring) -> None:
+def one_question_round(wired: Wiring, title: str) -> tuple[int, int, str]:
+    """A live round of nd-0001 in a competition of its own: (competition, round, code)."""
     import_bank(wired)
     competition = wired.competitions.create(
-        title="重放",
+        title=title,
         bank_slug="national-defence",
         bank_version=1,
         rules={"mode": "live", "draw": {"kind": "fixed", "keys": ["nd-0001"]}},
         created_by="test",
     )
     round_id = wired.competitions.open_round(competition["id"])["id"]
-    code = wired.competitions.plan(round_id).code
+    return competition["id"], round_id, wired.competitions.plan(round_id).code
+
+
+def test_a_batch_stored_but_not_acknowledged_is_replayed_and_stored_once(wired: Wiring) -> None:
+    _, round_id, code = one_question_round(wired, "重放")
     people = [wired.live.join(code, f"p{n}", None, None, T0).contestant for n in range(4)]
     wired.live.command(round_id, "start", T0)
     for n, contestant in enumerate(people):
         wired.live.answer(round_id, contestant, "nd-0001", "abcd"[n], T0 + 1_000 * (n + 1))
     wired.live.command(round_id, "skip", T0 + 9_000)
-    log, record = wired.drainer.log, wired.competitions.rounds
+    record = wired.competitions.rounds
 
-    dying = DiesBeforeAcknowledging(wired.redis.client, wired.live.store.log_key)
+    dying = DiesBeforeAcknowledging(wired.redis.client, wired.settings.redis_prefix)
     with pytest.raises(SystemExit):
-        Drainer(dying, record, "worker").drain_once(block_ms=1)
+        replace(wired.drainer, log=dying, consumer="worker").drain_once()
     assert len(record.answers(round_id)) == len(people)  # stored, not acknowledged
 
-    assert Drainer(log, record, "worker").drain_once(block_ms=1) == 2 * len(people) + 1
-    assert Drainer(log, record, "worker").drain_once(block_ms=1) == 0
+    assert replace(wired.drainer, consumer="worker").drain_once() == 2 * len(people) + 1
+    assert replace(wired.drainer, consumer="worker").drain_once() == 0
 
     assert sorted(c["contestant"] for c in record.contestants(round_id)) == sorted(people)
     answers = record.answers(round_id)

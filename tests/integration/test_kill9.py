@@ -24,6 +24,7 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
+from engine.adapters.redis.answer_log import log_key
 from tests.conftest import DATABASE_URL, REDIS_URL, fresh_postgres_database
 from tests.integration.live_clients import (
     Clients,
@@ -234,7 +235,7 @@ def test_acknowledged_answers_survive_kill_9_and_a_restart(deployment: Deploymen
             store = deployment.redis()
             try:
                 # A dead process's unacknowledged reads are claimed after 30 s idle.
-                log = f"{deployment.prefix}:answer-log"
+                log = log_key(deployment.prefix, round_id)
                 wait_until(lambda: store.xlen(log) == 0, 90, "the answer log to drain")
             finally:
                 store.close()

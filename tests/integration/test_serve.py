@@ -8,7 +8,15 @@ import urllib.request
 import pytest
 
 from tests.conftest import DATABASE_URL, REDIS_URL, fresh_postgres_database
-from tests.integration.servers import LEITAI, clean_environ, free_port, get_json, running
+from tests.integration.live_clients import (
+    BANK,
+    HOST_NAME,
+    HOST_PASSWORD,
+    create_round,
+    host_token,
+    paper,
+)
+from tests.integration.servers import LEITAI, clean_environ, free_port, get_json, leitai, running
 
 SERVICES = ["services"] if DATABASE_URL and REDIS_URL else []
 
@@ -31,6 +39,14 @@ def test_serve_runs_on_sqlite_and_embedded_redis_with_no_configuration(tmp_path)
         status, spec = get_json(f"http://127.0.0.1:{port}/api/v1/openapi.json")
         assert status == 200
         assert "/api/v1/auth/token" in spec["paths"]
+        # An operator's commands beside the running server attach to its Redis (the
+        # other served tests run them in their own process: servers.command_line).
+        env = {"LEITAI_INSTANCE": str(instance)}
+        added = leitai(["user", "add", HOST_NAME, "--role", "host"], env, HOST_PASSWORD + "\n")
+        assert f"Added host '{HOST_NAME}'" in added
+        assert "national-defence: created version 1" in leitai(["bank", "import", str(BANK)], env)
+        base = f"http://127.0.0.1:{port}"
+        assert create_round(base, host_token(base), paper(1).keys)["code"]
     assert (instance / "leitai.db").exists()
     assert (instance / "secret_key").exists()
 

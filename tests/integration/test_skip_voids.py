@@ -15,7 +15,6 @@ from engine.adapters.sql.database import Database
 from engine.domain import rounds
 from engine.domain.log import Answered, Voided
 from engine.services.answering import RefusedCommand
-from engine.services.drain import Drainer
 from tests.web.live_helpers import import_bank
 from web.config import Settings
 from web.wiring import Wiring, wire
@@ -294,12 +293,12 @@ def test_a_void_drained_before_its_answers_still_voids_them(wired: Wiring) -> No
     wired.live.command(round_id, "skip", T0 + 10_000)
     log, record = wired.drainer.log, wired.competitions.rounds
     # Two consumers: A is handed the answers, B the void after them, and B is quicker.
-    assert [type(e) for _, e in log.read("A", len(people), 1)] == [Answered] * len(people)
-    assert [e for _, e in log.read("B", 10, 1)] == [Voided(round_id, 0, T0 + 10_000)]
+    assert [type(e) for _, e in log.read("A", len(people))] == [Answered] * len(people)
+    assert [e for _, e in log.read("B", 10)] == [Voided(round_id, 0, T0 + 10_000)]
 
-    assert Drainer(log, record, "B").drain_once(1) == 1
+    assert replace(wired.drainer, consumer="B").drain_once() == 1
     assert record.answers(round_id) == []
-    assert Drainer(log, record, "A").drain_once(1) == len(people)
+    assert replace(wired.drainer, consumer="A").drain_once() == len(people)
 
     assert {(r["points"], r["voided"]) for r in record.answers(round_id)} == {(0, True)}
     assert len(record.answers(round_id)) == len(people)

@@ -3,7 +3,8 @@
 Contestants, spectators and the host sit on different processes; every one of them must
 see the same round events with the same ``seq``, and answers taken by one process must
 show in the other's leaderboard. Needs PostgreSQL and a Redis server, so it is collected
-only where both are configured (CI configures them).
+only where both are configured (CI configures them); and again on the Redis Cluster
+(``LEITAI_TEST_REDIS_CLUSTER_URL``, tests/cluster.py) where one is named, as in CI.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import uuid
 import pytest
 import redis
 
-from tests.conftest import DATABASE_URL, REDIS_URL, fresh_postgres_database
+from engine.adapters.redis.answer_log import log_key
+from engine.adapters.redis.connection import cluster_client
+from tests.conftest import DATABASE_URL, REDIS_CLUSTER_URL, REDIS_URL, fresh_postgres_database
 from tests.integration.live_clients import (
     Clients,
     LiveClient,
@@ -32,7 +35,9 @@ from tests.integration.live_clients import (
 )
 from tests.integration.servers import free_port, running
 
-SERVICES = ["services"] if DATABASE_URL and REDIS_URL else []
+#: The Redis each case's processes share: a server, and a 3-master cluster.
+REDIS = {"services": REDIS_URL, "cluster": REDIS_CLUSTER_URL}
+SERVICES = [name for name, url in REDIS.items() if DATABASE_URL and url]
 SHARED = ("question", "closed", "reveal", "leaderboard", "finished")
 
 pytestmark = pytest.mark.slow
@@ -62,11 +67,12 @@ def test_a_round_spans_two_processes(tmp_path, stack_name):
     env = {
         "LEITAI_INSTANCE": str(tmp_path),
         "LEITAI_DATABASE_URL": fresh_postgres_database(DATABASE_URL or "", "twoproc"),
-        "LEITAI_REDIS_URL": REDIS_URL or "",
+        "LEITAI_REDIS_URL": REDIS[stack_name] or "",
         "LEITAI_REDIS_PREFIX": prefix,
         "LEITAI_SECRET_KEY": "two-processes-share-this-key",
     }
-    store = redis.Redis.from_url(REDIS_URL or "")
+    url = REDIS[stack_name] or ""
+    store = cluster_client(url) if stack_name == "cluster" else redis.Redis.from_url(url)
     questions = paper(2)
     port_a, port_b = free_port(), free_port()
     a, b = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"
@@ -160,7 +166,7 @@ def test_a_round_spans_two_processes(tmp_path, stack_name):
             assert watching["state"]["status"] == "finished"
             snapshot = {e["nickname"]: e["points"] for e in watching["leaderboard"]["top"]}
             assert snapshot == final
-            wait_until(lambda: store.xlen(f"{prefix}:answer-log") == 0, 20, "the drain")
+            wait_until(lambda: store.xlen(log_key(prefix, round_id)) == 0, 20, "the drain")
     finally:
         delete_keys(store, prefix)
         store.close()

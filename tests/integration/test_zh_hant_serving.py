@@ -7,6 +7,7 @@ import dataclasses
 from engine.domain.hant import with_traditional, with_traditional_bank
 from engine.domain.questions import BankContent, Choice, Media, MediaKind, Question, QuestionType
 from engine.domain.questions import localized as loc
+from web.wiring import wire
 
 ONLY_HANS = Question(
     key="q1",
@@ -67,3 +68,22 @@ def test_a_round_serves_the_conversion_to_its_readers(wired):
     assert plan.questions[1].prompt["zh-Hant"] == "作者寫的這裡"
     # What the author stored is untouched: the conversion is for readers only.
     assert "zh-Hant" not in wired.banks.version("hk")[1].questions[0].prompt
+
+
+def test_a_service_configured_for_taiwan_serves_and_suggests_s2twp(settings, stack):
+    """LEITAI_ZH_HANT_CONVERSION reaches both places readers and authors see it."""
+    db, connection, _ = stack
+    taiwan_settings = dataclasses.replace(settings, zh_hant_conversion="s2twp")
+    taiwan = wire(taiwan_settings, database=db, redis=connection)
+    taiwan.banks.import_bank(BANK, {}, published_by="test")
+    competition = taiwan.competitions.create(
+        title="臺灣",
+        bank_slug="hk",
+        bank_version=1,
+        rules={"mode": "live", "draw": {"kind": "fixed", "keys": ["q1"]}},
+        created_by=None,
+    )
+    plan = taiwan.competitions.plan(taiwan.competitions.open_round(competition["id"])["id"])
+    assert plan.questions[0].prompt["zh-Hant"] == "這裡是國防教育的里程碑嗎？"
+    missing = [f for f in taiwan.banks.lint("hk") if f.rule == "missing-locale"]
+    assert missing[0].suggestions["questions[0].prompt.zh-Hant"] == "這裡是國防教育的里程碑嗎？"

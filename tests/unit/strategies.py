@@ -42,6 +42,19 @@ media_paths = st.builds(
     "media/{}.{}".format, st.from_regex(r"[a-z0-9_-]{1,12}", fullmatch=True), st.just("ogg")
 )
 sha256s = st.binary(min_size=32, max_size=32).map(bytes.hex)
+#: Enemy groups follow the tag rule; canonical content holds them sorted (a set).
+enemy_groups = st.lists(tags, unique=True, max_size=2).map(lambda groups: tuple(sorted(groups)))
+#: Text questions' normalisers, in the order they apply.
+normalisers = st.lists(
+    st.sampled_from(
+        [
+            *("digit_grouping", "chinese_numerals", "ignore_spaces", "pinyin"),
+            *("strip_suffix:市", "strip_suffix:m", "strip_prefix:第"),
+        ]
+    ),
+    unique=True,
+    max_size=3,
+).map(tuple)
 
 
 @st.composite
@@ -92,6 +105,8 @@ def questions(draw, default_locale: str = "zh-Hans", key: str | None = None):
         media=draw(st.none() | media(default_locale)),
         explanation=draw(st.none() | localized_texts(default_locale)),
         source=draw(texts),
+        enemies=draw(enemy_groups),
+        normalise=draw(normalisers) if type_ is QuestionType.TEXT else (),
     )
 
 

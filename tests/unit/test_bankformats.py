@@ -52,6 +52,8 @@ def plain(question: Question) -> dict[str, Any]:
         "time_limit_s": question.time_limit_s,
         "explanation": dict(question.explanation) if question.explanation else None,
         "source": question.source,
+        "enemies": list(question.enemies),
+        "normalise": list(question.normalise),
     }
 
 
@@ -98,6 +100,9 @@ def test_the_text_layout_with_sections_markers_and_full_width_punctuation():
     assert got[5]["explanation"] == zh("国防教育是全民教育。")
     assert got[6]["answer"] == ["南昌", "南昌市", "Nanchang"]
     assert got[6]["time_limit_s"] == 30
+    # Q7's stem holds Q1's answer (8月1日): the author made them enemies.
+    assert [q["enemies"] for q in got] == [["army-day"], *[[]] * 5, ["army-day"], []]
+    assert got[6]["normalise"] == ["strip_suffix:市", "digit_grouping"]
     assert got[7]["answer"] == ["a", "b", "c"]
     assert [q["key"] for q in got if q["key"] != "nd-extra-2"][:2] == ["q0001", "q0003"]
 
@@ -455,6 +460,21 @@ def test_one_far_away_cell_does_not_make_a_huge_grid():
 
 def test_the_shipped_template_imports_cleanly():
     template = Path(__file__).parents[2] / "web" / "static" / "console" / "bank-template.xlsx"
+    headers = [cell.value for cell in openpyxl.load_workbook(template)["题目"][1]]
+    assert [h for h in headers if h.startswith("选项") and "[" not in h] == [
+        f"选项{letter}" for letter in "ABCDEFGH"
+    ]
+    assert {
+        "题型",
+        "题干",
+        "答案",
+        "解析",
+        "难度",
+        "标签",
+        "时限",
+        "题干[en]",
+        "题干[zh-Hant]",
+    } <= set(headers)
     bank = content_of(read_bank(template.read_bytes(), "bank-template.xlsx", "xlsx", BankHeader()))
     assert bank.slug == "my-bank"
     assert [q.type.value for q in bank.questions] == [
@@ -465,6 +485,8 @@ def test_the_shipped_template_imports_cleanly():
         "order",
     ]
     assert set(bank.questions[0].prompt) == {"zh-Hans", "zh-Hant", "en"}
+    assert [q.enemies for q in bank.questions] == [("army-day",), (), (), ("army-day",), ()]
+    assert bank.questions[3].normalise == ("strip_suffix:市",)
 
 
 # -- GIFT ---------------------------------------------------------------------------------
@@ -484,6 +506,8 @@ def test_gift_from_moodles_documentation():
         "time_limit_s": 20,
         "explanation": zh("The Nanchang Uprising began on 1 August 1927."),
         "source": "Wikipedia: Nanchang uprising",
+        "enemies": ["army-day"],
+        "normalise": [],
     }
     escapes = got[1]
     assert escapes["prompt"] == zh("Which expression is written with braces { } and a colon:?")
@@ -492,6 +516,10 @@ def test_gift_from_moodles_documentation():
     assert (got[3]["answer"], got[3]["source"]) == ([True], "Constitution")
     assert (got[4]["answer"], got[4]["explanation"]) == ([False], zh("Rock, mostly."))
     assert (got[5]["type"], got[5]["answer"]) == ("text", ["Nanchang", "南昌"])
+    assert (got[5]["enemies"], got[5]["normalise"]) == (
+        ["army-day"],
+        ["strip_suffix:市", "ignore_spaces"],
+    )
     assert got[6]["prompt"] == zh(
         "The Nanchang Uprising took place in ____ and is remembered on Army Day."
     )

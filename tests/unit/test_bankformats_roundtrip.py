@@ -49,6 +49,7 @@ questions:
     time_limit_s: 45
     explanation: {zh-Hans: "解析 #### 不是分隔符", en: "#### is text here"}
     source: "Moodle docs: GIFT format [escapes]"
+    enemies: [escapes, gift]
   - key: rt-multiple
     type: multiple
     prompt: {zh-Hans: "=1+1 是公式吗？"}
@@ -69,8 +70,10 @@ questions:
     type: text
     prompt: {zh-Hans: "1 海里是多少米？"}
     answer: ["1,852", "1852 m", "一千八百五十二; 米"]
+    normalise: [digit_grouping, "strip_suffix: m", "strip_prefix:约"]
     difficulty: 3
     source: 书
+    enemies: [gift]
   - key: rt-order
     type: order
     prompt: {zh-Hans: 排序}
@@ -110,6 +113,7 @@ def carried(content: BankContent, fmt: str) -> BankContent:
             question = _one_locale(question, default)
         if fmt == "moodle-xml":
             question = replace(question, difficulty=3, time_limit_s=None, source=SOURCE)
+            question = replace(question, enemies=(), normalise=())
         questions.append(question)
     title = content.title if fmt == "xlsx" else localized({default: content.title[default]})
     return replace(content, title=title, questions=tuple(questions))
@@ -159,7 +163,10 @@ def assert_same(got: BankContent, expected: BankContent) -> None:
 
 def test_yaml_to_xlsx_to_yaml_keeps_everything_but_media():
     bank = example()
-    assert_same(round_trip(bank, "xlsx"), bank)
+    got = round_trip(bank, "xlsx")
+    assert_same(got, bank)
+    assert got.questions[0].enemies == ("escapes", "gift")
+    assert got.questions[3].normalise == ("digit_grouping", "strip_suffix: m", "strip_prefix:约")
 
 
 def test_yaml_to_gift_to_yaml_keeps_one_locale_and_no_ordering():
@@ -168,6 +175,8 @@ def test_yaml_to_gift_to_yaml_keeps_one_locale_and_no_ordering():
     assert_same(got, carried(bank, "gift"))
     assert got.questions[0].prompt == {"zh-Hans": "GIFT 的特殊字符 ~ = # { } : 和 \\ 都要转义吗？"}
     assert got.questions[0].source == "Moodle docs: GIFT format [escapes]"
+    assert got.questions[0].enemies == ("escapes", "gift")
+    assert got.questions[3].normalise == ("digit_grouping", "strip_suffix: m", "strip_prefix:约")
     assert [q.key for q in got.questions] == [
         "rt-single",
         "rt-multiple",
@@ -177,6 +186,7 @@ def test_yaml_to_gift_to_yaml_keeps_one_locale_and_no_ordering():
 
 
 def test_yaml_to_moodle_xml_to_yaml_keeps_locales_but_not_difficulty_source_or_time():
+    """Nor enemy groups or normalisers: Moodle XML has no field for them either."""
     bank = example()
     got = round_trip(bank, "moodle-xml")
     assert_same(got, carried(bank, "moodle-xml"))
@@ -196,6 +206,11 @@ def test_what_a_format_cannot_carry_is_named():
         "rt-order: left out (GIFT has no ordering question)",
     )
     assert write_bank(bank, "moodle-xml").lost == (
+        "difficulty, source and time limits (Moodle XML has no such fields)",
+        "rt-single, rt-text: enemy groups or normalisers (Moodle XML has no such fields)",
+    )
+    plain = replace(bank, questions=tuple(replace(q, enemies=()) for q in bank.questions[:3]))
+    assert write_bank(plain, "moodle-xml").lost == (
         "difficulty, source and time limits (Moodle XML has no such fields)",
     )
     first = bank.questions[0]

@@ -28,6 +28,15 @@ def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
     assert mode == 0o600
 
 
+def test_the_instance_folder_is_made_private_new_or_existing(tmp_path):
+    made, existing = tmp_path / "new" / "instance", tmp_path / "existing"
+    existing.mkdir(mode=0o755)
+    existing.chmod(0o755)
+    for folder in (made, existing):
+        settings_from_environ({"LEITAI_INSTANCE": str(folder)})
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
 def test_service_urls_and_secret_come_from_the_environment(tmp_path):
     settings = settings_from_environ(
         {

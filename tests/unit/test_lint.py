@@ -184,6 +184,13 @@ def test_an_answer_among_another_items_options_is_only_a_hint():
     assert [(f.rule, f.severity, f.question, f.related) for f in findings] == [
         ("enemy-candidate-option", Severity.INFO, "q2", ("q1",))
     ]
+    other = single("q2", "b", texts=("长沙", "武汉", "九江", "岳阳"))
+    assert lint_bank(bank(asks, other), cfg) == []
+    made_enemies = bank(
+        dataclasses.replace(asks, enemies=("nanchang",)),
+        dataclasses.replace(offers, enemies=("nanchang",)),
+    )
+    assert lint_bank(made_enemies, cfg) == []
 
 
 def test_an_enemy_group_of_one_is_probably_a_typo():
@@ -246,6 +253,65 @@ def test_long_prompts_and_options_for_a_phone():
         )
         == []
     )
+
+
+def test_each_threshold_moves_its_rule():
+    """A setting changes what its rule reports, not only whether the file parses."""
+    cases = [
+        # (rule, bank, setting that quiets the finding the defaults give)
+        (
+            "true-false-balance",
+            bank(*(true_false(f"t{i}", i < 9) for i in range(11))),
+            {"true_share_max": 0.85},
+        ),
+        (
+            "true-false-balance",
+            bank(*(true_false(f"t{i}", i < 9) for i in range(11))),
+            {"min_items": 12},
+        ),
+        (
+            "answer-position",
+            bank(*(single(f"q{i}", "b" if i < 8 else "abcd"[i % 4]) for i in range(16))),
+            {"alpha": 0.001},
+        ),
+        (
+            "multiple-same-count",
+            bank(*(multiple(f"m{i}", "ab") for i in range(4))),
+            {"min_multiple": 5},
+        ),
+        (
+            "near-duplicate",
+            bank(
+                single("q1", prompt="中国人民解放军建军节是每年的哪一天"),
+                single("q2", prompt="中国人民解放军建军节是每年哪一天"),
+            ),
+            {"duplicate_similarity": 0.99},
+        ),
+        (
+            "answer-in-prompt",
+            bank(single("q1", "b", ("北京", "南昌", "上海", "广州"), prompt="南昌起义在哪里")),
+            {"min_answer_chars": 3},
+        ),
+        (
+            "unpinned",
+            bank(dataclasses.replace(single("q1", prompt="保密法规定了什么"), tags=("law",))),
+            {"pinned_tags": ("date-sensitive",)},
+        ),
+        ("long-prompt", bank(single("q1", prompt="长" * 150)), {"max_prompt_chars": 150}),
+        (
+            "long-option",
+            bank(single("q1", texts=("短", "长" * 50, "短", "短"))),
+            {"max_option_chars": 50},
+        ),
+        (
+            "missing-locale",
+            bank(single("q1", prompt="这里的国防教育法")),
+            {"locales": ("zh-Hans",)},
+        ),
+    ]
+    for rule, subject, setting in cases:
+        assert rules(lint_bank(subject, config(rule))) == [rule], (rule, setting)
+        assert lint_bank(subject, config(rule, **setting)) == [], (rule, setting)
 
 
 def test_config_names_the_bad_field():

@@ -21,13 +21,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import literal_column, select
 
 import web.live.namespaces
-from engine.adapters.sql.models import Base
 from engine.domain.accounts import Organiser
 from engine.domain.lucky_draw import PoolKind, PoolRule, Prize
 from tests.web.live_helpers import START, Clock, import_bank, install_clock
+from tests.web.stores import Stores, snapshot
 from web.live.namespaces import HostNamespace
 from web.wiring import Wiring
 
@@ -352,47 +351,7 @@ class World:
         self.unchanged[given] = made
 
     def snapshot(self) -> Stores:
-        """Everything a refused call must leave as it was: every Redis key under the
-        test's prefix and every row of every SQL table."""
-        client, prefix = self.wired.redis.client, self.wired.settings.redis_prefix
-        # Throttles count requests in time windows, refused ones included, and a window
-        # may end and start again between two snapshots: they are not the contest's state.
-        keys = sorted(
-            key
-            for key in client.scan_iter(f"{prefix}:*", count=10_000)
-            if not key.startswith(f"{prefix}:throttle:".encode())
-        )
-        pipeline = client.pipeline(transaction=False)
-        for key in keys:
-            pipeline.dump(key)
-            pipeline.pttl(key)
-        replies = pipeline.execute()
-        everything = literal_column("*")  # untyped: rows as stored, no JSON decoding
-        with self.wired.database.session() as session:
-            rows = [
-                session.execute(select(everything).select_from(table)).all()
-                for table in Base.metadata.sorted_tables
-            ]
-        values = dict(zip(keys, replies[::2], strict=True))
-        expiring = {key for key, ttl in zip(keys, replies[1::2], strict=True) if ttl >= 0}
-        return Stores(values, expiring, rows)
-
-
-@dataclass(frozen=True)
-class Stores:
-    values: dict[bytes, bytes | None]  # every Redis key's DUMP
-    expiring: set[bytes]  # the keys with a time to live (throttles, caches, claims)
-    rows: list[Any]
-
-    def changes_since(self, before: Stores) -> list[str]:
-        """What was added, changed or removed, except keys that ran out of time: the
-        snapshots are real seconds apart, and a throttle's window may end between."""
-        expired = {key for key in before.expiring if key not in self.values}
-        kept = {key: value for key, value in before.values.items() if key not in expired}
-        keys = sorted(set(kept) | set(self.values))
-        changed = [repr(key) for key in keys if kept.get(key) != self.values.get(key)]
-        tables = [str(i) for i, rows in enumerate(self.rows) if rows != before.rows[i]]
-        return changed + [f"table #{table}" for table in tables]
+        return snapshot(self.wired)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from flask_socketio import SocketIOTestClient
 import web.live.namespaces
 from engine.adapters.sql.models import BankRow
 from tests.web.live_helpers import TEXT, Clock, Round, Rounds, ack_error
+from tests.web.selfpaced_helpers import Windows
 from tests.web.test_auth import error_code
 from web.live.decoding import MAX_PAYLOAD
 from web.strict_json import MAX_DEPTH, JsonRefused, decode
@@ -141,6 +142,23 @@ def test_a_lone_surrogate_in_an_event_is_an_error_ack_and_nothing_is_stored(game
     assert ack_error(ack) == "invalid_unicode"
     assert list(ack["error"]["fields"]) == ["response"]
     assert game.wired.live.store.answer_count(game.id, 0) == 0
+
+
+def test_a_lone_surrogate_identity_is_refused_and_enters_nobody(game: Round) -> None:
+    """An identity is compared after folding: one that cannot be folded never gets there,
+    over HTTP (a self-paced entry) or on /play (a live join)."""
+    window = Windows(game.app, game.http, game.wired, game.headers)()
+    body = f'{{"nickname": "Alice", "identity": "4401{LONE}06"}}'
+    response = post_raw(window.http, f"{API}/rounds/{window.id}/entries", body)
+    assert response.status_code == 400
+    assert error_code(response) == "invalid_unicode"
+    assert list(response.json["error"]["fields"]) == ["identity"]
+    assert window.wired.live.store.contestant_count(window.id) == 0
+
+    _, ack = game.player("alice", identity="4401\udfff06")
+    assert ack_error(ack) == "invalid_unicode"
+    assert list(ack["error"]["fields"]) == ["identity"]
+    assert game.wired.live.store.contestant_count(game.id) == 0
 
 
 MALFORMED_JOINS: list[tuple[tuple, str]] = [

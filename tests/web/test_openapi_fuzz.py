@@ -1,8 +1,10 @@
-"""Schemathesis over the OpenAPI document: no operation answers 5xx, whatever it is sent.
+"""Schemathesis over the OpenAPI document: no operation answers 5xx, whatever it is sent,
+and a request it refuses (4xx) changes nothing.
 
 Every operation of ``GET /api/v1/openapi.json`` gets a few valid and a few invalid
 requests (schemathesis' positive and negative modes) as an admin, through the WSGI app:
-a 500 is a bug in how that input is refused. Bounded so the suite stays fast.
+a 500 is a bug in how that input is refused; a refusal that left a Redis key or an SQL
+row changed stored part of what it refused. Bounded so the suite stays fast.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.generation.modes import GenerationMode
 
 from tests.web.live_helpers import START, Rounds, install_clock
+from tests.web.stores import Stores, snapshot
 
 EXAMPLES = 6  # per operation, over the four ways of generating a request
 
@@ -34,7 +37,7 @@ def api(app, client, wired, login, monkeypatch):  # type: ignore[no-untyped-def]
         "campaign_id": campaign(wired, game.id),
         "position": 1,
     }
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app), headers, existing
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app), headers, existing, wired
 
 
 def campaign(wired, round_id):  # type: ignore[no-untyped-def]
@@ -48,10 +51,14 @@ def campaign(wired, round_id):  # type: ignore[no-untyped-def]
     return made
 
 
-def test_no_operation_answers_5xx(api) -> None:  # type: ignore[no-untyped-def]
-    schema, headers, existing = api
+def test_no_5xx_and_a_refusal_changes_nothing(api) -> None:  # type: ignore[no-untyped-def]
+    schema, headers, existing, wired = api
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 20
+    #: The stores after the last request, when it was refused (so changed nothing): the
+    #: next request's "before" without reading them again. Snapshots are most of the time.
+    stores: list[Stores] = []
+    refused: list[str] = []
     for operation in operations:
         known = {name: value for name, value in existing.items() if f"{{{name}}}" in operation.path}
         strategy = (
@@ -69,11 +76,20 @@ def test_no_operation_answers_5xx(api) -> None:  # type: ignore[no-untyped-def]
             suppress_health_check=list(HealthCheck),
         )
         @given(case=strategy)
-        def no_5xx(case) -> None:  # type: ignore[no-untyped-def]
+        def answered(case) -> None:  # type: ignore[no-untyped-def]
+            before = stores.pop() if stores else snapshot(wired)
             response = case.call(headers=headers)
-            assert response.status_code < 500, (
+            said = (
                 f"{case.method} {case.formatted_path} -> {response.status_code}: "
                 f"{response.text[:300]}\n{case.as_curl_command()}"
             )
+            assert response.status_code < 500, said
+            if response.status_code >= 400:
+                refused.append(case.operation.label)
+                stores.append(snapshot(wired))  # also the next request's "before"
+                changes = stores[-1].changes_since(before)
+                assert not changes, f"refused, yet changed {changes}\n{said}"
 
-        no_5xx()
+        answered()
+    # Most operations were refused some input, and every refusal was checked.
+    assert len(set(refused)) > len(operations) * 3 // 4

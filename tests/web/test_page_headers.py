@@ -10,20 +10,40 @@ from flask.testing import FlaskClient
 from web.app import create_app
 from web.page_headers import install_page_headers
 
-PAGES = [
-    "/",
-    "/play",
-    "/play/ABCD",
-    "/watch/NOSUCH",
-    "/api/docs",
-    "/console",
-    "/console/banks",
-    "/console/banks/nd",
-    "/console/banks/nd/versions",
-    "/console/competitions/new",
-    "/console/rounds/1",
-    "/console/rounds/1/results",
-]
+#: Every page route, with a path that reaches it (a missing id still renders the page).
+PAGES = {
+    "/": "/",
+    "/play": "/play",
+    "/play/<code>": "/play/ABCD",
+    "/watch": "/watch",
+    "/watch/<code>": "/watch/NOSUCH",
+    "/verify/<serial>": "/verify/NOSUCH",
+    "/campaigns/<int:campaign_id>/register": "/campaigns/1/register",
+    "/api/docs": "/api/docs",
+    "/console": "/console",
+    "/console/banks": "/console/banks",
+    "/console/banks/<slug>": "/console/banks/nd",
+    "/console/banks/<slug>/versions": "/console/banks/nd/versions",
+    "/console/campaigns": "/console/campaigns",
+    "/console/campaigns/<int:campaign_id>": "/console/campaigns/1",
+    "/console/campaigns/<int:campaign_id>/certificates": "/console/campaigns/1/certificates",
+    "/console/campaigns/<int:campaign_id>/draws": "/console/campaigns/1/draws",
+    "/console/competitions/new": "/console/competitions/new",
+    "/console/rounds/<int:round_id>": "/console/rounds/1",
+    "/console/rounds/<int:round_id>/results": "/console/rounds/1/results",
+    "/console/rounds/<int:round_id>/certificates": "/console/rounds/1/certificates",
+    "/console/rounds/<int:round_id>/draws": "/console/rounds/1/draws",
+}
+#: GET routes outside /api/v1 and /static that are not pages: files, JSON, a redirect.
+NOT_PAGES = {
+    "/favicon.ico",
+    "/healthz",
+    "/metrics",
+    "/media/<digest>",
+    "/play/<code>/info",
+    "/play/<code>/qr.svg",
+    "/console/lang/<code>",
+}
 
 
 def directives(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -31,7 +51,18 @@ def directives(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return dict(part.strip().split(" ", 1) for part in policy.split(";"))
 
 
-@pytest.mark.parametrize("path", PAGES)
+def test_every_page_route_is_checked(app) -> None:
+    """A new page without a row in PAGES (or NOT_PAGES) fails here, by name."""
+    routes = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.rule.startswith(("/api/v1/", "/static/"))
+    }
+    assert sorted(routes - PAGES.keys() - NOT_PAGES) == []
+    assert sorted((PAGES.keys() | NOT_PAGES) - routes) == []
+
+
+@pytest.mark.parametrize("path", PAGES.values())
 def test_every_page_sends_a_policy_its_markup_keeps(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.mimetype == "text/html", path

@@ -60,11 +60,13 @@ def public_board(game: Round | Window) -> dict[str, Any]:
 # --- live rounds -----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("freeze", [None, 1], ids=["unfrozen", "frozen"])
 @pytest.mark.parametrize("key", list(SPREADS))
 def test_live_sybils_learn_nothing_about_the_key_before_the_question_closes(
-    live_round: Rounds, clock: Clock, app, key: str
+    live_round: Rounds, clock: Clock, app, key: str, freeze: int | None
 ) -> None:
-    game = live_round(rules((SINGLE, MULTIPLE, TRUE_FALSE), freeze_at_question=None))
+    """With or without a freeze (which holds the boards, not what a phone is told)."""
+    game = live_round(rules((SINGLE, MULTIPLE, TRUE_FALSE), freeze_at_question=freeze))
     sybils = game.players(len(SPREADS[key]), prefix="s")
     honest, watcher = game.players(1, prefix="h")[0], game.watcher()
     ticker = app.extensions["leitai.ticker"]
@@ -262,6 +264,18 @@ def test_self_paced_sybils_learn_nothing_before_the_window_closes(
         url = f"/api/v1/rounds/{game.id}/leaderboard/me?around=0"
         phase["me"] = http(game.http.get(url, headers=bearer(token)))
         phase["pushed"] = socket.received()
+    for phase, (_, token) in zip(phases, entrants, strict=True):
+        # The rest of the paper, each the same way (right, answered and advanced in one
+        # call), then the end of it: what the phone's end screen reads, and the review.
+        for _ in FIXED[1:]:
+            asked = game.next(token).json["question"]["key"]
+            reply = game.answer(token, asked, game.right(asked), advance=True)
+            phase[f"answered {asked}"] = http(reply)
+        phase["done"] = http(game.next(token))
+        url = f"/api/v1/rounds/{game.id}/leaderboard/me?around=0"
+        phase["me_done"] = http(game.http.get(url, headers=bearer(token)))
+        review = game.http.get(f"/api/v1/rounds/{game.id}/review", headers=bearer(token))
+        phase["review"] = http(review)
     transcripts = [
         anonymised(
             phase,
@@ -279,6 +293,13 @@ def test_self_paced_sybils_learn_nothing_before_the_window_closes(
         )
     ]
     assert transcripts[0]["answer"]["status"] == 200
+    assert transcripts[0]["done"]["body"]["done"] is True
+    assert transcripts[0]["me_done"]["body"]["scopes"]["all"]["points"] == 0
+    assert transcripts[0]["review"]["status"] == 409, transcripts[0]["review"]
+    answered = [v["body"] for k, v in transcripts[0].items() if k.startswith("answered")]
+    assert [(a["result"]["received"], "correct" in a["result"]) for a in answered] == [
+        (True, False)
+    ] * (len(FIXED) - 1)
     assert transcripts[0]["answer"]["body"]["result"] == {
         "question": key,
         "index": 0,

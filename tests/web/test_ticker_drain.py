@@ -38,7 +38,7 @@ class Scripted:
         self.now += seconds
         self.live.appended += self.sent.pop(0) if self.sent else 0
 
-    def drain_once(self, block_ms: int = 1000) -> int:
+    def drain_once(self) -> int:
         moved = self.batches.pop(0)
         self.ticker.running = bool(self.batches)
         self.happened.append(("drained", moved))

@@ -123,7 +123,7 @@ class Ticker:
                     continue
                 self._wired.owed_writes.retry()  # here, not on the clock: SQL may be slow
                 drainer.claim_abandoned(idle_ms=30_000)
-                moved = drainer.drain_once(block_ms=500)
+                moved = drainer.drain_once()
                 retry_s = DRAIN_RETRY_S
                 self._store_back("answer log drain")
                 if moved < drainer.batch:

@@ -48,6 +48,8 @@ _NUMBERS = frozenset("12345678")
 _LIST_SEPARATORS = re.compile(r"[,;、.。\s]+")
 #: Only a bar separates accepted answers: "1,852" and "A; B" are answers themselves.
 _ACCEPTED_SEPARATORS = re.compile(r"[|｜]")
+#: Normalisers are separated as a list is, but a space may stand inside one's text.
+_NORMALISER_SEPARATORS = re.compile(r"[|｜,，;；、\n]")
 
 
 def fold(text: str) -> str:
@@ -86,6 +88,11 @@ def accepted(value: str) -> list[str]:
 
 def tag_list(value: str) -> list[str]:
     return [item for item in _LIST_SEPARATORS.split(fold(value)) if item]
+
+
+def normaliser_list(value: str) -> list[str]:
+    """A text question's normalisers as written: "digit_grouping, strip_suffix:市"."""
+    return [item.strip() for item in _NORMALISER_SEPARATORS.split(value) if item.strip()]
 
 
 def whole_number(value: Any) -> int | Any:

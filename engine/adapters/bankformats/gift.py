@@ -7,7 +7,8 @@ feedback is the explanation; ``\\~ \\= \\# \\{ \\} \\:`` and ``\\n`` are escapes
 Matching, numerical, essay and description questions, and partial credit, are problems
 named by their line: Leitai has nothing to hold them. Per-answer ``#feedback`` is not
 kept. Comment lines carry what GIFT lacks, as Moodle itself writes ``// [id:...]
-[tag:...]``: Leitai adds ``[difficulty:2]``, ``[time:20]`` and ``[source:...]``.
+[tag:...]``: Leitai adds ``[difficulty:2]``, ``[time:20]``, ``[source:...]``, an
+``[enemy:...]`` per enemy group and a ``[normalise:...]`` per text normaliser.
 """
 
 from __future__ import annotations
@@ -172,6 +173,10 @@ def _apply_meta(question: dict[str, Any], meta: dict[str, list[str]]) -> None:
         question["time_limit_s"] = _number(meta["time"][0])
     if "source" in meta:
         question["source"] = meta["source"][0]
+    if "enemy" in meta:
+        question["enemies"] = meta["enemy"]
+    if "normalise" in meta:
+        question["normalise"] = meta["normalise"]
 
 
 def _number(value: str) -> int | str:
@@ -203,8 +208,9 @@ def _write_question(question: Question, locale: str) -> str:
     meta.append(f"[difficulty:{question.difficulty}]")
     if question.time_limit_s is not None:
         meta.append(f"[time:{question.time_limit_s}]")
-    source = question.source.replace("\\", "\\\\").replace("]", "\\]")
-    lines = [f"// {' '.join(meta)}", f"// [source:{source}]"]
+    meta += [f"[enemy:{group}]" for group in question.enemies]
+    meta += [f"[normalise:{_meta_escape(spec)}]" for spec in question.normalise]
+    lines = [f"// {' '.join(meta)}", f"// [source:{_meta_escape(question.source)}]"]
     lines.append(f"::{_escape(question.key)}::{_escape(question.prompt[locale])}{{")
     if question.type is QuestionType.TRUE_FALSE:
         lines.append(f"\t{'TRUE' if question.answer[0] is True else 'FALSE'}")
@@ -229,6 +235,11 @@ def _choice_lines(question: Question, locale: str) -> list[str]:
         f"\t~{f'%{weight}%' if c.key in right else ''}{_escape(c.text[locale])}"
         for c in question.choices
     ]
+
+
+def _meta_escape(text: str) -> str:
+    """A value inside a comment's ``[name:value]``: only ``\\`` and ``]`` escaped."""
+    return text.replace("\\", "\\\\").replace("]", "\\]")
 
 
 def _escape(text: str) -> str:

@@ -14,8 +14,9 @@ line); ``答案：`` or ``【答案】`` gives the answer, ``解析：`` or ``�
 explanation. A section heading (``二、多选题``), a marker in the stem (``（多选）``) or a
 ``题型：`` line sets the type; otherwise it follows from the answer: 正确/错误 (对/错)
 is true/false, several letters multiple, one letter single, words without options a
-text question. ``编号：``, ``难度：``, ``标签：``, ``时限：`` and ``来源：`` lines set
-the key, difficulty, tags, time limit and source. Any other line continues the stem,
+text question. ``编号：``, ``难度：``, ``标签：``, ``时限：``, ``来源：``, ``互斥组：``
+and ``答案规范：`` lines set the key, difficulty, tags, time limit, source, enemy groups
+and a text question's normalisers. Any other line continues the stem,
 the last option or the explanation; a line that cannot belong anywhere is a problem.
 """
 
@@ -31,6 +32,7 @@ from engine.adapters.bankformats.fields import (
     answer_for,
     fold,
     inferred_type,
+    normaliser_list,
     question_type,
     tag_list,
     whole_number,
@@ -53,7 +55,8 @@ _ANSWER = re.compile(
 )
 _EXPLANATION = re.compile(r"^(?:【\s*解析\s*】|解析\s*[:：]|explanation\s*[:：])\s*(.*)$", re.I)
 _META = re.compile(
-    r"^(题型|编号|难度|标签|时限|来源|type|key|difficulty|tags|time limit|source)\s*[:：]\s*(.*)$",
+    r"^(题型|编号|难度|标签|时限|来源|互斥组|答案规范"
+    r"|type|key|difficulty|tags|time limit|source|enemies|normalise)\s*[:：]\s*(.*)$",
     re.I,
 )
 _META_FIELDS = {
@@ -63,6 +66,8 @@ _META_FIELDS = {
     "标签": "tags",
     "时限": "time_limit_s",
     "来源": "source",
+    "互斥组": "enemies",
+    "答案规范": "normalise",
     "time limit": "time_limit_s",
 }
 _MARKER = re.compile(rf"\s*[(（\[【]\s*({_TYPE_WORDS})\s*[)）\]】]\s*", re.I)
@@ -179,8 +184,10 @@ def _add(question: _Question | None, raw: RawBank) -> None:
     if explanation:
         data["explanation"] = {locale: explanation}
     for name, (_, value) in question.meta.items():
-        if name == "tags":
-            data["tags"] = tag_list(value)
+        if name in ("tags", "enemies"):
+            data[name] = tag_list(value)
+        elif name == "normalise":
+            data[name] = normaliser_list(value)
         elif name in ("difficulty", "time_limit_s"):
             data[name] = whole_number(value)
         elif name != "type":

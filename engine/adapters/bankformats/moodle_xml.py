@@ -197,6 +197,10 @@ def _fraction(answer: _Element) -> float:
 def write_moodle_xml(content: BankContent) -> Exported:
     lost = common_losses(content, "Moodle XML", locales=None)
     lost.append("difficulty, source and time limits (Moodle XML has no such fields)")
+    # Left out, they would let a re-imported bank draw one item with its give-away.
+    if keys := [q.key for q in content.questions if q.enemies or q.normalise]:
+        missing = "enemy groups or normalisers (Moodle XML has no such fields)"
+        lost.append(f"{', '.join(keys)}: {missing}")
     out = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
     out += [_write_question(question) for question in content.questions]
     out.append("</quiz>\n")

@@ -29,6 +29,7 @@ from engine.adapters.bankformats.fields import (
     answer_for,
     fold,
     inferred_type,
+    normaliser_list,
     question_type,
     tag_list,
     whole_number,
@@ -53,6 +54,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "tags": ("标签", "tags", "tag"),
     "time_limit_s": ("时限", "时限(秒)", "时间限制", "timelimit", "timelimits"),
     "source": ("来源", "出处", "source"),
+    "enemies": ("互斥组", "enemies", "enemygroups"),
+    "normalise": ("答案规范", "normalise", "normalize", "normalisers"),
 }
 #: Columns organisers often keep (a running number) that Leitai does not need.
 IGNORED = ("序号", "no", "no.", "#")
@@ -207,6 +210,10 @@ def _read_row(number: int, cells: list[Any], columns: dict[int, Column], raw: Ra
             question[field] = whole_number(values[field])
     if "tags" in values:
         question["tags"] = tag_list(_text(values["tags"]))
+    if "enemies" in values:
+        question["enemies"] = tag_list(_text(values["enemies"]))
+    if "normalise" in values:
+        question["normalise"] = normaliser_list(_text(values["normalise"]))
     path = raw.add_question(question, number)
     for (field, locale), header in labels.items():
         if field.startswith("choice:"):
@@ -273,7 +280,7 @@ def write_xlsx(content: BankContent) -> Exported:
     others = [locale for locale in LOCALES if locale != content.default_locale]
     others = [locale for locale in others if any(_has(q, locale) for q in kept)]
     header = ["编号", "题型", "题干", *(f"选项{c.upper()}" for c in LETTERS[:width])]
-    header += ["答案", "解析", "难度", "标签", "时限", "来源"]
+    header += ["答案", "解析", "难度", "标签", "时限", "来源", "互斥组", "答案规范"]
     for locale in others:
         header += [f"题干[{locale}]", *(f"选项{c.upper()}[{locale}]" for c in LETTERS[:width])]
         header.append(f"解析[{locale}]")
@@ -306,6 +313,8 @@ def _row(question: Question, default: str, width: int, others: list[str]) -> lis
         ", ".join(question.tags) or None,
         question.time_limit_s,
         question.source,
+        ", ".join(question.enemies) or None,
+        ", ".join(question.normalise) or None,
     ]
     for locale in others:
         row += [question.prompt.get(locale), *(text.get(locale) for text in choices[:width])]

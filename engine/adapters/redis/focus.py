@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import redis
 
-from engine.adapters.redis.leaderboard import round_tag
+from engine.adapters.redis.keys import round_tag
 
 _REPORT = """
 -- KEYS: reports seen (set), counts (hash contestant -> switches)

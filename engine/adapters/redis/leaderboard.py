@@ -11,14 +11,16 @@ has the round's own, ``{r:<id>}``, and shard ``s`` > 0 ``{r:<id>:<s>}``)::
     {prefix}:{r:<id>[:<s>]}:board:scopes           scope names in use, to delete them all
     {prefix}:{c:<id>[:<s>]}:competition:board      the sum over the competition's rounds
     {prefix}:{c:<id>[:<s>]}:competition:profiles
+    {prefix}:{c:<id>[:<s>]}:competition:applied:<round>   answer -> the delta it added
     {prefix}:{r:<id>}:meta | :snapshot:...         per round, not sharded
 
 A contestant's shard is ``crc32(id) % shards``, computed here and never in Lua. Every Lua
 call touches the keys of one round shard; the scripts build the names of the region and
 team boards from the stored profile, which Cluster allows within one slot although the
 keys are not declared. Each shard has a slot of its own, so M shards can live on M
-masters; a competition's board has its own slots, so the scripts that add to a round's
-and its competition's boards at once are not single-slot on a cluster yet.
+masters; a competition's board has its own slots, so a round's boards and its
+competition's are written by two calls: the round's, then the competition's
+(``add_to_competition``), which counts each named answer once however often it comes.
 
 Freeze costs memory and writes, not a copy, and only in rounds that plan one: after
 :meth:`RedisLeaderboard.plan_freeze` (before the first answer) each answer is added to
@@ -51,13 +53,14 @@ import hashlib
 import json
 import re
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
 import redis
 
 from engine.adapters.redis.batch import Batch
+from engine.adapters.redis.keys import round_tag, shard_tag
 from engine.adapters.redis.records import lua_script, pack_profile, unpack_profile
 from engine.domain.ranking import POINTS_LIMIT, TIME_LIMIT_MS, ScoreOutOfRangeError, decode_score
 from engine.domain.standings import (
@@ -87,6 +90,9 @@ from engine.domain.standings import (
 
 BATCH = 500  # answers per Lua call: ~5 ms of Redis time, so other clients are not held up
 PIPELINE_CALLS = 16
+#: How long a competition keeps what each of a round's answers added after the round's
+#: last one: the drain's replay and a skip need it (docs/redis-keys.md).
+APPLIED_TTL_MS = 7 * 24 * 3_600_000
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REASONS = {
     "unknown_contestant": UnknownContestantError,
@@ -109,6 +115,10 @@ class RedisLeaderboard:
             lua_script("boards.lua", "leaderboard_register.lua")
         )
         self._add = client.register_script(lua_script("boards.lua", "leaderboard_add.lua"))
+        self._competition_add = client.register_script(
+            lua_script("boards.lua", "competition_add.lua")
+        )
+        self._competition_void = client.register_script(lua_script("competition_void.lua"))
         self._page = client.register_script(lua_script("leaderboard_page.lua"))
         self._locate = client.register_script(lua_script("leaderboard_locate.lua"))
 
@@ -145,18 +155,11 @@ class RedisLeaderboard:
         """The board a contestant's round score is read from: their shard's live "all"."""
         return f"{self._round(round_id, self.shard_of(contestant))}:live:all"
 
-    def answer_keys(
-        self, round_id: int | str, contestant: str, competition_id: int | str | None
-    ) -> tuple[str, list[str]]:
+    def answer_keys(self, round_id: int | str, contestant: str) -> tuple[str, list[str]]:
         """The shard base and keys an answer script passes to ``add_to_boards``
-        (lua/boards.lua): profiles, state [, competition board, competition profiles]."""
-        shard = self.shard_of(contestant)
-        base = self._round(round_id, shard)
-        keys = [f"{base}:profiles", f"{base}:state"]
-        if competition_id is not None:
-            competition = self._competition(competition_id, shard)
-            keys += [f"{competition}:board", f"{competition}:profiles"]
-        return base, keys
+        (lua/boards.lua): profiles, state."""
+        base = self._round(round_id, self.shard_of(contestant))
+        return base, [f"{base}:profiles", f"{base}:state"]
 
     # --- writes ------------------------------------------------------------------------
 
@@ -190,9 +193,12 @@ class RedisLeaderboard:
             _checked_contestant(c): pack_profile(check_profile(p, allowed))
             for c, p in profiles.items()
         }
-        rejected = self._run(
-            self._register, round_id, list(packed.items()), competition_id, width=2
-        )
+        rejected = self._run(self._register, round_id, list(packed.items()), width=2)
+        if competition_id is not None:
+            refused = {contestant for _, contestant, _ in rejected}
+            self._register_in_competition(
+                competition_id, {c: p for c, p in packed.items() if c not in refused}
+            )
         if rejected:
             _, contestant, reason = rejected[0]
             raise InvalidProfileError(f"{contestant!r} cannot change region or team ({reason})")
@@ -224,30 +230,138 @@ class RedisLeaderboard:
     ) -> list[tuple[int, int]]:
         """Score answers in order, batched per shard and pipelined.
 
-        Each answer is atomic; one that is refused writes nothing and the others stand,
-        and then :class:`AnswersRejectedError` lists the refused ones.
+        Each answer reaches the round's boards and the competition's, or neither; one
+        that is refused writes nothing and the others stand, and then
+        :class:`AnswersRejectedError` lists the refused ones. The competition's board (a
+        slot of its own) is asked first, as when one script wrote both, then the round's
+        are written, then the competition's: a round board refusing an addition past
+        2^53 could not take it back to the millisecond.
         """
         checked = [_checked_answer(a) for a in answers]
-        totals: list[tuple[int, int] | None] = [None] * len(checked)
-        rejected = self._run(
-            self._add,
-            round_id,
-            # and add_to_boards's plain delta, formatted here rather than in Redis
-            [(c, str(p), str(ms), str(p * (TIME_LIMIT_MS + 1) - ms)) for c, p, ms in checked],
-            competition_id,
-            width=4,
-            into=totals,
-        )
+        rejected: list[tuple[int, str, str]] = []
+        if competition_id is not None:
+            asked = self._add_in_competition(
+                competition_id, None, [("", *a) for a in checked], check=True
+            )
+            rejected = [
+                (i, checked[i][0], r.decode()) for i, r in enumerate(asked) if isinstance(r, bytes)
+            ]
+        refused = {i for i, _, _ in rejected}
+        kept = [i for i in range(len(checked)) if i not in refused]
+        totals: list[tuple[int, int] | None] = [None] * len(kept)
+        rejected += [
+            (kept[j], contestant, reason)
+            for j, contestant, reason in self._run(
+                self._add,
+                round_id,
+                # and add_to_boards's plain delta, formatted here rather than in Redis
+                [
+                    (c, str(p), str(ms), str(p * (TIME_LIMIT_MS + 1) - ms))
+                    for c, p, ms in (checked[i] for i in kept)
+                ],
+                width=4,
+                into=totals,
+            )
+        ]
+        if competition_id is not None:
+            taken = [i for i, total in zip(kept, totals, strict=True) if total is not None]
+            self._add_in_competition(competition_id, None, [("", *checked[i]) for i in taken])
         if rejected:
-            raise AnswersRejectedError(rejected)
+            raise AnswersRejectedError(sorted(rejected))
         return [t for t in totals if t is not None]
+
+    def add_to_competition(
+        self,
+        competition_id: int | str,
+        round_id: int | str,
+        answers: Iterable[tuple[int, str, int, int]],
+    ) -> None:
+        """Add a round's answers (question index, contestant, points, response_ms), which
+        its boards accepted, to the competition's board: each (round, question,
+        contestant) once however often it comes, so a retry or a replay never counts
+        twice; one the competition's board refuses (out of range) is left off it."""
+        self._add_in_competition(
+            competition_id,
+            round_id,
+            [(f"{index}:{contestant}", contestant, p, ms) for index, contestant, p, ms in answers],
+        )
+
+    def void_in_competition(
+        self, competition_id: int | str, round_id: int | str, index: int, contestants: list[str]
+    ) -> int:
+        """Take a skipped question's answers back off the competition's board (each once;
+        one not added yet never will be); how many were taken back now."""
+        items = [(f"{index}:{c}", c) for c in contestants]
+        batch = Batch(self._redis)
+        for keys, positions in self._competition_calls(competition_id, round_id, items):
+            args = [part for p in positions for part in (items[p][1], items[p][0])]
+            batch.script(self._competition_void, keys, [APPLIED_TTL_MS, *args])
+        return sum(batch.execute())
+
+    def _add_in_competition(
+        self,
+        competition_id: int | str,
+        round_id: int | str | None,
+        answers: list[tuple[str, str, int, int]],
+        *,
+        check: bool = False,
+    ) -> list[Any]:
+        """competition_add.lua over (name, contestant, points, response_ms), named per
+        round unless ``round_id`` is None; its reply per answer, in order. ``check``:
+        whether the board would take each, nothing written."""
+        replies: list[Any] = [None] * len(answers)
+        calls = self._competition_calls(competition_id, round_id, answers)
+        batch = Batch(self._redis)
+        for keys, positions in calls:
+            args = [
+                str(part)
+                for p in positions
+                for part in (*answers[p][1:], answers[p][0])  # contestant, points, ms, name
+            ]
+            ttl = "check" if check else APPLIED_TTL_MS
+            batch.script(self._competition_add, keys, [ttl, *args])
+        for (_, positions), results in zip(calls, batch.execute(), strict=True):
+            for position, result in zip(positions, results, strict=True):
+                replies[position] = result
+        return replies
+
+    def _competition_calls(
+        self,
+        competition_id: int | str,
+        round_id: int | str | None,
+        items: Sequence[tuple[Any, ...]],
+    ) -> list[tuple[list[str], list[int]]]:
+        """The positions of ``items`` (name, contestant, ...) grouped per competition
+        shard, BATCH a call, with each call's keys: the shard's board and, for a round,
+        its applied answers there."""
+        by_shard: dict[int, list[int]] = {}
+        for position, item in enumerate(items):
+            by_shard.setdefault(self.shard_of(item[1]), []).append(position)
+        calls = []
+        for shard, positions in by_shard.items():
+            base = self._competition(competition_id, shard)
+            keys = [f"{base}:board"]
+            if round_id is not None:
+                keys.append(f"{base}:applied:{_checked_id(round_id)}")
+            calls += [(keys, positions[i : i + BATCH]) for i in range(0, len(positions), BATCH)]
+        return calls
+
+    def _register_in_competition(
+        self, competition_id: int | str, packed: Mapping[str, str]
+    ) -> None:
+        """On the competition's board at 0 with their profile (idempotent, its own slot)."""
+        batch = Batch(self._redis)
+        for contestant, profile in packed.items():
+            base = self._competition(competition_id, self.shard_of(contestant))
+            batch.zadd(f"{base}:board", {contestant: 0}, nx=True)
+            batch.hset(f"{base}:profiles", contestant, profile)
+        batch.execute()
 
     def _run(
         self,
         script: Any,
         round_id: int | str,
         items: list[tuple[str, ...]],
-        competition_id: int | str | None,
         *,
         width: int,
         into: list[tuple[int, int] | None] | None = None,
@@ -270,9 +384,6 @@ class RedisLeaderboard:
                 keys = [f"{base}:profiles", f"{base}:state"]
                 if width == 2:
                     keys.append(f"{base}:scopes")
-                if competition_id is not None:
-                    competition = self._competition(competition_id, shard)
-                    keys += [f"{competition}:board", f"{competition}:profiles"]
                 args = [base] + [part for i in indexes for part in items[i]]
                 pipe.script(script, keys, args)
             for (_, indexes), results in zip(group, pipe.execute(), strict=True):
@@ -547,17 +658,6 @@ class RedisLeaderboard:
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def round_tag(round_id: int | str) -> str:
-    """The Redis Cluster hash tag of every key of a round (docs/redis-keys.md)."""
-    return f"{{r:{round_id}}}"
-
-
-def shard_tag(kind: str, owner: str, shard: int) -> str:
-    """A board shard's hash tag: shard 0 shares its round's (or competition's), each
-    other shard has its own slot, so M shards can live on M masters."""
-    return f"{{{kind}:{owner}}}" if shard == 0 else f"{{{kind}:{owner}:{shard}}}"
 
 
 def _checked_id(value: int | str) -> str:

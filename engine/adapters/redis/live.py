@@ -20,11 +20,11 @@ Keys of round ``R`` (besides the leaderboards'), all with the round's hash tag `
                                     boards (records.DELTA), so a close can publish it
                                     and a skip take exactly that back
     {prefix}:{r:R}:attempts         hash: contestant -> self-paced attempt (JSON)
-    {prefix}:answer-log             stream every process appends to, drained to SQL
+    {prefix}:{r:R}:log              stream: the round's answer log, drained to SQL
+    {prefix}:{r:R}:log-listed       marker: the log is listed for the drain (answer_log.py)
 
 The answer script touches round keys and the shard's board keys together: one slot with
-one board shard, whose tag is the round's. The answer log is one stream for every round,
-so the scripts that append to it are not single-slot on a Redis Cluster yet.
+one board shard, whose tag is the round's.
 """
 
 from __future__ import annotations
@@ -33,14 +33,15 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import redis
 
-from engine.adapters.redis.answer_log import compact_json, log_fields, log_value
+from engine.adapters.redis.answer_log import RoundLogs, compact_json, log_fields, log_value
 from engine.adapters.redis.batch import Batch
 from engine.adapters.redis.coalescing import Coalescer
-from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeaderboard, round_tag
+from engine.adapters.redis.keys import round_tag
+from engine.adapters.redis.leaderboard import BATCH, PIPELINE_CALLS, RedisLeaderboard
 from engine.adapters.redis.records import (
     ANSWER,
     DELTA,
@@ -57,6 +58,7 @@ from engine.domain.rounds import LiveRound, live_round_from_dict, live_round_to_
 
 _SAVE = """
 if redis.call("HGET", KEYS[1], "json") ~= ARGV[1] then return 0 end
+if #ARGV > 5 and redis.call("EXISTS", KEYS[3]) == 0 then return "unlisted" end
 redis.call("HSET", KEYS[1], "json", ARGV[2], "status", ARGV[3], "index", ARGV[4], "seq", ARGV[5])
 if #ARGV > 5 then redis.call("XADD", KEYS[2], "*", unpack(ARGV, 6)) end
 return 1
@@ -67,6 +69,19 @@ if redis.call("HGET", KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call("HSET", KEYS[1], ARGV[1], ARGV[3])
 return 1
 """
+
+
+class _Queued(NamedTuple):
+    """An answer waiting for its flight: the encoded record, and what the competition's
+    call needs if the round's script accepts it."""
+
+    round_id: int
+    competition_id: int | None
+    question: int  # its index
+    contestant: str
+    points: int
+    response_ms: int
+    record: str  # an ANSWER record
 
 
 @dataclass(frozen=True)
@@ -86,7 +101,7 @@ class RedisLiveStore:
         self._redis = client
         self._prefix = prefix
         self._boards = leaderboard
-        self.log_key = f"{prefix}:answer-log"
+        self.logs = RoundLogs(client, prefix)
         self._answer = client.register_script(lua_script("boards.lua", "answer.lua"))
         # One script call and one state read per flight of a burst (coalescing.py).
         self._answers = Coalescer(self._send_answers)
@@ -137,18 +152,16 @@ class RedisLiveStore:
         """Store ``state`` if the round is still as it was ``read`` (compare and set),
         appending ``log`` to the answer log in the same step."""
         fields = _live_fields(state)
-        saved = self._save(
-            keys=[self._key(round_id, "live"), self.log_key],
-            args=[
-                _live_fields(read)["json"],
-                fields["json"],
-                fields["status"],
-                fields["index"],
-                fields["seq"],
-                *(log_fields(log) if log else ()),
-            ],
-        )
-        return bool(saved)
+        keys = [self._key(round_id, "live"), *self.logs.keys(round_id)]
+        args = [
+            _live_fields(read)["json"],
+            fields["json"],
+            fields["status"],
+            fields["index"],
+            fields["seq"],
+            *(log_fields(log) if log else ()),
+        ]
+        return bool(self.logs.appending(round_id, lambda: self._save(keys=keys, args=args)))
 
     def hold_boards(self, round_id: int) -> None:
         """Public boards that move only when published (see ``publish_question``)."""
@@ -217,42 +230,41 @@ class RedisLiveStore:
         or one of those or ``also_banned`` is banned: (contestant, "created") or the
         holder's (contestant, "taken") or the banned one's (contestant, "banned")."""
         self.appended += 1
-        keys = [*unique, *also_banned]
-        status, contestant = self._join(
-            keys=[
-                self._key(round_id, "nicknames"),
-                self._key(round_id, "contestants"),
-                self._key(round_id, "next-contestant"),
-                self.log_key,
-                self._key(round_id, "banned"),
-                self._key(round_id, "entry-keys"),
-            ],
-            args=[
-                len(unique),
-                len(keys),
-                *keys,
-                json.dumps(profile, ensure_ascii=False),
-                *log_fields(log),
-            ],
-        )
+        entry_keys = [*unique, *also_banned]
+        log_stream, listed = self.logs.keys(round_id)
+        keys = [
+            self._key(round_id, "nicknames"),
+            self._key(round_id, "contestants"),
+            self._key(round_id, "next-contestant"),
+            log_stream,
+            self._key(round_id, "banned"),
+            self._key(round_id, "entry-keys"),
+            listed,
+        ]
+        args = [
+            len(unique),
+            len(entry_keys),
+            *entry_keys,
+            json.dumps(profile, ensure_ascii=False),
+            *log_fields(log),
+        ]
+        status, contestant = self.logs.appending(round_id, lambda: self._join(keys=keys, args=args))
         return contestant.decode(), {0: "taken", 1: "created", 2: "banned"}[status]
 
     def leave(self, round_id: int, contestant: str, log: Left) -> str:
         """Take a contestant's entry back while the round is in its lobby (lua/leave.lua):
         "left", "kept" (started) or "gone" (no such entry)."""
-        base, board_keys = self._boards.answer_keys(round_id, contestant, None)
-        outcome = self._leave(
-            keys=[
-                self._key(round_id, "live"),
-                self._key(round_id, "contestants"),
-                self._key(round_id, "nicknames"),
-                self._key(round_id, "entry-keys"),
-                board_keys[0],  # profiles
-                self.log_key,
-            ],
-            args=[contestant, base, *log_fields(log)],
-        )
-        return outcome.decode()
+        base, board_keys = self._boards.answer_keys(round_id, contestant)
+        keys = [
+            self._key(round_id, "live"),
+            self._key(round_id, "contestants"),
+            self._key(round_id, "nicknames"),
+            self._key(round_id, "entry-keys"),
+            board_keys[0],  # profiles
+            *self.logs.keys(round_id),
+        ]
+        args = [contestant, base, *log_fields(log)]
+        return self.logs.appending(round_id, lambda: self._leave(keys=keys, args=args)).decode()
 
     def profile(self, round_id: int, contestant: str) -> dict[str, Any] | None:
         raw = self._redis.hget(self._key(round_id, "contestants"), contestant)
@@ -276,7 +288,7 @@ class RedisLiveStore:
         return self._ban_or_lift("lift", round_id, contestant)
 
     def _ban_or_lift(self, action: str, round_id: int, contestant: str) -> bool:
-        base, board_keys = self._boards.answer_keys(round_id, contestant, None)
+        base, board_keys = self._boards.answer_keys(round_id, contestant)
         keys = [
             self._key(round_id, "kicked"),
             self._key(round_id, "banned"),
@@ -294,7 +306,7 @@ class RedisLiveStore:
         members = sorted(m.decode() for m in self._redis.smembers(self._key(round_id, "kicked")))
         pipe = self._redis.pipeline(transaction=False)
         for contestant in members:
-            base, _ = self._boards.answer_keys(round_id, contestant, None)
+            base, _ = self._boards.answer_keys(round_id, contestant)
             pipe.hget(f"{base}:banned-scores", contestant)
         scores = {}
         for contestant, saved in zip(members, pipe.execute(), strict=True):
@@ -409,8 +421,7 @@ class RedisLiveStore:
         was judged from, the attempt to store with it); the answer is "stale" unless the
         stored one is the first, and refused as "already_finished" once the round's
         window no longer runs."""
-        base, board_keys = self._boards.answer_keys(round_id, contestant, competition_id)
-        competition_board, competition_profiles = board_keys[2:] or ("", "")
+        base, board_keys = self._boards.answer_keys(round_id, contestant)
         # _key's names, from two of its calls instead of six: 2 us less on every answer.
         round_key, question_key = self._key(round_id), self._key(round_id, "q", index)
         call = AnswerCall(
@@ -422,8 +433,6 @@ class RedisLiveStore:
             kicked_key=f"{round_key}:kicked",
             profiles_key=board_keys[0],
             state_key=board_keys[1],
-            competition_board_key=competition_board,
-            competition_profiles_key=competition_profiles,
             base=base,
             contestant=contestant,
             gate="" if seq is None else str(seq),
@@ -439,23 +448,57 @@ class RedisLiveStore:
             expected_attempt="" if attempt is None else attempt[0],
             new_attempt="" if attempt is None else attempt[1],
         )
-        return answer_outcome(self._answers.call(ANSWER.encode(call)), result, new_progress)
+        queued = _Queued(
+            round_id, competition_id, index, contestant, points, response_ms, ANSWER.encode(call)
+        )
+        return answer_outcome(self._answers.call(queued), result, new_progress)
 
-    def _send_answers(self, answers: list[str]) -> list[Any]:
+    def _send_answers(self, answers: list[_Queued]) -> list[Any]:
+        """A flight: one script call per round (each in its round's slot), sent together;
+        then one call per competition shard for the answers accepted in its rounds."""
         self.appended += len(answers)
-        return self._answer(keys=[self.log_key], args=answers)
+        of_round: dict[int, list[str]] = defaultdict(list)
+        for answer in answers:
+            of_round[answer.round_id].append(answer.record)
+
+        def send(round_ids: list[int]) -> list[Any]:
+            batch = Batch(self._redis)
+            for round_id in round_ids:
+                batch.script(self._answer, self.logs.keys(round_id), of_round[round_id])
+            return batch.execute()
+
+        by_round = {
+            round_id: iter(reply)
+            for round_id, reply in self.logs.appending_each(list(of_round), send).items()
+        }
+        replies = [next(by_round[answer.round_id]) for answer in answers]
+        self._add_in_competitions(answers, replies)
+        return replies
+
+    def _add_in_competitions(self, answers: list[_Queued], replies: list[Any]) -> None:
+        """The competition's call (its own slot on a cluster): counts each answer once, so
+        the drain may replay it if this process dies first (engine/services/drain.py)."""
+        accepted: dict[tuple[int, int], list[tuple[int, str, int, int]]] = defaultdict(list)
+        for answer, reply in zip(answers, replies, strict=True):
+            if answer.competition_id is not None and reply[0] == b"accepted":
+                accepted[answer.competition_id, answer.round_id].append(
+                    (answer.question, answer.contestant, answer.points, answer.response_ms)
+                )
+        for (competition_id, round_id), scored in accepted.items():
+            self._boards.add_to_competition(competition_id, round_id, scored)
 
     def void_question(self, round_id: int, index: int, competition_id: int | None) -> int:
         """Take every answer to a skipped question off the boards it was added to and
         mark its result voided (points 0); the number voided now, 0 when done before.
 
-        Each contestant is voided atomically and once (lua/void.lua).
+        Each contestant is voided atomically and once (lua/void.lua), then on the
+        competition's board, in its own call (RedisLeaderboard.void_in_competition).
         """
         answers = self._key(round_id, "q", index, "answers")
-        rows = (
+        rows = [
             (contestant.decode(), json.loads(raw))
             for contestant, raw in self._redis.hscan_iter(answers, count=BATCH)
-        )
+        ]
 
         def void(pipe: Any, base: str, board_keys: list[str], batch: list[Any]) -> None:
             pairs = [
@@ -470,11 +513,15 @@ class RedisLiveStore:
                 answers,
                 self._key(round_id, "q", index, "deltas"),
                 self._key(round_id, "progress"),
-                *board_keys[:3],  # profiles, state [, competition board]
+                *board_keys,  # profiles, state
             ]
             pipe.script(self._void, keys, [base, *pairs])
 
-        return self._per_shard(round_id, competition_id, rows, void)
+        voided = self._per_shard(round_id, rows, void)
+        if competition_id is not None:
+            contestants = [contestant for contestant, _ in rows]
+            self._boards.void_in_competition(competition_id, round_id, index, contestants)
+        return voided
 
     def publish_question(self, round_id: int, index: int) -> int:
         """Put a closed question's answers on the round's public boards, where they are
@@ -493,7 +540,7 @@ class RedisLiveStore:
             contestants = [contestant for contestant, _ in batch]
             pipe.script(self._publish, [deltas, *board_keys[:2]], [base, *contestants])
 
-        published = self._per_shard(round_id, None, rows, publish)
+        published = self._per_shard(round_id, rows, publish)
         self._redis.hset(self._key(round_id, "live"), "published", index)
         return published
 
@@ -505,7 +552,6 @@ class RedisLiveStore:
     def _per_shard(
         self,
         round_id: int,
-        competition_id: int | None,
         rows: Iterable[tuple[str, Any]],
         run: Callable[[Any, str, list[str], list[tuple[str, Any]]], None],
     ) -> int:
@@ -524,7 +570,7 @@ class RedisLiveStore:
         for first in range(0, len(calls), PIPELINE_CALLS):
             pipe = Batch(self._redis)
             for batch in calls[first : first + PIPELINE_CALLS]:
-                base, board_keys = self._boards.answer_keys(round_id, batch[0][0], competition_id)
+                base, board_keys = self._boards.answer_keys(round_id, batch[0][0])
                 run(pipe, base, board_keys, batch)
             changed += sum(sum(results) for results in pipe.execute())
         return changed

@@ -116,8 +116,6 @@ class AnswerCall(NamedTuple):
     kicked_key: str
     profiles_key: str  # the board's profiles (PROFILE)
     state_key: str  # the board's freeze state
-    competition_board_key: str  # "" without a competition board
-    competition_profiles_key: str  # "" without a competition board
     base: str  # the board shard's base key
     contestant: str
     #: the round's seq the answer was judged at (live: the state must still be that one),
@@ -152,7 +150,6 @@ class Delta(NamedTuple):
 
     status: str  # "applied" | "voided"
     delta: str  # added to the round boards
-    competition_delta: str  # "" without a competition board
     views: str  # "live" | "live+public": the boards it is on
     progress_before: str  # the contestant's progress before the answer (PROGRESS)
     progress_after: str

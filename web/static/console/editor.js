@@ -33,6 +33,7 @@ const quiet = new WeakSet();
 const visited = new Set(); // data-paths of fields left since the last delete
 let problems = {}; // the latest check's, by path
 let problemsFromServer = false;
+let conversions = {}; // path -> the OpenCC zh-Hant readers get, from the latest lint
 
 const form = document.getElementById("bank-form");
 const questionsBox = document.getElementById("questions");
@@ -679,6 +680,8 @@ async function lint(mine) {
  * marked as converted, in the empty zh-Hant box. */
 function showConversions(findings) {
   for (const marker of form.querySelectorAll(".converted")) marker.remove();
+  conversions = Object.assign({}, ...findings.map((finding) => finding.suggestions || {}));
+  renderPreview();
   for (const finding of findings) {
     for (const [path, text] of Object.entries(finding.suggestions || {})) {
       const box = form.querySelector(`[data-path="${CSS.escape(path)}"]`);
@@ -700,22 +703,38 @@ function renderPreview() {
     box.replaceChildren(el("p", { class: "hint" }, t("还没有题目。", "No questions yet.", "還沒有題目。")));
     return;
   }
-  const missing = (text) => text && !text[locale] && Object.keys(text).length;
-  const note = missing(question.prompt)
-    ? el("p", { class: "hint warn" }, t(`此题没有 ${locale} 文本，选手将看到默认语言。`, `No ${locale} text: contestants will see the default locale.`, `此題沒有 ${locale} 文本，選手將看到默認語言。`))
-    : null;
-  const media = question.media?.sha256
-    ? (question.media.kind === "audio"
-      ? el("audio", { controls: true, src: `/media/${question.media.sha256}`, "aria-label": pick(question.media.alt, locale) })
-      : el("img", { src: `/media/${question.media.sha256}`, alt: pick(question.media.alt, locale) }))
-    : null;
+  // What a reader of this locale gets: the author's text, else (zh-Hant) the conversion
+  // the round serves, else the default locale's text.
+  const where = `questions[${current}]`;
+  let converted = false;
+  const read = (text, path) => {
+    const conversion = text && !text[locale] ? conversions[`${where}.${path}.${locale}`] : undefined;
+    converted ||= conversion !== undefined;
+    return conversion ?? pick(text, locale);
+  };
+  const prompt = read(question.prompt, "prompt");
+  const alt = read(question.media?.alt, "media.alt");
   const answers = question.type === "true_false"
     ? [[true, t("对", "True", "對")], [false, t("错", "False", "錯")]]
-    : (question.choices || []).map((c) => [c.key, pick(c.text, locale)]);
+    : (question.choices || []).map((c, i) => [c.key, read(c.text, `choices[${i}].text`)]);
+  const explanation = question.explanation?.[locale] || conversions[`${where}.explanation.${locale}`]
+    ? read(question.explanation, "explanation")
+    : null;
+  const missing = (text) => text && !text[locale] && Object.keys(text).length;
+  const note = converted
+    ? el("p", { class: "hint warn" }, t(`此题缺少 ${locale} 文本的地方，选手将看到下面自动转换的文本（未经作者审定）。`, `Where this question has no ${locale} text, contestants get the automatic conversion shown below (not reviewed).`, `此題缺少 ${locale} 文本的地方，選手將看到下面自動轉換的文本（未經作者審定）。`))
+    : missing(question.prompt)
+      ? el("p", { class: "hint warn" }, t(`此题没有 ${locale} 文本，选手将看到默认语言。`, `No ${locale} text: contestants will see the default locale.`, `此題沒有 ${locale} 文本，選手將看到默認語言。`))
+      : null;
+  const media = question.media?.sha256
+    ? (question.media.kind === "audio"
+      ? el("audio", { controls: true, src: `/media/${question.media.sha256}`, "aria-label": alt })
+      : el("img", { src: `/media/${question.media.sha256}`, alt }))
+    : null;
   box.replaceChildren(...[
     el("p", { class: "hint" }, `${current + 1} / ${doc.questions.length} · ${typeName(question.type)}`),
     note,
-    el("p", { class: "prompt", lang: locale }, pick(question.prompt, locale)),
+    el("p", { class: "prompt", lang: locale }, prompt),
     media,
     question.type === "text"
       ? el("p", {}, `${t("可接受", "Accepted", "可接受")}: ${question.answer.join(" / ")}`)
@@ -723,7 +742,7 @@ function renderPreview() {
         class: question.answer.includes(key) ? "right" : "",
       }, el("span", { class: "shape", "aria-hidden": "true" }, SHAPES[c % SHAPES.length]), ` ${text} `,
       question.answer.includes(key) ? el("strong", {}, question.type === "order" ? `#${question.answer.indexOf(key) + 1}` : t("✓ 正确", "✓ right", "✓ 正確")) : null))),
-    question.explanation?.[locale] ? el("p", { class: "explanation", lang: locale }, pick(question.explanation, locale)) : null,
+    explanation ? el("p", { class: "explanation", lang: locale }, explanation) : null,
   ].filter(Boolean));
 }
 

@@ -1,14 +1,15 @@
 -- Accept answers, each exactly once: the whole hot path of DESIGN.md in one atomic call,
 -- for every answer the process queued while its last call was in flight (coalescing.py).
 -- (Prepended: the records' names, records.py, and boards.lua, which defines add_to_boards.)
--- KEYS: 1 the answer log stream
--- ARGV: one argument per answer: an ANSWER record (records.AnswerCall says what each
---    field holds).
+-- KEYS: 1 the round's answer log stream, 2 its listed marker (answer_log.py)
+-- ARGV: one argument per answer of that round: an ANSWER record (records.AnswerCall says
+--    what each field holds).
 -- Returns per answer {"accepted", new round score} | {"duplicate", first result}
 --    | {"stale"} (the round, or a self-paced attempt, moved on: judge again)
 --    | {"retry", progress, score} (scored from an old streak or total: score again from
 --    these) | {"refused", reason} ("malformed": not an ANSWER record; the others in the
---    call still count).
+--    call still count); or, for the whole call, "unlisted" (nothing written: list the
+--    log, then call again).
 
 local function accept(a)
   local contestant, gate = a[ANSWER_CONTESTANT], a[ANSWER_GATE]
@@ -38,12 +39,8 @@ local function accept(a)
     return {"retry", progress, score or ""}
   end
   local points, response_ms = tonumber(a[ANSWER_POINTS]), tonumber(a[ANSWER_RESPONSE_MS])
-  local competition_board = a[ANSWER_COMPETITION_BOARD_KEY]
-  local competition_profiles = a[ANSWER_COMPETITION_PROFILES_KEY]
-  local total, d, competition_delta, public = add_to_boards(a[ANSWER_BASE],
+  local total, d, public = add_to_boards(a[ANSWER_BASE],
     redis.call("HGET", a[ANSWER_PROFILES_KEY], contestant), a[ANSWER_STATE_KEY],
-    competition_board ~= "" and competition_board or nil,
-    competition_profiles ~= "" and competition_profiles or nil,
     contestant, points, response_ms, points * SCALE - response_ms)
   if type(total) == "string" then return {"refused", total} end
   -- What a skip must take back; only a live question can be skipped.
@@ -51,7 +48,6 @@ local function accept(a)
     local delta = {}
     delta[DELTA_STATUS] = "applied"
     delta[DELTA_DELTA] = score_text(d)
-    delta[DELTA_COMPETITION_DELTA] = competition_delta and score_text(competition_delta) or ""
     delta[DELTA_VIEWS] = public and "live+public" or "live"
     delta[DELTA_PROGRESS_BEFORE] = a[ANSWER_EXPECTED_PROGRESS]
     delta[DELTA_PROGRESS_AFTER] = a[ANSWER_NEW_PROGRESS]
@@ -69,6 +65,7 @@ local function accept(a)
   return {"accepted", score_text(total)}
 end
 
+if redis.call("EXISTS", KEYS[2]) == 0 then return "unlisted" end
 local replies = {}
 for i = 1, #ARGV do
   local a = decode_answer(ARGV[i])

@@ -101,18 +101,11 @@ local LIVE, LIVE_AND_PUBLIC = {"live"}, {"live", "public"}
 -- caller, which may read a whole batch's in one call. ``plain``: points * SCALE -
 -- response_ms, the delta unless the time clamps; as a text from Python it reaches Redis
 -- unformatted (a number argument is printed with "%.17g", a tenth of the apply's time).
--- Returns the new round score, the round delta, the competition delta (nil without a
--- competition board) and whether the public boards got it too; or "unknown_contestant"
--- / "out_of_range" (nothing written).
-local function add_to_boards(base, profile, state, competition_board, competition_profiles,
-                             contestant, points, response_ms, plain)
+-- Returns the new round score, the round delta and whether the public boards got it
+-- too; or "unknown_contestant" / "out_of_range" (nothing written). The competition's
+-- board is another call's (competition_add.lua): it has a slot of its own.
+local function add_to_boards(base, profile, state, contestant, points, response_ms, plain)
   if not profile then return "unknown_contestant" end
-  local competition_delta
-  if competition_board then
-    local competition_score = tonumber(redis.call("ZSCORE", competition_board, contestant) or "0")
-    competition_delta = score_delta(competition_score, points, response_ms)
-    if not competition_delta then return "out_of_range" end
-  end
   -- The delta depends on the score before only when the summed time clamps or the points
   -- leave their range: add it to the "all" board, read the score before from the reply
   -- (no ZSCORE per answer) and, in that rare case, put it right; the script is atomic,
@@ -134,24 +127,16 @@ local function add_to_boards(base, profile, state, competition_board, competitio
     local now = view == "live" and total or redis.call("ZINCRBY", keys[1], step, contestant)
     for i = 2, #keys do set_score(keys[i], now, contestant) end
   end
-  if competition_board then
-    redis.call("ZINCRBY", competition_board, competition_delta, contestant)
-    redis.call("HSETNX", competition_profiles, contestant, profile)
-  end
-  return score + d, d, competition_delta, #views == 2
+  return score + d, d, #views == 2
 end
 
 -- Take back exactly the deltas add_to_boards returned (or publish.lua published) for one
 -- answer. The public boards give back what they received while they still exist:
 -- planned, held, or frozen since (a thawed round dropped them and reads the live boards).
-local function remove_from_boards(base, profiles, state, competition_board, contestant,
-                                  d, competition_delta, public)
+local function remove_from_boards(base, profiles, state, contestant, d, public)
   local profile = redis.call("HGET", profiles, contestant)
   local views = {"live"}
   local now = state_of(state)
   if public and (now == "p" or now == "c" or now == "f") then views[2] = "public" end
   if profile then add_to_views(base, views, profile, contestant, -d) end
-  if competition_board and competition_delta then
-    redis.call("ZINCRBY", competition_board, -competition_delta, contestant)
-  end
 end

@@ -2,7 +2,7 @@
 -- ZADD per other board for the whole batch (boards.lua, set_score).
 -- (Prepended: the records' names, records.py, and boards.lua, which defines add_to_boards,
 -- shared with the answer script.)
--- KEYS: profiles, state [, competition board, competition profiles]
+-- KEYS: profiles, state (the competition's board: competition_add.lua)
 -- ARGV: round shard base key, then quadruples: contestant, points, response_ms, and
 --       points * 2^21 - response_ms (add_to_boards's plain)
 -- Returns per answer the new round score, or "unknown_contestant" / "out_of_range"
@@ -14,7 +14,7 @@ local profiles = redis.call("HMGET", KEYS[1], unpack(contestants))
 local results = {}
 for n, contestant in ipairs(contestants) do
   local i = 4 * n - 2
-  results[n] = add_to_boards(ARGV[1], profiles[n], KEYS[2], KEYS[3], KEYS[4], contestant,
+  results[n] = add_to_boards(ARGV[1], profiles[n], KEYS[2], contestant,
     tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), ARGV[i + 3])
 end
 flush_scores()

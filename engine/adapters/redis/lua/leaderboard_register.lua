@@ -1,7 +1,8 @@
--- Register contestants on the boards of one round shard (and of its competition).
+-- Register contestants on the boards of one round shard (its competition's: leaderboard.py,
+-- in the competition's slot).
 -- (Prepended: the records' names, records.py, and boards.lua, which defines
 -- region_and_team, scope_names and state_of.)
--- KEYS: profiles, state, scopes [, competition board, competition profiles]
+-- KEYS: profiles, state, scopes
 -- ARGV: round shard base key, then pairs: contestant, profile (a PROFILE record)
 -- Returns per contestant 1, or "profile_conflict" (region or team changed; nothing written).
 local profiles, state, scopes = KEYS[1], KEYS[2], KEYS[3]
@@ -25,10 +26,6 @@ for i = 2, #ARGV, 2 do
       for _, view in ipairs(views) do
         redis.call("ZADD", base .. ":" .. view .. ":" .. name, "NX", 0, contestant)
       end
-    end
-    if KEYS[4] then
-      redis.call("ZADD", KEYS[4], "NX", 0, contestant)
-      redis.call("HSET", KEYS[5], contestant, profile)
     end
     results[#results + 1] = 1
   end

@@ -1,9 +1,9 @@
--- Void a skipped question's answers on one board shard, each contestant exactly once.
+-- Void a skipped question's answers on one board shard, each contestant exactly once
+-- (the competition's board: competition_void.lua, a call in its own slot).
 -- (Prepended: the records' names, records.py, and boards.lua, which defines
 -- remove_from_boards.)
 -- KEYS: 1 the question's answers, 2 its applied deltas (DELTA records, as the answer
 --       script wrote them), 3 progress, 4 board profiles, 5 board state
---       [, 6 competition board]
 -- ARGV: 1 board base, then pairs: contestant, their result as it reads once voided (JSON)
 -- Returns per contestant 1 (voided now) or 0 (voided before, or nothing applied).
 -- The shard's banned contestants' scores (ban.lua): a key of the same shard, named from
@@ -18,7 +18,6 @@ for i = 2, #ARGV, 2 do
     results[#results + 1] = 0
   else
     local d = tonumber(delta[DELTA_DELTA])
-    local competition_delta = tonumber(delta[DELTA_COMPETITION_DELTA])
     local public = delta[DELTA_VIEWS] == "live+public"
     local saved = redis.call("HGET", banned_scores, contestant)
     if saved then
@@ -31,12 +30,8 @@ for i = 2, #ARGV, 2 do
         end
       end
       redis.call("HSET", banned_scores, contestant, cjson.encode(scores))
-      if KEYS[6] and competition_delta then
-        redis.call("ZINCRBY", KEYS[6], -competition_delta, contestant)
-      end
     else
-      remove_from_boards(ARGV[1], KEYS[4], KEYS[5], KEYS[6], contestant, d,
-        competition_delta, public)
+      remove_from_boards(ARGV[1], KEYS[4], KEYS[5], contestant, d, public)
     end
     delta[DELTA_STATUS] = "voided"
     redis.call("HSET", KEYS[2], contestant, encode_delta(delta))
