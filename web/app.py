@@ -13,6 +13,7 @@ from web.ids import IdConverter
 from web.live.broadcast import Broadcaster
 from web.live.decoding import MAX_FRAME, LeitaiPacket
 from web.live.namespaces import HostNamespace, PlayNamespace, WatchNamespace
+from web.live.queue import RedisQueue
 from web.live.ticker import Ticker
 from web.page_headers import install_page_headers
 from web.strict_json import StrictJSONProvider
@@ -77,6 +78,8 @@ def create_app(settings: Settings | None = None, *, wired: Wiring | None = None)
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     broadcaster = Broadcaster(socketio, wired.live)
+    if isinstance(socketio.server.manager, RedisQueue):  # processes share rounds through it
+        socketio.server.manager.catch_up = broadcaster.catch_up
     app.extensions["leitai.broadcaster"] = broadcaster
     socketio.on_namespace(PlayNamespace("/play", wired, broadcaster))
     socketio.on_namespace(HostNamespace("/host", wired, broadcaster))

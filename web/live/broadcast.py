@@ -35,8 +35,6 @@ class Broadcaster:
     def __init__(self, socketio: SocketIO, live: LiveRounds) -> None:
         self._io = socketio
         self._live = live
-        if isinstance(socketio.server.manager, RedisQueue):
-            socketio.server.manager.catch_up = self.catch_up
 
     def catch_up(self, here: RedisQueue) -> None:
         """Each round's state to this process's own audiences, after its subscription to
